@@ -1,0 +1,80 @@
+/**
+ * Every stable error code the SDK throws for bad input from a peer. Switch on `err.code`; messages
+ * are not part of the API. Each code has an entry in the spec's error registry.
+ * @see {@link https://w3id.org/cta/spec/errors Spec: error registry}
+ */
+export type ProtocolErrorCode =
+  'ERR_SCHEMA_INVALID' | 'ERR_JSONLD_UNSAFE' | 'ERR_JSONLD_CONTEXT_UNKNOWN'
+
+/** One reason a document does not match its schema. */
+export interface ValidationIssue {
+  /** JSON Pointer (RFC 6901) to the offending value; `''` is the document itself. */
+  readonly instancePath: string
+  /** The JSON Schema keyword that failed, e.g. `required`, `maxLength`, `format`. */
+  readonly keyword: string
+  /** A human-readable explanation. Not API: do not match on it. */
+  readonly message: string
+}
+
+const BRAND: unique symbol = Symbol.for('@cta-interop/sdk.ProtocolError') as never
+
+/**
+ * Base class of every failure caused by the input (a peer's document, token or signature), as
+ * opposed to a bug in the calling code, which throws `TypeError`.
+ * @see {@link https://w3id.org/cta/spec/errors Spec: error registry}
+ */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError'
+  /** The stable code, e.g. `ERR_SCHEMA_INVALID`. */
+  readonly code: ProtocolErrorCode
+  readonly [BRAND] = true
+  /**
+   * @param code The stable code.
+   * @param message What went wrong, for people.
+   * @param options `cause`: the underlying error, if any.
+   */
+  constructor(code: ProtocolErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+  }
+}
+
+/**
+ * A document does not match its schema. `issues` says where and why.
+ * @see {@link https://w3id.org/cta/spec/documents#validation Spec: validation}
+ */
+export class SchemaInvalid extends ProtocolError {
+  override name = 'SchemaInvalid'
+  /** Where the document fails its schema. */
+  readonly issues: readonly ValidationIssue[]
+  /**
+   * @param issues Where the document fails its schema.
+   * @param options `cause`: the underlying error, if any.
+   */
+  constructor(issues: readonly ValidationIssue[], options?: { cause?: unknown }) {
+    const first = issues[0]
+    const where = first === undefined ? '' : ` at '${first.instancePath}' (${first.keyword})`
+    super('ERR_SCHEMA_INVALID', `document does not match its schema${where}`, options)
+    this.issues = issues
+  }
+}
+
+/** Any error the SDK throws for bad input, narrowed by `code`. */
+export type AnyProtocolError =
+  | (SchemaInvalid & { code: 'ERR_SCHEMA_INVALID' })
+  | (ProtocolError & { code: Exclude<ProtocolErrorCode, 'ERR_SCHEMA_INVALID'> })
+
+/**
+ * Tells whether `err` is a {@link ProtocolError}. It checks a brand rather than `instanceof`, so it
+ * also works across duplicate copies of the SDK.
+ * @param err Anything caught.
+ * @returns `true` when `err` is a ProtocolError from any copy of this SDK.
+ * @example
+ * ```ts
+ * try { assertValid(input) } catch (err) { if (isProtocolError(err)) console.log(err.code) }
+ * ```
+ * @see {@link https://w3id.org/cta/spec/errors Spec: error registry}
+ */
+export function isProtocolError(err: unknown): err is AnyProtocolError {
+  return typeof err === 'object' && err !== null && (err as { [BRAND]?: unknown })[BRAND] === true
+}

@@ -1,0 +1,25 @@
+/**
+ * `@cta-interop/sdk`: the TypeScript SDK of CTA Interop, the interoperability protocol for
+ * collaborative tools. This entry holds what every tool needs at runtime and loads neither
+ * TypeBox nor jsonld: use `@cta-interop/sdk/schemas` for the schemas themselves and
+ * `@cta-interop/sdk/jsonld` for JSON-LD tooling.
+ * @module
+ */
+export { AS2_CONTEXT, CONTEXT, CTA_CONTEXT, CTA_NAMESPACE, SCHEMA_BASE } from './constants.js'
+export {
+  ProtocolError,
+  SchemaInvalid,
+  isProtocolError,
+  type AnyProtocolError,
+  type ProtocolErrorCode,
+  type ValidationIssue,
+} from './errors.js'
+export {
+  assertValid,
+  validateDocument,
+  type AnyDocument,
+  type DocumentOfKind,
+  type ValidateDocumentOptions,
+  type ValidateDocumentResult,
+} from './validate/validate-document.js'
+export type { DocumentKind } from './schemas/index.js'

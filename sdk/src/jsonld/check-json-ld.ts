@@ -1,0 +1,135 @@
+import jsonld from 'jsonld'
+import { CONTEXT } from '../constants.js'
+import { ProtocolError, isProtocolError } from '../errors.js'
+import { staticDocumentLoader } from './document-loader.js'
+
+/** An expanded JSON-LD document (the output of the JSON-LD expansion algorithm). */
+export type ExpandedDocument = readonly Record<string, unknown>[]
+
+/** What {@link checkJsonLd} returns for a document that passes. */
+export interface CheckJsonLdResult {
+  /** The expanded form, in which every term is a full IRI. */
+  readonly expanded: ExpandedDocument
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}
+
+/** Refuses any `@context` below the top: a nested context could redefine terms. */
+function assertNoNestedContext(value: unknown, path: string): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      assertNoNestedContext(item, `${path}/${i}`)
+    })
+    return
+  }
+  if (!isObject(value)) return
+  for (const [key, child] of Object.entries(value)) {
+    if (key === '@context') {
+      throw new ProtocolError('ERR_JSONLD_UNSAFE', `@context is only allowed at the top: ${path}`)
+    }
+    assertNoNestedContext(child, `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`)
+  }
+}
+
+const isAbsolute = (iri: string): boolean =>
+  /^[A-Za-z][A-Za-z0-9+.-]*:/.test(iri) && !iri.startsWith('_:')
+
+/** Refuses blank-node or relative properties and types: terms the contexts do not define. */
+function assertAllTermsDefined(value: unknown): void {
+  if (Array.isArray(value)) {
+    value.forEach(assertAllTermsDefined)
+    return
+  }
+  if (!isObject(value)) return
+  for (const [key, child] of Object.entries(value)) {
+    if (!key.startsWith('@') && !isAbsolute(key)) {
+      throw new ProtocolError('ERR_JSONLD_UNSAFE', `term does not expand to an IRI: ${key}`)
+    }
+    if (key === '@type') {
+      for (const type of Array.isArray(child) ? child : [child]) {
+        if (typeof type !== 'string' || !isAbsolute(type)) {
+          throw new ProtocolError('ERR_JSONLD_UNSAFE', `type does not expand to an IRI: ${type}`)
+        }
+      }
+    }
+    assertAllTermsDefined(child)
+  }
+}
+
+/**
+ * Proves that a document means in JSON-LD exactly what it says in JSON: its `@context` is the
+ * pinned CTA array, no `@context` appears deeper, and safe-mode expansion with only the bundled
+ * contexts drops nothing and leaves no term without an IRI. For a CloudEvents envelope, its `data`
+ * is checked (the envelope itself is plain JSON). No network request is ever made.
+ *
+ * This is for tooling and tests (it loads `jsonld`); receivers check the `@context` array and
+ * validate the schema instead.
+ *
+ * @param document A CTA document or event, as parsed JSON.
+ * @returns The expanded form.
+ * @throws {ProtocolError} `ERR_JSONLD_CONTEXT_UNKNOWN` when a context is not bundled;
+ *   `ERR_JSONLD_UNSAFE` when the `@context` is not the pinned array, a `@context` is nested, or
+ *   expansion would drop or blank-node a property.
+ * @example
+ * ```ts
+ * import { checkJsonLd } from '@cta-interop/sdk/jsonld'
+ * const { expanded } = await checkJsonLd(group)
+ * console.log(Object.keys(expanded[0])) // full IRIs, e.g. 'https://w3id.org/cta#authority'
+ * ```
+ * @see {@link https://w3id.org/cta/spec/documents#json-ld Spec: JSON-LD}
+ */
+export async function checkJsonLd(document: unknown): Promise<CheckJsonLdResult> {
+  let node = document
+  if (isObject(node) && !Array.isArray(node) && Object.hasOwn(node, 'specversion')) {
+    node = node['data']
+  }
+  if (!isObject(node) || Array.isArray(node)) {
+    throw new ProtocolError('ERR_JSONLD_UNSAFE', 'a JSON-LD document must be an object')
+  }
+  const context = node['@context']
+  if (
+    !Array.isArray(context) ||
+    context.length !== CONTEXT.length ||
+    context.some((iri, i) => typeof iri !== 'string' || iri !== CONTEXT[i])
+  ) {
+    if (Array.isArray(context) && context.every((iri) => typeof iri === 'string')) {
+      for (const iri of context) await staticDocumentLoader(iri)
+    }
+    throw new ProtocolError('ERR_JSONLD_UNSAFE', '@context is not the pinned CTA context array')
+  }
+  for (const [key, child] of Object.entries(node)) {
+    if (key !== '@context') assertNoNestedContext(child, `/${key}`)
+  }
+  let expanded: ExpandedDocument
+  try {
+    // `safe` is a jsonld.js option its type definitions do not list yet, and they type a
+    // loader's document more narrowly than a context file parsed from JSON.
+    type Loader = NonNullable<jsonld.Options.Expand['documentLoader']>
+    const options: jsonld.Options.Expand & { safe: true } = {
+      documentLoader: staticDocumentLoader as unknown as Loader,
+      safe: true,
+    }
+    expanded = await jsonld.expand(node, options)
+  } catch (err) {
+    const cause = findProtocolError(err)
+    if (cause !== undefined) throw cause
+    throw new ProtocolError('ERR_JSONLD_UNSAFE', 'JSON-LD expansion failed in safe mode', {
+      cause: err,
+    })
+  }
+  assertAllTermsDefined(expanded)
+  return { expanded }
+}
+
+/** jsonld wraps loader errors; find ours in the chain of causes and details. */
+function findProtocolError(err: unknown, depth = 0): ProtocolError | undefined {
+  if (depth > 8 || !isObject(err)) return undefined
+  if (isProtocolError(err)) return err
+  const details = err['details']
+  return (
+    findProtocolError(err['cause'], depth + 1) ??
+    (isObject(details) ? findProtocolError(details['cause'], depth + 1) : undefined)
+  )
+}

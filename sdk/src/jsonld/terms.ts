@@ -1,0 +1,112 @@
+/**
+ * The one table of terms CTA Interop adds to ActivityStreams 2.0: JSON name → IRI, and whether the
+ * value is an IRI (`@id`) or a typed literal. Terms ActivityStreams already defines (`name`,
+ * `audience`, `published`, …) are never redefined here. `context.jsonld` is generated from it.
+ * @internal
+ */
+
+/** Namespace prefixes the context declares. */
+export const PREFIXES = {
+  as: 'https://www.w3.org/ns/activitystreams#',
+  cta: 'https://w3id.org/cta#',
+  org: 'http://www.w3.org/ns/org#',
+  vf: 'https://w3id.org/valueflows/ont/vf#',
+  om2: 'http://www.ontology-of-units-of-measure.org/resource/om-2/',
+  xsd: 'http://www.w3.org/2001/XMLSchema#',
+} as const
+
+/** How a term's value is read: an IRI, a typed literal, or a plain string/number/boolean. */
+export type TermValue = '@id' | `xsd:${string}` | null
+
+/** One term: its compact IRI and how its value is read. */
+export interface TermDefinition {
+  readonly id: `${keyof typeof PREFIXES}:${string}`
+  readonly value: TermValue
+}
+
+const iri = (id: TermDefinition['id']): TermDefinition => ({ id, value: '@id' })
+const literal = (id: TermDefinition['id'], value: TermValue = null): TermDefinition => ({
+  id,
+  value,
+})
+
+/** Types (classes) CTA documents use beyond those ActivityStreams defines. */
+export const TYPE_TERMS: Readonly<Record<string, TermDefinition['id']>> = {
+  Membership: 'org:Membership',
+  Role: 'org:Role',
+  RosterPage: 'cta:RosterPage',
+  ToolInstallation: 'cta:ToolInstallation',
+  Proposal: 'vf:Proposal',
+  Intent: 'vf:Intent',
+  Commitment: 'vf:Commitment',
+  Agreement: 'vf:Agreement',
+  EconomicEvent: 'vf:EconomicEvent',
+  ResourceSpecification: 'vf:ResourceSpecification',
+  Hashtag: 'as:Hashtag',
+}
+
+/** Properties CTA documents use beyond those ActivityStreams defines. */
+export const PROPERTY_TERMS: Readonly<Record<string, TermDefinition>> = {
+  // Groups, roles, memberships (W3C ORG where it has a term).
+  authority: iri('cta:authority'),
+  joinPolicy: literal('cta:joinPolicy'),
+  visibility: literal('cta:visibility'),
+  rosterVisibility: literal('cta:rosterVisibility'),
+  subOrganizationOf: iri('org:subOrganizationOf'),
+  roles: iri('cta:roles'),
+  memberships: iri('cta:memberships'),
+  tools: iri('cta:tools'),
+  organization: iri('org:organization'),
+  member: iri('org:member'),
+  role: iri('org:role'),
+  coreRole: literal('cta:coreRole'),
+  permission: literal('cta:permission'),
+  membershipStatus: literal('cta:membershipStatus'),
+  members: iri('cta:members'),
+  differences: iri('cta:differences'),
+  // Which groups use which tools.
+  tool: iri('cta:tool'),
+  localGroup: iri('cta:localGroup'),
+  scopes: literal('cta:scopes'),
+  installedBy: iri('cta:installedBy'),
+  installationStatus: literal('cta:installationStatus'),
+  // Tool manifest.
+  jwks_uri: iri('cta:jwksUri'),
+  subscriptions: iri('cta:subscriptions'),
+  feed: iri('cta:feed'),
+  emits: literal('cta:emits'),
+  consumes: literal('cta:consumes'),
+  profiles: literal('cta:profiles'),
+  // Intents (ValueFlows, as profiled by FEP-0837) and quantities (OM 2.0).
+  purpose: literal('vf:purpose'),
+  publishes: iri('vf:publishes'),
+  reciprocal: iri('vf:reciprocal'),
+  unitBased: literal('vf:unitBased', 'xsd:boolean'),
+  action: literal('vf:action'),
+  note: literal('vf:note'),
+  provider: iri('vf:provider'),
+  receiver: iri('vf:receiver'),
+  resourceConformsTo: iri('vf:resourceConformsTo'),
+  resourceQuantity: iri('vf:resourceQuantity'),
+  effortQuantity: iri('vf:effortQuantity'),
+  availableQuantity: iri('vf:availableQuantity'),
+  minimumQuantity: iri('vf:minimumQuantity'),
+  hasBeginning: literal('vf:hasBeginning', 'xsd:dateTime'),
+  hasEnd: literal('vf:hasEnd', 'xsd:dateTime'),
+  hasPointInTime: literal('vf:hasPointInTime', 'xsd:dateTime'),
+  satisfies: iri('vf:satisfies'),
+  stipulates: iri('vf:stipulates'),
+  stipulatesReciprocal: iri('vf:stipulatesReciprocal'),
+  fulfills: iri('vf:fulfills'),
+  hasUnit: literal('om2:hasUnit'),
+  hasNumericalValue: literal('om2:hasNumericalValue', 'xsd:decimal'),
+  // Currency metadata.
+  currencyType: literal('cta:currencyType'),
+  symbol: literal('cta:symbol'),
+  decimals: literal('cta:decimals', 'xsd:nonNegativeInteger'),
+  currencyCode: literal('cta:currencyCode'),
+  issuer: iri('cta:issuer'),
+  // Matches and lifecycle.
+  score: literal('cta:score', 'xsd:decimal'),
+  closeReason: literal('cta:closeReason'),
+}

@@ -1,0 +1,148 @@
+import {
+  Type,
+  type Static,
+  type TLiteral,
+  type TObject,
+  type TSchema,
+  type TUnion,
+  type TUnsafe,
+} from '@sinclair/typebox'
+
+import { AS2_CONTEXT, CTA_CONTEXT, SCHEMA_BASE } from '../constants.js'
+
+export {
+  AS2_CONTEXT,
+  CONTEXT,
+  CTA_CONTEXT,
+  CTA_NAMESPACE,
+  SCHEMA_BASE,
+} from '../constants.js'
+
+/**
+ * A `$ref` to a schema that has an `$id`, typed as that schema (TypeBox 0.34's recommended
+ * replacement for the deprecated `Type.Ref(schema)`).
+ */
+export function Ref<T extends TSchema>(schema: T): TUnsafe<Static<T>> {
+  if (schema.$id === undefined) throw new TypeError('Ref() needs a schema with an $id')
+  return Type.Unsafe<Static<T>>(Type.Ref(schema.$id))
+}
+
+/** Length limits shared by every schema (see spec/documents.md, "Limits"). */
+export const LIMITS = Object.freeze({
+  iri: 2048,
+  name: 256,
+  summary: 280,
+  content: 10_000,
+  token: 64,
+  shortList: 16,
+  list: 100,
+  page: 1000,
+})
+
+/** The `$id` of the schema called `name` (kebab-case). */
+export function schemaId(name: string): string {
+  return `${SCHEMA_BASE}${name}.json`
+}
+
+/** An absolute IRI (RFC 3987), at most 2048 characters. */
+export const Iri = Type.String({ format: 'iri', maxLength: LIMITS.iri })
+/** An RFC 3339 date-time with a time zone, e.g. `2026-08-20T09:12:44Z`. */
+export const DateTime = Type.String({ format: 'date-time', maxLength: 64 })
+/** A display name: one line of plain text. */
+export const Name = Type.String({ minLength: 1, maxLength: LIMITS.name })
+/** A plain-text summary of at most 280 characters. */
+export const Summary = Type.String({ minLength: 1, maxLength: LIMITS.summary })
+/** Longer text (HTML or plain), at most 10,000 characters. */
+export const Content = Type.String({ maxLength: LIMITS.content })
+/**
+ * A non-negative decimal amount as a string: digits and an optional fraction; no sign, no
+ * exponent, no thousands separators, no leading zeros. At most 30 integer and 30 fraction digits.
+ */
+export const Decimal = Type.String({
+  pattern: '^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$',
+  maxLength: 61,
+})
+/** A short machine token such as an enum value from a tool's own vocabulary. */
+export const Token = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_.:-]*$', maxLength: LIMITS.token })
+
+/** A list of distinct IRIs, at most `maxItems` long. */
+export function IriList(maxItems: number = LIMITS.list) {
+  return Type.Array(Iri, { maxItems, uniqueItems: true })
+}
+
+/**
+ * The exact, pinned context: `["https://www.w3.org/ns/activitystreams", "https://w3id.org/cta/v1"]`.
+ * Generated JSON Schema uses `prefixItems` (2020-12) for it.
+ */
+export const Context = Type.Tuple([Type.Literal(AS2_CONTEXT), Type.Literal(CTA_CONTEXT)])
+
+/** A string-valued enum, as a union of literals (published as JSON Schema `enum`). */
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> {
+  return Type.Union(values.map((value) => Type.Literal(value))) as never
+}
+
+/** An image, as AS2 `Image` with a URL. */
+export const Image = Type.Object(
+  {
+    type: Type.Literal('Image'),
+    url: Iri,
+    mediaType: Type.Optional(Type.String({ maxLength: 127 })),
+    name: Type.Optional(Name),
+  },
+  { $id: schemaId('image'), additionalProperties: false, title: 'Image' },
+)
+
+/** AS2 actor types an actor reference may have. */
+export const ActorType = StringEnum([
+  'Person',
+  'Application',
+  'Service',
+  'Group',
+  'Organization',
+] as const)
+
+/** A reference to a person or other actor, with the name a dashboard shows. */
+export const ActorRef = Type.Object(
+  {
+    id: Iri,
+    type: ActorType,
+    name: Name,
+  },
+  { $id: schemaId('actor-ref'), additionalProperties: false, title: 'ActorRef' },
+)
+export type ActorRef = Static<typeof ActorRef>
+
+/** A reference to a member, whose name may be withheld (thin payloads for private rosters). */
+export const MemberRef = Type.Object(
+  {
+    id: Iri,
+    type: Type.Literal('Person'),
+    name: Type.Optional(Name),
+  },
+  { $id: schemaId('member-ref'), additionalProperties: false, title: 'MemberRef' },
+)
+export type MemberRef = Static<typeof MemberRef>
+
+/** A hashtag or other AS2 tag. */
+export const Tag = Type.Object(
+  {
+    type: StringEnum(['Hashtag', 'Mention'] as const),
+    name: Type.String({ minLength: 1, maxLength: 128 }),
+    href: Type.Optional(Iri),
+  },
+  { additionalProperties: false },
+)
+
+/** Wraps properties as a top-level CTA document: pinned `@context`, closed, with a `$id`. */
+export function Document<P extends Record<string, TSchema>>(
+  name: string,
+  properties: P,
+  options: { title: string; description: string },
+): TObject<{ '@context': typeof Context } & P> {
+  return Type.Object(
+    { '@context': Context, ...properties },
+    { $id: schemaId(name), additionalProperties: false, ...options },
+  )
+}

@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { DocumentKind } from '../../src/index.js'
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+const DOCUMENTS = `${ROOT}examples/documents/`
+
+export interface ExampleEntry {
+  readonly file: string
+  readonly kind: DocumentKind
+  readonly title: string
+}
+export interface TwinEntry {
+  readonly file: string
+  readonly twinOf: string
+  readonly kind: DocumentKind
+  readonly defect: string
+  readonly instancePath: string
+  readonly keyword: string
+}
+interface Manifest {
+  readonly examples: readonly ExampleEntry[]
+  readonly invalid: readonly TwinEntry[]
+}
+
+function manifests(): Manifest[] {
+  return ['manifest.json', 'events/manifest.json']
+    .filter((file) => existsSync(DOCUMENTS + file))
+    .map((file) => JSON.parse(readFileSync(DOCUMENTS + file, 'utf8')) as Manifest)
+}
+
+/** Every valid example document listed in the manifests. */
+export const examples: readonly ExampleEntry[] = manifests().flatMap((m) => m.examples)
+/** Every invalid twin listed in the manifests. */
+export const twins: readonly TwinEntry[] = manifests().flatMap((m) => m.invalid)
+
+/** Reads an example document (path relative to examples/documents). */
+export function loadDocument(file: string): unknown {
+  return JSON.parse(readFileSync(DOCUMENTS + file, 'utf8')) as unknown
+}
