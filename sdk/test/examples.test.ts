@@ -1,21 +1,18 @@
 import { readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { validateDocument } from '../src/index.js'
-import { ROOT, examples, loadDocument, twins } from './helpers/documents.js'
-
-/** Kinds that have no `type` of their own and must be named when validating. */
-const NAMED_KINDS = new Set(['MembershipAssertionClaims'])
+import { ROOT, examples, loadDocument, optionsFor, twins } from './helpers/documents.js'
 
 describe('example documents', () => {
   it.each(examples)('$file is a valid $kind', ({ file, kind }) => {
-    const options = NAMED_KINDS.has(kind) ? { kind } : {}
-    const result = validateDocument(loadDocument(file), options)
+    const result = validateDocument(loadDocument(file), optionsFor(kind))
     expect(result.valid ? [] : result.issues).toEqual([])
     expect(result.kind).toBe(kind)
   })
 
   it.each(twins)('$file is rejected at $instancePath ($keyword)', (twin) => {
-    const result = validateDocument(loadDocument(twin.file), { kind: twin.kind })
+    const result = validateDocument(loadDocument(twin.file), optionsFor(twin.kind))
+    expect(result.kind).toBe(twin.kind)
     expect(result.valid).toBe(false)
     if (result.valid) return
     expect(result.issues[0]).toMatchObject({

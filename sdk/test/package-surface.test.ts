@@ -62,6 +62,8 @@ describe.skipIf(!built)('the built SDK (run `npm run build` first)', () => {
     const sdk = (await import('@cta-interop/sdk')) as Record<string, unknown>
     expect(typeof sdk['validateDocument']).toBe('function')
     const deep = '@cta-interop/sdk/dist/index.js'
-    await expect(import(/* @vite-ignore */ deep)).rejects.toThrow(/not exported|ERR_PACKAGE_PATH_NOT_EXPORTED/)
+    await expect(import(/* @vite-ignore */ deep)).rejects.toThrow(
+      /not exported|ERR_PACKAGE_PATH_NOT_EXPORTED/,
+    )
   })
 })

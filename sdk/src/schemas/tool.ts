@@ -31,7 +31,12 @@ export type Profile = Static<typeof Profile>
 export const ToolManifest = Document(
   'tool-manifest',
   {
-    id: Iri,
+    id: Type.String({
+      format: 'iri',
+      pattern: '^https?://[^/?#@\\s]+$',
+      maxLength: 2048,
+      description: "The tool's origin: scheme, host and optional port, no path.",
+    }),
     type: Type.Literal('Application'),
     name: Name,
     summary: Type.Optional(Summary),

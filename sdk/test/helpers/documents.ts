@@ -10,6 +10,8 @@ export interface ExampleEntry {
   readonly file: string
   readonly kind: DocumentKind
   readonly title: string
+  /** Requirement IDs this document satisfies. */
+  readonly requirements: readonly string[]
 }
 export interface TwinEntry {
   readonly file: string
@@ -18,6 +20,16 @@ export interface TwinEntry {
   readonly defect: string
   readonly instancePath: string
   readonly keyword: string
+  /** Requirement IDs this document breaks. */
+  readonly requirements: readonly string[]
+}
+
+/** Kinds that have no `type` of their own and must be named when validating. */
+export const NAMED_KINDS: ReadonlySet<string> = new Set(['MembershipAssertionClaims'])
+
+/** Validation options for an entry: dispatch on `type`, unless its kind has none. */
+export function optionsFor(kind: DocumentKind): { kind?: DocumentKind } {
+  return NAMED_KINDS.has(kind) ? { kind } : {}
 }
 interface Manifest {
   readonly examples: readonly ExampleEntry[]

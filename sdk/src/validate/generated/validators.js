@@ -2605,9 +2605,10 @@ return errors === 0;
 validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ToolManifest = validate64;
-const schema27 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/tool-manifest.json","additionalProperties":false,"title":"ToolManifest","description":"A tool's manifest, served at /.well-known/cta-tool. Its `id` is the tool's origin and equals the `source` of the events it emits.","type":"object","required":["@context","id","type","name","jwks_uri","emits","consumes","profiles"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Application","type":"string"},"name":{"minLength":1,"maxLength":256,"type":"string"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"jwks_uri":{"format":"iri","maxLength":2048,"type":"string"},"authority":{"format":"iri","maxLength":2048,"type":"string"},"inbox":{"format":"iri","maxLength":2048,"type":"string"},"subscriptions":{"format":"iri","maxLength":2048,"type":"string"},"feed":{"format":"iri","maxLength":2048,"type":"string"},"emits":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$","maxLength":128,"type":"string"}},"consumes":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$","maxLength":128,"type":"string"}},"profiles":{"minItems":1,"maxItems":6,"uniqueItems":true,"type":"array","items":{"type":"string","enum":["core","emitter","receiver","group-authority","group-auth-relying-tool","intent-exchange"]}}}};
-const pattern4 = new RegExp("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$", "u");
-const pattern5 = new RegExp("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$", "u");
+const schema27 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/tool-manifest.json","additionalProperties":false,"title":"ToolManifest","description":"A tool's manifest, served at /.well-known/cta-tool. Its `id` is the tool's origin and equals the `source` of the events it emits.","type":"object","required":["@context","id","type","name","jwks_uri","emits","consumes","profiles"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","pattern":"^https?://[^/?#@\\s]+$","maxLength":2048,"description":"The tool's origin: scheme, host and optional port, no path.","type":"string"},"type":{"const":"Application","type":"string"},"name":{"minLength":1,"maxLength":256,"type":"string"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"jwks_uri":{"format":"iri","maxLength":2048,"type":"string"},"authority":{"format":"iri","maxLength":2048,"type":"string"},"inbox":{"format":"iri","maxLength":2048,"type":"string"},"subscriptions":{"format":"iri","maxLength":2048,"type":"string"},"feed":{"format":"iri","maxLength":2048,"type":"string"},"emits":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$","maxLength":128,"type":"string"}},"consumes":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$","maxLength":128,"type":"string"}},"profiles":{"minItems":1,"maxItems":6,"uniqueItems":true,"type":"array","items":{"type":"string","enum":["core","emitter","receiver","group-authority","group-auth-relying-tool","intent-exchange"]}}}};
+const pattern4 = new RegExp("^https?://[^/?#@\\s]+$", "u");
+const pattern5 = new RegExp("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$", "u");
+const pattern6 = new RegExp("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$", "u");
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/tool-manifest.json" */;
@@ -2713,9 +2714,15 @@ validate64.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/i
 return false;
 }
 else {
+if(!pattern4.test(data3)){
+validate64.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^https?://[^/?#@\\s]+$"},message:"must match pattern \""+"^https?://[^/?#@\\s]+$"+"\""}];
+return false;
+}
+else {
 if(!(formats0(data3))){
 validate64.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
 return false;
+}
 }
 }
 }
@@ -3010,7 +3017,7 @@ validate64.errors = [{instancePath:instancePath+"/emits/" + i0,schemaPath:"#/pro
 return false;
 }
 else {
-if(!pattern4.test(data15)){
+if(!pattern5.test(data15)){
 validate64.errors = [{instancePath:instancePath+"/emits/" + i0,schemaPath:"#/properties/emits/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$"},message:"must match pattern \""+"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$"+"\""}];
 return false;
 }
@@ -3081,7 +3088,7 @@ validate64.errors = [{instancePath:instancePath+"/consumes/" + i2,schemaPath:"#/
 return false;
 }
 else {
-if(!pattern5.test(data17)){
+if(!pattern6.test(data17)){
 validate64.errors = [{instancePath:instancePath+"/consumes/" + i2,schemaPath:"#/properties/consumes/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$"},message:"must match pattern \""+"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$"+"\""}];
 return false;
 }
@@ -3773,7 +3780,7 @@ validate66.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ResourceSpecification = validate67;
 const schema29 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/resource-specification.json","additionalProperties":false,"title":"ResourceSpecification","description":"A currency (fiat, mutual credit, timebank hours, a group budget, points) with its symbol and decimals.","type":"object","required":["@context","id","type","name","currencyType","symbol","decimals"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"ResourceSpecification","type":"string"},"name":{"minLength":1,"maxLength":256,"type":"string"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"currencyType":{"type":"string","enum":["fiat","mutualCredit","timebank","groupBudget","points"]},"symbol":{"minLength":1,"maxLength":16,"type":"string"},"decimals":{"minimum":0,"maximum":18,"type":"integer"},"currencyCode":{"pattern":"^[A-Z]{3}$","maxLength":3,"type":"string"},"issuer":{"format":"iri","maxLength":2048,"type":"string"}}};
-const pattern6 = new RegExp("^[A-Z]{3}$", "u");
+const pattern7 = new RegExp("^[A-Z]{3}$", "u");
 
 function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/resource-specification.json" */;
@@ -4078,7 +4085,7 @@ validate67.errors = [{instancePath:instancePath+"/currencyCode",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern6.test(data11)){
+if(!pattern7.test(data11)){
 validate67.errors = [{instancePath:instancePath+"/currencyCode",schemaPath:"#/properties/currencyCode/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""}];
 return false;
 }
@@ -4149,8 +4156,8 @@ validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 export const Intent = validate68;
 const schema30 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/intent.json","additionalProperties":false,"title":"Intent","description":"A ValueFlows intent: an action on a resource, with quantities and a time window.","type":"object","required":["@context","type","action"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Intent","type":"string"},"action":{"type":"string","enum":["accept","cite","combine","consume","copy","deliverService","dropoff","lower","modify","move","pickup","produce","raise","separate","transfer","transferAllRights","transferCustody","use","work"]},"name":{"minLength":1,"maxLength":256,"type":"string"},"note":{"maxLength":10000,"type":"string"},"provider":{"format":"iri","maxLength":2048,"type":"string"},"receiver":{"format":"iri","maxLength":2048,"type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"resourceQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"effortQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"availableQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"minimumQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"hasBeginning":{"format":"date-time","maxLength":64,"type":"string"},"hasEnd":{"format":"date-time","maxLength":64,"type":"string"}}};
 const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/quantity.json","additionalProperties":false,"title":"Quantity","type":"object","required":["hasUnit","hasNumericalValue"],"properties":{"hasUnit":{"pattern":"^[A-Za-z][A-Za-z0-9-]*$","maxLength":64,"type":"string"},"hasNumericalValue":{"pattern":"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$","maxLength":61,"type":"string"}}};
-const pattern7 = new RegExp("^[A-Za-z][A-Za-z0-9-]*$", "u");
-const pattern8 = new RegExp("^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$", "u");
+const pattern8 = new RegExp("^[A-Za-z][A-Za-z0-9-]*$", "u");
+const pattern9 = new RegExp("^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$", "u");
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/quantity.json" */;
@@ -4190,7 +4197,7 @@ validate69.errors = [{instancePath:instancePath+"/hasUnit",schemaPath:"#/propert
 return false;
 }
 else {
-if(!pattern7.test(data0)){
+if(!pattern8.test(data0)){
 validate69.errors = [{instancePath:instancePath+"/hasUnit",schemaPath:"#/properties/hasUnit/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]*$"+"\""}];
 return false;
 }
@@ -4217,7 +4224,7 @@ validate69.errors = [{instancePath:instancePath+"/hasNumericalValue",schemaPath:
 return false;
 }
 else {
-if(!pattern8.test(data1)){
+if(!pattern9.test(data1)){
 validate69.errors = [{instancePath:instancePath+"/hasNumericalValue",schemaPath:"#/properties/hasNumericalValue/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"+"\""}];
 return false;
 }
@@ -5710,7 +5717,7 @@ validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Match = validate82;
 const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/match.json","additionalProperties":false,"title":"Match","description":"A match between two proposals or intents (subject and object), with a score between 0 and 1.","type":"object","required":["@context","type","subject","relationship","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Relationship","type":"string"},"subject":{"format":"iri","maxLength":2048,"type":"string"},"relationship":{"const":"https://w3id.org/cta#matches","type":"string"},"object":{"format":"iri","maxLength":2048,"type":"string"},"score":{"pattern":"^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$","maxLength":8,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"}}};
-const pattern9 = new RegExp("^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$", "u");
+const pattern10 = new RegExp("^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$", "u");
 
 function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/match.json" */;
@@ -5936,7 +5943,7 @@ validate82.errors = [{instancePath:instancePath+"/score",schemaPath:"#/propertie
 return false;
 }
 else {
-if(!pattern9.test(data8)){
+if(!pattern10.test(data8)){
 validate82.errors = [{instancePath:instancePath+"/score",schemaPath:"#/properties/score/pattern",keyword:"pattern",params:{pattern: "^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$"},message:"must match pattern \""+"^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$"+"\""}];
 return false;
 }
@@ -6151,7 +6158,7 @@ return errors === 0;
 validate84.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/object-summary.json","additionalProperties":false,"title":"ObjectSummary","type":"object","required":["type"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"pattern":"^[A-Z][A-Za-z0-9]*$","maxLength":64,"type":"string"},"name":{"minLength":1,"maxLength":256,"type":"string"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"startTime":{"format":"date-time","maxLength":64,"type":"string"},"endTime":{"format":"date-time","maxLength":64,"type":"string"}}};
-const pattern10 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
+const pattern11 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
 
 function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/object-summary.json" */;
@@ -6220,7 +6227,7 @@ validate87.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties
 return false;
 }
 else {
-if(!pattern10.test(data1)){
+if(!pattern11.test(data1)){
 validate87.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\""}];
 return false;
 }
@@ -7204,9 +7211,9 @@ validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Event = validate92;
 const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"Event","description":"A CloudEvents 1.0 envelope whose data is an AS2 activity with the renderable minimum.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$","maxLength":128,"type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"format":"iri","maxLength":2048,"type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity.json"}}};
-const pattern11 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$", "u");
-const pattern13 = new RegExp("^[0-9A-Za-z]{1,64}$", "u");
-const pattern14 = new RegExp("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", "u");
+const pattern12 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$", "u");
+const pattern14 = new RegExp("^[0-9A-Za-z]{1,64}$", "u");
+const pattern15 = new RegExp("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", "u");
 
 function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event.json" */;
@@ -7370,7 +7377,7 @@ validate92.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/i
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate92.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -7426,7 +7433,7 @@ validate92.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties
 return false;
 }
 else {
-if(!pattern4.test(data4)){
+if(!pattern5.test(data4)){
 validate92.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$"},message:"must match pattern \""+"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$"+"\""}];
 return false;
 }
@@ -7584,7 +7591,7 @@ validate92.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/proper
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate92.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -7611,7 +7618,7 @@ validate92.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pro
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate92.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -8267,7 +8274,7 @@ validate98.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/i
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate98.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -8459,7 +8466,7 @@ validate98.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/proper
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate98.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -8486,7 +8493,7 @@ validate98.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pro
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate98.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -9155,7 +9162,7 @@ validate105.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate105.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -9347,7 +9354,7 @@ validate105.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate105.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -9374,7 +9381,7 @@ validate105.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate105.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -10083,7 +10090,7 @@ validate112.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate112.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -10275,7 +10282,7 @@ validate112.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate112.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -10302,7 +10309,7 @@ validate112.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate112.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -10928,7 +10935,7 @@ validate118.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate118.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -11120,7 +11127,7 @@ validate118.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate118.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -11147,7 +11154,7 @@ validate118.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate118.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -11803,7 +11810,7 @@ validate124.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate124.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -11995,7 +12002,7 @@ validate124.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate124.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -12022,7 +12029,7 @@ validate124.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate124.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -12691,7 +12698,7 @@ validate131.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate131.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -12883,7 +12890,7 @@ validate131.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate131.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -12910,7 +12917,7 @@ validate131.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate131.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -13925,7 +13932,7 @@ validate138.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate138.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -14117,7 +14124,7 @@ validate138.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate138.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -14144,7 +14151,7 @@ validate138.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate138.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -14800,7 +14807,7 @@ validate144.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate144.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -14992,7 +14999,7 @@ validate144.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate144.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -15019,7 +15026,7 @@ validate144.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate144.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -16256,7 +16263,7 @@ validate153.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate153.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -16448,7 +16455,7 @@ validate153.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate153.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -16475,7 +16482,7 @@ validate153.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate153.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -17101,7 +17108,7 @@ validate159.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate159.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -17293,7 +17300,7 @@ validate159.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate159.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -17320,7 +17327,7 @@ validate159.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate159.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -17964,7 +17971,7 @@ validate165.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate165.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -18156,7 +18163,7 @@ validate165.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate165.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -18183,7 +18190,7 @@ validate165.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate165.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -19207,7 +19214,7 @@ validate177.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate177.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -19399,7 +19406,7 @@ validate177.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate177.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -19426,7 +19433,7 @@ validate177.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate177.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -20082,7 +20089,7 @@ validate183.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate183.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -20274,7 +20281,7 @@ validate183.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate183.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -20301,7 +20308,7 @@ validate183.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate183.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -20957,7 +20964,7 @@ validate189.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate189.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -21149,7 +21156,7 @@ validate189.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate189.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -21176,7 +21183,7 @@ validate189.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate189.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -22094,7 +22101,7 @@ validate196.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate196.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -22286,7 +22293,7 @@ validate196.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate196.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -22313,7 +22320,7 @@ validate196.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate196.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -22891,7 +22898,7 @@ validate198.errors = [{instancePath:instancePath+"/object/score",schemaPath:"#/p
 return false;
 }
 else {
-if(!pattern9.test(data19)){
+if(!pattern10.test(data19)){
 validate198.errors = [{instancePath:instancePath+"/object/score",schemaPath:"#/properties/object/properties/score/pattern",keyword:"pattern",params:{pattern: "^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$"},message:"must match pattern \""+"^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$"+"\""}];
 return false;
 }
@@ -23173,7 +23180,7 @@ validate201.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate201.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -23365,7 +23372,7 @@ validate201.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate201.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -23392,7 +23399,7 @@ validate201.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate201.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -24084,7 +24091,7 @@ validate206.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 else {
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 validate206.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -24276,7 +24283,7 @@ validate206.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 else {
-if(!pattern13.test(data10)){
+if(!pattern14.test(data10)){
 validate206.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -24303,7 +24310,7 @@ validate206.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 validate206.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
