@@ -82,6 +82,20 @@ function validatorsModule(schemas: Record<string, { [key: string]: Json }>): str
     .replaceAll('require("ajv/dist/runtime/ucs2length").default', 'ucs2length')
     .replaceAll('require("ajv/dist/runtime/equal").default', 'equal')
   if (code.includes('require(')) throw new Error('generated validators still call require()')
+  // A string has at least as many UTF-16 units as code points, so its `.length` decides most
+  // length checks without counting code points.
+  const counter = /const (func\d+) = ucs2length;/.exec(code)?.[1]
+  if (counter !== undefined) {
+    code = code
+      .replace(
+        new RegExp(`${counter}\\((\\w+)\\) > (\\d+)`, 'g'),
+        `($1.length > $2 && ${counter}($1) > $2)`,
+      )
+      .replace(
+        new RegExp(`${counter}\\((\\w+)\\) < (\\d+)`, 'g'),
+        `($1.length < $2 || ${counter}($1) < $2)`,
+      )
+  }
   const eventKinds = Object.fromEntries(
     Object.values(coreEvents).map(({ type, event }) => [type, event.title]),
   )

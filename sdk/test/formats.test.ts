@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isDateTime, isIri } from '../src/validate/formats.js'
 
@@ -53,8 +54,57 @@ describe('isDateTime', () => {
     '2026-08-20T09:60:00Z',
     '2026-08-20T09:12:44+24:00',
     '2026-08-20T09:12:44.1234567890Z',
+    '2026-08-20T09:12:44.Z',
+    '2026-08-20T09:12:44+05:3',
+    '2026-08-20T09:12:44+05:30x',
+    '2026-08-20T09:12:44Zx',
+    '+2026-08-20T09:12:44Z',
+    '２０２６-08-20T09:12:44Z',
     '1e400',
   ])('rejects %j', (value) => {
     expect(isDateTime(value)).toBe(false)
+  })
+})
+
+/** A straightforward reference: a regular expression plus calendar checks. */
+function referenceDateTime(value: string): boolean {
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/.exec(
+      value,
+    )
+  if (m === null) return false
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map(Number)
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0
+  const zoneOk = m[9] === undefined || (Number(m[9]) <= 23 && Number(m[10]) <= 59)
+  return day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 60 && zoneOk
+}
+
+describe('isDateTime against a reference implementation', () => {
+  it('agrees on arbitrary date-like strings', () => {
+    const dateLike = fc
+      .array(fc.constantFrom(...'0123456789-:T.Z+z '.split('')), { minLength: 15, maxLength: 35 })
+      .map((chars) => chars.join(''))
+    const nearValid = fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 25 }),
+        fc.integer({ min: 0, max: 61 }),
+        fc.integer({ min: 0, max: 61 }),
+        fc.constantFrom('', '.5', '.123456789', '.1234567890', '.'),
+        fc.constantFrom('Z', '+00:00', '-12:45', '+24:00', '+05:60', 'z', ''),
+      )
+      .map(([y, mo, d, h, mi, s, frac, zone]) => {
+        const p = (n: number, w = 2) => String(n).padStart(w, '0')
+        return `${p(y, 4)}-${p(mo)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}${frac}${zone}`
+      })
+    fc.assert(
+      fc.property(fc.oneof(dateLike, nearValid), (value) => {
+        expect(isDateTime(value)).toBe(referenceDateTime(value))
+      }),
+      { numRuns: 20_000 },
+    )
   })
 })

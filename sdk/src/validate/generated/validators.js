@@ -63,7 +63,7 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(errors === _errs4){
 if(typeof data1 === "string"){
-if(func2(data1) > 2048){
+if((data1.length > 2048 && func2(data1) > 2048)){
 validate53.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -91,7 +91,7 @@ let data2 = data.mediaType;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func2(data2) > 127){
+if((data2.length > 127 && func2(data2) > 127)){
 validate53.errors = [{instancePath:instancePath+"/mediaType",schemaPath:"#/properties/mediaType/maxLength",keyword:"maxLength",params:{limit: 127},message:"must NOT have more than 127 characters"}];
 return false;
 }
@@ -112,12 +112,12 @@ let data3 = data.name;
 const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 256){
+if((data3.length > 256 && func2(data3) > 256)){
 validate53.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func2(data3) < 1){
+if((data3.length < 1 || func2(data3) < 1)){
 validate53.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -249,7 +249,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate52.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -294,12 +294,12 @@ let data5 = data.name;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data5 === "string"){
-if(func2(data5) > 256){
+if((data5.length > 256 && func2(data5) > 256)){
 validate52.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate52.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -321,12 +321,12 @@ let data6 = data.summary;
 const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data6 === "string"){
-if(func2(data6) > 280){
+if((data6.length > 280 && func2(data6) > 280)){
 validate52.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data6) < 1){
+if((data6.length < 1 || func2(data6) < 1)){
 validate52.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -349,7 +349,7 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(errors === _errs16){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate52.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -390,7 +390,7 @@ const _errs19 = errors;
 if(errors === _errs19){
 if(errors === _errs19){
 if(typeof data9 === "string"){
-if(func2(data9) > 64){
+if((data9.length > 64 && func2(data9) > 64)){
 validate52.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -419,7 +419,7 @@ const _errs21 = errors;
 if(errors === _errs21){
 if(errors === _errs21){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate52.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -448,7 +448,7 @@ const _errs23 = errors;
 if(errors === _errs23){
 if(errors === _errs23){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate52.errors = [{instancePath:instancePath+"/authority",schemaPath:"#/properties/authority/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -528,7 +528,7 @@ const _errs31 = errors;
 if(errors === _errs31){
 if(errors === _errs31){
 if(typeof data15 === "string"){
-if(func2(data15) > 2048){
+if((data15.length > 2048 && func2(data15) > 2048)){
 validate52.errors = [{instancePath:instancePath+"/subOrganizationOf",schemaPath:"#/properties/subOrganizationOf/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -569,7 +569,7 @@ const _errs35 = errors;
 if(errors === _errs35){
 if(errors === _errs35){
 if(typeof data17 === "string"){
-if(func2(data17) > 2048){
+if((data17.length > 2048 && func2(data17) > 2048)){
 validate52.errors = [{instancePath:instancePath+"/alsoKnownAs/" + i0,schemaPath:"#/properties/alsoKnownAs/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -630,7 +630,7 @@ const _errs37 = errors;
 if(errors === _errs37){
 if(errors === _errs37){
 if(typeof data18 === "string"){
-if(func2(data18) > 2048){
+if((data18.length > 2048 && func2(data18) > 2048)){
 validate52.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -659,7 +659,7 @@ const _errs39 = errors;
 if(errors === _errs39){
 if(errors === _errs39){
 if(typeof data19 === "string"){
-if(func2(data19) > 2048){
+if((data19.length > 2048 && func2(data19) > 2048)){
 validate52.errors = [{instancePath:instancePath+"/memberships",schemaPath:"#/properties/memberships/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -688,7 +688,7 @@ const _errs41 = errors;
 if(errors === _errs41){
 if(errors === _errs41){
 if(typeof data20 === "string"){
-if(func2(data20) > 2048){
+if((data20.length > 2048 && func2(data20) > 2048)){
 validate52.errors = [{instancePath:instancePath+"/tools",schemaPath:"#/properties/tools/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -842,7 +842,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate55.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -887,12 +887,12 @@ let data5 = data.name;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data5 === "string"){
-if(func2(data5) > 256){
+if((data5.length > 256 && func2(data5) > 256)){
 validate55.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate55.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -915,7 +915,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data6 === "string"){
-if(func2(data6) > 2048){
+if((data6.length > 2048 && func2(data6) > 2048)){
 validate55.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -1072,7 +1072,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 validate57.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -1117,12 +1117,12 @@ let data2 = data.name;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func2(data2) > 256){
+if((data2.length > 256 && func2(data2) > 256)){
 validate57.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func2(data2) < 1){
+if((data2.length < 1 || func2(data2) < 1)){
 validate57.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1253,7 +1253,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate56.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -1311,7 +1311,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 2048){
+if((data6.length > 2048 && func2(data6) > 2048)){
 validate56.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -1357,7 +1357,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate56.errors = [{instancePath:instancePath+"/role/" + i0,schemaPath:"#/properties/role/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -1453,7 +1453,7 @@ const _errs23 = errors;
 if(errors === _errs23){
 if(errors === _errs23){
 if(typeof data11 === "string"){
-if(func2(data11) > 64){
+if((data11.length > 64 && func2(data11) > 64)){
 validate56.errors = [{instancePath:instancePath+"/startTime",schemaPath:"#/properties/startTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -1482,7 +1482,7 @@ const _errs25 = errors;
 if(errors === _errs25){
 if(errors === _errs25){
 if(typeof data12 === "string"){
-if(func2(data12) > 64){
+if((data12.length > 64 && func2(data12) > 64)){
 validate56.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -1511,7 +1511,7 @@ const _errs27 = errors;
 if(errors === _errs27){
 if(errors === _errs27){
 if(typeof data13 === "string"){
-if(func2(data13) > 64){
+if((data13.length > 64 && func2(data13) > 64)){
 validate56.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -1594,7 +1594,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 validate60.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -1652,7 +1652,7 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(errors === _errs7){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate60.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -1698,7 +1698,7 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate60.errors = [{instancePath:instancePath+"/role/" + i0,schemaPath:"#/properties/role/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -1794,7 +1794,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 64){
+if((data8.length > 64 && func2(data8) > 64)){
 validate60.errors = [{instancePath:instancePath+"/startTime",schemaPath:"#/properties/startTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -1823,7 +1823,7 @@ const _errs19 = errors;
 if(errors === _errs19){
 if(errors === _errs19){
 if(typeof data9 === "string"){
-if(func2(data9) > 64){
+if((data9.length > 64 && func2(data9) > 64)){
 validate60.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -1852,7 +1852,7 @@ const _errs21 = errors;
 if(errors === _errs21){
 if(errors === _errs21){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate60.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -1996,7 +1996,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate59.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2042,7 +2042,7 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate59.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2107,7 +2107,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate59.errors = [{instancePath:instancePath+"/next",schemaPath:"#/properties/next/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2136,7 +2136,7 @@ const _errs19 = errors;
 if(errors === _errs19){
 if(errors === _errs19){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate59.errors = [{instancePath:instancePath+"/differences",schemaPath:"#/properties/differences/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2280,7 +2280,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate63.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2326,7 +2326,7 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate63.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2355,7 +2355,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data6 === "string"){
-if(func2(data6) > 2048){
+if((data6.length > 2048 && func2(data6) > 2048)){
 validate63.errors = [{instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2384,7 +2384,7 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(errors === _errs16){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate63.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2413,7 +2413,7 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(errors === _errs18){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate63.errors = [{instancePath:instancePath+"/localGroup",schemaPath:"#/properties/localGroup/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2453,7 +2453,7 @@ let data10 = data9[i0];
 const _errs22 = errors;
 if(errors === _errs22){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate63.errors = [{instancePath:instancePath+"/scopes/" + i0,schemaPath:"#/properties/scopes/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -2513,7 +2513,7 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(errors === _errs24){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate63.errors = [{instancePath:instancePath+"/installedBy",schemaPath:"#/properties/installedBy/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2542,7 +2542,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data12 === "string"){
-if(func2(data12) > 64){
+if((data12.length > 64 && func2(data12) > 64)){
 validate63.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -2709,7 +2709,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate64.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2760,12 +2760,12 @@ let data5 = data.name;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data5 === "string"){
-if(func2(data5) > 256){
+if((data5.length > 256 && func2(data5) > 256)){
 validate64.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate64.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2787,12 +2787,12 @@ let data6 = data.summary;
 const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data6 === "string"){
-if(func2(data6) > 280){
+if((data6.length > 280 && func2(data6) > 280)){
 validate64.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data6) < 1){
+if((data6.length < 1 || func2(data6) < 1)){
 validate64.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2815,7 +2815,7 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(errors === _errs16){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate64.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2856,7 +2856,7 @@ const _errs19 = errors;
 if(errors === _errs19){
 if(errors === _errs19){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate64.errors = [{instancePath:instancePath+"/jwks_uri",schemaPath:"#/properties/jwks_uri/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2885,7 +2885,7 @@ const _errs21 = errors;
 if(errors === _errs21){
 if(errors === _errs21){
 if(typeof data10 === "string"){
-if(func2(data10) > 2048){
+if((data10.length > 2048 && func2(data10) > 2048)){
 validate64.errors = [{instancePath:instancePath+"/authority",schemaPath:"#/properties/authority/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2914,7 +2914,7 @@ const _errs23 = errors;
 if(errors === _errs23){
 if(errors === _errs23){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate64.errors = [{instancePath:instancePath+"/inbox",schemaPath:"#/properties/inbox/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2943,7 +2943,7 @@ const _errs25 = errors;
 if(errors === _errs25){
 if(errors === _errs25){
 if(typeof data12 === "string"){
-if(func2(data12) > 2048){
+if((data12.length > 2048 && func2(data12) > 2048)){
 validate64.errors = [{instancePath:instancePath+"/subscriptions",schemaPath:"#/properties/subscriptions/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -2972,7 +2972,7 @@ const _errs27 = errors;
 if(errors === _errs27){
 if(errors === _errs27){
 if(typeof data13 === "string"){
-if(func2(data13) > 2048){
+if((data13.length > 2048 && func2(data13) > 2048)){
 validate64.errors = [{instancePath:instancePath+"/feed",schemaPath:"#/properties/feed/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -3012,7 +3012,7 @@ let data15 = data14[i0];
 const _errs31 = errors;
 if(errors === _errs31){
 if(typeof data15 === "string"){
-if(func2(data15) > 128){
+if((data15.length > 128 && func2(data15) > 128)){
 validate64.errors = [{instancePath:instancePath+"/emits/" + i0,schemaPath:"#/properties/emits/items/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -3083,7 +3083,7 @@ let data17 = data16[i2];
 const _errs35 = errors;
 if(errors === _errs35){
 if(typeof data17 === "string"){
-if(func2(data17) > 128){
+if((data17.length > 128 && func2(data17) > 128)){
 validate64.errors = [{instancePath:instancePath+"/consumes/" + i2,schemaPath:"#/properties/consumes/items/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -3258,7 +3258,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 validate66.errors = [{instancePath:instancePath+"/iss",schemaPath:"#/properties/iss/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -3287,7 +3287,7 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(errors === _errs4){
 if(typeof data1 === "string"){
-if(func2(data1) > 2048){
+if((data1.length > 2048 && func2(data1) > 2048)){
 validate66.errors = [{instancePath:instancePath+"/sub",schemaPath:"#/properties/sub/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -3316,7 +3316,7 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func2(data2) > 2048){
+if((data2.length > 2048 && func2(data2) > 2048)){
 validate66.errors = [{instancePath:instancePath+"/aud",schemaPath:"#/properties/aud/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -3345,7 +3345,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate66.errors = [{instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -3454,12 +3454,12 @@ let data7 = data.jti;
 const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data7 === "string"){
-if(func2(data7) > 64){
+if((data7.length > 64 && func2(data7) > 64)){
 validate66.errors = [{instancePath:instancePath+"/jti",schemaPath:"#/properties/jti/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func2(data7) < 1){
+if((data7.length < 1 || func2(data7) < 1)){
 validate66.errors = [{instancePath:instancePath+"/jti",schemaPath:"#/properties/jti/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3499,7 +3499,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate66.errors = [{instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -3686,7 +3686,7 @@ const _errs32 = errors;
 if(errors === _errs32){
 if(errors === _errs32){
 if(typeof data15 === "string"){
-if(func2(data15) > 2048){
+if((data15.length > 2048 && func2(data15) > 2048)){
 validate66.errors = [{instancePath:instancePath+"/cta_membership",schemaPath:"#/properties/cta_membership/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -3731,12 +3731,12 @@ let data17 = data.name;
 const _errs36 = errors;
 if(errors === _errs36){
 if(typeof data17 === "string"){
-if(func2(data17) > 256){
+if((data17.length > 256 && func2(data17) > 256)){
 validate66.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func2(data17) < 1){
+if((data17.length < 1 || func2(data17) < 1)){
 validate66.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3881,7 +3881,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate67.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -3926,12 +3926,12 @@ let data5 = data.name;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data5 === "string"){
-if(func2(data5) > 256){
+if((data5.length > 256 && func2(data5) > 256)){
 validate67.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate67.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3953,12 +3953,12 @@ let data6 = data.summary;
 const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data6 === "string"){
-if(func2(data6) > 280){
+if((data6.length > 280 && func2(data6) > 280)){
 validate67.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data6) < 1){
+if((data6.length < 1 || func2(data6) < 1)){
 validate67.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3981,7 +3981,7 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(errors === _errs16){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate67.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -4026,12 +4026,12 @@ let data9 = data.symbol;
 const _errs20 = errors;
 if(errors === _errs20){
 if(typeof data9 === "string"){
-if(func2(data9) > 16){
+if((data9.length > 16 && func2(data9) > 16)){
 validate67.errors = [{instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"}];
 return false;
 }
 else {
-if(func2(data9) < 1){
+if((data9.length < 1 || func2(data9) < 1)){
 validate67.errors = [{instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4080,7 +4080,7 @@ let data11 = data.currencyCode;
 const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data11 === "string"){
-if(func2(data11) > 3){
+if((data11.length > 3 && func2(data11) > 3)){
 validate67.errors = [{instancePath:instancePath+"/currencyCode",schemaPath:"#/properties/currencyCode/maxLength",keyword:"maxLength",params:{limit: 3},message:"must NOT have more than 3 characters"}];
 return false;
 }
@@ -4108,7 +4108,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data12 === "string"){
-if(func2(data12) > 2048){
+if((data12.length > 2048 && func2(data12) > 2048)){
 validate67.errors = [{instancePath:instancePath+"/issuer",schemaPath:"#/properties/issuer/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -4192,7 +4192,7 @@ let data0 = data.hasUnit;
 const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(func2(data0) > 64){
+if((data0.length > 64 && func2(data0) > 64)){
 validate69.errors = [{instancePath:instancePath+"/hasUnit",schemaPath:"#/properties/hasUnit/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -4219,7 +4219,7 @@ let data1 = data.hasNumericalValue;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
-if(func2(data1) > 61){
+if((data1.length > 61 && func2(data1) > 61)){
 validate69.errors = [{instancePath:instancePath+"/hasNumericalValue",schemaPath:"#/properties/hasNumericalValue/maxLength",keyword:"maxLength",params:{limit: 61},message:"must NOT have more than 61 characters"}];
 return false;
 }
@@ -4354,7 +4354,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate68.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -4416,12 +4416,12 @@ let data6 = data.name;
 const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data6 === "string"){
-if(func2(data6) > 256){
+if((data6.length > 256 && func2(data6) > 256)){
 validate68.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func2(data6) < 1){
+if((data6.length < 1 || func2(data6) < 1)){
 validate68.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4443,7 +4443,7 @@ let data7 = data.note;
 const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data7 === "string"){
-if(func2(data7) > 10000){
+if((data7.length > 10000 && func2(data7) > 10000)){
 validate68.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
 return false;
 }
@@ -4465,7 +4465,7 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(errors === _errs18){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate68.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -4494,7 +4494,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate68.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -4523,7 +4523,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data10 === "string"){
-if(func2(data10) > 2048){
+if((data10.length > 2048 && func2(data10) > 2048)){
 validate68.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -4600,7 +4600,7 @@ const _errs28 = errors;
 if(errors === _errs28){
 if(errors === _errs28){
 if(typeof data15 === "string"){
-if(func2(data15) > 64){
+if((data15.length > 64 && func2(data15) > 64)){
 validate68.errors = [{instancePath:instancePath+"/hasBeginning",schemaPath:"#/properties/hasBeginning/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -4629,7 +4629,7 @@ const _errs30 = errors;
 if(errors === _errs30){
 if(errors === _errs30){
 if(typeof data16 === "string"){
-if(func2(data16) > 64){
+if((data16.length > 64 && func2(data16) > 64)){
 validate68.errors = [{instancePath:instancePath+"/hasEnd",schemaPath:"#/properties/hasEnd/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -4716,7 +4716,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 validate75.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -4778,12 +4778,12 @@ let data3 = data.name;
 const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 256){
+if((data3.length > 256 && func2(data3) > 256)){
 validate75.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func2(data3) < 1){
+if((data3.length < 1 || func2(data3) < 1)){
 validate75.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4805,7 +4805,7 @@ let data4 = data.note;
 const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
-if(func2(data4) > 10000){
+if((data4.length > 10000 && func2(data4) > 10000)){
 validate75.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
 return false;
 }
@@ -4827,7 +4827,7 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate75.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -4856,7 +4856,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data6 === "string"){
-if(func2(data6) > 2048){
+if((data6.length > 2048 && func2(data6) > 2048)){
 validate75.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -4885,7 +4885,7 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(errors === _errs16){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate75.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -4962,7 +4962,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data12 === "string"){
-if(func2(data12) > 64){
+if((data12.length > 64 && func2(data12) > 64)){
 validate75.errors = [{instancePath:instancePath+"/hasBeginning",schemaPath:"#/properties/hasBeginning/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -4991,7 +4991,7 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(errors === _errs24){
 if(typeof data13 === "string"){
-if(func2(data13) > 64){
+if((data13.length > 64 && func2(data13) > 64)){
 validate75.errors = [{instancePath:instancePath+"/hasEnd",schemaPath:"#/properties/hasEnd/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -5139,7 +5139,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate74.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -5201,12 +5201,12 @@ let data6 = data.name;
 const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data6 === "string"){
-if(func2(data6) > 256){
+if((data6.length > 256 && func2(data6) > 256)){
 validate74.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func2(data6) < 1){
+if((data6.length < 1 || func2(data6) < 1)){
 validate74.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5228,12 +5228,12 @@ let data7 = data.summary;
 const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data7 === "string"){
-if(func2(data7) > 280){
+if((data7.length > 280 && func2(data7) > 280)){
 validate74.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data7) < 1){
+if((data7.length < 1 || func2(data7) < 1)){
 validate74.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5255,7 +5255,7 @@ let data8 = data.content;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data8 === "string"){
-if(func2(data8) > 10000){
+if((data8.length > 10000 && func2(data8) > 10000)){
 validate74.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
 return false;
 }
@@ -5277,7 +5277,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate74.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -5306,7 +5306,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data10 === "string"){
-if(func2(data10) > 2048){
+if((data10.length > 2048 && func2(data10) > 2048)){
 validate74.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -5335,7 +5335,7 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(errors === _errs24){
 if(typeof data11 === "string"){
-if(func2(data11) > 64){
+if((data11.length > 64 && func2(data11) > 64)){
 validate74.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -5364,7 +5364,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data12 === "string"){
-if(func2(data12) > 64){
+if((data12.length > 64 && func2(data12) > 64)){
 validate74.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -5393,7 +5393,7 @@ const _errs28 = errors;
 if(errors === _errs28){
 if(errors === _errs28){
 if(typeof data13 === "string"){
-if(func2(data13) > 64){
+if((data13.length > 64 && func2(data13) > 64)){
 validate74.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -5422,7 +5422,7 @@ const _errs30 = errors;
 if(errors === _errs30){
 if(errors === _errs30){
 if(typeof data14 === "string"){
-if(func2(data14) > 2048){
+if((data14.length > 2048 && func2(data14) > 2048)){
 validate74.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -5463,7 +5463,7 @@ const _errs34 = errors;
 if(errors === _errs34){
 if(errors === _errs34){
 if(typeof data16 === "string"){
-if(func2(data16) > 2048){
+if((data16.length > 2048 && func2(data16) > 2048)){
 validate74.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -5572,12 +5572,12 @@ let data20 = data18.name;
 const _errs43 = errors;
 if(errors === _errs43){
 if(typeof data20 === "string"){
-if(func2(data20) > 128){
+if((data20.length > 128 && func2(data20) > 128)){
 validate74.errors = [{instancePath:instancePath+"/tag/" + i2+"/name",schemaPath:"#/properties/tag/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(func2(data20) < 1){
+if((data20.length < 1 || func2(data20) < 1)){
 validate74.errors = [{instancePath:instancePath+"/tag/" + i2+"/name",schemaPath:"#/properties/tag/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5600,7 +5600,7 @@ const _errs45 = errors;
 if(errors === _errs45){
 if(errors === _errs45){
 if(typeof data21 === "string"){
-if(func2(data21) > 2048){
+if((data21.length > 2048 && func2(data21) > 2048)){
 validate74.errors = [{instancePath:instancePath+"/tag/" + i2+"/href",schemaPath:"#/properties/tag/items/properties/href/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -5818,7 +5818,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate82.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -5864,7 +5864,7 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate82.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -5910,7 +5910,7 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(errors === _errs16){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate82.errors = [{instancePath:instancePath+"/object",schemaPath:"#/properties/object/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -5938,7 +5938,7 @@ let data8 = data.score;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data8 === "string"){
-if(func2(data8) > 8){
+if((data8.length > 8 && func2(data8) > 8)){
 validate82.errors = [{instancePath:instancePath+"/score",schemaPath:"#/properties/score/maxLength",keyword:"maxLength",params:{limit: 8},message:"must NOT have more than 8 characters"}];
 return false;
 }
@@ -5966,7 +5966,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate82.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -5995,7 +5995,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate82.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -6076,7 +6076,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 validate84.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -6121,12 +6121,12 @@ let data2 = data.name;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func2(data2) > 256){
+if((data2.length > 256 && func2(data2) > 256)){
 validate84.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func2(data2) < 1){
+if((data2.length < 1 || func2(data2) < 1)){
 validate84.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6194,7 +6194,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 validate87.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -6222,7 +6222,7 @@ let data1 = data.type;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
-if(func2(data1) > 64){
+if((data1.length > 64 && func2(data1) > 64)){
 validate87.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -6249,12 +6249,12 @@ let data2 = data.name;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func2(data2) > 256){
+if((data2.length > 256 && func2(data2) > 256)){
 validate87.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func2(data2) < 1){
+if((data2.length < 1 || func2(data2) < 1)){
 validate87.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6276,12 +6276,12 @@ let data3 = data.summary;
 const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 280){
+if((data3.length > 280 && func2(data3) > 280)){
 validate87.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data3) < 1){
+if((data3.length < 1 || func2(data3) < 1)){
 validate87.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6303,7 +6303,7 @@ let data4 = data.content;
 const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
-if(func2(data4) > 10000){
+if((data4.length > 10000 && func2(data4) > 10000)){
 validate87.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
 return false;
 }
@@ -6325,7 +6325,7 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate87.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -6366,7 +6366,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate87.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -6395,7 +6395,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate87.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -6424,7 +6424,7 @@ const _errs19 = errors;
 if(errors === _errs19){
 if(errors === _errs19){
 if(typeof data9 === "string"){
-if(func2(data9) > 64){
+if((data9.length > 64 && func2(data9) > 64)){
 validate87.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -6453,7 +6453,7 @@ const _errs21 = errors;
 if(errors === _errs21){
 if(errors === _errs21){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate87.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -6482,7 +6482,7 @@ const _errs23 = errors;
 if(errors === _errs23){
 if(errors === _errs23){
 if(typeof data11 === "string"){
-if(func2(data11) > 64){
+if((data11.length > 64 && func2(data11) > 64)){
 validate87.errors = [{instancePath:instancePath+"/startTime",schemaPath:"#/properties/startTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -6511,7 +6511,7 @@ const _errs25 = errors;
 if(errors === _errs25){
 if(errors === _errs25){
 if(typeof data12 === "string"){
-if(func2(data12) > 64){
+if((data12.length > 64 && func2(data12) > 64)){
 validate87.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -6658,7 +6658,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate83.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -6698,12 +6698,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate83.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate83.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6726,7 +6726,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate83.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -6755,7 +6755,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate83.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -6784,7 +6784,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate83.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -6837,7 +6837,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate83.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -6918,7 +6918,7 @@ const _errs28 = errors;
 if(errors === _errs28){
 if(errors === _errs28){
 if(typeof data13 === "string"){
-if(func2(data13) > 2048){
+if((data13.length > 2048 && func2(data13) > 2048)){
 const err0 = {instancePath:instancePath+"/object",schemaPath:"#/properties/object/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -7000,7 +7000,7 @@ const _errs33 = errors;
 if(errors === _errs33){
 if(errors === _errs33){
 if(typeof data14 === "string"){
-if(func2(data14) > 2048){
+if((data14.length > 2048 && func2(data14) > 2048)){
 const err4 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -7082,7 +7082,7 @@ const _errs38 = errors;
 if(errors === _errs38){
 if(errors === _errs38){
 if(typeof data15 === "string"){
-if(func2(data15) > 2048){
+if((data15.length > 2048 && func2(data15) > 2048)){
 const err8 = {instancePath:instancePath+"/result",schemaPath:"#/properties/result/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -7161,7 +7161,7 @@ const _errs41 = errors;
 if(errors === _errs41){
 if(errors === _errs41){
 if(typeof data16 === "string"){
-if(func2(data16) > 2048){
+if((data16.length > 2048 && func2(data16) > 2048)){
 validate83.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -7244,7 +7244,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -7372,7 +7372,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate92.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -7400,7 +7400,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate92.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -7428,7 +7428,7 @@ let data4 = data.type;
 const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data4 === "string"){
-if(func2(data4) > 128){
+if((data4.length > 128 && func2(data4) > 128)){
 validate92.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -7455,12 +7455,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate92.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate92.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -7483,7 +7483,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate92.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -7529,7 +7529,7 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(errors === _errs24){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate92.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -7558,7 +7558,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate92.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -7586,7 +7586,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate92.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -7613,7 +7613,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate92.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -7640,7 +7640,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate92.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -7794,7 +7794,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate94.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -7834,12 +7834,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate94.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate94.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -7862,7 +7862,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate94.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -7891,7 +7891,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate94.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -7920,7 +7920,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate94.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -7973,7 +7973,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate94.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -8051,7 +8051,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data13 === "string"){
-if(func2(data13) > 2048){
+if((data13.length > 2048 && func2(data13) > 2048)){
 validate94.errors = [{instancePath:instancePath+"/object",schemaPath:"#/properties/object/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -8141,7 +8141,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8269,7 +8269,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate98.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -8297,7 +8297,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate98.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -8342,12 +8342,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate98.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate98.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -8370,7 +8370,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate98.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -8433,7 +8433,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate98.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -8461,7 +8461,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate98.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -8488,7 +8488,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate98.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -8515,7 +8515,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate98.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -8669,7 +8669,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate100.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -8709,12 +8709,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate100.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate100.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -8737,7 +8737,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate100.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -8766,7 +8766,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate100.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -8795,7 +8795,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate100.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -8848,7 +8848,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate100.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -8926,7 +8926,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data13 === "string"){
-if(func2(data13) > 2048){
+if((data13.length > 2048 && func2(data13) > 2048)){
 validate100.errors = [{instancePath:instancePath+"/object",schemaPath:"#/properties/object/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -9029,7 +9029,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9157,7 +9157,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate105.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -9185,7 +9185,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate105.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -9230,12 +9230,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate105.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate105.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -9258,7 +9258,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate105.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -9321,7 +9321,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate105.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -9349,7 +9349,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate105.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -9376,7 +9376,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate105.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -9403,7 +9403,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate105.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -9557,7 +9557,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate107.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -9597,12 +9597,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate107.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate107.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -9625,7 +9625,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate107.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -9654,7 +9654,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate107.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -9683,7 +9683,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate107.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -9736,7 +9736,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate107.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -9817,7 +9817,7 @@ const _errs28 = errors;
 if(errors === _errs28){
 if(errors === _errs28){
 if(typeof data13 === "string"){
-if(func2(data13) > 2048){
+if((data13.length > 2048 && func2(data13) > 2048)){
 const err0 = {instancePath:instancePath+"/object",schemaPath:"#/properties/object/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9957,7 +9957,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10085,7 +10085,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate112.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -10113,7 +10113,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate112.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -10158,12 +10158,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate112.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate112.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -10186,7 +10186,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate112.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -10249,7 +10249,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate112.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -10277,7 +10277,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate112.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -10304,7 +10304,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate112.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -10331,7 +10331,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate112.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -10485,7 +10485,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate114.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -10525,12 +10525,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate114.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate114.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -10553,7 +10553,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate114.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -10582,7 +10582,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate114.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -10611,7 +10611,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate114.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -10664,7 +10664,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate114.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -10802,7 +10802,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10930,7 +10930,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate118.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -10958,7 +10958,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate118.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -11003,12 +11003,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate118.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate118.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -11031,7 +11031,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate118.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -11094,7 +11094,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate118.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -11122,7 +11122,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate118.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -11149,7 +11149,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate118.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -11176,7 +11176,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate118.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -11330,7 +11330,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate120.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -11370,12 +11370,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate120.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate120.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -11398,7 +11398,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate120.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -11427,7 +11427,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate120.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -11456,7 +11456,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate120.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -11509,7 +11509,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate120.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -11587,7 +11587,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data13 === "string"){
-if(func2(data13) > 2048){
+if((data13.length > 2048 && func2(data13) > 2048)){
 validate120.errors = [{instancePath:instancePath+"/object",schemaPath:"#/properties/object/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -11677,7 +11677,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11805,7 +11805,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate124.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -11833,7 +11833,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate124.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -11878,12 +11878,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate124.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate124.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -11906,7 +11906,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate124.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -11969,7 +11969,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate124.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -11997,7 +11997,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate124.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -12024,7 +12024,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate124.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -12051,7 +12051,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate124.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -12205,7 +12205,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate126.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -12245,12 +12245,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate126.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate126.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -12273,7 +12273,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate126.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -12302,7 +12302,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate126.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -12331,7 +12331,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate126.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -12384,7 +12384,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate126.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -12474,7 +12474,7 @@ const _errs27 = errors;
 if(errors === _errs27){
 if(errors === _errs27){
 if(typeof data14 === "string"){
-if(func2(data14) > 2048){
+if((data14.length > 2048 && func2(data14) > 2048)){
 validate126.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -12565,7 +12565,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -12693,7 +12693,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate131.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -12721,7 +12721,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate131.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -12766,12 +12766,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate131.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate131.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -12794,7 +12794,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate131.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -12857,7 +12857,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate131.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -12885,7 +12885,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate131.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -12912,7 +12912,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate131.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -12939,7 +12939,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate131.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -13029,7 +13029,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 validate136.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -13075,7 +13075,7 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func2(data2) > 2048){
+if((data2.length > 2048 && func2(data2) > 2048)){
 validate136.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -13104,7 +13104,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate136.errors = [{instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -13133,7 +13133,7 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data4 === "string"){
-if(func2(data4) > 2048){
+if((data4.length > 2048 && func2(data4) > 2048)){
 validate136.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -13162,7 +13162,7 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate136.errors = [{instancePath:instancePath+"/localGroup",schemaPath:"#/properties/localGroup/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -13202,7 +13202,7 @@ let data7 = data6[i0];
 const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data7 === "string"){
-if(func2(data7) > 64){
+if((data7.length > 64 && func2(data7) > 64)){
 validate136.errors = [{instancePath:instancePath+"/scopes/" + i0,schemaPath:"#/properties/scopes/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -13262,7 +13262,7 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(errors === _errs18){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate136.errors = [{instancePath:instancePath+"/installedBy",schemaPath:"#/properties/installedBy/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -13291,7 +13291,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data9 === "string"){
-if(func2(data9) > 64){
+if((data9.length > 64 && func2(data9) > 64)){
 validate136.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -13452,7 +13452,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate133.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -13492,12 +13492,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate133.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate133.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -13520,7 +13520,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate133.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -13549,7 +13549,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate133.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -13578,7 +13578,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate133.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -13631,7 +13631,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate133.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -13721,7 +13721,7 @@ const _errs27 = errors;
 if(errors === _errs27){
 if(errors === _errs27){
 if(typeof data14 === "string"){
-if(func2(data14) > 2048){
+if((data14.length > 2048 && func2(data14) > 2048)){
 validate133.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -13799,7 +13799,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -13927,7 +13927,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate138.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -13955,7 +13955,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate138.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -14000,12 +14000,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate138.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate138.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -14028,7 +14028,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate138.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -14091,7 +14091,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate138.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -14119,7 +14119,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate138.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -14146,7 +14146,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate138.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -14173,7 +14173,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate138.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -14327,7 +14327,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate140.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -14367,12 +14367,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate140.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate140.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -14395,7 +14395,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate140.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -14424,7 +14424,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate140.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -14453,7 +14453,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate140.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -14506,7 +14506,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate140.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -14596,7 +14596,7 @@ const _errs27 = errors;
 if(errors === _errs27){
 if(errors === _errs27){
 if(typeof data14 === "string"){
-if(func2(data14) > 2048){
+if((data14.length > 2048 && func2(data14) > 2048)){
 validate140.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -14674,7 +14674,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -14802,7 +14802,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate144.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -14830,7 +14830,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate144.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -14875,12 +14875,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate144.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate144.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -14903,7 +14903,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate144.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -14966,7 +14966,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate144.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -14994,7 +14994,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate144.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -15021,7 +15021,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate144.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -15048,7 +15048,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate144.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -15138,7 +15138,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 validate149.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -15200,12 +15200,12 @@ let data3 = data.name;
 const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 256){
+if((data3.length > 256 && func2(data3) > 256)){
 validate149.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func2(data3) < 1){
+if((data3.length < 1 || func2(data3) < 1)){
 validate149.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -15227,12 +15227,12 @@ let data4 = data.summary;
 const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
-if(func2(data4) > 280){
+if((data4.length > 280 && func2(data4) > 280)){
 validate149.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data4) < 1){
+if((data4.length < 1 || func2(data4) < 1)){
 validate149.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -15254,7 +15254,7 @@ let data5 = data.content;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data5 === "string"){
-if(func2(data5) > 10000){
+if((data5.length > 10000 && func2(data5) > 10000)){
 validate149.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
 return false;
 }
@@ -15276,7 +15276,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data6 === "string"){
-if(func2(data6) > 2048){
+if((data6.length > 2048 && func2(data6) > 2048)){
 validate149.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -15305,7 +15305,7 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(errors === _errs16){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate149.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -15334,7 +15334,7 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(errors === _errs18){
 if(typeof data8 === "string"){
-if(func2(data8) > 64){
+if((data8.length > 64 && func2(data8) > 64)){
 validate149.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -15363,7 +15363,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data9 === "string"){
-if(func2(data9) > 64){
+if((data9.length > 64 && func2(data9) > 64)){
 validate149.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -15392,7 +15392,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate149.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -15421,7 +15421,7 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(errors === _errs24){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate149.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -15462,7 +15462,7 @@ const _errs28 = errors;
 if(errors === _errs28){
 if(errors === _errs28){
 if(typeof data13 === "string"){
-if(func2(data13) > 2048){
+if((data13.length > 2048 && func2(data13) > 2048)){
 validate149.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -15571,12 +15571,12 @@ let data17 = data15.name;
 const _errs37 = errors;
 if(errors === _errs37){
 if(typeof data17 === "string"){
-if(func2(data17) > 128){
+if((data17.length > 128 && func2(data17) > 128)){
 validate149.errors = [{instancePath:instancePath+"/tag/" + i2+"/name",schemaPath:"#/properties/tag/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(func2(data17) < 1){
+if((data17.length < 1 || func2(data17) < 1)){
 validate149.errors = [{instancePath:instancePath+"/tag/" + i2+"/name",schemaPath:"#/properties/tag/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -15599,7 +15599,7 @@ const _errs39 = errors;
 if(errors === _errs39){
 if(errors === _errs39){
 if(typeof data18 === "string"){
-if(func2(data18) > 2048){
+if((data18.length > 2048 && func2(data18) > 2048)){
 validate149.errors = [{instancePath:instancePath+"/tag/" + i2+"/href",schemaPath:"#/properties/tag/items/properties/href/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -15813,7 +15813,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate146.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -15853,12 +15853,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate146.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate146.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -15881,7 +15881,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate146.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -15910,7 +15910,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate146.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -15939,7 +15939,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate146.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -15992,7 +15992,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate146.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -16130,7 +16130,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -16258,7 +16258,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate153.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -16286,7 +16286,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate153.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -16331,12 +16331,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate153.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate153.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -16359,7 +16359,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate153.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -16422,7 +16422,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate153.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -16450,7 +16450,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate153.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -16477,7 +16477,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate153.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -16504,7 +16504,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate153.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -16658,7 +16658,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate155.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -16698,12 +16698,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate155.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate155.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -16726,7 +16726,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate155.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -16755,7 +16755,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate155.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -16784,7 +16784,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate155.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -16837,7 +16837,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate155.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -16975,7 +16975,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -17103,7 +17103,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate159.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -17131,7 +17131,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate159.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -17176,12 +17176,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate159.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate159.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -17204,7 +17204,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate159.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -17267,7 +17267,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate159.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -17295,7 +17295,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate159.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -17322,7 +17322,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate159.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -17349,7 +17349,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate159.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -17503,7 +17503,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate161.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -17543,12 +17543,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate161.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate161.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -17571,7 +17571,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate161.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -17600,7 +17600,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate161.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -17629,7 +17629,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate161.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -17682,7 +17682,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate161.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -17838,7 +17838,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -17966,7 +17966,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate165.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -17994,7 +17994,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate165.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -18039,12 +18039,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate165.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate165.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -18067,7 +18067,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate165.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -18130,7 +18130,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate165.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -18158,7 +18158,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate165.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -18185,7 +18185,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate165.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -18212,7 +18212,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate165.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -18303,7 +18303,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 validate171.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -18349,7 +18349,7 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func2(data2) > 2048){
+if((data2.length > 2048 && func2(data2) > 2048)){
 validate171.errors = [{instancePath:instancePath+"/satisfies",schemaPath:"#/properties/satisfies/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -18395,7 +18395,7 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data4 === "string"){
-if(func2(data4) > 2048){
+if((data4.length > 2048 && func2(data4) > 2048)){
 validate171.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -18424,7 +18424,7 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate171.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -18453,7 +18453,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data6 === "string"){
-if(func2(data6) > 2048){
+if((data6.length > 2048 && func2(data6) > 2048)){
 validate171.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -18555,7 +18555,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 validate170.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -18734,7 +18734,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate167.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -18774,12 +18774,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate167.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate167.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -18802,7 +18802,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate167.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -18831,7 +18831,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate167.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -18860,7 +18860,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate167.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -18913,7 +18913,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate167.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -19003,7 +19003,7 @@ const _errs27 = errors;
 if(errors === _errs27){
 if(errors === _errs27){
 if(typeof data14 === "string"){
-if(func2(data14) > 2048){
+if((data14.length > 2048 && func2(data14) > 2048)){
 validate167.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -19081,7 +19081,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -19209,7 +19209,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate177.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -19237,7 +19237,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate177.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -19282,12 +19282,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate177.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate177.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -19310,7 +19310,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate177.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -19373,7 +19373,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate177.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -19401,7 +19401,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate177.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -19428,7 +19428,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate177.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -19455,7 +19455,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate177.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -19609,7 +19609,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate179.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -19649,12 +19649,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate179.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate179.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -19677,7 +19677,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate179.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -19706,7 +19706,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate179.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -19735,7 +19735,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate179.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -19788,7 +19788,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate179.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -19878,7 +19878,7 @@ const _errs27 = errors;
 if(errors === _errs27){
 if(errors === _errs27){
 if(typeof data14 === "string"){
-if(func2(data14) > 2048){
+if((data14.length > 2048 && func2(data14) > 2048)){
 validate179.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -19956,7 +19956,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -20084,7 +20084,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate183.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -20112,7 +20112,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate183.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -20157,12 +20157,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate183.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate183.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -20185,7 +20185,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate183.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -20248,7 +20248,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate183.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -20276,7 +20276,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate183.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -20303,7 +20303,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate183.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -20330,7 +20330,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate183.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -20484,7 +20484,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate185.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -20524,12 +20524,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate185.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate185.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -20552,7 +20552,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate185.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -20581,7 +20581,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate185.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -20610,7 +20610,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate185.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -20663,7 +20663,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate185.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -20753,7 +20753,7 @@ const _errs27 = errors;
 if(errors === _errs27){
 if(errors === _errs27){
 if(typeof data14 === "string"){
-if(func2(data14) > 2048){
+if((data14.length > 2048 && func2(data14) > 2048)){
 validate185.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -20831,7 +20831,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -20959,7 +20959,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate189.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -20987,7 +20987,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate189.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -21032,12 +21032,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate189.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate189.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -21060,7 +21060,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate189.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -21123,7 +21123,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate189.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -21151,7 +21151,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate189.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -21178,7 +21178,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate189.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -21205,7 +21205,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate189.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -21359,7 +21359,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate191.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -21399,12 +21399,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate191.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate191.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -21427,7 +21427,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate191.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -21456,7 +21456,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate191.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -21485,7 +21485,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate191.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -21538,7 +21538,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate191.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -21636,7 +21636,7 @@ const _errs29 = errors;
 if(errors === _errs29){
 if(errors === _errs29){
 if(typeof data14 === "string"){
-if(func2(data14) > 2048){
+if((data14.length > 2048 && func2(data14) > 2048)){
 validate191.errors = [{instancePath:instancePath+"/object/id",schemaPath:"#/properties/object/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -21699,7 +21699,7 @@ const _errs35 = errors;
 if(errors === _errs35){
 if(errors === _errs35){
 if(typeof data17 === "string"){
-if(func2(data17) > 2048){
+if((data17.length > 2048 && func2(data17) > 2048)){
 validate191.errors = [{instancePath:instancePath+"/object/provider",schemaPath:"#/properties/object/properties/provider/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -21728,7 +21728,7 @@ const _errs37 = errors;
 if(errors === _errs37){
 if(errors === _errs37){
 if(typeof data18 === "string"){
-if(func2(data18) > 2048){
+if((data18.length > 2048 && func2(data18) > 2048)){
 validate191.errors = [{instancePath:instancePath+"/object/receiver",schemaPath:"#/properties/object/properties/receiver/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -21757,7 +21757,7 @@ const _errs39 = errors;
 if(errors === _errs39){
 if(errors === _errs39){
 if(typeof data19 === "string"){
-if(func2(data19) > 2048){
+if((data19.length > 2048 && func2(data19) > 2048)){
 validate191.errors = [{instancePath:instancePath+"/object/resourceConformsTo",schemaPath:"#/properties/object/properties/resourceConformsTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -21810,7 +21810,7 @@ const _errs43 = errors;
 if(errors === _errs43){
 if(errors === _errs43){
 if(typeof data22 === "string"){
-if(func2(data22) > 2048){
+if((data22.length > 2048 && func2(data22) > 2048)){
 validate191.errors = [{instancePath:instancePath+"/object/fulfills",schemaPath:"#/properties/object/properties/fulfills/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -21839,7 +21839,7 @@ const _errs45 = errors;
 if(errors === _errs45){
 if(errors === _errs45){
 if(typeof data23 === "string"){
-if(func2(data23) > 64){
+if((data23.length > 64 && func2(data23) > 64)){
 validate191.errors = [{instancePath:instancePath+"/object/hasPointInTime",schemaPath:"#/properties/object/properties/hasPointInTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -21890,7 +21890,7 @@ const _errs47 = errors;
 if(errors === _errs47){
 if(errors === _errs47){
 if(typeof data24 === "string"){
-if(func2(data24) > 2048){
+if((data24.length > 2048 && func2(data24) > 2048)){
 validate191.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -21968,7 +21968,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -22096,7 +22096,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate196.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -22124,7 +22124,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate196.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -22169,12 +22169,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate196.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate196.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -22197,7 +22197,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate196.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -22260,7 +22260,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate196.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -22288,7 +22288,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate196.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -22315,7 +22315,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate196.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -22342,7 +22342,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate196.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -22496,7 +22496,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate198.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -22536,12 +22536,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate198.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate198.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -22564,7 +22564,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate198.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -22593,7 +22593,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate198.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -22622,7 +22622,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate198.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -22675,7 +22675,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate198.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -22773,7 +22773,7 @@ const _errs29 = errors;
 if(errors === _errs29){
 if(errors === _errs29){
 if(typeof data14 === "string"){
-if(func2(data14) > 2048){
+if((data14.length > 2048 && func2(data14) > 2048)){
 validate198.errors = [{instancePath:instancePath+"/object/id",schemaPath:"#/properties/object/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -22819,7 +22819,7 @@ const _errs33 = errors;
 if(errors === _errs33){
 if(errors === _errs33){
 if(typeof data16 === "string"){
-if(func2(data16) > 2048){
+if((data16.length > 2048 && func2(data16) > 2048)){
 validate198.errors = [{instancePath:instancePath+"/object/subject",schemaPath:"#/properties/object/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -22865,7 +22865,7 @@ const _errs37 = errors;
 if(errors === _errs37){
 if(errors === _errs37){
 if(typeof data18 === "string"){
-if(func2(data18) > 2048){
+if((data18.length > 2048 && func2(data18) > 2048)){
 validate198.errors = [{instancePath:instancePath+"/object/object",schemaPath:"#/properties/object/properties/object/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -22893,7 +22893,7 @@ let data19 = data13.score;
 const _errs39 = errors;
 if(errors === _errs39){
 if(typeof data19 === "string"){
-if(func2(data19) > 8){
+if((data19.length > 8 && func2(data19) > 8)){
 validate198.errors = [{instancePath:instancePath+"/object/score",schemaPath:"#/properties/object/properties/score/maxLength",keyword:"maxLength",params:{limit: 8},message:"must NOT have more than 8 characters"}];
 return false;
 }
@@ -22921,7 +22921,7 @@ const _errs41 = errors;
 if(errors === _errs41){
 if(errors === _errs41){
 if(typeof data20 === "string"){
-if(func2(data20) > 2048){
+if((data20.length > 2048 && func2(data20) > 2048)){
 validate198.errors = [{instancePath:instancePath+"/object/attributedTo",schemaPath:"#/properties/object/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -22950,7 +22950,7 @@ const _errs43 = errors;
 if(errors === _errs43){
 if(errors === _errs43){
 if(typeof data21 === "string"){
-if(func2(data21) > 64){
+if((data21.length > 64 && func2(data21) > 64)){
 validate198.errors = [{instancePath:instancePath+"/object/published",schemaPath:"#/properties/object/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -23047,7 +23047,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -23175,7 +23175,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate201.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -23203,7 +23203,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate201.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -23248,12 +23248,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate201.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate201.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -23276,7 +23276,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate201.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -23339,7 +23339,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate201.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -23367,7 +23367,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate201.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -23394,7 +23394,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate201.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -23421,7 +23421,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate201.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
@@ -23575,7 +23575,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate203.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -23615,12 +23615,12 @@ let data5 = data.summary;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
-if(func2(data5) > 280){
+if((data5.length > 280 && func2(data5) > 280)){
 validate203.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate203.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -23643,7 +23643,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate203.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -23672,7 +23672,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(errors === _errs15){
 if(typeof data7 === "string"){
-if(func2(data7) > 2048){
+if((data7.length > 2048 && func2(data7) > 2048)){
 validate203.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -23701,7 +23701,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data8 === "string"){
-if(func2(data8) > 2048){
+if((data8.length > 2048 && func2(data8) > 2048)){
 validate203.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -23754,7 +23754,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(errors === _errs22){
 if(typeof data11 === "string"){
-if(func2(data11) > 2048){
+if((data11.length > 2048 && func2(data11) > 2048)){
 validate203.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -23868,12 +23868,12 @@ let data15 = data13.content;
 const _errs31 = errors;
 if(errors === _errs31){
 if(typeof data15 === "string"){
-if(func2(data15) > 280){
+if((data15.length > 280 && func2(data15) > 280)){
 validate203.errors = [{instancePath:instancePath+"/object/content",schemaPath:"#/properties/object/properties/content/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
 return false;
 }
 else {
-if(func2(data15) < 1){
+if((data15.length < 1 || func2(data15) < 1)){
 validate203.errors = [{instancePath:instancePath+"/object/content",schemaPath:"#/properties/object/properties/content/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -23958,7 +23958,7 @@ let valid1 = false;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
-if(func2(data0) > 2048){
+if((data0.length > 2048 && func2(data0) > 2048)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -24086,7 +24086,7 @@ let data2 = data.id;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
-if(func2(data2) > 128){
+if((data2.length > 128 && func2(data2) > 128)){
 validate206.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
@@ -24114,7 +24114,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
-if(func2(data3) > 2048){
+if((data3.length > 2048 && func2(data3) > 2048)){
 validate206.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -24159,12 +24159,12 @@ let data5 = data.subject;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
-if(func2(data5) > 2048){
+if((data5.length > 2048 && func2(data5) > 2048)){
 validate206.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if((data5.length < 1 || func2(data5) < 1)){
 validate206.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -24187,7 +24187,7 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(errors === _errs20){
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
+if((data6.length > 64 && func2(data6) > 64)){
 validate206.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -24250,7 +24250,7 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func2(data9) > 2048){
+if((data9.length > 2048 && func2(data9) > 2048)){
 validate206.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
@@ -24278,7 +24278,7 @@ let data10 = data.sequence;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func2(data10) > 64){
+if((data10.length > 64 && func2(data10) > 64)){
 validate206.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
@@ -24305,7 +24305,7 @@ let data11 = data.traceparent;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func2(data11) > 55){
+if((data11.length > 55 && func2(data11) > 55)){
 validate206.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
@@ -24332,7 +24332,7 @@ let data12 = data.tracestate;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 === "string"){
-if(func2(data12) > 512){
+if((data12.length > 512 && func2(data12) > 512)){
 validate206.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
