@@ -96,6 +96,9 @@ function validatorsModule(schemas: Record<string, { [key: string]: Json }>): str
         `($1.length < $2 || ${counter}($1) < $2)`,
       )
   }
+  const activitySchemas = Object.fromEntries(
+    Object.values(coreEvents).map(({ type, activity }) => [type, activity.$id]),
+  )
   const eventKinds = Object.fromEntries(
     Object.values(coreEvents).map(({ type, event }) => [type, event.title]),
   )
@@ -106,6 +109,7 @@ function validatorsModule(schemas: Record<string, { [key: string]: Json }>): str
     "import { equal, ucs2length } from '../runtime.js'",
     `export const kindByType = ${JSON.stringify(DOCUMENT_KIND_BY_TYPE)}`,
     `export const eventKindByType = ${JSON.stringify(eventKinds)}`,
+    `export const activitySchemaByType = ${JSON.stringify(activitySchemas)}`,
     code,
   ].join('\n')
 }
@@ -123,6 +127,7 @@ function validatorsDeclaration(kinds: string[]): string {
     '',
     'export declare const kindByType: Readonly<Record<string, DocumentKind>>',
     'export declare const eventKindByType: Readonly<Record<string, DocumentKind>>',
+    'export declare const activitySchemaByType: Readonly<Record<string, string>>',
     ...kinds.map((kind) => `export declare const ${kind}: GeneratedValidator`),
     '',
   ].join('\n')

@@ -23,3 +23,11 @@ export {
   type ValidateDocumentResult,
 } from './validate/validate-document.js'
 export type { DocumentKind } from './schemas/index.js'
+export {
+  createEvent,
+  type CreateEventOptions,
+  type EventData,
+  type ExtensionValue,
+} from './events/create-event.js'
+export type { CoreEventType, EventOf } from './schemas/index.js'
+// -- intents: exports of sdk/src/intents go below this line --

@@ -325,3 +325,12 @@ export const coreEvents = {
 
 /** A core event type suffix, such as `membership.joined`. */
 export type CoreEventSuffix = keyof typeof coreEvents
+
+/** Each core event type, mapped to the type of its envelope. */
+export type CoreEventMap = {
+  [K in CoreEventSuffix as `tech.collaborative.${K}`]: Static<(typeof coreEvents)[K]['event']>
+}
+/** A core event type, such as `tech.collaborative.membership.joined`. */
+export type CoreEventType = keyof CoreEventMap
+/** The envelope type of an event type: typed for core types, generic for any other. */
+export type EventOf<T extends string> = T extends CoreEventType ? CoreEventMap[T] : Event

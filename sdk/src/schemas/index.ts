@@ -93,7 +93,10 @@ export {
   Event,
   ObjectSummary,
   coreEvents,
+  type CoreEventMap,
   type CoreEventSuffix,
+  type CoreEventType,
+  type EventOf,
 } from './events.js'
 
 /**

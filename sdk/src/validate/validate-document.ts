@@ -26,9 +26,7 @@ export type ValidateDocumentResult<K extends DocumentKind = DocumentKind> =
       readonly issues: readonly ValidationIssue[]
     }
 
-const KINDS = new Set<string>(
-  Object.keys(validators).filter((key) => key !== 'kindByType' && key !== 'eventKindByType'),
-)
+const KINDS = new Set<string>(Object.keys(validators).filter((key) => !key.endsWith('ByType')))
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)

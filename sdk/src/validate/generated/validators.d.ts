@@ -9,6 +9,7 @@ export interface GeneratedValidator {
 
 export declare const kindByType: Readonly<Record<string, DocumentKind>>
 export declare const eventKindByType: Readonly<Record<string, DocumentKind>>
+export declare const activitySchemaByType: Readonly<Record<string, string>>
 export declare const Group: GeneratedValidator
 export declare const Role: GeneratedValidator
 export declare const Membership: GeneratedValidator
