@@ -4,7 +4,12 @@
  * @see {@link https://w3id.org/cta/spec/errors Spec: error registry}
  */
 export type ProtocolErrorCode =
-  'ERR_SCHEMA_INVALID' | 'ERR_JSONLD_UNSAFE' | 'ERR_JSONLD_CONTEXT_UNKNOWN'
+  // Documents
+  | 'ERR_SCHEMA_INVALID'
+  | 'ERR_JSONLD_UNSAFE'
+  | 'ERR_JSONLD_CONTEXT_UNKNOWN'
+  // -- events and delivery: codes go below this line --
+  // -- intents: codes go below this line --
 
 /** One reason a document does not match its schema. */
 export interface ValidationIssue {
