@@ -5,11 +5,9 @@
  */
 export type ProtocolErrorCode =
   // Documents
-  | 'ERR_SCHEMA_INVALID'
-  | 'ERR_JSONLD_UNSAFE'
-  | 'ERR_JSONLD_CONTEXT_UNKNOWN'
-  // -- events and delivery: codes go below this line --
-  // -- intents: codes go below this line --
+  'ERR_SCHEMA_INVALID' | 'ERR_JSONLD_UNSAFE' | 'ERR_JSONLD_CONTEXT_UNKNOWN'
+// -- events and delivery: codes go below this line --
+// -- intents: codes go below this line --
 
 /** One reason a document does not match its schema. */
 export interface ValidationIssue {
