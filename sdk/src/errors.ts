@@ -1,13 +1,19 @@
+/** Error codes of the documents chapter. */
+export type DocumentErrorCode =
+  'ERR_SCHEMA_INVALID' | 'ERR_JSONLD_UNSAFE' | 'ERR_JSONLD_CONTEXT_UNKNOWN'
+
+/** Error codes of the events and delivery chapters. */
+export type EventErrorCode = never
+
+/** Error codes of the intents chapter. */
+export type IntentErrorCode = never
+
 /**
  * Every stable error code the SDK throws for bad input from a peer. Switch on `err.code`; messages
  * are not part of the API. Each code has an entry in the spec's error registry.
  * @see {@link https://w3id.org/cta/spec/errors Spec: error registry}
  */
-export type ProtocolErrorCode =
-  // Documents
-  'ERR_SCHEMA_INVALID' | 'ERR_JSONLD_UNSAFE' | 'ERR_JSONLD_CONTEXT_UNKNOWN'
-// -- events and delivery: codes go below this line --
-// -- intents: codes go below this line --
+export type ProtocolErrorCode = DocumentErrorCode | EventErrorCode | IntentErrorCode
 
 /** One reason a document does not match its schema. */
 export interface ValidationIssue {
