@@ -3,7 +3,26 @@ export type DocumentErrorCode =
   'ERR_SCHEMA_INVALID' | 'ERR_JSONLD_UNSAFE' | 'ERR_JSONLD_CONTEXT_UNKNOWN'
 
 /** Error codes of the events and delivery chapters. */
-export type EventErrorCode = never
+export type EventErrorCode =
+  | 'ERR_TOO_LARGE'
+  | 'ERR_JWS_MALFORMED'
+  | 'ERR_HEADER_NOT_ALLOWED'
+  | 'ERR_TYP_MISMATCH'
+  | 'ERR_ALG_NOT_ALLOWED'
+  | 'ERR_KEY_UNRESOLVED'
+  | 'ERR_SIGNATURE_INVALID'
+  | 'ERR_JSON_INVALID'
+  | 'ERR_SOURCE_MISMATCH'
+  | 'ERR_EVENT_INCONSISTENT'
+  | 'ERR_EVENT_STALE'
+  | 'ERR_EVENT_FUTURE'
+  | 'ERR_DUPLICATE'
+  | 'ERR_FETCH_FAILED'
+  | 'ERR_ADDRESS_NOT_ALLOWED'
+  | 'ERR_MANIFEST_INVALID'
+  | 'ERR_UNAUTHORIZED'
+  | 'ERR_NOT_INSTALLED'
+  | 'ERR_HANDSHAKE_FAILED'
 
 /** Error codes of the intents chapter. */
 export type IntentErrorCode = never

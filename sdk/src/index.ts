@@ -30,4 +30,34 @@ export {
   type ExtensionValue,
 } from './events/create-event.js'
 export type { CoreEventType, EventOf } from './schemas/index.js'
+// -- events and delivery --
+export { ALLOWED_ALGORITHMS, isAllowedAlgorithm, type SigningAlgorithm } from './keys/algorithms.js'
+export {
+  generateSigningKey,
+  importSigningKey,
+  toJwks,
+  type GenerateSigningKeyOptions,
+  type Jwks,
+  type PublicJwk,
+  type SigningKey,
+} from './keys/signing-key.js'
+export { staticKeyResolver, type ResolveKey, type ResolvedKey } from './keys/resolve-key.js'
+export {
+  DEFAULT_CLOCK_TOLERANCE,
+  DEFAULT_MAX_EVENT_AGE,
+  EVENT_JWS_TYP,
+  MAX_EVENT_DEPTH,
+  MAX_EVENT_JWS_LENGTH,
+} from './events/constants.js'
+export { signEvent } from './events/sign-event.js'
+export {
+  verifyEvent,
+  type DedupeStore,
+  type VerifyEventOptions,
+  type VerifyEventResult,
+} from './events/verify-event.js'
+export {
+  createMemoryDedupeStore,
+  type MemoryDedupeStoreOptions,
+} from './stores/memory-dedupe-store.js'
 // -- intents: exports of sdk/src/intents go below this line --

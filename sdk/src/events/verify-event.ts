@@ -1,0 +1,200 @@
+import { compactVerify, errors as joseErrors } from 'jose'
+import { AS2_CONTEXT, CONTEXT, CTA_CONTEXT } from '../constants.js'
+import { ProtocolError } from '../errors.js'
+import { decodeBase64url } from '../internal/base64url.js'
+import { parseStrictJson } from '../internal/strict-json.js'
+import { isAllowedAlgorithm } from '../keys/algorithms.js'
+import { toVerifyKey, type ResolveKey } from '../keys/resolve-key.js'
+import type { Event } from '../schemas/index.js'
+import { assertValid } from '../validate/validate-document.js'
+import {
+  DEFAULT_CLOCK_TOLERANCE,
+  DEFAULT_MAX_EVENT_AGE,
+  EVENT_JWS_TYP,
+  MAX_EVENT_DEPTH,
+  MAX_EVENT_JWS_LENGTH,
+  MAX_HEADER_LENGTH,
+} from './constants.js'
+
+/**
+ * Remembers which events were already accepted, keyed by `(source, id)`. `claim` must be atomic:
+ * of two concurrent claims of the same key, exactly one returns `true`.
+ */
+export interface DedupeStore {
+  /** Records the key until `expiresAt`; `false` if it was already recorded and has not expired. */
+  claim(source: string, id: string, expiresAt: Date): Promise<boolean>
+  /** Forgets a key, so that a failed delivery can be accepted when it is retried. */
+  release(source: string, id: string): Promise<void>
+}
+
+/** Options of {@link verifyEvent}. */
+export interface VerifyEventOptions {
+  /** Finds the public key for the JWS `kid`. */
+  readonly resolveKey: ResolveKey
+  /** Remembers accepted events; without it, replays are not detected. */
+  readonly dedupe?: DedupeStore
+  /** How long after its `time` an event is accepted, in seconds. Default 4 days. */
+  readonly maxAge?: number
+  /** Clock skew tolerated, in seconds. Default 60. */
+  readonly clockTolerance?: number
+  /** "Now", for tests. */
+  readonly currentDate?: Date
+  /** Longest compact JWS accepted, in characters. Default 96 KiB. */
+  readonly maxLength?: number
+}
+
+/** What {@link verifyEvent} returns for an event it accepts. */
+export interface VerifyEventResult {
+  /** The verified, schema-valid event (frozen). */
+  readonly event: Event
+  /** The `kid` that signed it. */
+  readonly kid: string
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true })
+const ALLOWED_HEADER = new Set(['alg', 'kid', 'typ'])
+const BUNDLED = new Set<string>([AS2_CONTEXT, CTA_CONTEXT])
+
+const reject = (code: ConstructorParameters<typeof ProtocolError>[0], message: string): never => {
+  throw new ProtocolError(code, message)
+}
+
+function decodeJson(part: string, code: 'ERR_JWS_MALFORMED' | 'ERR_JSON_INVALID', depth: number) {
+  let text: string
+  try {
+    text = decoder.decode(decodeBase64url(part))
+  } catch (err) {
+    if (err instanceof ProtocolError) throw err
+    return reject('ERR_JWS_MALFORMED', 'not UTF-8')
+  }
+  try {
+    return parseStrictJson(text, { maxDepth: depth })
+  } catch (err) {
+    if (err instanceof ProtocolError) throw new ProtocolError(code, err.message, { cause: err })
+    throw err
+  }
+}
+
+function hasNestedContext(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  if (Array.isArray(value)) return value.some(hasNestedContext)
+  return Object.entries(value).some(([key, child]) => key === '@context' || hasNestedContext(child))
+}
+
+/** Checks the activity's context before the schema, to report the precise JSON-LD problem. */
+function checkContext(event: Record<string, unknown>): void {
+  const data = event['data']
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return
+  const context = (data as Record<string, unknown>)['@context']
+  if (Array.isArray(context)) {
+    for (const iri of context) {
+      if (typeof iri === 'string' && !BUNDLED.has(iri)) {
+        reject('ERR_JSONLD_CONTEXT_UNKNOWN', `context is not bundled: ${iri}`)
+      }
+    }
+  }
+  const exact =
+    Array.isArray(context) &&
+    context.length === CONTEXT.length &&
+    context.every((iri, i) => iri === CONTEXT[i])
+  if (context !== undefined && !exact)
+    reject('ERR_JSONLD_UNSAFE', '@context is not the pinned array')
+  const { '@context': _top, ...rest } = data as Record<string, unknown>
+  if (hasNestedContext(rest) || hasNestedContext({ ...event, data: undefined })) {
+    reject('ERR_JSONLD_UNSAFE', '@context is only allowed at the top of data')
+  }
+}
+
+/**
+ * Verifies a signed event and returns it. Checks run cheapest first, and the first failure
+ * throws: size; JWS shape and strict base64url; protected header exactly `{ alg, kid, typ }`;
+ * `typ`; algorithm allowed and equal to the resolved key's; the key; the signature; the payload as
+ * strict JSON (depth, duplicate names, `__proto__`); the pinned `@context`; the schema; `source`
+ * bound to the tool whose manifest holds the key; `group` equal to the activity's `audience`; the
+ * age window; and, with a dedupe store, replay.
+ *
+ * @param jws The compact JWS, as received.
+ * @param options `resolveKey` (required), `dedupe`, `maxAge`, `clockTolerance`, `currentDate`.
+ * @returns The event and the `kid` that signed it.
+ * @throws {ProtocolError} `ERR_TOO_LARGE`, `ERR_JWS_MALFORMED`, `ERR_HEADER_NOT_ALLOWED`,
+ *   `ERR_TYP_MISMATCH`, `ERR_ALG_NOT_ALLOWED`, `ERR_KEY_UNRESOLVED`, `ERR_SIGNATURE_INVALID`,
+ *   `ERR_JSON_INVALID`, `ERR_JSONLD_CONTEXT_UNKNOWN`, `ERR_JSONLD_UNSAFE`, `ERR_SCHEMA_INVALID`,
+ *   `ERR_SOURCE_MISMATCH`, `ERR_EVENT_INCONSISTENT`, `ERR_EVENT_STALE`, `ERR_EVENT_FUTURE`,
+ *   `ERR_DUPLICATE`.
+ * @example
+ * ```ts
+ * const { event, kid } = await verifyEvent(body, { resolveKey, dedupe })
+ * ```
+ * @see {@link https://w3id.org/cta/spec/events#verifying Spec: verifying events}
+ */
+export async function verifyEvent(
+  jws: string,
+  options: VerifyEventOptions,
+): Promise<VerifyEventResult> {
+  if (typeof jws !== 'string') throw new TypeError('jws must be a string')
+  if (jws.length > (options.maxLength ?? MAX_EVENT_JWS_LENGTH)) {
+    reject('ERR_TOO_LARGE', 'the JWS is longer than allowed')
+  }
+  const first = jws.indexOf('.')
+  const second = jws.indexOf('.', first + 1)
+  if (first < 0 || second < 0 || jws.indexOf('.', second + 1) >= 0) {
+    reject('ERR_JWS_MALFORMED', 'a compact JWS has exactly three parts')
+  }
+  const headerPart = jws.slice(0, first)
+  if (headerPart.length > MAX_HEADER_LENGTH)
+    reject('ERR_TOO_LARGE', 'the protected header is too long')
+  const header = decodeJson(headerPart, 'ERR_JWS_MALFORMED', 2)
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    return reject('ERR_JWS_MALFORMED', 'the protected header is not an object')
+  }
+  const members = Object.keys(header)
+  const extra = members.find((name) => !ALLOWED_HEADER.has(name))
+  if (extra !== undefined) reject('ERR_HEADER_NOT_ALLOWED', `header member not allowed: ${extra}`)
+  const { alg, kid, typ } = header as Record<string, unknown>
+  if (typ !== EVENT_JWS_TYP) reject('ERR_TYP_MISMATCH', `typ must be ${EVENT_JWS_TYP}`)
+  if (!isAllowedAlgorithm(alg)) return reject('ERR_ALG_NOT_ALLOWED', 'algorithm not allowed')
+  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 2048) {
+    return reject('ERR_JWS_MALFORMED', 'kid must be a non-empty string')
+  }
+  const resolved = await options.resolveKey(kid)
+  if (resolved === undefined) return reject('ERR_KEY_UNRESOLVED', 'no key for this kid')
+  if (resolved.alg !== alg) reject('ERR_ALG_NOT_ALLOWED', 'alg does not match the key')
+  const payloadPart = jws.slice(first + 1, second)
+  // jose decodes leniently; strict decoding here keeps one accepted form per token.
+  decodeBase64url(jws.slice(second + 1))
+  try {
+    await compactVerify(jws, await toVerifyKey(resolved), { algorithms: [alg] })
+  } catch (err) {
+    if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
+      reject('ERR_SIGNATURE_INVALID', 'the signature does not verify')
+    }
+    throw new ProtocolError('ERR_JWS_MALFORMED', 'the JWS is malformed', { cause: err })
+  }
+  const payload = decodeJson(payloadPart, 'ERR_JSON_INVALID', MAX_EVENT_DEPTH)
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return reject('ERR_JSON_INVALID', 'the payload is not an object')
+  }
+  checkContext(payload as Record<string, unknown>)
+  const event = assertValid(payload) as Event
+  if (!('specversion' in event)) return reject('ERR_SCHEMA_INVALID', 'not an event')
+  if (event.source !== resolved.source) {
+    reject('ERR_SOURCE_MISMATCH', 'the event source is not the tool that holds the key')
+  }
+  if (event.group !== event.data.audience) {
+    reject('ERR_EVENT_INCONSISTENT', 'group and data.audience differ')
+  }
+  const now = (options.currentDate ?? new Date()).getTime()
+  const tolerance = (options.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE) * 1000
+  const maxAge = (options.maxAge ?? DEFAULT_MAX_EVENT_AGE) * 1000
+  const time = Date.parse(event.time)
+  if (time > now + tolerance) reject('ERR_EVENT_FUTURE', 'the event time is in the future')
+  if (time < now - maxAge - tolerance)
+    reject('ERR_EVENT_STALE', 'the event is older than the window')
+  if (options.dedupe !== undefined) {
+    const expiresAt = new Date(time + maxAge + 2 * tolerance)
+    if (!(await options.dedupe.claim(event.source, event.id, expiresAt))) {
+      reject('ERR_DUPLICATE', 'this event was already accepted')
+    }
+  }
+  return { event: Object.freeze(event), kid }
+}
