@@ -9,6 +9,7 @@ export default defineConfig({
   format: ['esm'],
   platform: 'neutral',
   target: 'es2022',
+  tsconfig: 'tsconfig.build.json',
   dts: true,
   clean: true,
   sourcemap: true,

@@ -25,7 +25,14 @@ export type EventErrorCode =
   | 'ERR_HANDSHAKE_FAILED'
 
 /** Error codes of the intents chapter. */
-export type IntentErrorCode = never
+export type IntentErrorCode =
+  | 'ERR_AMOUNT_INVALID'
+  | 'ERR_AMOUNT_PRECISION'
+  | 'ERR_CURRENCY_UNKNOWN'
+  | 'ERR_RATE_UNKNOWN'
+  | 'ERR_PROPOSAL_EXPIRED'
+  | 'ERR_PROPOSAL_CONFLICT'
+  | 'ERR_PROPOSAL_NOT_EXPORTABLE'
 
 /**
  * Every stable error code the SDK throws for bad input from a peer. Switch on `err.code`; messages

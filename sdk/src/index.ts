@@ -11,6 +11,9 @@ export {
   SchemaInvalid,
   isProtocolError,
   type AnyProtocolError,
+  type DocumentErrorCode,
+  type EventErrorCode,
+  type IntentErrorCode,
   type ProtocolErrorCode,
   type ValidationIssue,
 } from './errors.js'
@@ -22,7 +25,22 @@ export {
   type ValidateDocumentOptions,
   type ValidateDocumentResult,
 } from './validate/validate-document.js'
-export type { DocumentKind } from './schemas/index.js'
+export type {
+  Activity,
+  DocumentKind,
+  Event,
+  Group,
+  Intent,
+  Match,
+  Membership,
+  MembershipAssertionClaims,
+  Proposal,
+  ResourceSpecification,
+  Role,
+  RosterPage,
+  ToolInstallation,
+  ToolManifest,
+} from './schemas/index.js'
 export {
   createEvent,
   type CreateEventOptions,
@@ -60,4 +78,92 @@ export {
   createMemoryDedupeStore,
   type MemoryDedupeStoreOptions,
 } from './stores/memory-dedupe-store.js'
+export {
+  DEFAULT_INBOX_MAX_BYTES,
+  JOSE_MEDIA_TYPE,
+  createInbox,
+  type InboxContext,
+  type InboxOptions,
+} from './events/create-inbox.js'
+export {
+  PROBLEM_STATUS,
+  PROBLEM_TYPE_BASE,
+  problemFor,
+  problemResponse,
+  type Problem,
+} from './http/problem.js'
+export type { OutboundPolicy } from './http/guarded-fetch.js'
+export { isNonPublicAddress } from './net/address.js'
+export {
+  TOOL_MANIFEST_PATH,
+  createToolManifest,
+  type CreateToolManifestOptions,
+} from './manifest/create-tool-manifest.js'
+export {
+  createManifestResolver,
+  type ManifestResolver,
+  type ManifestResolverOptions,
+} from './manifest/create-manifest-resolver.js'
 // -- intents: exports of sdk/src/intents go below this line --
+export { roundAmount, type RoundAmountOptions, type RoundingMode } from './intents/round-amount.js'
+export { compareAmounts } from './intents/compare-amounts.js'
+export { addAmounts } from './intents/add-amounts.js'
+export { subtractAmounts } from './intents/subtract-amounts.js'
+export { multiplyAmounts, type MultiplyAmountsOptions } from './intents/multiply-amounts.js'
+export { normalizeAmount, type NormalizeAmountOptions } from './intents/normalize-amount.js'
+export {
+  convertAmount,
+  type ConvertAmountOptions,
+  type ExchangeRate,
+} from './intents/convert-amount.js'
+export {
+  createOffer,
+  type CreateOfferOptions,
+  type CreateProposalOptions,
+  type Price,
+  type ProposalIntentOptions,
+} from './intents/create-offer.js'
+export { createRequest, type CreateRequestOptions } from './intents/create-request.js'
+export {
+  createMatcher,
+  type CanSee,
+  type CreateMatcherOptions,
+  type MatchCandidate,
+  type MatchOptions,
+  type Matcher,
+  type MatcherRemoveOptions,
+  type MatcherStats,
+  type MatcherUpsertStatus,
+} from './intents/create-matcher.js'
+export {
+  MATCH_RELATIONSHIP,
+  createMatch,
+  type CreateMatchOptions,
+} from './intents/create-match.js'
+export {
+  proposalPublished,
+  type ProposalEventOptions,
+} from './intents/proposal-published.js'
+export { proposalUpdated } from './intents/proposal-updated.js'
+export {
+  proposalClosed,
+  type CloseReason,
+  type ProposalClosedOptions,
+} from './intents/proposal-closed.js'
+export { intentMatched, type IntentMatchedOptions } from './intents/intent-matched.js'
+export {
+  fromFep0837Proposal,
+  type FromFep0837ProposalOptions,
+} from './intents/from-fep0837-proposal.js'
+export {
+  FEP0837_CONTEXT,
+  toFep0837Proposal,
+  type Fep0837Proposal,
+} from './intents/to-fep0837-proposal.js'
+export {
+  CAST_INTO,
+  MURMURATIONS_OPPORTUNITY_SCHEMA,
+  toMurmurationsOpportunity,
+  type MurmurationsOpportunity,
+  type ToMurmurationsOpportunityOptions,
+} from './intents/to-murmurations-opportunity.js'

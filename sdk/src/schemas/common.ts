@@ -10,13 +10,7 @@ import {
 
 import { AS2_CONTEXT, CTA_CONTEXT, SCHEMA_BASE } from '../constants.js'
 
-export {
-  AS2_CONTEXT,
-  CONTEXT,
-  CTA_CONTEXT,
-  CTA_NAMESPACE,
-  SCHEMA_BASE,
-} from '../constants.js'
+export { AS2_CONTEXT, CONTEXT, CTA_CONTEXT, CTA_NAMESPACE, SCHEMA_BASE } from '../constants.js'
 
 /**
  * A `$ref` to a schema that has an `$id`, typed as that schema (TypeBox 0.34's recommended

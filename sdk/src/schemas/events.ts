@@ -105,9 +105,9 @@ const activityProperties = {
  * @see {@link https://w3id.org/cta/spec/events#renderable-minimum Spec: renderable minimum}
  */
 export const Activity = Type.Object(activityProperties, {
-    $id: schemaId('activity'),
-    additionalProperties: false,
-    title: 'Activity',
+  $id: schemaId('activity'),
+  additionalProperties: false,
+  title: 'Activity',
   description: 'The data of any event: an AS2 activity with the renderable minimum.',
 })
 export type Activity = Static<typeof Activity>
@@ -136,7 +136,10 @@ function envelope<T extends TSchema, S extends TSchema, D extends TSchema>(
     group: Iri,
     sequence: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{1,64}$', maxLength: 64 })),
     traceparent: Type.Optional(
-      Type.String({ pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$', maxLength: 55 }),
+      Type.String({
+        pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+        maxLength: 55,
+      }),
     ),
     tracestate: Type.Optional(Type.String({ maxLength: 512 })),
     data,
@@ -148,16 +151,13 @@ function envelope<T extends TSchema, S extends TSchema, D extends TSchema>(
  * Unknown extension attributes are allowed (string, boolean or integer values).
  * @see {@link https://w3id.org/cta/spec/events#envelope Spec: event envelope}
  */
-export const Event = Type.Object(
-  envelope(EventType, Iri, Ref(Activity)),
-  {
-    $id: schemaId('event'),
-    additionalProperties: ExtensionValue,
-    title: 'Event',
-    description:
-      'A CloudEvents 1.0 envelope whose data is an AS2 activity with the renderable minimum.',
-  },
-)
+export const Event = Type.Object(envelope(EventType, Iri, Ref(Activity)), {
+  $id: schemaId('event'),
+  additionalProperties: ExtensionValue,
+  title: 'Event',
+  description:
+    'A CloudEvents 1.0 envelope whose data is an AS2 activity with the renderable minimum.',
+})
 export type Event = Static<typeof Event>
 
 /** Builds the activity and envelope schemas of one core event type. */
@@ -177,15 +177,12 @@ function coreEvent<const S extends string, P extends TProperties>(
     title: `${title}Activity`,
     description: `The data of a \`${type}\` event: ${description}`,
   })
-  const event = Type.Object(
-    envelope(Type.Literal(type), Type.Literal(activityId), Ref(activity)),
-    {
-      $id: schemaId(`event-${name}`),
-      additionalProperties: ExtensionValue,
-      title: `${title}Event`,
-      description: `A \`${type}\` event: ${description}`,
-    },
-  )
+  const event = Type.Object(envelope(Type.Literal(type), Type.Literal(activityId), Ref(activity)), {
+    $id: schemaId(`event-${name}`),
+    additionalProperties: ExtensionValue,
+    title: `${title}Event`,
+    description: `A \`${type}\` event: ${description}`,
+  })
   return { type, activity, event }
 }
 

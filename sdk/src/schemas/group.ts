@@ -74,7 +74,8 @@ export const Group = Document(
   },
   {
     title: 'Group',
-    description: 'A group held by its authority (an OpenID Provider), with its policies and endpoints.',
+    description:
+      'A group held by its authority (an OpenID Provider), with its policies and endpoints.',
   },
 )
 export type Group = Static<typeof Group>

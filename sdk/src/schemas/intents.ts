@@ -168,7 +168,9 @@ const matchProperties = {
   subject: Iri,
   relationship: Type.Literal(MATCHES_RELATIONSHIP),
   object: Iri,
-  score: Type.Optional(Type.String({ pattern: '^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$', maxLength: 8 })),
+  score: Type.Optional(
+    Type.String({ pattern: '^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$', maxLength: 8 }),
+  ),
   attributedTo: Type.Optional(Iri),
   published: Type.Optional(DateTime),
 }

@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { Document, Image, Iri, LIMITS, Name, Ref, StringEnum, Summary
-} from './common.js'
+import { Document, Image, Iri, LIMITS, Name, Ref, StringEnum, Summary } from './common.js'
 
 /** A CloudEvents `type`: reverse-DNS, lower case, e.g. `tech.collaborative.membership.joined`. */
 export const EventType = Type.String({

@@ -95,7 +95,8 @@ describe('verifyEvent rejects hostile input, each with its code', () => {
     ],
     [
       'header exp of 1e400',
-      () => forge({ ...header, exp: 1e400 }, event, key),
+      () =>
+        forge(`{"alg":"EdDSA","kid":"${key.kid}","typ":"cta-event+jws","exp":1e400}`, event, key),
       'ERR_HEADER_NOT_ALLOWED',
     ],
     [
@@ -131,7 +132,7 @@ describe('verifyEvent rejects hostile input, each with its code', () => {
               ...event.data,
               object: {
                 '@context': 'https://evil.example/',
-                ...((event.data.object as object) ?? {}),
+                ...(event.data.object as object),
               },
             },
           },
@@ -255,7 +256,7 @@ describe('verifyEvent rejects hostile input, each with its code', () => {
     const last = jws.at(-1) ?? 'A'
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
     // An Ed25519 signature is 64 bytes: its last base64url character carries 4 unused bits.
-    const variant = alphabet[(alphabet.indexOf(last) & ~15) | 1] ?? 'B'
+    const variant = alphabet.charAt((alphabet.indexOf(last) & ~15) | 1)
     expect(await codeOf(verifyEvent(jws.slice(0, -1) + variant, base))).toBe('ERR_JWS_MALFORMED')
   })
 

@@ -1,0 +1,7 @@
+/**
+ * `@cta-interop/sdk/node`: the parts of the SDK that need Node.js: a `fetch` that refuses
+ * non-public addresses after DNS resolution, and an adapter from Fetch API handlers to `node:http`.
+ * @module
+ */
+export { createSafeFetch, type SafeFetchOptions } from './safe-fetch.js'
+export { toNodeListener, type NodeListenerOptions } from './to-node-listener.js'

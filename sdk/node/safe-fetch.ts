@@ -1,0 +1,100 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
+import http from 'node:http'
+import https from 'node:https'
+import type { LookupFunction } from 'node:net'
+import { Readable } from 'node:stream'
+import { isNonPublicAddress } from '@cta-interop/sdk'
+
+/** Options of {@link createSafeFetch}. */
+export interface SafeFetchOptions {
+  /** Allow loopback, private and link-local addresses (tests, demos, private deployments). */
+  readonly allowPrivateNetwork?: boolean
+  /** Time allowed to connect, in milliseconds. Default 5,000. */
+  readonly connectTimeout?: number
+}
+
+/**
+ * A `fetch` for URLs that peers supply, for Node. It resolves the host name itself and refuses to
+ * connect when any resolved address is loopback, private, link-local or otherwise non-public
+ * (unless allowed), and connects to the address it checked, so a DNS answer cannot change between
+ * the check and the connection. It never follows redirects.
+ *
+ * @param options `allowPrivateNetwork`, `connectTimeout`.
+ * @returns A function with the signature of `fetch`.
+ * @example
+ * ```ts
+ * import { createManifestResolver } from '@cta-interop/sdk'
+ * import { createSafeFetch } from '@cta-interop/sdk/node'
+ * const resolver = createManifestResolver({ fetch: createSafeFetch() })
+ * ```
+ * @see {@link https://w3id.org/cta/spec/security#ssrf Spec: SSRF}
+ */
+export function createSafeFetch(options: SafeFetchOptions = {}): typeof fetch {
+  const guardedLookup: LookupFunction = (hostname, lookupOptions, callback) => {
+    dnsLookup(hostname, { ...lookupOptions, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) {
+        callback(err, '', 4)
+        return
+      }
+      const refused = addresses.find((a) => isNonPublicAddress(a.address))
+      if (refused !== undefined && options.allowPrivateNetwork !== true) {
+        const error = Object.assign(new Error(`address not allowed: ${refused.address}`), {
+          code: 'ERR_ADDRESS_NOT_ALLOWED',
+        })
+        callback(error, '', 4)
+        return
+      }
+      const first = addresses[0]
+      if (first === undefined) {
+        callback(new Error(`no address for ${hostname}`), '', 4)
+        return
+      }
+      if (lookupOptions.all === true) callback(null, addresses)
+      else callback(null, first.address, first.family)
+    })
+  }
+
+  return (input, init = {}) =>
+    new Promise<Response>((resolve, reject) => {
+      const url = new URL(input instanceof Request ? input.url : String(input))
+      const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined
+      if (client === undefined) {
+        reject(new TypeError(`unsupported scheme: ${url.protocol}`))
+        return
+      }
+      const headers = new Headers(init.headers)
+      const request = client.request(url, {
+        method: init.method ?? 'GET',
+        headers: Object.fromEntries(headers.entries()),
+        lookup: guardedLookup,
+        timeout: options.connectTimeout ?? 5000,
+        signal: init.signal ?? undefined,
+      })
+      request.on('timeout', () => request.destroy(new Error('connect timeout')))
+      request.on('error', reject)
+      request.on('response', (res) => {
+        const responseHeaders = new Headers()
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v)
+          else if (value !== undefined) responseHeaders.set(name, value)
+        }
+        const status = res.statusCode ?? 502
+        const body =
+          status === 204 || status === 304 || init.method === 'HEAD'
+            ? null
+            : (Readable.toWeb(res) as ReadableStream<Uint8Array>)
+        if (body === null) res.resume()
+        resolve(
+          new Response(body, {
+            status,
+            statusText: res.statusMessage ?? '',
+            headers: responseHeaders,
+          }),
+        )
+      })
+      const body = init.body
+      if (body === undefined || body === null) request.end()
+      else if (typeof body === 'string' || body instanceof Uint8Array) request.end(body)
+      else reject(new TypeError('createSafeFetch sends string or Uint8Array bodies only'))
+    })
+}

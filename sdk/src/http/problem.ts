@@ -1,0 +1,92 @@
+import { isProtocolError, type ProtocolErrorCode } from '../errors.js'
+
+/** Problem type URIs are this base followed by the error code. */
+export const PROBLEM_TYPE_BASE = 'https://w3id.org/cta/errors#'
+
+/** The HTTP status each code is answered with. */
+export const PROBLEM_STATUS: Readonly<Record<ProtocolErrorCode, number>> = Object.freeze({
+  ERR_SCHEMA_INVALID: 422,
+  ERR_JSONLD_UNSAFE: 422,
+  ERR_JSONLD_CONTEXT_UNKNOWN: 422,
+  ERR_TOO_LARGE: 413,
+  ERR_JWS_MALFORMED: 400,
+  ERR_HEADER_NOT_ALLOWED: 401,
+  ERR_TYP_MISMATCH: 401,
+  ERR_ALG_NOT_ALLOWED: 401,
+  ERR_KEY_UNRESOLVED: 401,
+  ERR_SIGNATURE_INVALID: 401,
+  ERR_JSON_INVALID: 400,
+  ERR_SOURCE_MISMATCH: 401,
+  ERR_EVENT_INCONSISTENT: 422,
+  ERR_EVENT_STALE: 422,
+  ERR_EVENT_FUTURE: 422,
+  ERR_DUPLICATE: 200,
+  ERR_FETCH_FAILED: 503,
+  ERR_ADDRESS_NOT_ALLOWED: 422,
+  ERR_MANIFEST_INVALID: 422,
+  ERR_UNAUTHORIZED: 401,
+  ERR_NOT_INSTALLED: 403,
+  ERR_HANDSHAKE_FAILED: 422,
+} as Record<ProtocolErrorCode, number>)
+
+/** An RFC 9457 problem document, with the CTA error code and, for schema errors, the issues. */
+export interface Problem {
+  readonly type: string
+  readonly title: string
+  readonly status: number
+  readonly code: ProtocolErrorCode | 'ERR_INTERNAL'
+  readonly detail?: string
+  readonly issues?: readonly unknown[]
+}
+
+/**
+ * The problem document for an error: a {@link ProtocolError} keeps its code and message; anything
+ * else becomes an opaque 500 `ERR_INTERNAL` that reveals nothing about the server.
+ *
+ * @param error What was thrown.
+ * @returns The RFC 9457 problem document.
+ * @example
+ * ```ts
+ * const problem = problemFor(err) // { type: 'https://w3id.org/cta/errors#ERR_SIGNATURE_INVALID', … }
+ * ```
+ * @see {@link https://w3id.org/cta/spec/errors Spec: error registry}
+ */
+export function problemFor(error: unknown): Problem {
+  if (!isProtocolError(error)) {
+    return {
+      type: `${PROBLEM_TYPE_BASE}ERR_INTERNAL`,
+      title: 'Internal error',
+      status: 500,
+      code: 'ERR_INTERNAL',
+    }
+  }
+  const status = PROBLEM_STATUS[error.code]
+  return {
+    type: `${PROBLEM_TYPE_BASE}${error.code}`,
+    title: error.code,
+    status,
+    code: error.code,
+    detail: error.message,
+    ...(error.code === 'ERR_SCHEMA_INVALID' ? { issues: error.issues } : {}),
+  }
+}
+
+/**
+ * An `application/problem+json` response for an error (see {@link problemFor}).
+ *
+ * @param error What was thrown.
+ * @param headers Extra response headers (for example `Retry-After`).
+ * @returns The Fetch API response.
+ * @example
+ * ```ts
+ * catch (err) { return problemResponse(err) }
+ * ```
+ * @see {@link https://w3id.org/cta/spec/errors Spec: error registry}
+ */
+export function problemResponse(error: unknown, headers: Record<string, string> = {}): Response {
+  const problem = problemFor(error)
+  return new Response(JSON.stringify(problem), {
+    status: problem.status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+  })
+}

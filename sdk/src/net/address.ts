@@ -1,0 +1,99 @@
+/**
+ * Tells whether an IP address (v4 or v6, as text) is one a server must not be tricked into
+ * calling: loopback, private, link-local, carrier-grade NAT, multicast, unspecified, reserved,
+ * or an IPv4-mapped IPv6 form of one of those.
+ *
+ * @param address An IP address as text, e.g. `10.0.0.1` or `fe80::1`.
+ * @returns `true` for a non-public address; `false` for a public one or for text that is not an IP.
+ * @example
+ * ```ts
+ * isNonPublicAddress('169.254.169.254') // true: cloud metadata
+ * ```
+ * @see {@link https://w3id.org/cta/spec/security#ssrf Spec: SSRF}
+ */
+export function isNonPublicAddress(address: string): boolean {
+  const v4 = parseIPv4(address)
+  if (v4 !== undefined) return isNonPublicIPv4(v4)
+  const v6 = parseIPv6(address.startsWith('[') ? address.slice(1, -1) : address)
+  if (v6 === undefined) return false
+  const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0] = v6
+  if (v6.every((x) => x === 0)) return true // ::
+  if (a === 0 && b === 0 && c === 0 && d === 0 && e === 0 && f === 0 && g === 0 && h === 1)
+    return true // ::1
+  if (a === 0 && b === 0 && c === 0 && d === 0 && e === 0 && (f === 0xffff || f === 0)) {
+    return isNonPublicIPv4([g >> 8, g & 255, h >> 8, h & 255]) // IPv4-mapped or -compatible
+  }
+  if (a === 0x64 && b === 0xff9b) return isNonPublicIPv4([g >> 8, g & 255, h >> 8, h & 255]) // NAT64
+  if ((a & 0xfe00) === 0xfc00) return true // fc00::/7 unique local
+  if ((a & 0xffc0) === 0xfe80) return true // fe80::/10 link-local
+  if ((a & 0xffc0) === 0xfec0) return true // fec0::/10 site-local (deprecated)
+  if ((a & 0xff00) === 0xff00) return true // ff00::/8 multicast
+  if (a === 0x2001 && b === 0x0db8) return true // documentation
+  return false
+}
+
+function isNonPublicIPv4([a = 0, b = 0, c = 0]: readonly number[]): boolean {
+  return (
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 192 && b === 0 && (c === 0 || c === 2)) ||
+    (a === 198 && (b === 18 || b === 19)) ||
+    (a === 198 && b === 51 && c === 100) ||
+    (a === 203 && b === 0 && c === 113) ||
+    a >= 224
+  )
+}
+
+function parseIPv4(text: string): number[] | undefined {
+  const parts = text.split('.')
+  if (parts.length !== 4) return undefined
+  const out: number[] = []
+  for (const part of parts) {
+    if (!/^(0|[1-9]\d{0,2})$/.test(part)) return undefined
+    const n = Number(part)
+    if (n > 255) return undefined
+    out.push(n)
+  }
+  return out
+}
+
+function parseIPv6(text: string): number[] | undefined {
+  if (!text.includes(':') || !/^[0-9a-fA-F:.]+$/.test(text)) return undefined
+  let groups: string[]
+  const halves = text.split('::')
+  if (halves.length > 2) return undefined
+  const tail = (s: string | undefined): string[] =>
+    s === undefined || s === '' ? [] : s.split(':')
+  const expand = (list: string[]): string[] | undefined => {
+    const last = list.at(-1)
+    if (last?.includes('.') === true) {
+      const v4 = parseIPv4(last)
+      if (v4 === undefined) return undefined
+      const [a = 0, b = 0, c = 0, d = 0] = v4
+      return [...list.slice(0, -1), ((a << 8) | b).toString(16), ((c << 8) | d).toString(16)]
+    }
+    return list
+  }
+  if (halves.length === 2) {
+    const left = expand(tail(halves[0]))
+    const right = expand(tail(halves[1]))
+    if (left === undefined || right === undefined || left.length + right.length > 7)
+      return undefined
+    groups = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+  } else {
+    const all = expand(tail(halves[0]))
+    if (all === undefined || all.length !== 8) return undefined
+    groups = all
+  }
+  const out: number[] = []
+  for (const g of groups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined
+    out.push(parseInt(g, 16))
+  }
+  return out
+}

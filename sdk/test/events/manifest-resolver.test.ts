@@ -1,0 +1,232 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createEvent,
+  createManifestResolver,
+  createToolManifest,
+  generateSigningKey,
+  isNonPublicAddress,
+  isProtocolError,
+  signEvent,
+  verifyEvent,
+} from '../../src/index.js'
+import { createSafeFetch } from '../../node/index.js'
+import { loadDocument } from '../helpers/documents.js'
+import { startToolServer, type ToolServer } from '../helpers/tool-server.js'
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise
+  } catch (err) {
+    if (isProtocolError(err)) return err.code
+    throw err
+  }
+  return 'resolved'
+}
+
+const local = { allowPrivateNetwork: true, allowHttp: true } as const
+
+function eventFrom(origin: string) {
+  const doc = loadDocument('events/membership-joined.json') as { data: Record<string, unknown> }
+  return createEvent('tech.collaborative.membership.joined', doc.data as never, {
+    source: origin,
+    time: new Date().toISOString(),
+  })
+}
+
+describe('createManifestResolver, against a real tool on loopback', () => {
+  let tool: ToolServer
+  beforeAll(async () => {
+    tool = await startToolServer()
+  })
+  afterAll(() => tool.close())
+
+  it('finds the key through the manifest and binds the event to its source', async () => {
+    const resolver = createManifestResolver(local)
+    const jws = await signEvent(eventFrom(tool.origin), tool.key)
+    const { event } = await verifyEvent(jws, { resolveKey: resolver.resolveKey })
+    expect(event.source).toBe(tool.origin)
+    expect((await resolver.manifest(tool.origin)).jwks_uri).toBe(`${tool.origin}/jwks.json`)
+  })
+
+  it('caches the manifest and keys', async () => {
+    const resolver = createManifestResolver(local)
+    const before = tool.hits.get('/.well-known/cta-tool') ?? 0
+    for (let i = 0; i < 5; i++) await resolver.resolveKey(tool.key.kid)
+    expect((tool.hits.get('/.well-known/cta-tool') ?? 0) - before).toBe(1)
+  })
+
+  it('refetches keys for an unknown kid at most once per interval (rotation without a flood)', async () => {
+    let t = 0
+    const resolver = createManifestResolver({ ...local, refetchInterval: 60, now: () => t })
+    await resolver.resolveKey(tool.key.kid)
+    const before = tool.hits.get('/jwks.json') ?? 0
+    for (let i = 0; i < 50; i++)
+      expect(await resolver.resolveKey(`${tool.origin}#nope-${i}`)).toBeUndefined()
+    expect((tool.hits.get('/jwks.json') ?? 0) - before).toBe(0)
+    // A rotated key appears after the interval.
+    const next = await generateSigningKey({ origin: tool.origin })
+    tool.setKeys([tool.key, next])
+    t += 61_000
+    expect(await resolver.resolveKey(next.kid)).toMatchObject({ source: tool.origin, alg: 'EdDSA' })
+    expect((tool.hits.get('/jwks.json') ?? 0) - before).toBe(1)
+    tool.setKeys([tool.key])
+  })
+
+  it('resolves nothing for a kid that is not <origin>#<id>, or from an untrusted origin', async () => {
+    const resolver = createManifestResolver({
+      ...local,
+      trustedSources: ['https://decisions.example'],
+    })
+    expect(await resolver.resolveKey(tool.key.kid)).toBeUndefined()
+    const open = createManifestResolver(local)
+    expect(await open.resolveKey('plain-kid')).toBeUndefined()
+    expect(await open.resolveKey(`${tool.origin}/path#x`)).toBeUndefined()
+  })
+
+  it('refuses loopback addresses unless allowed, before any request', async () => {
+    const before = tool.hits.get('/.well-known/cta-tool') ?? 0
+    const strict = createManifestResolver({ allowHttp: true })
+    expect(await codeOf(strict.resolveKey(tool.key.kid))).toBe('ERR_ADDRESS_NOT_ALLOWED')
+    expect(tool.hits.get('/.well-known/cta-tool') ?? 0).toBe(before)
+    const https = createManifestResolver({ allowPrivateNetwork: true })
+    expect(await codeOf(https.resolveKey(tool.key.kid))).toBe('ERR_ADDRESS_NOT_ALLOWED')
+  })
+})
+
+describe('hostile tool servers', () => {
+  const servers: http.Server[] = []
+  async function serve(listener: http.RequestListener): Promise<string> {
+    const server = http.createServer(listener)
+    servers.push(server)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  }
+  afterAll(async () => {
+    for (const s of servers) await new Promise((resolve) => s.close(resolve))
+  })
+
+  it('refuses an oversized manifest without reading all of it', async () => {
+    const origin = await serve((_req, res) => {
+      res.setHeader('content-type', 'application/json')
+      res.end(`{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`)
+    })
+    const resolver = createManifestResolver(local)
+    expect(await codeOf(resolver.resolveKey(`${origin}#k`))).toBe('ERR_TOO_LARGE')
+  })
+
+  it('does not follow redirects', async () => {
+    const origin = await serve((_req, res) => {
+      res.statusCode = 302
+      res.setHeader('location', 'http://169.254.169.254/latest/meta-data')
+      res.end()
+    })
+    expect(await codeOf(createManifestResolver(local).resolveKey(`${origin}#k`))).toBe(
+      'ERR_FETCH_FAILED',
+    )
+  })
+
+  it('times out a server that never answers', async () => {
+    const origin = await serve(() => undefined)
+    const resolver = createManifestResolver({ ...local, timeout: 200 })
+    expect(await codeOf(resolver.resolveKey(`${origin}#k`))).toBe('ERR_FETCH_FAILED')
+  })
+
+  it("refuses a manifest whose id is another tool's origin", async () => {
+    let origin = ''
+    origin = await serve((_req, res) => {
+      res.setHeader('content-type', 'application/json')
+      res.end(
+        JSON.stringify(
+          createToolManifest({
+            id: 'https://decisions.example',
+            name: 'Impostor',
+            jwks_uri: `${origin}/jwks`,
+          }),
+        ),
+      )
+    })
+    expect(await codeOf(createManifestResolver(local).resolveKey(`${origin}#k`))).toBe(
+      'ERR_MANIFEST_INVALID',
+    )
+  })
+
+  it('ignores private keys and keys for other algorithms in a JWKS', async () => {
+    const key = await generateSigningKey({ extractable: true })
+    const { exportJWK } = await import('jose')
+    const privateJwk = { ...(await exportJWK(key.privateKey)), kid: 'x', alg: 'EdDSA' }
+    let origin = ''
+    origin = await serve((req, res) => {
+      res.setHeader('content-type', 'application/json')
+      if (req.url === '/jwks') {
+        res.end(
+          JSON.stringify({
+            keys: [
+              { ...privateJwk, kid: `${origin}#private` },
+              { kty: 'oct', k: 'c2VjcmV0', kid: `${origin}#hmac`, alg: 'HS256' },
+            ],
+          }),
+        )
+      } else {
+        res.end(
+          JSON.stringify(
+            createToolManifest({ id: origin, name: 'Leaky', jwks_uri: `${origin}/jwks` }),
+          ),
+        )
+      }
+    })
+    const resolver = createManifestResolver(local)
+    expect(await resolver.resolveKey(`${origin}#private`)).toBeUndefined()
+    expect(await resolver.resolveKey(`${origin}#hmac`)).toBeUndefined()
+  })
+})
+
+describe('createSafeFetch (Node)', () => {
+  it('refuses a host name that resolves to loopback, and allows it when asked', async () => {
+    const tool = await startToolServer()
+    const port = new URL(tool.origin).port
+    const strict = createSafeFetch()
+    await expect(strict(`http://localhost:${port}/.well-known/cta-tool`)).rejects.toMatchObject({
+      code: 'ERR_ADDRESS_NOT_ALLOWED',
+    })
+    const allowed = createSafeFetch({ allowPrivateNetwork: true })
+    const response = await allowed(`http://localhost:${port}/.well-known/cta-tool`)
+    expect(response.status).toBe(200)
+    expect(((await response.json()) as { id: string }).id).toBe(tool.origin)
+    await tool.close()
+  })
+})
+
+describe('isNonPublicAddress', () => {
+  it.each([
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fe80::1',
+    'fc00::1',
+    'fd12:3456::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '64:ff9b::10.0.0.1',
+    'ff02::1',
+    '[::1]',
+  ])('refuses %s', (address) => {
+    expect(isNonPublicAddress(address)).toBe(true)
+  })
+  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700::1111', 'example.org', '1.2.3'])(
+    'allows %s',
+    (address) => {
+      expect(isNonPublicAddress(address)).toBe(false)
+    },
+  )
+})
