@@ -135,15 +135,8 @@ export {
   type MatcherStats,
   type MatcherUpsertStatus,
 } from './intents/create-matcher.js'
-export {
-  MATCH_RELATIONSHIP,
-  createMatch,
-  type CreateMatchOptions,
-} from './intents/create-match.js'
-export {
-  proposalPublished,
-  type ProposalEventOptions,
-} from './intents/proposal-published.js'
+export { MATCH_RELATIONSHIP, createMatch, type CreateMatchOptions } from './intents/create-match.js'
+export { proposalPublished, type ProposalEventOptions } from './intents/proposal-published.js'
 export { proposalUpdated } from './intents/proposal-updated.js'
 export {
   proposalClosed,
