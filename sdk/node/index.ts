@@ -5,3 +5,4 @@
  */
 export { createSafeFetch, type SafeFetchOptions } from './safe-fetch.js'
 export { toNodeListener, type NodeListenerOptions } from './to-node-listener.js'
+export { nodeSignatureVerifier } from './node-signature-verifier.js'

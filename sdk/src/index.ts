@@ -71,9 +71,15 @@ export { signEvent } from './events/sign-event.js'
 export {
   verifyEvent,
   type DedupeStore,
+  type SignatureVerifier,
   type VerifyEventOptions,
   type VerifyEventResult,
 } from './events/verify-event.js'
+export {
+  verifyEvents,
+  type VerifyEventsItem,
+  type VerifyEventsOptions,
+} from './events/verify-events.js'
 export {
   createMemoryDedupeStore,
   type MemoryDedupeStoreOptions,

@@ -4,6 +4,8 @@ import { ProtocolError } from '../errors.js'
 export interface StrictJsonLimits {
   /** Deepest nesting of objects and arrays allowed. */
   readonly maxDepth: number
+  /** Called for every member name with its depth (1 for the top object); may throw to refuse it. */
+  readonly onKey?: (key: string, depth: number) => void
 }
 
 const fail = (message: string): never => {
@@ -51,6 +53,7 @@ export function parseStrictJson(text: string, limits: StrictJsonLimits): unknown
         if (key === '__proto__') fail('__proto__ member')
         if (top.keys.has(key)) fail(`duplicate member name: ${key}`)
         top.keys.add(key)
+        limits.onKey?.(key, stack.length)
         top.expectKey = false
       }
     } else if (c === 0x7b || c === 0x5b) {
