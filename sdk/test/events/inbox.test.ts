@@ -112,7 +112,7 @@ describe('createInbox on a real HTTP server', () => {
 })
 
 describe('an inbox whose application fails', () => {
-  it('answers 500, forgets the event, and accepts it when it is retried', async () => {
+  it('[SEC-ERR-001] answers 500 without internals, forgets the event, and accepts it when it is retried', async () => {
     let fail = true
     const processed: string[] = []
     const h = await startInbox({

@@ -42,7 +42,7 @@ describe('createManifestResolver, against a real tool on loopback', () => {
   })
   afterAll(() => tool.close())
 
-  it('finds the key through the manifest and binds the event to its source', async () => {
+  it('[EVT-KEY-001] [EVT-KEY-002] [EVT-KEY-004] [EVT-SRC-001] accepts an event whose key is found through the manifest of its source', async () => {
     const resolver = createManifestResolver(local)
     const jws = await signEvent(eventFrom(tool.origin), tool.key)
     const { event } = await verifyEvent(jws, { resolveKey: resolver.resolveKey })
@@ -50,14 +50,14 @@ describe('createManifestResolver, against a real tool on loopback', () => {
     expect((await resolver.manifest(tool.origin)).jwks_uri).toBe(`${tool.origin}/jwks.json`)
   })
 
-  it('caches the manifest and keys', async () => {
+  it('[EVT-KEY-003] caches the manifest and keys', async () => {
     const resolver = createManifestResolver(local)
     const before = tool.hits.get('/.well-known/cta-tool') ?? 0
     for (let i = 0; i < 5; i++) await resolver.resolveKey(tool.key.kid)
     expect((tool.hits.get('/.well-known/cta-tool') ?? 0) - before).toBe(1)
   })
 
-  it('refetches keys for an unknown kid at most once per interval (rotation without a flood)', async () => {
+  it('[EVT-KEY-003] refetches keys for an unknown kid at most once per interval (rotation without a flood)', async () => {
     let t = 0
     const resolver = createManifestResolver({ ...local, refetchInterval: 60, now: () => t })
     await resolver.resolveKey(tool.key.kid)
@@ -74,7 +74,7 @@ describe('createManifestResolver, against a real tool on loopback', () => {
     tool.setKeys([tool.key])
   })
 
-  it('resolves nothing for a kid that is not <origin>#<id>, or from an untrusted origin', async () => {
+  it('[EVT-KEY-002] rejects a kid that is not <origin>#<id>, or from an untrusted origin', async () => {
     const resolver = createManifestResolver({
       ...local,
       trustedSources: ['https://decisions.example'],
@@ -85,7 +85,7 @@ describe('createManifestResolver, against a real tool on loopback', () => {
     expect(await open.resolveKey(`${tool.origin}/path#x`)).toBeUndefined()
   })
 
-  it('refuses loopback addresses unless allowed, before any request', async () => {
+  it('[SEC-SSRF-001] rejects loopback addresses and plain http unless allowed, before any request', async () => {
     const before = tool.hits.get('/.well-known/cta-tool') ?? 0
     const strict = createManifestResolver({ allowHttp: true })
     expect(await codeOf(strict.resolveKey(tool.key.kid))).toBe('ERR_ADDRESS_NOT_ALLOWED')
@@ -107,7 +107,7 @@ describe('hostile tool servers', () => {
     for (const s of servers) await new Promise((resolve) => s.close(resolve))
   })
 
-  it('refuses an oversized manifest without reading all of it', async () => {
+  it('[SEC-SSRF-001] rejects an oversized manifest without reading all of it', async () => {
     const origin = await serve((_req, res) => {
       res.setHeader('content-type', 'application/json')
       res.end(`{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`)
@@ -116,7 +116,7 @@ describe('hostile tool servers', () => {
     expect(await codeOf(resolver.resolveKey(`${origin}#k`))).toBe('ERR_TOO_LARGE')
   })
 
-  it('does not follow redirects', async () => {
+  it('[SEC-SSRF-001] rejects a redirect instead of following it', async () => {
     const origin = await serve((_req, res) => {
       res.statusCode = 302
       res.setHeader('location', 'http://169.254.169.254/latest/meta-data')
@@ -127,13 +127,13 @@ describe('hostile tool servers', () => {
     )
   })
 
-  it('times out a server that never answers', async () => {
+  it('[SEC-SSRF-001] rejects a server that never answers, after the timeout', async () => {
     const origin = await serve(() => undefined)
     const resolver = createManifestResolver({ ...local, timeout: 200 })
     expect(await codeOf(resolver.resolveKey(`${origin}#k`))).toBe('ERR_FETCH_FAILED')
   })
 
-  it("refuses a manifest whose id is another tool's origin", async () => {
+  it("[EVT-KEY-004] rejects a manifest whose id is another tool's origin", async () => {
     let origin = ''
     origin = await serve((_req, res) => {
       res.setHeader('content-type', 'application/json')
@@ -152,7 +152,7 @@ describe('hostile tool servers', () => {
     )
   })
 
-  it('ignores private keys and keys for other algorithms in a JWKS', async () => {
+  it('[EVT-KEY-002] rejects private keys and keys for other algorithms in a JWKS', async () => {
     const key = await generateSigningKey({ extractable: true })
     const { exportJWK } = await import('jose')
     const privateJwk = { ...(await exportJWK(key.privateKey)), kid: 'x', alg: 'EdDSA' }
@@ -183,7 +183,7 @@ describe('hostile tool servers', () => {
 })
 
 describe('createSafeFetch (Node)', () => {
-  it('refuses a host name that resolves to loopback, and allows it when asked', async () => {
+  it('[SEC-SSRF-001] rejects a host name that resolves to loopback, and accepts it when allowed', async () => {
     const tool = await startToolServer()
     const port = new URL(tool.origin).port
     const strict = createSafeFetch()

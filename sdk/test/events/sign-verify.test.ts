@@ -26,7 +26,7 @@ const event = joinedEvent()
 const header = { alg: 'EdDSA', kid: key.kid, typ: 'cta-event+jws' }
 
 describe('signEvent and verifyEvent', () => {
-  it('round-trips an event signed with Ed25519 and with ES256', async () => {
+  it('[EVT-SIG-001] [EVT-SIG-002] [EVT-SIG-005] [EVT-KEY-002] [EVT-JSON-001] [EVT-CTX-001] [EVT-GRP-001] [EVT-AGE-001] [EVT-LIM-001] accepts an event signed with Ed25519 and with ES256, and round-trips it', async () => {
     for (const k of [key, es256]) {
       const jws = await signEvent(event, k)
       const { event: verified, kid } = await verifyEvent(jws, base)
@@ -35,7 +35,7 @@ describe('signEvent and verifyEvent', () => {
     }
   })
 
-  it('puts exactly alg, kid and typ in the protected header', async () => {
+  it('[EVT-SIG-001] [EVT-SIG-003] puts exactly alg, kid and typ cta-event+jws in the protected header', async () => {
     const jws = await signEvent(event, key)
     const decoded = JSON.parse(
       Buffer.from(jws.split('.')[0] ?? '', 'base64url').toString(),
@@ -53,76 +53,100 @@ describe('signEvent and verifyEvent', () => {
 
 describe('verifyEvent rejects hostile input, each with its code', () => {
   const cases: [string, () => Promise<string>, string][] = [
-    ['alg none', () => forge({ ...header, alg: 'none' }, event, key), 'ERR_ALG_NOT_ALLOWED'],
-    ['alg NONE', () => forge({ ...header, alg: 'NONE' }, event, key), 'ERR_ALG_NOT_ALLOWED'],
-    ['alg None', () => forge({ ...header, alg: 'None' }, event, key), 'ERR_ALG_NOT_ALLOWED'],
-    ['HMAC with the public key as secret', () => forgeHmac(), 'ERR_ALG_NOT_ALLOWED'],
     [
-      'alg confusion: ES256 header on an Ed25519 key',
+      '[EVT-SIG-002] rejects alg none',
+      () => forge({ ...header, alg: 'none' }, event, key),
+      'ERR_ALG_NOT_ALLOWED',
+    ],
+    [
+      '[EVT-SIG-002] rejects alg NONE',
+      () => forge({ ...header, alg: 'NONE' }, event, key),
+      'ERR_ALG_NOT_ALLOWED',
+    ],
+    [
+      '[EVT-SIG-002] rejects alg None',
+      () => forge({ ...header, alg: 'None' }, event, key),
+      'ERR_ALG_NOT_ALLOWED',
+    ],
+    [
+      '[EVT-SIG-002] rejects HMAC with the public key as secret',
+      () => forgeHmac(),
+      'ERR_ALG_NOT_ALLOWED',
+    ],
+    [
+      '[EVT-SIG-002] rejects alg confusion: ES256 header on an Ed25519 key',
       () => forge({ ...header, alg: 'ES256' }, event, key),
       'ERR_ALG_NOT_ALLOWED',
     ],
     [
-      'crit header',
+      '[EVT-SIG-001] rejects crit header',
       () => forge({ ...header, crit: ['exp'], exp: 1 }, event, key),
       'ERR_HEADER_NOT_ALLOWED',
     ],
     [
-      'b64: false',
+      '[EVT-SIG-001] rejects b64: false',
       () => forge({ ...header, b64: false, crit: ['b64'] }, event, key),
       'ERR_HEADER_NOT_ALLOWED',
     ],
     [
-      'embedded jwk',
+      '[EVT-SIG-001] rejects embedded jwk',
       () => forge({ ...header, jwk: key.publicJwk }, event, key),
       'ERR_HEADER_NOT_ALLOWED',
     ],
     [
-      'jku',
+      '[EVT-SIG-001] rejects jku',
       () => forge({ ...header, jku: 'https://evil.example/jwks' }, event, key),
       'ERR_HEADER_NOT_ALLOWED',
     ],
     [
-      'x5u',
+      '[EVT-SIG-001] rejects x5u',
       () => forge({ ...header, x5u: 'https://evil.example/cert' }, event, key),
       'ERR_HEADER_NOT_ALLOWED',
     ],
     [
-      'duplicate header members',
+      '[EVT-SIG-004] rejects duplicate header members',
       () =>
         forge(`{"alg":"EdDSA","kid":"${key.kid}","typ":"cta-event+jws","alg":"none"}`, event, key),
       'ERR_JWS_MALFORMED',
     ],
     [
-      'header exp of 1e400',
+      '[EVT-SIG-001] rejects header exp of 1e400',
       () =>
         forge(`{"alg":"EdDSA","kid":"${key.kid}","typ":"cta-event+jws","exp":1e400}`, event, key),
       'ERR_HEADER_NOT_ALLOWED',
     ],
     [
-      'unknown kid',
+      '[EVT-KEY-002] rejects unknown kid',
       () => forge({ ...header, kid: `${SOURCE}#unknown` }, event, key),
       'ERR_KEY_UNRESOLVED',
     ],
     [
-      'a key from another tool',
+      '[EVT-SRC-001] rejects a key from another tool',
       () => forge({ ...header, kid: other.kid }, event, other),
       'ERR_SOURCE_MISMATCH',
     ],
     [
-      'a signature by another key under this kid',
+      '[EVT-SIG-005] rejects a signature by another key under this kid',
       () => forge(header, event, other),
       'ERR_SIGNATURE_INVALID',
     ],
     [
-      'wrong typ: a membership assertion',
+      '[EVT-SIG-003] rejects wrong typ: a membership assertion',
       () => forge({ ...header, typ: 'cta-membership+jwt' }, event, key),
       'ERR_TYP_MISMATCH',
     ],
-    ['wrong typ: JWT', () => forge({ ...header, typ: 'JWT' }, event, key), 'ERR_TYP_MISMATCH'],
-    ['no typ', () => forge({ alg: 'EdDSA', kid: key.kid }, event, key), 'ERR_TYP_MISMATCH'],
     [
-      'nested @context',
+      '[EVT-SIG-003] rejects wrong typ: JWT',
+      () => forge({ ...header, typ: 'JWT' }, event, key),
+      'ERR_TYP_MISMATCH',
+    ],
+    [
+      '[EVT-SIG-003] rejects no typ',
+      () => forge({ alg: 'EdDSA', kid: key.kid }, event, key),
+      'ERR_TYP_MISMATCH',
+    ],
+    [
+      '[EVT-CTX-001] rejects nested @context',
       () =>
         forge(
           header,
@@ -141,7 +165,7 @@ describe('verifyEvent rejects hostile input, each with its code', () => {
       'ERR_JSONLD_UNSAFE',
     ],
     [
-      'unknown context',
+      '[EVT-CTX-001] rejects unknown context',
       () =>
         forge(
           header,
@@ -157,7 +181,7 @@ describe('verifyEvent rejects hostile input, each with its code', () => {
       'ERR_JSONLD_CONTEXT_UNKNOWN',
     ],
     [
-      'context not pinned',
+      '[EVT-CTX-001] rejects context not pinned',
       () =>
         forge(
           header,
@@ -170,52 +194,72 @@ describe('verifyEvent rejects hostile input, each with its code', () => {
       'ERR_JSONLD_UNSAFE',
     ],
     [
-      '__proto__ member',
+      '[EVT-JSON-001] rejects __proto__ member',
       () => forge(header, `{"__proto__":{"admin":true},${JSON.stringify(event).slice(1)}`, key),
       'ERR_JSON_INVALID',
     ],
     [
-      'duplicate payload members',
+      '[EVT-JSON-001] rejects duplicate payload members',
       () => forge(header, `{"source":"${SOURCE}",${JSON.stringify(event).slice(1)}`, key),
       'ERR_JSON_INVALID',
     ],
     [
-      'depth 10,000',
+      '[EVT-JSON-001] rejects depth 10,000',
       () => forge(header, `${'['.repeat(10_000)}${']'.repeat(10_000)}`, key),
       'ERR_JSON_INVALID',
     ],
-    ['payload that is not JSON', () => forge(header, '{"specversion":', key), 'ERR_JSON_INVALID'],
     [
-      'payload that is not an event',
+      '[EVT-JSON-001] rejects payload that is not JSON',
+      () => forge(header, '{"specversion":', key),
+      'ERR_JSON_INVALID',
+    ],
+    [
+      '[DOC-VAL-002] rejects payload that is not an event',
       () => forge(header, { hello: 'world' }, key),
       'ERR_SCHEMA_INVALID',
     ],
     [
-      'group that differs from the audience',
+      '[EVT-GRP-001] rejects group that differs from the audience',
       () => forge(header, { ...event, group: 'https://decisions.example/g/other' }, key),
       'ERR_EVENT_INCONSISTENT',
     ],
     [
-      'an event older than the window',
+      '[EVT-AGE-001] rejects an event older than the window',
       () => signEvent(joinedEvent({ time: '2026-08-10T00:00:00Z' }), key),
       'ERR_EVENT_STALE',
     ],
     [
-      'an event from the future',
+      '[EVT-AGE-001] rejects an event from the future',
       () => signEvent(joinedEvent({ time: '2026-08-20T09:30:00Z' }), key),
       'ERR_EVENT_FUTURE',
     ],
-    ['a 1 MiB body', () => Promise.resolve(`${'a'.repeat(1024 * 1024)}.b.c`), 'ERR_TOO_LARGE'],
     [
-      'an oversized header',
+      '[EVT-LIM-001] rejects a 1 MiB body',
+      () => Promise.resolve(`${'a'.repeat(1024 * 1024)}.b.c`),
+      'ERR_TOO_LARGE',
+    ],
+    [
+      '[EVT-LIM-001] rejects an oversized header',
       () => forge({ ...header, pad: 'x'.repeat(2000) }, event, key),
       'ERR_TOO_LARGE',
     ],
-    ['two parts', () => Promise.resolve('eyJhbGciOiJub25lIn0.e30'), 'ERR_JWS_MALFORMED'],
-    ['four parts', () => signEvent(event, key).then((jws) => `${jws}.x`), 'ERR_JWS_MALFORMED'],
-    ['padded base64url', () => signEvent(event, key).then(padded), 'ERR_JWS_MALFORMED'],
     [
-      'standard base64 characters',
+      '[EVT-SIG-004] rejects two parts',
+      () => Promise.resolve('eyJhbGciOiJub25lIn0.e30'),
+      'ERR_JWS_MALFORMED',
+    ],
+    [
+      '[EVT-SIG-004] rejects four parts',
+      () => signEvent(event, key).then((jws) => `${jws}.x`),
+      'ERR_JWS_MALFORMED',
+    ],
+    [
+      '[EVT-SIG-004] rejects padded base64url',
+      () => signEvent(event, key).then(padded),
+      'ERR_JWS_MALFORMED',
+    ],
+    [
+      '[EVT-SIG-004] rejects standard base64 characters',
       () =>
         signEvent(event, key).then((jws) => {
           const dot = jws.lastIndexOf('.')
@@ -245,7 +289,7 @@ describe('verifyEvent rejects hostile input, each with its code', () => {
     expect(await codeOf(verifyEvent(await make(), base))).toBe(code)
   })
 
-  it('rejects a tampered payload', async () => {
+  it('[EVT-SIG-005] rejects a tampered payload', async () => {
     const jws = await signEvent(event, key)
     const [h, p, s] = jws.split('.') as [string, string, string]
     const tampered = Buffer.from(
@@ -255,7 +299,7 @@ describe('verifyEvent rejects hostile input, each with its code', () => {
     expect(p).not.toBe(tampered)
   })
 
-  it('rejects a signature whose last character carries non-zero padding bits', async () => {
+  it('[EVT-SIG-004] rejects a signature whose last character carries non-zero padding bits', async () => {
     const jws = await signEvent(event, key)
     const last = jws.at(-1) ?? 'A'
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
@@ -264,7 +308,7 @@ describe('verifyEvent rejects hostile input, each with its code', () => {
     expect(await codeOf(verifyEvent(jws.slice(0, -1) + variant, base))).toBe('ERR_JWS_MALFORMED')
   })
 
-  it('accepts an event once and rejects its replay, however it is re-encoded', async () => {
+  it('[EVT-DUP-001] accepts an event once and rejects its replay, however it is re-encoded', async () => {
     const dedupe = createMemoryDedupeStore({ now: () => NOW.getTime() })
     const jws = await signEvent(event, key)
     await expect(verifyEvent(jws, { ...base, dedupe })).resolves.toBeDefined()
@@ -274,7 +318,7 @@ describe('verifyEvent rejects hostile input, each with its code', () => {
     expect(await codeOf(verifyEvent(again, { ...base, dedupe }))).toBe('ERR_DUPLICATE')
   })
 
-  it('stores nothing for a rejected event', async () => {
+  it('[EVT-DUP-001] rejects a forgery and remembers nothing, so the genuine event is accepted after it', async () => {
     const dedupe = createMemoryDedupeStore({ now: () => NOW.getTime() })
     const forged = await forge(header, event, other)
     expect(await codeOf(verifyEvent(forged, { ...base, dedupe }))).toBe('ERR_SIGNATURE_INVALID')
