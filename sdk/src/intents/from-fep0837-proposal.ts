@@ -3,6 +3,7 @@ import { ProtocolError, SchemaInvalid } from '../errors.js'
 import { deepFreeze } from '../internal/freeze.js'
 import type { Proposal } from '../schemas/index.js'
 import { assertValid } from '../validate/validate-document.js'
+import { isoString } from './internal/time.js'
 
 /** Options of {@link fromFep0837Proposal}. */
 export interface FromFep0837ProposalOptions {
@@ -138,7 +139,7 @@ export function fromFep0837Proposal(input: unknown, options: FromFep0837Proposal
   }
   if (input['url'] !== undefined) doc['url'] = link(input['url'])
   doc['attributedTo'] = ref(input['attributedTo'])
-  doc['published'] = input['published'] ?? (options.now ?? new Date()).toISOString()
+  doc['published'] = input['published'] ?? isoString(options.now ?? new Date())
   doc['audience'] = options.audience
   const to = input['to']
   if (to !== undefined) doc['to'] = [...new Set(Array.isArray(to) ? (to as unknown[]) : [to])]

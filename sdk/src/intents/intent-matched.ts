@@ -1,6 +1,7 @@
 import { createEvent } from '../events/create-event.js'
 import type { EventOf, Match } from '../schemas/index.js'
 import { envelope, renderable } from './internal/activity.js'
+import { isoString } from './internal/time.js'
 import type { ProposalEventOptions } from './proposal-published.js'
 
 /** Options of {@link intentMatched}. */
@@ -43,7 +44,7 @@ export function intentMatched(
     ...renderable(options, {
       summary: `Match found for ${match.subject}${score}`,
       url: match.id ?? match.subject,
-      published: match.published ?? new Date().toISOString(),
+      published: match.published ?? isoString(new Date()),
       audience: options.audience,
     }),
     object,

@@ -1,6 +1,7 @@
 import { createEvent } from '../events/create-event.js'
 import type { EventOf, Proposal } from '../schemas/index.js'
 import { embedded, envelope, renderable } from './internal/activity.js'
+import { isoString } from './internal/time.js'
 import type { ProposalEventOptions } from './proposal-published.js'
 
 /** Why a proposal closed. */
@@ -40,7 +41,7 @@ export function proposalClosed(
     ...renderable(options, {
       summary: `${purpose} ${options.reason}: ${proposal.name}`,
       url: proposal.url ?? proposal.id,
-      published: new Date().toISOString(),
+      published: isoString(new Date()),
       audience: proposal.audience,
     }),
     object: embedded(proposal),

@@ -1,6 +1,7 @@
 import { createEvent } from '../events/create-event.js'
 import type { EventOf, Proposal } from '../schemas/index.js'
 import { embedded, envelope, renderable } from './internal/activity.js'
+import { isoString } from './internal/time.js'
 import type { ProposalEventOptions } from './proposal-published.js'
 
 /**
@@ -30,7 +31,7 @@ export function proposalUpdated(
     ...renderable(options, {
       summary: `${options.actor.name} updated the ${proposal.purpose}: ${proposal.name}`,
       url: proposal.url ?? proposal.id,
-      published: proposal.updated ?? new Date().toISOString(),
+      published: proposal.updated ?? isoString(new Date()),
       audience: proposal.audience,
     }),
     object: embedded(proposal),

@@ -6,7 +6,7 @@ import { assertValid } from '../../validate/validate-document.js'
 import type { CreateProposalOptions, ProposalIntentOptions } from '../create-offer.js'
 import { normalizeAmount } from '../normalize-amount.js'
 import { isRecord } from './activity.js'
-import { parseInstant } from './time.js'
+import { isoString, parseInstant } from './time.js'
 
 type Mutable = Record<string, unknown>
 
@@ -76,7 +76,7 @@ export function buildProposal(
     if (options[key] !== undefined) doc[key] = options[key]
   }
   doc['attributedTo'] = attributedTo
-  doc['published'] = options.published ?? now.toISOString()
+  doc['published'] = options.published ?? isoString(now)
   if (options.updated !== undefined) doc['updated'] = options.updated
   if (options.endTime !== undefined) doc['endTime'] = options.endTime
   doc['audience'] = options.audience

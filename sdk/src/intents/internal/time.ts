@@ -42,3 +42,8 @@ export function nowOf(clock: (() => number) | undefined): number {
   }
   return now
 }
+
+/** A date as RFC 3339 in UTC, without a `.000` millisecond part when it has none. @internal */
+export function isoString(date: Date): string {
+  return date.toISOString().replace('.000Z', 'Z')
+}
