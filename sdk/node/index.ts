@@ -6,3 +6,16 @@
 export { createSafeFetch, type SafeFetchOptions } from './safe-fetch.js'
 export { toNodeListener, type NodeListenerOptions } from './to-node-listener.js'
 export { nodeSignatureVerifier } from './node-signature-verifier.js'
+export { createNodeInbox } from './create-node-inbox.js'
+export {
+  createPgliteDeliveryStore,
+  type PgliteDeliveryStoreOptions,
+  type PgliteLike,
+} from './stores/pglite-delivery-store.js'
+export {
+  createPostgresDeliveryStore,
+  type PgPoolClientLike,
+  type PgPoolLike,
+  type PostgresDeliveryStoreOptions,
+} from './stores/postgres-delivery-store.js'
+export type { SqlStoreOptions } from './stores/sql-delivery-store.js'

@@ -1,15 +1,47 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { Readable } from 'node:stream'
 
 /** Options of {@link toNodeListener}. */
 export interface NodeListenerOptions {
   /** The public origin the server is reached at, used to build request URLs. Default from the Host header. */
   readonly origin?: string
+  /**
+   * Largest request body read from the socket, in bytes; past it the request is answered `413`
+   * (`ERR_TOO_LARGE`) and the connection closed, before the handler runs. Default 64 KiB.
+   */
+  readonly maxBodyBytes?: number
+}
+
+const problem = (status: number, code: string): { status: number; body: string } => ({
+  status,
+  body: JSON.stringify({ type: `https://w3id.org/cta/errors#${code}`, title: code, status, code }),
+})
+
+/** Reads a request body up to a cap; `undefined` when the cap is passed. */
+function readCapped(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length
+      if (size > max) {
+        req.off('data', onData)
+        resolve(undefined)
+        return
+      }
+      chunks.push(chunk)
+    }
+    req.on('data', onData)
+    req.on('end', () => {
+      resolve(Buffer.concat(chunks, size))
+    })
+    req.on('error', reject)
+  })
 }
 
 /**
  * Adapts a Fetch API handler (such as an inbox from `createInbox`) to a `node:http` request
- * listener. The request body is streamed to the handler, which enforces its own size cap.
+ * listener. The body is read up to `maxBodyBytes` at the socket, so an oversized request never
+ * reaches the handler.
  *
  * @param handler `(request: Request) => Promise<Response>`.
  * @param options `origin`, the base URL of requests.
@@ -34,26 +66,30 @@ export function toNodeListener(
         else if (value !== undefined) headers.set(name, value)
       }
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
-      const request = new Request(new URL(req.url ?? '/', origin), {
-        method: req.method ?? 'GET',
-        headers,
-        ...(hasBody
-          ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }
-          : {}),
-      })
+      const max = options.maxBodyBytes ?? 64 * 1024
+      const body = hasBody ? await readCapped(req, max) : null
       let response: Response
-      try {
-        response = await handler(request)
-      } catch {
-        response = new Response(
-          JSON.stringify({
-            type: 'https://w3id.org/cta/errors#ERR_INTERNAL',
-            title: 'Internal error',
-            status: 500,
-            code: 'ERR_INTERNAL',
-          }),
-          { status: 500, headers: { 'content-type': 'application/problem+json' } },
-        )
+      if (body === undefined) {
+        const { status, body: text } = problem(413, 'ERR_TOO_LARGE')
+        response = new Response(text, {
+          status,
+          headers: { 'content-type': 'application/problem+json', connection: 'close' },
+        })
+      } else {
+        const request = new Request(new URL(req.url ?? '/', origin), {
+          method: req.method ?? 'GET',
+          headers,
+          ...(body === null ? {} : { body: new Uint8Array(body) }),
+        })
+        try {
+          response = await handler(request)
+        } catch {
+          const { status, body: text } = problem(500, 'ERR_INTERNAL')
+          response = new Response(text, {
+            status,
+            headers: { 'content-type': 'application/problem+json' },
+          })
+        }
       }
       res.statusCode = response.status
       response.headers.forEach((value, name) => {

@@ -88,8 +88,11 @@ export {
   DEFAULT_INBOX_MAX_BYTES,
   JOSE_MEDIA_TYPE,
   createInbox,
+  createInboxReceiver,
   type InboxContext,
   type InboxOptions,
+  type InboxReply,
+  type InboxRequest,
 } from './events/create-inbox.js'
 export {
   PROBLEM_STATUS,
@@ -110,6 +113,81 @@ export {
   type ManifestResolver,
   type ManifestResolverOptions,
 } from './manifest/create-manifest-resolver.js'
+// -- delivery --
+export {
+  DEFAULT_DELIVERY_TIMEOUT,
+  DEFAULT_REQUEST_MAX_AGE,
+  DEFAULT_RETRY_POLICY,
+  FEED_PAGE_LIMITS,
+  MAX_ANSWER_BYTES,
+  REQUEST_AUTH_SCHEME,
+  REQUEST_JWS_TYP,
+  SUBSCRIPTION_JWS_TYP,
+  type RetryPolicy,
+} from './delivery/constants.js'
+export type {
+  ClaimedDelivery,
+  DeliveryAnswer,
+  DeliveryRecord,
+  DeliveryStatus,
+  DeliveryStore,
+  EnqueueResult,
+  FeedItem,
+  OutgoingEvent,
+  Subscription,
+  SubscriptionStatus,
+} from './stores/delivery-store.js'
+export {
+  createMemoryDeliveryStore,
+  type MemoryDeliveryStoreOptions,
+} from './stores/memory-delivery-store.js'
+export { retryDelay, type RetryDelayOptions } from './delivery/retry-delay.js'
+export {
+  deliverEvent,
+  type DeliverEventOptions,
+  type DeliveryAttempt,
+} from './delivery/deliver-event.js'
+export { matchesSubscription } from './delivery/matches-subscription.js'
+export { publishEvent, type PublishEventOptions } from './delivery/publish-event.js'
+export {
+  createDeliveryWorker,
+  type DeliveryReport,
+  type DeliveryRunResult,
+  type DeliveryWorker,
+  type DeliveryWorkerOptions,
+} from './delivery/create-delivery-worker.js'
+export {
+  signSubscriptionRequest,
+  type SignSubscriptionRequestOptions,
+  type SubscriptionRequest,
+} from './delivery/sign-subscription-request.js'
+export {
+  verifySubscriptionRequest,
+  type VerifySubscriptionRequestOptions,
+  type VerifySubscriptionRequestResult,
+} from './delivery/verify-subscription-request.js'
+export { signRequestToken, type SignRequestTokenOptions } from './delivery/sign-request-token.js'
+export {
+  verifyRequestToken,
+  type VerifyRequestTokenOptions,
+  type VerifyRequestTokenResult,
+} from './delivery/verify-request-token.js'
+export {
+  verifySinkHandshake,
+  type VerifySinkHandshakeOptions,
+} from './delivery/verify-sink-handshake.js'
+export { answerHandshake, type AnswerHandshakeOptions } from './delivery/answer-handshake.js'
+export {
+  createSubscriptionsHandler,
+  type IsInstalled,
+  type SubscriptionsHandlerOptions,
+} from './delivery/create-subscriptions-handler.js'
+export { createFeed, type FeedOptions, type FeedPage } from './delivery/create-feed.js'
+export {
+  pullEvents,
+  type PullEventsOptions,
+  type PullEventsResult,
+} from './delivery/pull-events.js'
 // -- intents: exports of sdk/src/intents go below this line --
 export { roundAmount, type RoundAmountOptions, type RoundingMode } from './intents/round-amount.js'
 export { compareAmounts } from './intents/compare-amounts.js'

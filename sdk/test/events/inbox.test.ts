@@ -8,7 +8,7 @@ import {
   type Event,
   type InboxOptions,
 } from '../../src/index.js'
-import { toNodeListener } from '../../node/index.js'
+import { createNodeInbox, toNodeListener } from '../../node/index.js'
 import { NOW, forge, joinedEvent, keys } from '../helpers/events.js'
 
 const { key, other, resolveKey } = await keys()
@@ -19,9 +19,14 @@ interface Harness {
   close(): Promise<void>
 }
 
-async function startInbox(extra: Partial<InboxOptions> = {}): Promise<Harness> {
+type Flavour = 'createInbox + toNodeListener' | 'createNodeInbox'
+
+async function startInbox(
+  extra: Partial<InboxOptions> = {},
+  flavour: Flavour = 'createInbox + toNodeListener',
+): Promise<Harness> {
   const processed: Event[] = []
-  const inbox = createInbox({
+  const options: InboxOptions = {
     resolveKey,
     currentDate: NOW,
     dedupe: createMemoryDedupeStore({ now: () => NOW.getTime() }),
@@ -29,8 +34,10 @@ async function startInbox(extra: Partial<InboxOptions> = {}): Promise<Harness> {
       processed.push(event)
     },
     ...extra,
-  })
-  const server = http.createServer(toNodeListener(inbox))
+  }
+  const server = http.createServer(
+    flavour === 'createNodeInbox' ? createNodeInbox(options) : toNodeListener(createInbox(options)),
+  )
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/inbox`,
@@ -47,10 +54,12 @@ async function startInbox(extra: Partial<InboxOptions> = {}): Promise<Harness> {
 const post = (url: string, body: string | Uint8Array, type = 'application/jose') =>
   fetch(url, { method: 'POST', headers: { 'content-type': type }, body })
 
-describe('createInbox on a real HTTP server', () => {
+const flavours: Flavour[] = ['createInbox + toNodeListener', 'createNodeInbox']
+
+describe.each(flavours)('%s on a real HTTP server', (flavour) => {
   let h: Harness
   beforeAll(async () => {
-    h = await startInbox()
+    h = await startInbox({}, flavour)
   })
   afterAll(() => h.close())
 
@@ -111,16 +120,19 @@ describe('createInbox on a real HTTP server', () => {
   })
 })
 
-describe('an inbox whose application fails', () => {
+describe.each(flavours)('%s whose application fails', (flavour) => {
   it('[SEC-ERR-001] answers 500 without internals, forgets the event, and accepts it when it is retried', async () => {
     let fail = true
     const processed: string[] = []
-    const h = await startInbox({
-      onEvent: (event) => {
-        if (fail) throw new Error('database down')
-        processed.push(event.id)
+    const h = await startInbox(
+      {
+        onEvent: (event) => {
+          if (fail) throw new Error('database down')
+          processed.push(event.id)
+        },
       },
-    })
+      flavour,
+    )
     const jws = await signEvent(joinedEvent(), key)
     const first = await post(h.url, jws)
     expect(first.status).toBe(500)
