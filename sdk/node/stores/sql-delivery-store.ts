@@ -1,0 +1,400 @@
+import type {
+  ClaimedDelivery,
+  DedupeStore,
+  DeliveryAnswer,
+  DeliveryRecord,
+  DeliveryStatus,
+  DeliveryStore,
+  Subscription,
+  SubscriptionStatus,
+} from '@cta-interop/sdk'
+
+/** Something that runs one SQL statement with `$1`-style parameters. @internal */
+export interface SqlQueryable {
+  query(text: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>
+}
+
+/** A database the delivery store runs on: PGlite or a PostgreSQL pool. @internal */
+export interface SqlClient extends SqlQueryable {
+  /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>
+  /** Releases the database if the store owns it. */
+  close(): Promise<void>
+}
+
+/** Options shared by the SQL stores. */
+export interface SqlStoreOptions {
+  /**
+   * The PostgreSQL schema the tables live in, created if missing: lower-case letters, digits and
+   * `_`. Default `cta_delivery`. Give each deployment (or test run) its own.
+   */
+  readonly schema?: string
+  /** "Now" in milliseconds, for the dedupe store's expiry checks. Default `Date.now`. */
+  readonly now?: () => number
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
+
+/** The schema name of the options, checked. @internal */
+export function schemaName(options: SqlStoreOptions): string {
+  const schema = options.schema ?? 'cta_delivery'
+  if (!IDENTIFIER.test(schema)) {
+    throw new TypeError('schema must be lower-case letters, digits and _, at most 63')
+  }
+  return schema
+}
+
+/**
+ * The tables, for PGlite and PostgreSQL alike. Times are milliseconds since the epoch
+ * (`bigint`), set by the caller's clock, never by the database's.
+ */
+function migrations(s: string): string[] {
+  return [
+    `CREATE SCHEMA IF NOT EXISTS "${s}"`,
+    `CREATE TABLE IF NOT EXISTS "${s}".dedupe (
+      source text NOT NULL,
+      id text NOT NULL,
+      expires_at bigint NOT NULL,
+      PRIMARY KEY (source, id))`,
+    `CREATE INDEX IF NOT EXISTS dedupe_expires_at ON "${s}".dedupe (expires_at)`,
+    `CREATE TABLE IF NOT EXISTS "${s}".subscriptions (
+      id text PRIMARY KEY,
+      subscriber text NOT NULL,
+      sink text NOT NULL,
+      grp text NOT NULL,
+      types jsonb,
+      status text NOT NULL,
+      created_at bigint NOT NULL,
+      ended_at bigint)`,
+    `CREATE INDEX IF NOT EXISTS subscriptions_grp ON "${s}".subscriptions (grp, status)`,
+    `CREATE INDEX IF NOT EXISTS subscriptions_subscriber ON "${s}".subscriptions (subscriber)`,
+    `CREATE TABLE IF NOT EXISTS "${s}".events (
+      seq bigserial PRIMARY KEY,
+      source text NOT NULL,
+      event_id text NOT NULL,
+      type text NOT NULL,
+      grp text NOT NULL,
+      jws text NOT NULL,
+      created_at bigint NOT NULL,
+      UNIQUE (source, event_id))`,
+    `CREATE INDEX IF NOT EXISTS events_grp_seq ON "${s}".events (grp, seq)`,
+    `CREATE TABLE IF NOT EXISTS "${s}".deliveries (
+      id bigserial PRIMARY KEY,
+      event_seq bigint NOT NULL REFERENCES "${s}".events (seq) ON DELETE CASCADE,
+      subscription_id text NOT NULL,
+      sink text NOT NULL,
+      status text NOT NULL,
+      attempts integer NOT NULL DEFAULT 0,
+      due_at bigint NOT NULL,
+      created_at bigint NOT NULL,
+      updated_at bigint NOT NULL,
+      lease_token text,
+      lease_until bigint NOT NULL DEFAULT 0,
+      last_answer jsonb,
+      UNIQUE (event_seq, subscription_id))`,
+    `CREATE INDEX IF NOT EXISTS deliveries_due ON "${s}".deliveries (due_at, id)
+      WHERE status = 'pending'`,
+    `CREATE INDEX IF NOT EXISTS deliveries_subscription
+      ON "${s}".deliveries (subscription_id, status)`,
+  ]
+}
+
+const num = (value: unknown): number => Number(value)
+const str = (value: unknown): string => String(value)
+/** PostgreSQL text cannot hold NUL; an answer's body is the only text a peer controls here. */
+const clean = (text: string): string => text.replaceAll('\u0000', '\uFFFD')
+
+function toSubscription(row: Record<string, unknown>): Subscription {
+  const types = row['types']
+  const ended = row['ended_at']
+  return Object.freeze({
+    id: str(row['id']),
+    subscriber: str(row['subscriber']),
+    sink: str(row['sink']),
+    group: str(row['grp']),
+    ...(types === null || types === undefined
+      ? {}
+      : { types: (typeof types === 'string' ? JSON.parse(types) : types) as string[] }),
+    status: str(row['status']) as SubscriptionStatus,
+    created: new Date(num(row['created_at'])).toISOString(),
+    ...(ended === null || ended === undefined ? {} : { ended: new Date(num(ended)).toISOString() }),
+  })
+}
+
+function answerJson(answer: DeliveryAnswer): string {
+  return JSON.stringify({
+    at: answer.at.getTime(),
+    ...(answer.status === undefined ? {} : { status: answer.status }),
+    ...(answer.code === undefined ? {} : { code: answer.code }),
+    ...(answer.detail === undefined ? {} : { detail: clean(answer.detail) }),
+    ...(answer.body === undefined ? {} : { body: clean(answer.body) }),
+  })
+}
+
+function toAnswer(value: unknown): DeliveryAnswer | undefined {
+  if (value === null || value === undefined) return undefined
+  const raw = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>
+  const { at, status, code, detail, body } = raw
+  return {
+    at: new Date(num(at)),
+    ...(typeof status === 'number' ? { status } : {}),
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof detail === 'string' ? { detail } : {}),
+    ...(typeof body === 'string' ? { body } : {}),
+  }
+}
+
+/**
+ * The delivery store over SQL, shared by PGlite and PostgreSQL: the same statements run on both.
+ * Concurrency rests on PostgreSQL itself: `INSERT … ON CONFLICT` for atomic dedupe claims,
+ * `FOR UPDATE SKIP LOCKED` so concurrent workers claim disjoint deliveries, lease tokens checked
+ * on every update, and a transaction-scoped advisory lock around feed appends so that cursors
+ * (a `bigserial`) grow in commit order and a reader paging by cursor never skips an event that
+ * committed late.
+ * @internal
+ */
+export async function createSqlDeliveryStore(
+  db: SqlClient,
+  options: SqlStoreOptions,
+): Promise<DeliveryStore> {
+  const s = `"${schemaName(options)}"`
+  const now = options.now ?? Date.now
+  const lockKey = `cta-delivery:${schemaName(options)}`
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${lockKey}:migrate`])
+    for (const statement of migrations(schemaName(options))) await tx.query(statement)
+  })
+
+  const dedupe: DedupeStore = {
+    async claim(source, id, expiresAt) {
+      const rows = await db.query(
+        `INSERT INTO ${s}.dedupe (source, id, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (source, id) DO UPDATE SET expires_at = EXCLUDED.expires_at
+         WHERE ${s}.dedupe.expires_at <= $4
+         RETURNING 1 AS claimed`,
+        [source, id, expiresAt.getTime(), now()],
+      )
+      return rows.length === 1
+    },
+    async release(source, id) {
+      await db.query(`DELETE FROM ${s}.dedupe WHERE source = $1 AND id = $2`, [source, id])
+    },
+  }
+
+  const cancelPending = (tx: SqlQueryable, subscriptionId: string, at: number) =>
+    tx.query(
+      `UPDATE ${s}.deliveries SET status = 'cancelled', lease_token = NULL, updated_at = $2
+       WHERE subscription_id = $1 AND status = 'pending'`,
+      [subscriptionId, at],
+    )
+
+  const finish = async (
+    id: string,
+    token: string,
+    answer: DeliveryAnswer,
+    status: DeliveryStatus,
+    due?: Date,
+  ): Promise<boolean> => {
+    const rows = await db.query(
+      `UPDATE ${s}.deliveries
+       SET status = $3, lease_token = NULL, lease_until = 0, last_answer = $4::jsonb,
+           updated_at = $5, due_at = COALESCE($6, due_at)
+       WHERE id = $1 AND lease_token = $2 AND status = 'pending'
+       RETURNING id`,
+      [id, token, status, answerJson(answer), answer.at.getTime(), due?.getTime() ?? null],
+    )
+    return rows.length === 1
+  }
+
+  return {
+    dedupe,
+
+    async createSubscription(sub) {
+      await db.query(
+        `INSERT INTO ${s}.subscriptions
+         (id, subscriber, sink, grp, types, status, created_at, ended_at)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)`,
+        [
+          sub.id,
+          sub.subscriber,
+          sub.sink,
+          sub.group,
+          sub.types === undefined ? null : JSON.stringify(sub.types),
+          sub.status,
+          Date.parse(sub.created),
+          sub.ended === undefined ? null : Date.parse(sub.ended),
+        ],
+      )
+    },
+    async getSubscription(id) {
+      const rows = await db.query(`SELECT * FROM ${s}.subscriptions WHERE id = $1`, [id])
+      return rows[0] === undefined ? undefined : toSubscription(rows[0])
+    },
+    async listSubscriptions(filter) {
+      const rows = await db.query(
+        `SELECT * FROM ${s}.subscriptions
+         WHERE ($1::text IS NULL OR subscriber = $1)
+           AND ($2::text IS NULL OR grp = $2)
+           AND ($3::text IS NULL OR status = $3)
+         ORDER BY created_at, id`,
+        [filter.subscriber ?? null, filter.group ?? null, filter.status ?? null],
+      )
+      return rows.map(toSubscription)
+    },
+    deleteSubscription(id) {
+      return db.transaction(async (tx) => {
+        const rows = await tx.query(`DELETE FROM ${s}.subscriptions WHERE id = $1 RETURNING id`, [
+          id,
+        ])
+        await cancelPending(tx, id, now())
+        return rows.length === 1
+      })
+    },
+    async endSubscription(id, at) {
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `UPDATE ${s}.subscriptions SET status = 'ended', ended_at = $2
+           WHERE id = $1 AND status = 'active'`,
+          [id, at.getTime()],
+        )
+        await cancelPending(tx, id, at.getTime())
+      })
+    },
+
+    enqueue(event, subscriptionIds, at) {
+      return db.transaction(async (tx) => {
+        // Appends are serialized so that cursor order is commit order (see above).
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${lockKey}:feed`])
+        const inserted = await tx.query(
+          `INSERT INTO ${s}.events (source, event_id, type, grp, jws, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (source, event_id) DO NOTHING
+           RETURNING seq`,
+          [event.source, event.id, event.type, event.group, event.jws, at.getTime()],
+        )
+        const row = inserted[0]
+        if (row === undefined) {
+          const existing = await tx.query(
+            `SELECT seq FROM ${s}.events WHERE source = $1 AND event_id = $2`,
+            [event.source, event.id],
+          )
+          return { cursor: str(existing[0]?.['seq']), duplicate: true, deliveries: 0 }
+        }
+        const seq = str(row['seq'])
+        const queued = await tx.query(
+          `INSERT INTO ${s}.deliveries
+           (event_seq, subscription_id, sink, status, due_at, created_at, updated_at)
+           SELECT $1, id, sink, 'pending', $2, $2, $2 FROM ${s}.subscriptions
+           WHERE status = 'active'
+             AND id IN (SELECT jsonb_array_elements_text($3::jsonb))
+           ON CONFLICT (event_seq, subscription_id) DO NOTHING
+           RETURNING id`,
+          [seq, at.getTime(), JSON.stringify([...subscriptionIds])],
+        )
+        return { cursor: seq, duplicate: false, deliveries: queued.length }
+      })
+    },
+
+    async readFeed(query) {
+      const rows = await db.query(
+        `SELECT seq, jws FROM ${s}.events WHERE grp = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+        [query.group, query.after ?? '0', query.limit],
+      )
+      return rows.map((row) => ({ cursor: str(row['seq']), jws: str(row['jws']) }))
+    },
+
+    async claimDeliveries({ now: at, limit, leaseMs }) {
+      const token = crypto.randomUUID()
+      const t = at.getTime()
+      const rows = await db.query(
+        `WITH due AS (
+           SELECT id FROM ${s}.deliveries
+           WHERE status = 'pending' AND due_at <= $1 AND lease_until <= $1
+           ORDER BY due_at, id
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+         UPDATE ${s}.deliveries d
+         SET lease_token = $3, lease_until = $4, attempts = d.attempts + 1, updated_at = $1
+         FROM due, ${s}.events e
+         WHERE d.id = due.id AND e.seq = d.event_seq
+         RETURNING d.id, d.subscription_id, d.sink, d.attempts, d.created_at, d.due_at,
+                   e.jws, e.source, e.event_id`,
+        [t, limit, token, t + leaseMs],
+      )
+      return rows
+        .map((row): ClaimedDelivery => ({
+          id: str(row['id']),
+          subscriptionId: str(row['subscription_id']),
+          sink: str(row['sink']),
+          jws: str(row['jws']),
+          eventSource: str(row['source']),
+          eventId: str(row['event_id']),
+          attempts: num(row['attempts']),
+          created: new Date(num(row['created_at'])),
+          leaseToken: token,
+        }))
+        .sort((a, b) => num(a.id) - num(b.id))
+    },
+    completeDelivery(id, token, answer) {
+      return finish(id, token, answer, 'delivered')
+    },
+    retryDelivery(id, token, due, answer) {
+      return finish(id, token, answer, 'pending', due)
+    },
+    deadLetterDelivery(id, token, answer) {
+      return finish(id, token, answer, 'dead')
+    },
+    async listDeliveries(filter) {
+      const rows = await db.query(
+        `SELECT d.*, e.source, e.event_id FROM ${s}.deliveries d
+         JOIN ${s}.events e ON e.seq = d.event_seq
+         WHERE ($1::text IS NULL OR d.status = $1)
+           AND ($2::text IS NULL OR d.subscription_id = $2)
+         ORDER BY d.id
+         LIMIT $3`,
+        [filter.status ?? null, filter.subscriptionId ?? null, filter.limit ?? 1000],
+      )
+      return rows.map((row): DeliveryRecord => {
+        const lastAnswer = toAnswer(row['last_answer'])
+        return {
+          id: str(row['id']),
+          subscriptionId: str(row['subscription_id']),
+          sink: str(row['sink']),
+          eventSource: str(row['source']),
+          eventId: str(row['event_id']),
+          status: str(row['status']) as DeliveryStatus,
+          attempts: num(row['attempts']),
+          created: new Date(num(row['created_at'])),
+          due: new Date(num(row['due_at'])),
+          ...(lastAnswer === undefined ? {} : { lastAnswer }),
+        }
+      })
+    },
+
+    prune({ now: at, retention }) {
+      const t = at.getTime()
+      const cutoff = t - retention * 1000
+      return db.transaction(async (tx) => {
+        const keys = await tx.query(
+          `DELETE FROM ${s}.dedupe WHERE expires_at <= $1 RETURNING 1 AS gone`,
+          [t],
+        )
+        const finished = await tx.query(
+          `DELETE FROM ${s}.deliveries WHERE status <> 'pending' AND updated_at < $1
+           RETURNING 1 AS gone`,
+          [cutoff],
+        )
+        const events = await tx.query(
+          `DELETE FROM ${s}.events e WHERE created_at < $1 AND NOT EXISTS (
+             SELECT 1 FROM ${s}.deliveries d WHERE d.event_seq = e.seq AND d.status = 'pending')
+           RETURNING 1 AS gone`,
+          [cutoff],
+        )
+        return keys.length + finished.length + events.length
+      })
+    },
+    close() {
+      return db.close()
+    },
+  }
+}
