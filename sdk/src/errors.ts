@@ -23,6 +23,8 @@ export type EventErrorCode =
   | 'ERR_UNAUTHORIZED'
   | 'ERR_NOT_INSTALLED'
   | 'ERR_HANDSHAKE_FAILED'
+  | 'ERR_REQUEST_INVALID'
+  | 'ERR_NOT_FOUND'
 
 /** Error codes of the intents chapter. */
 export type IntentErrorCode =

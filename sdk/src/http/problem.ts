@@ -27,6 +27,8 @@ export const PROBLEM_STATUS: Readonly<Record<ProtocolErrorCode, number>> = Objec
   ERR_UNAUTHORIZED: 401,
   ERR_NOT_INSTALLED: 403,
   ERR_HANDSHAKE_FAILED: 422,
+  ERR_REQUEST_INVALID: 400,
+  ERR_NOT_FOUND: 404,
 } as Record<ProtocolErrorCode, number>)
 
 /** An RFC 9457 problem document, with the CTA error code and, for schema errors, the issues. */

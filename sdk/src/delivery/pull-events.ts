@@ -1,0 +1,153 @@
+import { ProtocolError, isProtocolError, type AnyProtocolError } from '../errors.js'
+import type { InboxContext } from '../events/create-inbox.js'
+import { verifyEvent, type DedupeStore, type VerifyEventOptions } from '../events/verify-event.js'
+import { assertOutboundUrl, type OutboundPolicy } from '../http/guarded-fetch.js'
+import { readBody } from '../http/read-body.js'
+import type { SigningKey } from '../keys/signing-key.js'
+import type { Event } from '../schemas/index.js'
+import { REQUEST_AUTH_SCHEME } from './constants.js'
+import { signRequestToken } from './sign-request-token.js'
+
+/** Options of {@link pullEvents}. */
+export interface PullEventsOptions extends Omit<VerifyEventOptions, 'dedupe'>, OutboundPolicy {
+  /** The group whose events to read. */
+  readonly group: string
+  /** The cursor to start after; absent: from the feed's oldest event. */
+  readonly after?: string
+  /** The same dedupe store as the inbox: required, so an event pushed and pulled is processed once. */
+  readonly dedupe: DedupeStore
+  /** Called once per new event, like an inbox's `onEvent`. If it throws, the event is forgotten
+   * and the error is rethrown: pull again from the last cursor you saved. */
+  readonly onEvent: (event: Event, context: InboxContext) => Promise<void> | void
+  /** The caller's signing key, to authenticate each page with a request token. */
+  readonly key?: SigningKey
+  /** Extra request headers, for feeds that authorize otherwise. */
+  readonly headers?: Readonly<Record<string, string>>
+  /** Events asked for per page. Default: the feed's default. */
+  readonly limit?: number
+  /** Most pages read in one call. Default 100. */
+  readonly maxPages?: number
+  /** Largest page accepted, in bytes. Default 16 MiB. */
+  readonly maxPageBytes?: number
+}
+
+/** What {@link pullEvents} did. */
+export interface PullEventsResult {
+  /** The cursor to pass as `after` next time (unchanged when nothing was new). */
+  readonly cursor: string | undefined
+  /** Events handed to `onEvent`. */
+  readonly processed: number
+  /** Events already processed (pushed or pulled before). */
+  readonly duplicates: number
+  /** Items that failed verification, with their errors; they are skipped. */
+  readonly rejected: readonly AnyProtocolError[]
+  /** `true` when the last page was empty: the feed has nothing more for now. */
+  readonly caughtUp: boolean
+}
+
+function parsePage(text: string): { items: string[]; next: string | null } {
+  let page: unknown
+  try {
+    page = JSON.parse(text)
+  } catch (err) {
+    throw new ProtocolError('ERR_FETCH_FAILED', 'the feed did not return JSON', { cause: err })
+  }
+  const { items, next } = (page ?? {}) as { items?: unknown; next?: unknown }
+  if (
+    !Array.isArray(items) ||
+    !items.every((item) => typeof item === 'string') ||
+    !(next === null || typeof next === 'string')
+  ) {
+    throw new ProtocolError('ERR_FETCH_FAILED', 'the feed page is not { items, next }')
+  }
+  return { items, next }
+}
+
+/**
+ * Catches up on a producer's feed: reads pages of a group's events after a cursor until the feed
+ * has nothing more (or `maxPages`), verifies every item exactly as an inbox does, and hands each
+ * new event to `onEvent`. Use the inbox's dedupe store: an event that was also pushed is then
+ * processed once, whichever way it came first. Each page is requested with a fresh request token
+ * when `key` is given; the feed URL is guarded like any URL a peer supplied.
+ *
+ * @param feedUrl The producer's feed URL, from its tool manifest.
+ * @param options `group`, `dedupe`, `onEvent`, `resolveKey` (required), `after`, `key`, and the
+ *   outbound policy.
+ * @returns The cursor to continue from, and counts.
+ * @throws {ProtocolError} `ERR_FETCH_FAILED` when a page cannot be read (the answer's code is in
+ *   the message), `ERR_ADDRESS_NOT_ALLOWED`, `ERR_TOO_LARGE`; whatever `onEvent` throws.
+ * @example
+ * ```ts
+ * const { cursor } = await pullEvents(manifest.feed, {
+ *   group, after: saved.cursor, key, resolveKey: resolver.resolveKey, dedupe, onEvent,
+ *   fetch: createSafeFetch(),
+ * })
+ * saved.cursor = cursor
+ * ```
+ * @see {@link https://w3id.org/cta/spec/delivery#pull Spec: pulling}
+ */
+export async function pullEvents(
+  feedUrl: string,
+  options: PullEventsOptions,
+): Promise<PullEventsResult> {
+  const url = assertOutboundUrl(feedUrl, options)
+  const doFetch = options.fetch ?? globalThis.fetch
+  const maxPages = options.maxPages ?? 100
+  let cursor = options.after
+  let processed = 0
+  let duplicates = 0
+  let caughtUp = false
+  const rejected: AnyProtocolError[] = []
+  for (let pages = 0; pages < maxPages; pages++) {
+    const pageUrl = new URL(url)
+    pageUrl.searchParams.set('group', options.group)
+    if (cursor !== undefined) pageUrl.searchParams.set('after', cursor)
+    if (options.limit !== undefined) pageUrl.searchParams.set('limit', String(options.limit))
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
+    if (options.key !== undefined) {
+      const token = await signRequestToken({ method: 'GET', url: feedUrl }, options.key)
+      headers['authorization'] = `${REQUEST_AUTH_SCHEME} ${token}`
+    }
+    let response: Response
+    try {
+      response = await doFetch(pageUrl, {
+        headers,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(options.timeout ?? 15_000),
+      })
+    } catch (err) {
+      if (isProtocolError(err)) throw err
+      throw new ProtocolError('ERR_FETCH_FAILED', `could not fetch ${feedUrl}`, { cause: err })
+    }
+    const text = await readBody(response.body, options.maxPageBytes ?? 16 * 1024 * 1024)
+    if (response.status !== 200) {
+      const code = /"code"\s*:\s*"(ERR_[A-Z_]+)"/.exec(text)?.[1] ?? 'no code'
+      throw new ProtocolError('ERR_FETCH_FAILED', `the feed answered ${response.status} (${code})`)
+    }
+    const page = parsePage(text)
+    if (page.items.length === 0 || page.next === null) {
+      caughtUp = true
+      break
+    }
+    for (const jws of page.items) {
+      let accepted: Awaited<ReturnType<typeof verifyEvent>>
+      try {
+        accepted = await verifyEvent(jws, options)
+      } catch (err) {
+        if (!isProtocolError(err)) throw err
+        if (err.code === 'ERR_DUPLICATE') duplicates++
+        else rejected.push(err)
+        continue
+      }
+      try {
+        await options.onEvent(accepted.event, { kid: accepted.kid, jws })
+      } catch (err) {
+        await options.dedupe.release(accepted.event.source, accepted.event.id)
+        throw err
+      }
+      processed++
+    }
+    cursor = page.next
+  }
+  return { cursor, processed, duplicates, rejected, caughtUp }
+}
