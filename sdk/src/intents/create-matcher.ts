@@ -142,9 +142,15 @@ export interface Matcher {
   stats(): MatcherStats
 }
 
+// Most posting lists hold a handful of entries: an array is a fraction of a Set's size. A list
+// that grows past SMALL becomes a Set, so that removing from it stays O(1) however large a
+// group's list of one hashtag becomes.
+const SMALL = 32
+type List = Entry[] | Set<Entry>
+
 interface Postings {
-  readonly byResource: Map<string, Set<Entry>>
-  readonly byTag: Map<string, Set<Entry>>
+  readonly byResource: Map<string, List>
+  readonly byTag: Map<string, List>
 }
 interface GroupIndex {
   readonly offers: Postings
@@ -155,17 +161,27 @@ function postings(): Postings {
   return { byResource: new Map(), byTag: new Map() }
 }
 
-function add(map: Map<string, Set<Entry>>, key: string, entry: Entry): void {
-  const set = map.get(key)
-  if (set === undefined) map.set(key, new Set([entry]))
-  else set.add(entry)
+function add(map: Map<string, List>, key: string, entry: Entry): void {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [entry])
+  else if (!Array.isArray(list)) list.add(entry)
+  else if (list.length < SMALL) list.push(entry)
+  else map.set(key, new Set(list).add(entry))
 }
 
-function drop(map: Map<string, Set<Entry>>, key: string, entry: Entry): void {
-  const set = map.get(key)
-  if (set === undefined) return
-  set.delete(entry)
-  if (set.size === 0) map.delete(key)
+function drop(map: Map<string, List>, key: string, entry: Entry): void {
+  const list = map.get(key)
+  if (list === undefined) return
+  if (Array.isArray(list)) {
+    const i = list.indexOf(entry)
+    if (i < 0) return
+    list[i] = list[list.length - 1] as Entry
+    list.pop()
+    if (list.length === 0) map.delete(key)
+  } else {
+    list.delete(entry)
+    if (list.size === 0) map.delete(key)
+  }
 }
 
 function checkLimit(limit: unknown): number {
@@ -357,9 +373,9 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
     if (linear) return byId.values()
     const stamp = ++queries
     const out: Entry[] = []
-    const collect = (set: Set<Entry> | undefined): void => {
-      if (set === undefined) return
-      for (const e of set) {
+    const collect = (list: List | undefined): void => {
+      if (list === undefined) return
+      for (const e of list) {
         if (e.stamp !== stamp) {
           e.stamp = stamp
           out.push(e)

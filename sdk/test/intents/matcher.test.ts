@@ -509,6 +509,23 @@ describe('createMatcher: hostile input', () => {
     expect(() => createMatcher({ now: () => Number.NaN }).match(request('r'))).toThrow(TypeError)
   })
 
+  it('keeps large posting lists consistent with the linear scan as they grow and shrink', () => {
+    const offers = Array.from({ length: 300 }, (_, i) =>
+      offer(`o${i}`, { tags: ['bikes', `t${i % 7}`], intent: { action: 'deliverService' } }),
+    )
+    const indexed = matcherWith(offers).matcher
+    const linear = matcherWith(offers, { strategy: 'linear' }).matcher
+    const q = request('r', { tags: ['bikes', 't3'] })
+    const view = (m: Matcher): string[] => m.match(q).map((c) => `${c.proposal.id} ${c.score}`)
+    expect(view(indexed)).toHaveLength(300)
+    for (let i = 0; i < 300; i += 2) {
+      expect(indexed.remove(P(`o${i}`))).toBe(linear.remove(P(`o${i}`)))
+    }
+    expect(view(indexed)).toEqual(view(linear))
+    expect(view(indexed)).toHaveLength(150)
+    expect(indexed.stats().postings).toBe(300)
+  })
+
   it('keeps its stats consistent as proposals come and go', () => {
     const { matcher } = matcherWith([offer('o', { tags: ['x', 'y'] }), request('r')])
     expect(matcher.stats()).toEqual({ proposals: 2, groups: 1, postings: 4, tombstones: 0 })

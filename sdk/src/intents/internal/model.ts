@@ -75,14 +75,17 @@ export function normalizeTag(name: string): string {
   return (name.startsWith('#') ? name.slice(1) : name).toLowerCase()
 }
 
-function tagsOf(proposal: Proposal): string[] {
+const NONE: readonly string[] = Object.freeze([])
+
+function tagsOf(proposal: Proposal): readonly string[] {
+  if (proposal.tag === undefined || proposal.tag.length === 0) return NONE
   const out = new Set<string>()
-  for (const tag of proposal.tag ?? []) {
+  for (const tag of proposal.tag) {
     if (tag.type !== 'Hashtag') continue
     const name = normalizeTag(tag.name)
     if (name !== '') out.add(name)
   }
-  return [...out]
+  return out.size === 0 ? NONE : [...out]
 }
 
 function stated(intent: EmbeddedIntent | undefined, rules: Rules): Stated | undefined {
