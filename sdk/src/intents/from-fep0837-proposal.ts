@@ -144,8 +144,17 @@ export function fromFep0837Proposal(input: unknown, options: FromFep0837Proposal
   const to = input['to']
   if (to !== undefined) doc['to'] = [...new Set(Array.isArray(to) ? (to as unknown[]) : [to])]
   if (Array.isArray(input['tag'])) {
-    doc['tag'] = (input['tag'] as unknown[]).filter(
-      (t) => isObject(t) && (t['type'] === 'Hashtag' || t['type'] === 'Mention'),
+    // Hashtags and mentions only, reduced to the members CTA defines (AS2 peers add others).
+    doc['tag'] = (input['tag'] as unknown[]).flatMap((t) =>
+      isObject(t) && (t['type'] === 'Hashtag' || t['type'] === 'Mention')
+        ? [
+            {
+              type: t['type'],
+              name: t['name'],
+              ...(t['href'] === undefined ? {} : { href: t['href'] }),
+            },
+          ]
+        : [],
     )
   }
   doc['publishes'] = intentOf(input['publishes'], '/publishes')

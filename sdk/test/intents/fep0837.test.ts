@@ -57,6 +57,16 @@ describe('FEP-0837 proposals', () => {
       name: 'Looking for bike lessons, any number of hours, paid in USD.',
     })
     expect(note.publishes).not.toHaveProperty('resourceQuantity')
+    const tagged = read({
+      ...fixture('offer-full.json'),
+      tag: [
+        { type: 'Hashtag', name: '#bikes', href: 'https://market.example/tags/bikes', id: 'x:1' },
+        { type: 'Emoji', name: ':bike:' },
+      ],
+    })
+    expect(tagged.tag).toEqual([
+      { type: 'Hashtag', name: '#bikes', href: 'https://market.example/tags/bikes' },
+    ])
     expect(note.reciprocal?.resourceQuantity).toEqual({ hasUnit: 'one', hasNumericalValue: '25' })
   })
 
