@@ -89,7 +89,9 @@ export interface MatcherStats {
 export interface Matcher {
   /**
    * Adds a proposal, or replaces the version held with a newer one (same `id`). A version
-   * older than the one held, or than the one it was closed at, is ignored (`'stale'`).
+   * older than the one held, or than the one it was closed at, is ignored (`'stale'`). The
+   * matcher keeps a reference to the proposal: do not change it afterwards (those from
+   * {@link createOffer} and {@link createRequest} are frozen).
    * @param proposal A proposal from anywhere; it is validated.
    * @returns What happened.
    * @throws {SchemaInvalid} `ERR_SCHEMA_INVALID` when it is not a valid proposal.
