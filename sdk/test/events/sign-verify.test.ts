@@ -289,6 +289,17 @@ describe('verifyEvent rejects hostile input, each with its code', () => {
     expect(await codeOf(verifyEvent(await make(), base))).toBe(code)
   })
 
+  it('[EVT-JSON-001] rejects times and numbers of 1e400 in the payload', async () => {
+    const text = JSON.stringify({ ...event, attempt: 1 }).replace('"attempt":1', '"attempt":1e400')
+    expect(await codeOf(verifyEvent(await forge(header, text, key), base))).toBe(
+      'ERR_SCHEMA_INVALID',
+    )
+    const stale = JSON.stringify(event).replace(event.time, '1e400')
+    expect(await codeOf(verifyEvent(await forge(header, stale, key), base))).toBe(
+      'ERR_SCHEMA_INVALID',
+    )
+  })
+
   it('[EVT-SIG-005] rejects a tampered payload', async () => {
     const jws = await signEvent(event, key)
     const [h, p, s] = jws.split('.') as [string, string, string]
