@@ -289,7 +289,7 @@ describe('verifyEvent rejects hostile input, each with its code', () => {
     expect(await codeOf(verifyEvent(await make(), base))).toBe(code)
   })
 
-  it('[EVT-JSON-001] rejects times and numbers of 1e400 in the payload', async () => {
+  it('[DOC-VAL-002] rejects times and numbers of 1e400 in the payload at the schema', async () => {
     const text = JSON.stringify({ ...event, attempt: 1 }).replace('"attempt":1', '"attempt":1e400')
     expect(await codeOf(verifyEvent(await forge(header, text, key), base))).toBe(
       'ERR_SCHEMA_INVALID',
