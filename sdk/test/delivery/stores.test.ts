@@ -1,0 +1,319 @@
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createMemoryDeliveryStore,
+  type DeliveryAnswer,
+  type DeliveryStore,
+  type OutgoingEvent,
+  type Subscription,
+} from '../../src/index.js'
+import { createPgliteDeliveryStore, createPostgresDeliveryStore } from '../../node/index.js'
+import { GROUP, OTHER_GROUP, POSTGRES_URL, fakeClock, type Clock } from './support.js'
+
+/** Why the PostgreSQL tests cannot run here, or `undefined` when they can. */
+async function probePostgres(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 })
+  try {
+    await client.connect()
+    await client.query('SELECT 1')
+    return undefined
+  } catch (err) {
+    return `no PostgreSQL server at ${POSTGRES_URL} (${err instanceof Error ? err.message : String(err)})`
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+const pgSkip = await probePostgres()
+if (pgSkip !== undefined) {
+  console.warn(`SKIPPED: PostgreSQL delivery store tests: ${pgSkip}. Set CTA_TEST_POSTGRES_URL.`)
+}
+
+const RUN = `t${process.pid}_${Date.now().toString(36)}`
+let pglite: PGlite | undefined
+let pool: pg.Pool | undefined
+const schemas: string[] = []
+let counter = 0
+
+interface Factory {
+  readonly name: string
+  readonly skip?: string
+  create(clock: Clock): Promise<DeliveryStore>
+}
+
+const factories: Factory[] = [
+  { name: 'memory', create: (clock) => Promise.resolve(createMemoryDeliveryStore({ now: clock })) },
+  {
+    name: 'PGlite',
+    async create(clock) {
+      pglite ??= await PGlite.create()
+      return createPgliteDeliveryStore({
+        db: pglite,
+        schema: `cta_${RUN}_${++counter}`,
+        now: clock,
+      })
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    ...(pgSkip === undefined ? {} : { skip: pgSkip }),
+    async create(clock) {
+      pool ??= new pg.Pool({ connectionString: POSTGRES_URL, max: 8 })
+      const schema = `cta_${RUN}_${++counter}`
+      schemas.push(schema)
+      return createPostgresDeliveryStore({ pool, schema, now: clock })
+    },
+  },
+]
+
+afterAll(async () => {
+  if (pool !== undefined) {
+    for (const schema of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    await pool.end()
+  }
+  await pglite?.close()
+})
+
+const T0 = Date.parse('2026-08-20T09:13:00Z')
+const at = (ms = 0): Date => new Date(T0 + ms)
+const answer = (status: number, ms = 0): DeliveryAnswer => ({ at: at(ms), status, body: 'nope' })
+
+function subscription(id: string, extra: Partial<Subscription> = {}): Subscription {
+  return {
+    id,
+    subscriber: 'https://dashboard.example',
+    sink: 'https://dashboard.example/inbox',
+    group: GROUP,
+    status: 'active',
+    created: at().toISOString(),
+    ...extra,
+  }
+}
+
+function outgoing(id: string, group = GROUP): OutgoingEvent {
+  return {
+    source: 'https://decisions.example',
+    id,
+    type: 'tech.collaborative.ping',
+    group,
+    jws: `jws-${id}`,
+  }
+}
+
+for (const factory of factories) {
+  describe.skipIf(factory.skip !== undefined)(`the ${factory.name} delivery store`, () => {
+    let store: DeliveryStore
+    let clock: Clock
+    beforeAll(async () => {
+      clock = fakeClock(T0)
+      store = await factory.create(clock)
+    }, 120_000)
+
+    it('claims a dedupe key once until it expires, and again after release', async () => {
+      const { dedupe } = store
+      expect(await dedupe.claim('https://a.example', 'k1', at(1000))).toBe(true)
+      expect(await dedupe.claim('https://a.example', 'k1', at(1000))).toBe(false)
+      expect(await dedupe.claim('https://b.example', 'k1', at(1000))).toBe(true)
+      clock.set(T0 + 1000)
+      expect(await dedupe.claim('https://a.example', 'k1', at(5000))).toBe(true)
+      await dedupe.release('https://a.example', 'k1')
+      expect(await dedupe.claim('https://a.example', 'k1', at(5000))).toBe(true)
+      clock.set(T0)
+    })
+
+    it('lets exactly one of many concurrent claims of a key win', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 16 }, () => store.dedupe.claim('https://a.example', 'race', at(9e9))),
+      )
+      expect(results.filter(Boolean)).toHaveLength(1)
+    })
+
+    it('stores, lists, ends and deletes subscriptions', async () => {
+      await store.createSubscription(subscription('s1', { types: ['tech.collaborative.*'] }))
+      await store.createSubscription(
+        subscription('s2', { subscriber: 'https://other.example', group: OTHER_GROUP }),
+      )
+      expect(await store.getSubscription('s1')).toEqual(
+        subscription('s1', { types: ['tech.collaborative.*'] }),
+      )
+      expect(await store.getSubscription('nope')).toBeUndefined()
+      expect((await store.listSubscriptions({ group: GROUP })).map((s) => s.id)).toEqual(['s1'])
+      expect(
+        (await store.listSubscriptions({ subscriber: 'https://other.example' })).map((s) => s.id),
+      ).toEqual(['s2'])
+      await store.endSubscription('s2', at(5))
+      expect(await store.getSubscription('s2')).toMatchObject({
+        status: 'ended',
+        ended: at(5).toISOString(),
+      })
+      expect((await store.listSubscriptions({ status: 'active' })).map((s) => s.id)).toEqual(['s1'])
+      expect(await store.deleteSubscription('s2')).toBe(true)
+      expect(await store.deleteSubscription('s2')).toBe(false)
+    })
+
+    it('queues deliveries for active listed subscriptions only, once per event', async () => {
+      await store.createSubscription(subscription('q1'))
+      await store.createSubscription(subscription('q2'))
+      await store.createSubscription(subscription('q3', { status: 'ended' }))
+      const first = await store.enqueue(outgoing('e1'), ['q1', 'q2', 'q3', 'missing'], at())
+      expect(first).toMatchObject({ duplicate: false, deliveries: 2 })
+      const again = await store.enqueue(outgoing('e1'), ['q1', 'q2'], at())
+      expect(again).toEqual({ cursor: first.cursor, duplicate: true, deliveries: 0 })
+      const second = await store.enqueue(outgoing('e2'), [], at())
+      expect(Number(second.cursor)).toBeGreaterThan(Number(first.cursor))
+      const pending = await store.listDeliveries({ subscriptionId: 'q1' })
+      expect(pending.map((d) => [d.eventId, d.status, d.attempts])).toEqual([['e1', 'pending', 0]])
+    })
+
+    it('pages the feed of one group by cursor, exclusive, in order', async () => {
+      const cursors: string[] = []
+      for (let i = 0; i < 5; i++) {
+        cursors.push((await store.enqueue(outgoing(`f${i}`, OTHER_GROUP), [], at())).cursor)
+        await store.enqueue(outgoing(`g${i}`, `${GROUP}/x`), [], at())
+      }
+      const all = await store.readFeed({ group: OTHER_GROUP, limit: 100 })
+      expect(all.map((i) => i.jws)).toEqual(['jws-f0', 'jws-f1', 'jws-f2', 'jws-f3', 'jws-f4'])
+      expect(all.map((i) => i.cursor)).toEqual(cursors)
+      const page = await store.readFeed({ group: OTHER_GROUP, after: String(cursors[1]), limit: 2 })
+      expect(page.map((i) => i.jws)).toEqual(['jws-f2', 'jws-f3'])
+      expect(
+        await store.readFeed({ group: OTHER_GROUP, after: String(cursors[4]), limit: 9 }),
+      ).toEqual([])
+    })
+
+    it('[DLV-OUT-002] never gives one delivery to two concurrent claimers', async () => {
+      await store.createSubscription(subscription('c1'))
+      for (let i = 0; i < 12; i++) await store.enqueue(outgoing(`c-${i}`), ['c1'], at(-1))
+      const batches = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          store.claimDeliveries({ now: at(), limit: 5, leaseMs: 60_000 }),
+        ),
+      )
+      const ids = batches
+        .flat()
+        .filter((d) => d.subscriptionId === 'c1')
+        .map((d) => d.id)
+      expect(new Set(ids).size).toBe(ids.length)
+      expect(ids).toHaveLength(12)
+      // Everything due is leased now: nothing more to claim until the leases run out.
+      expect(await store.claimDeliveries({ now: at(59_000), limit: 50, leaseMs: 60_000 })).toEqual(
+        [],
+      )
+      const again = await store.claimDeliveries({ now: at(60_000), limit: 50, leaseMs: 60_000 })
+      expect(again.filter((d) => d.subscriptionId === 'c1')).toHaveLength(12)
+      expect(again.every((d) => d.attempts === 2)).toBe(true)
+    })
+
+    it('[DLV-OUT-002] refuses to record an attempt for a lease that was lost', async () => {
+      await store.createSubscription(subscription('l1'))
+      await store.enqueue(outgoing('l-1'), ['l1'], at(1e6))
+      const claim = async (ms: number) =>
+        (await store.claimDeliveries({ now: at(ms), limit: 100, leaseMs: 1000 })).find(
+          (d) => d.eventId === 'l-1',
+        )
+      const first = await claim(1e6)
+      expect(first).toBeDefined()
+      expect(await claim(1e6 + 999)).toBeUndefined()
+      const second = await claim(1e6 + 1000)
+      expect(second?.id).toBe(first?.id)
+      expect(
+        await store.completeDelivery(first?.id ?? '', first?.leaseToken ?? '', answer(202)),
+      ).toBe(false)
+      expect(
+        await store.completeDelivery(second?.id ?? '', second?.leaseToken ?? '', answer(202)),
+      ).toBe(true)
+      expect(
+        await store.completeDelivery(second?.id ?? '', second?.leaseToken ?? '', answer(202)),
+      ).toBe(false)
+      expect((await store.listDeliveries({ subscriptionId: 'l1' }))[0]?.status).toBe('delivered')
+    })
+
+    it('reschedules, dead-letters with the last answer, and cancels on end and delete', async () => {
+      await store.createSubscription(subscription('r1'))
+      await store.createSubscription(subscription('r2'))
+      await store.enqueue(outgoing('r-1'), ['r1'], at(2e6))
+      await store.enqueue(outgoing('r-2'), ['r1', 'r2'], at(2e6))
+      await store.enqueue(outgoing('r-3'), ['r1', 'r2'], at(2e6))
+      const claimed = await store.claimDeliveries({ now: at(2e6), limit: 100, leaseMs: 1000 })
+      const mine = claimed.filter((d) => d.eventId.startsWith('r-'))
+      expect(mine).toHaveLength(5)
+      const [a, b, ...rest] = mine
+      if (a === undefined || b === undefined) throw new Error('claimed too few')
+      expect(await store.retryDelivery(a.id, a.leaseToken, at(3e6), answer(503, 2e6))).toBe(true)
+      expect(
+        await store.deadLetterDelivery(b.id, b.leaseToken, {
+          ...answer(400, 2e6),
+          body: 'bad\u0000',
+        }),
+      ).toBe(true)
+      for (const d of rest) await store.retryDelivery(d.id, d.leaseToken, at(2e6), answer(500, 2e6))
+      const dead = (await store.listDeliveries({ status: 'dead' })).find((d) => d.id === b.id)
+      expect(dead?.lastAnswer).toMatchObject({ status: 400, at: at(2e6) })
+      expect(dead?.lastAnswer?.body).toMatch(/^bad/)
+      const retried = (await store.listDeliveries({ subscriptionId: 'r1' })).find(
+        (d) => d.id === a.id,
+      )
+      expect(retried).toMatchObject({ status: 'pending', due: at(3e6), attempts: 1 })
+      expect(retried?.lastAnswer?.status).toBe(503)
+      await store.endSubscription('r1', at(2e6))
+      expect(await store.listDeliveries({ subscriptionId: 'r1', status: 'pending' })).toEqual([])
+      expect(await store.deleteSubscription('r2')).toBe(true)
+      expect(await store.listDeliveries({ subscriptionId: 'r2', status: 'pending' })).toEqual([])
+      expect(
+        await store.listDeliveries({ subscriptionId: 'r2', status: 'cancelled' }),
+      ).toHaveLength(2)
+    })
+
+    it('[DLV-FED-002] lets a reader paging during concurrent appends see every event once, in order', async () => {
+      const group = `${GROUP}/concurrent`
+      const total = 60
+      const seen: string[] = []
+      const cursors: number[] = []
+      let after: string | undefined
+      const page = async () => {
+        const items = await store.readFeed({
+          group,
+          limit: 5,
+          ...(after === undefined ? {} : { after }),
+        })
+        for (const item of items) {
+          seen.push(item.jws)
+          cursors.push(Number(item.cursor))
+        }
+        after = items.at(-1)?.cursor ?? after
+        return items.length
+      }
+      let writing = true
+      const stillWriting = (): boolean => writing
+      const writers = Promise.all(
+        Array.from({ length: total }, (_, i) =>
+          store.enqueue(outgoing(`cc-${i}`, group), [], at()),
+        ),
+      ).finally(() => {
+        writing = false
+      })
+      while (stillWriting()) await page()
+      await writers
+      while ((await page()) > 0);
+      expect(seen).toHaveLength(total)
+      expect(new Set(seen).size).toBe(total)
+      expect(cursors).toEqual([...cursors].sort((a, b) => a - b))
+    })
+
+    it('prunes expired keys and old finished work, keeping pending deliveries', async () => {
+      await store.dedupe.claim('https://p.example', 'old', at(10))
+      await store.createSubscription(subscription('p1'))
+      await store.enqueue(outgoing('p-1'), ['p1'], at(-5e9))
+      await store.enqueue(outgoing('p-2'), [], at(-5e9))
+      const removed = await store.prune({ now: at(1e9), retention: 4 * 86_400 })
+      expect(removed).toBeGreaterThan(0)
+      const feed = await store.readFeed({ group: GROUP, limit: 1000 })
+      expect(feed.some((i) => i.jws === 'jws-p-1')).toBe(true)
+      expect(feed.some((i) => i.jws === 'jws-p-2')).toBe(false)
+      clock.set(T0 + 1e9)
+      expect(await store.dedupe.claim('https://p.example', 'old', at(2e9))).toBe(true)
+      clock.set(T0)
+    })
+  })
+}
