@@ -4,6 +4,7 @@ import type { ResolveKey } from '../keys/resolve-key.js'
 import type { DeliveryStore } from '../stores/delivery-store.js'
 import { DEFAULT_REQUEST_MAX_AGE, FEED_PAGE_LIMITS } from './constants.js'
 import type { IsInstalled } from './create-subscriptions-handler.js'
+import { isIri } from './internal/claims.js'
 import { basePath, jsonResponse, rejection } from './internal/respond.js'
 import { verifyRequestToken } from './verify-request-token.js'
 
@@ -43,7 +44,7 @@ const CURSOR = /^(0|[1-9]\d{0,15})$/
 
 function parseQuery(url: URL): { group: string; after?: string; limit: number } {
   const group = url.searchParams.get('group')
-  if (group === null || group.length > 2048 || !URL.canParse(group)) {
+  if (group === null || !isIri(group)) {
     throw new ProtocolError('ERR_REQUEST_INVALID', 'group must be the IRI of one group')
   }
   const after = url.searchParams.get('after')

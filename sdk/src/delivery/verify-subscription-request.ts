@@ -3,7 +3,7 @@ import type { DedupeStore } from '../events/verify-event.js'
 import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
 import type { ResolveKey } from '../keys/resolve-key.js'
 import { DEFAULT_REQUEST_MAX_AGE, SUBSCRIPTION_JWS_TYP } from './constants.js'
-import { EVENT_TYPE_PATTERN, checkFresh, checker } from './internal/claims.js'
+import { EVENT_TYPE_PATTERN, checkFresh, checker, isIri } from './internal/claims.js'
 import { verifyToolJws } from './internal/verify-tool-jws.js'
 import type { SubscriptionRequest } from './sign-subscription-request.js'
 
@@ -69,7 +69,7 @@ function parseRequest(payload: Record<string, unknown>) {
     typeof (inner as { group?: unknown }).group === 'string'
   ) {
     group = (inner as { group: string }).group
-    if (group.length > 2048 || !URL.canParse(group)) {
+    if (!isIri(group)) {
       c.fail('/filters/0/exact/group', 'format', 'group must be an IRI')
     }
   } else {

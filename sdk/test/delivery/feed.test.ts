@@ -118,6 +118,7 @@ describe('the feed', () => {
       `${group}&limit=0`,
       `${group}&limit=ten`,
       'group=not%20an%20iri',
+      'group=https%3A%2F%2Fdecisions.example%2Fg%2F%00',
     ]) {
       const response = await read(query)
       expect(response.status, query).toBe(400)

@@ -4,6 +4,14 @@ import type { DedupeStore } from '../../events/verify-event.js'
 /** An event type, or a prefix of one ending in `.*` (the pattern of the manifest's `consumes`). @internal */
 export const EVENT_TYPE_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*(\.\*)?$/
 
+// eslint-disable-next-line no-control-regex -- control characters and spaces are what is refused
+const NOT_IN_IRI = /[\u0000-\u0020\u007f]/
+
+/** An absolute IRI of at most 2,048 characters, without spaces or control characters. @internal */
+export function isIri(value: string): boolean {
+  return value.length <= 2048 && !NOT_IN_IRI.test(value) && URL.canParse(value)
+}
+
 /** Reads members of a closed JSON object, collecting schema issues to throw all at once. @internal */
 export interface Checker {
   fail(instancePath: string, keyword: string, message: string): void

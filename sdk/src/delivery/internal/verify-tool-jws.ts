@@ -61,7 +61,7 @@ export async function verifyToolJws(
   const parts = jws.split('.')
   if (parts.length !== 3) reject('ERR_JWS_MALFORMED', 'a compact JWS has exactly three parts')
   const [headerPart = '', payloadPart = '', signaturePart = ''] = parts
-  const header = decodeObject(headerPart, 'ERR_JWS_MALFORMED', 1)
+  const header = decodeObject(headerPart, 'ERR_JWS_MALFORMED', 2)
   const extra = Object.keys(header).find(
     (name) => name !== 'alg' && name !== 'kid' && name !== 'typ',
   )
