@@ -7,12 +7,15 @@ import {
 
 /** The part of a PGlite instance the store uses (`import { PGlite } from '@electric-sql/pglite'`). */
 export interface PgliteLike {
+  /** Runs one statement with `$1`-style parameters. */
   query(query: string, params?: unknown[]): Promise<{ rows: unknown[] }>
+  /** Runs `callback` in one transaction. */
   transaction<T>(
     callback: (tx: {
       query(query: string, params?: unknown[]): Promise<{ rows: unknown[] }>
     }) => Promise<T>,
   ): Promise<T>
+  /** Closes the database. */
   close(): Promise<void>
 }
 
@@ -28,7 +31,7 @@ export interface PgliteDeliveryStoreOptions extends SqlStoreOptions {
 }
 
 /**
- * The embedded durable {@link DeliveryStore}: PostgreSQL compiled to WebAssembly (PGlite), in a
+ * The embedded durable `DeliveryStore`: PostgreSQL compiled to WebAssembly (PGlite), in a
  * directory, with no server to run and nothing to compile at install time. It runs the same SQL
  * as {@link createPostgresDeliveryStore}, so a tool can move to a PostgreSQL server without a
  * change of semantics. Requires the optional peer dependency `@electric-sql/pglite`.

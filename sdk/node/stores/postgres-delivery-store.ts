@@ -7,14 +7,19 @@ import {
 
 /** A client checked out of a pool (`pg.PoolClient`). */
 export interface PgPoolClientLike {
+  /** Runs one statement with `$1`-style parameters. */
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+  /** Returns the client to its pool (destroying it when given an error). */
   release(error?: Error | boolean): void
 }
 
 /** The part of a `pg.Pool` the store uses. */
 export interface PgPoolLike {
+  /** Runs one statement on any client of the pool. */
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+  /** Checks a client out, for a transaction. */
   connect(): Promise<PgPoolClientLike>
+  /** Closes every client. */
   end(): Promise<void>
 }
 
@@ -29,7 +34,7 @@ export interface PostgresDeliveryStoreOptions extends SqlStoreOptions {
 }
 
 /**
- * The {@link DeliveryStore} on a PostgreSQL server, for tools that run several processes or
+ * The `DeliveryStore` on a PostgreSQL server, for tools that run several processes or
  * outgrow one: the same SQL as {@link createPgliteDeliveryStore}. Workers in different processes
  * share the outbox safely: deliveries are claimed with `FOR UPDATE SKIP LOCKED` and leases, and
  * dedupe claims are atomic. Requires the optional peer dependency `pg`.
