@@ -10,6 +10,7 @@ export default tseslint.config(
       'schemas/',
       'sdk/src/validate/generated/',
       'site/dist/',
+      'site/.vitepress/cache/',
     ],
   },
   js.configs.recommended,

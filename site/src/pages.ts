@@ -1,0 +1,248 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import type { Registry, Requirement } from '../../conformance/scripts/extract-requirements.js'
+import { chapterLink, readChapters } from './chapters.js'
+import { escapeHtml } from './markdown.js'
+import { GENERATED, REPORT_PATH, ROOT } from './paths.js'
+
+/** Generated pages: file name in `site/generated/` → its path on the site. */
+export const GENERATED_PAGES: Readonly<Record<string, string>> = {
+  'requirements.md': '/requirements',
+  'conformance-report.md': '/conformance-report',
+}
+
+/** Inline Markdown of a statement as HTML: escaped text, code spans kept. */
+function statementHtml(statement: string): string {
+  return escapeHtml(statement).replace(/`([^`]+)`/g, '<code>$1</code>')
+}
+
+function count(n: number, what: 'passing' | 'failing' | 'tests', r: Requirement): string {
+  const needed = r.level === 'MUST' && what !== 'tests'
+  return `<td class="count${n === 0 && needed ? ' gap' : ''}">${n}</td>`
+}
+
+/** The page listing every requirement, grouped by chapter, with its coverage. */
+export function requirementsPage(
+  registry: Registry,
+  profileNames: ReadonlyMap<string, string>,
+): string {
+  const all = registry.requirements
+  const has = (f: (r: Requirement) => boolean): number => all.filter(f).length
+  const levels = ['MUST', 'SHOULD', 'MAY']
+    .map((l) => `${has((r) => r.level === l)} ${l}`)
+    .join(', ')
+  const lines = [
+    '---',
+    'title: Requirements',
+    'aside: false',
+    '---',
+    '',
+    '# Requirements and their coverage',
+    '',
+    'Every normative statement of this specification, with what tests it today: **passing vectors**',
+    '(documents a conforming implementation accepts), **failing vectors** (documents it rejects) and',
+    'tests whose title cites the requirement. Generated when the site is built, from the same data as',
+    "the conformance suite's registry, `conformance/requirements.json` (`npm run requirements`).",
+    '',
+    `${all.length} requirements (${levels}): ` +
+      `${has((r) => r.coverage.passing.length > 0)} have a passing vector, ` +
+      `${has((r) => r.coverage.failing.length > 0)} a failing vector, ` +
+      `${has((r) => r.coverage.tests.length > 0)} are cited by a test title. ` +
+      `${has((r) => r.level === 'MUST' && (r.coverage.passing.length === 0 || r.coverage.failing.length === 0))} MUST ` +
+      'requirements still lack a passing or a failing vector (highlighted).',
+    '',
+  ]
+  for (const chapter of readChapters()) {
+    const rows = all.filter((r) => r.chapter === `spec/${chapter.file}`)
+    if (rows.length === 0) continue
+    lines.push(`## ${chapter.title}`, '')
+    lines.push(
+      '<table class="requirements-table" v-pre><thead><tr><th>Requirement</th><th>Level</th>' +
+        '<th>Profiles</th><th>Statement</th><th>Passing</th><th>Failing</th><th>Tests</th></tr></thead><tbody>' +
+        rows
+          .map((r) => {
+            const href = `${chapterLink(r.chapter)}#${r.anchor}`
+            const profiles = r.profiles.map((p) => escapeHtml(profileNames.get(p) ?? p)).join(', ')
+            return (
+              `<tr id="${r.id}"><td><a href="${href}"><code>${r.id}</code></a></td>` +
+              `<td>${r.level ?? 'withdrawn'}</td><td>${profiles}</td>` +
+              `<td>${statementHtml(r.statement)}</td>` +
+              count(r.coverage.passing.length, 'passing', r) +
+              count(r.coverage.failing.length, 'failing', r) +
+              count(r.coverage.tests.length, 'tests', r) +
+              '</tr>'
+            )
+          })
+          .join('') +
+        '</tbody></table>',
+      '',
+    )
+  }
+  return lines.join('\n')
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+const isObject = (v: Json | undefined): v is { [key: string]: Json } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+const scalar = (v: Json | undefined): v is string | number | boolean =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+
+/** A field's value as text: scalars as written, anything else as JSON. */
+const text = (v: Json | undefined): string =>
+  v === undefined ? '' : scalar(v) ? String(v) : JSON.stringify(v)
+
+function fields(object: { [key: string]: Json }, prefix = ''): [string, string][] {
+  return Object.entries(object).flatMap(([key, value]): [string, string][] => {
+    if (scalar(value)) return [[prefix + key, String(value)]]
+    if (isObject(value) && prefix === '') return fields(value, `${key}.`)
+    return []
+  })
+}
+
+function table(headers: string[], rows: string[][]): string {
+  return (
+    `<table v-pre><thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>` +
+    rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('') +
+    '</tbody></table>'
+  )
+}
+
+const requirementLinks = (ids: Json | undefined, anchors: ReadonlyMap<string, string>): string =>
+  Array.isArray(ids)
+    ? ids
+        .filter((id): id is string => typeof id === 'string')
+        .map((id) => {
+          const href = anchors.get(id)
+          return href === undefined
+            ? `<code>${escapeHtml(id)}</code>`
+            : `<a href="${href}"><code>${escapeHtml(id)}</code></a>`
+        })
+        .join(' ')
+    : ''
+
+/**
+ * The report's content, as found. The report format belongs to the conformance suite; this shows
+ * what a report holds (scalar header fields, profile verdicts, tests and their statuses) without
+ * inventing anything it does not say.
+ */
+export function renderReport(report: Json, registry: Registry): string {
+  if (!isObject(report)) return '<p class="report-invalid">The report is not a JSON object.</p>'
+  const anchors = new Map(
+    registry.requirements.map((r) => [r.id, `${chapterLink(r.chapter)}#${r.anchor}`]),
+  )
+  const out: string[] = []
+  const header = fields(report)
+  if (header.length > 0) {
+    out.push(
+      '## Run',
+      '',
+      table(
+        ['Field', 'Value'],
+        header.map(([k, v]) => [`<code>${escapeHtml(k)}</code>`, escapeHtml(v)]),
+      ),
+      '',
+    )
+  }
+  const profiles = report['profiles'] ?? report['verdicts']
+  if (isObject(profiles) || Array.isArray(profiles)) {
+    const entries = Array.isArray(profiles)
+      ? profiles
+          .filter(isObject)
+          .map((p) => [text(p['profile'] ?? p['id'] ?? p['name']), p] as const)
+      : Object.entries(profiles).map(([k, v]) => [k, v] as const)
+    out.push(
+      '## Profiles',
+      '',
+      table(
+        ['Profile', 'Verdict'],
+        entries.map(([name, v]) => [
+          escapeHtml(name),
+          escapeHtml(scalar(v) ? String(v) : isObject(v) ? text(v['verdict'] ?? v['status']) : ''),
+        ]),
+      ),
+      '',
+    )
+  }
+  const tests = report['tests'] ?? report['results']
+  if (Array.isArray(tests)) {
+    const rows = tests.filter(isObject)
+    const statuses = new Map<string, number>()
+    for (const t of rows) {
+      const s = text(t['status'] ?? t['outcome'] ?? 'unknown')
+      statuses.set(s, (statuses.get(s) ?? 0) + 1)
+    }
+    out.push(
+      '## Tests',
+      '',
+      `${rows.length} tests: ${[...statuses].map(([s, n]) => `${n} ${escapeHtml(s)}`).join(', ')}.`,
+      '',
+      table(
+        ['Test', 'Status', 'Requirements', 'Message'],
+        rows.map((t) => [
+          `<code>${escapeHtml(text(t['id']))}</code>`,
+          escapeHtml(text(t['status'] ?? t['outcome'])),
+          requirementLinks(t['requirements'], anchors),
+          escapeHtml(text(t['message'])),
+        ]),
+      ),
+      '',
+    )
+  }
+  if (out.length === 0)
+    out.push('<p class="report-invalid">The report holds no fields this page can show.</p>')
+  return out.join('\n')
+}
+
+/** The page showing the latest conformance report of the example tools, or saying there is none. */
+export function conformanceReportPage(registry: Registry): string {
+  const lines = [
+    '---',
+    'title: Conformance report',
+    'aside: false',
+    '---',
+    '',
+    '# Conformance report',
+    '',
+    'The latest run of the conformance suite over the example tools, read when this site was built',
+    `from \`${REPORT_PATH}\`.`,
+    '',
+  ]
+  const path = ROOT + REPORT_PATH
+  if (!existsSync(path)) {
+    lines.push(
+      '<p class="report-missing"><strong>No conformance report exists yet.</strong> The conformance',
+      'suite and the example tools are still being built, so nothing has been run and there is no',
+      'result to show. This page will show the report once a run writes',
+      `<code>${REPORT_PATH}</code>.</p>`,
+      '',
+    )
+    return lines.join('\n')
+  }
+  let report: Json
+  try {
+    report = JSON.parse(readFileSync(path, 'utf8')) as Json
+  } catch (error) {
+    lines.push(
+      `<p class="report-invalid"><strong>The report is invalid:</strong> ${escapeHtml(
+        error instanceof Error ? error.message : String(error),
+      )}</p>`,
+    )
+    return lines.join('\n')
+  }
+  lines.push(
+    `The report as written: <a href="/${REPORT_PATH}" target="_self"><code>report.json</code></a>.`,
+    '',
+    renderReport(report, registry),
+  )
+  return lines.join('\n')
+}
+
+/** Writes the generated pages into `site/generated/`, replacing what was there. */
+export function writeGeneratedPages(
+  registry: Registry,
+  profileNames: ReadonlyMap<string, string>,
+): void {
+  rmSync(GENERATED, { recursive: true, force: true })
+  mkdirSync(GENERATED, { recursive: true })
+  writeFileSync(`${GENERATED}requirements.md`, requirementsPage(registry, profileNames))
+  writeFileSync(`${GENERATED}conformance-report.md`, conformanceReportPage(registry))
+}
