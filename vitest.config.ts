@@ -6,6 +6,7 @@ export default defineConfig({
       'sdk/test/**/*.test.ts',
       'conformance/test/**/*.test.ts',
       'examples/test/**/*.test.ts',
+      'site/test/**/*.test.ts',
     ],
     testTimeout: 30_000,
     pool: 'forks',

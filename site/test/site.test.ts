@@ -1,0 +1,372 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { extractRequirements } from '../../conformance/scripts/extract-requirements.js'
+import { chapterLink } from '../src/chapters.js'
+import { DIST, REPORT_PATH, ROOT } from '../src/paths.js'
+import { serveSite } from '../src/server.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const HAS_CHROMIUM = existsSync(CHROMIUM)
+const SCREENSHOTS = `${ROOT}test-results/screenshots/`
+const CONTEXT_IRI = 'https://w3id.org/cta/v1'
+const SCHEMA_BASE = 'https://w3id.org/cta/'
+
+if (!HAS_CHROMIUM) {
+  console.warn(`site browser tests SKIPPED: ${CHROMIUM} is missing (apt-get install chromium)`)
+}
+
+let site: Awaited<ReturnType<typeof serveSite>> | undefined
+const base = (): string => {
+  if (site === undefined) throw new Error('the site server did not start')
+  return site.url
+}
+
+beforeAll(async () => {
+  if (!existsSync(`${DIST}index.html`)) {
+    throw new Error('site/dist has no index.html: run `npm run site` before these tests')
+  }
+  site = await serveSite()
+})
+afterAll(async () => {
+  await site?.close()
+})
+
+describe('the published artifacts', () => {
+  it('serves every JSON Schema at the path its $id names, byte for byte', async () => {
+    const names = readdirSync(`${ROOT}schemas/v1`).filter((f) => f.endsWith('.json'))
+    expect(names.length).toBeGreaterThan(10)
+    for (const name of names) {
+      const text = readFileSync(`${ROOT}schemas/v1/${name}`, 'utf8')
+      const id = (JSON.parse(text) as { $id: string }).$id
+      expect(id).toBe(`${SCHEMA_BASE}schemas/v1/${name}`)
+      const res = await fetch(`${base()}/${id.slice(SCHEMA_BASE.length)}`)
+      expect(res.status, id).toBe(200)
+      expect(await res.text(), id).toBe(text)
+    }
+  })
+
+  it('serves the JSON-LD context at /v1 (the path of its IRI) and /v1.jsonld as application/ld+json', async () => {
+    const context = readFileSync(`${ROOT}schemas/context/v1.jsonld`, 'utf8')
+    expect(new URL(CONTEXT_IRI).pathname).toBe('/cta/v1')
+    for (const path of ['/v1', '/v1.jsonld', '/schemas/context/v1.jsonld']) {
+      const res = await fetch(base() + path)
+      expect(res.status, path).toBe(200)
+      expect(res.headers.get('content-type'), path).toBe('application/ld+json')
+      expect(await res.text(), path).toBe(context)
+    }
+  })
+
+  it('shows the latest conformance report, or says plainly that none exists', async () => {
+    const html = await (await fetch(`${base()}/conformance-report`)).text()
+    if (existsSync(ROOT + REPORT_PATH)) {
+      expect(html).not.toContain('No conformance report exists yet')
+      expect((await fetch(`${base()}/${REPORT_PATH}`)).status).toBe(200)
+    } else {
+      expect(html).toContain('No conformance report exists yet')
+    }
+  })
+
+  it('includes the SDK API reference', async () => {
+    const res = await fetch(`${base()}/api/`)
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('@cta-interop/sdk')
+  })
+})
+
+/** Decodes the entities HTML attribute values use. */
+const unescape = (value: string): string =>
+  value
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+
+/** The ids and absolute link targets in a page's markup. */
+function scanHtml(html: string, url: string): { ids: string[]; hrefs: string[] } {
+  const attr = (name: string): string[] =>
+    [...html.matchAll(new RegExp(`\\s${name}="([^"]*)"`, 'g'))].map((m) => unescape(m[1] ?? ''))
+  const hrefs = [...html.matchAll(/<a\s[^>]*?href="([^"]*)"/g)].map((m) => unescape(m[1] ?? ''))
+  return {
+    ids: [...attr('id'), ...attr('name')],
+    hrefs: hrefs
+      .filter((h) => !/^(?:javascript|mailto|data):/i.test(h))
+      .map((h) => new URL(h, url).href),
+  }
+}
+
+interface Crawled {
+  readonly status: number
+  readonly html: boolean
+  readonly ids: ReadonlySet<string>
+  readonly errors: readonly string[]
+}
+
+describe.skipIf(!HAS_CHROMIUM)(
+  HAS_CHROMIUM
+    ? `the site in Debian's Chromium (${CHROMIUM})`
+    : `the site in Chromium: SKIPPED because ${CHROMIUM} is missing`,
+  () => {
+    let context: BrowserContext | undefined
+    let profile = ''
+    const crawled = new Map<string, Crawled>()
+    const fragments: { from: string; to: string; id: string }[] = []
+
+    const browser = (): BrowserContext => {
+      if (context === undefined) throw new Error('Chromium did not start')
+      return context
+    }
+
+    interface Tab {
+      readonly page: Page
+      /** What went wrong since the tab last navigated. */
+      errors: string[]
+    }
+
+    /** A tab that records console errors, uncaught exceptions and failed requests. */
+    async function newTab(): Promise<Tab> {
+      const page = await browser().newPage()
+      const tab: Tab = { page, errors: [] }
+      page.on('console', (m) => {
+        if (m.type() === 'error') tab.errors.push(`console: ${m.text()} (${m.location().url})`)
+      })
+      page.on('pageerror', (e) => tab.errors.push(`exception: ${e.message}`))
+      page.on('requestfailed', (r) => {
+        // Leaving a page aborts what it was still fetching; that is not an error of the next one.
+        if (r.failure()?.errorText !== 'net::ERR_ABORTED') {
+          tab.errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`)
+        }
+      })
+      page.on('response', (r) => {
+        if (r.status() >= 400) tab.errors.push(`HTTP ${r.status()}: ${r.url()}`)
+      })
+      return tab
+    }
+
+    /** Loads a URL in a tab and waits until a VitePress page has hydrated. */
+    async function load(tab: Tab, url: string): Promise<number> {
+      tab.errors = []
+      const response = await tab.page.goto(url, { waitUntil: 'load' })
+      if ((await tab.page.locator('#app').count()) > 0) {
+        await tab.page.waitForFunction(() => {
+          const app = document.querySelector<HTMLElement & { __vue_app__?: unknown }>('#app')
+          return app?.__vue_app__ !== undefined
+        })
+        await tab.page.waitForLoadState('networkidle')
+      }
+      return response?.status() ?? 0
+    }
+
+    /** A fresh tab with a URL loaded. */
+    async function open(url: string): Promise<{ page: Page; errors: string[] }> {
+      const tab = await newTab()
+      await load(tab, url)
+      return tab
+    }
+
+    beforeAll(async () => {
+      profile = mkdtempSync(join(tmpdir(), 'cta-site-chromium-'))
+      context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+        ],
+        viewport: { width: 1280, height: 800 },
+      })
+    }, 60_000)
+
+    afterAll(async () => {
+      await context?.close()
+      rmSync(profile, { recursive: true, force: true })
+    })
+
+    it('loads the pages with no console error, and every internal link and anchor resolves', async () => {
+      const origin = new URL(base()).origin
+      const queue = ['/']
+      const seen = new Set(queue)
+      const sampled = new Set<string>()
+      /**
+       * Whether a page is loaded in Chromium. All of the spec site is; of the API reference, which
+       * TypeDoc renders from one template into hundreds of pages, the first page of each kind
+       * (index, hierarchy, each of classes/, functions/, interfaces/, …). Every other API page is
+       * read as HTML for its ids and links, which are all in its markup.
+       */
+      const inBrowser = (path: string): boolean => {
+        if (!path.startsWith('/api/')) return true
+        const kind = path.split('/').slice(0, 3).join('/')
+        if (sampled.has(kind)) return false
+        sampled.add(kind)
+        return true
+      }
+      const visit = async (tab: Tab, path: string): Promise<void> => {
+        const url = origin + path
+        const res = await fetch(url)
+        const isHtml = (res.headers.get('content-type') ?? '').startsWith('text/html')
+        if (!isHtml || res.status !== 200) {
+          await res.body?.cancel()
+          crawled.set(path, { status: res.status, html: false, ids: new Set(), errors: [] })
+          return
+        }
+        let found: { ids: string[]; hrefs: string[] }
+        if (inBrowser(path)) {
+          await res.body?.cancel()
+          const status = await load(tab, url)
+          const ids = await tab.page.$$eval('[id], a[name]', (els) =>
+            els.map((e) => e.id || e.getAttribute('name') || ''),
+          )
+          const hrefs = await tab.page.$$eval('a[href]', (as) =>
+            as.map((a) => (a as HTMLAnchorElement).href),
+          )
+          crawled.set(path, { status, html: true, ids: new Set(ids), errors: [...tab.errors] })
+          found = { ids, hrefs }
+        } else {
+          found = scanHtml(await res.text(), url)
+          crawled.set(path, { status: 200, html: true, ids: new Set(found.ids), errors: [] })
+        }
+        for (const href of found.hrefs) {
+          const target = new URL(href)
+          if (target.origin !== origin) continue
+          const targetPath = target.pathname + target.search
+          if (target.hash.length > 1) {
+            const id = decodeURIComponent(target.hash.slice(1))
+            fragments.push({ from: path, to: targetPath, id })
+          }
+          if (!seen.has(targetPath)) {
+            seen.add(targetPath)
+            queue.push(targetPath)
+          }
+        }
+      }
+      // Three tabs share the queue: the machine has two cores and other test files run beside.
+      let busy = 0
+      const worker = async (): Promise<void> => {
+        const tab = await newTab()
+        for (;;) {
+          const path = queue.shift()
+          if (path === undefined) {
+            if (busy === 0) break
+            await new Promise((resolve) => setTimeout(resolve, 20))
+            continue
+          }
+          busy += 1
+          try {
+            await visit(tab, path)
+          } finally {
+            busy -= 1
+          }
+        }
+        await tab.page.close()
+      }
+      await Promise.all([worker(), worker(), worker()])
+
+      const pages = [...crawled].filter(([, c]) => c.html)
+      expect(pages.length).toBeGreaterThan(10)
+      for (const path of ['/', '/documents', '/requirements', '/conformance-report', '/api/']) {
+        expect(crawled.get(path)?.html, path).toBe(true)
+      }
+      expect(
+        pages
+          .filter(([, c]) => c.errors.length > 0)
+          .map(([p, c]) => `${p}: ${c.errors.join('; ')}`),
+      ).toEqual([])
+      expect(
+        [...crawled].filter(([, c]) => c.status !== 200).map(([p, c]) => `${p}: HTTP ${c.status}`),
+      ).toEqual([])
+      const broken = fragments
+        .filter(({ to, id }) => crawled.get(to)?.ids.has(id) !== true)
+        .map(({ from, to, id }) => `${from} → ${to}#${id}`)
+      expect([...new Set(broken)]).toEqual([])
+    }, 300_000)
+
+    it('makes each requirement an anchor with its coverage beside it', async () => {
+      const { requirements } = extractRequirements()
+      expect(requirements.length).toBeGreaterThan(10)
+      const byPage = new Map<string, typeof requirements>()
+      for (const r of requirements) {
+        const path = chapterLink(r.chapter)
+        byPage.set(path, [...(byPage.get(path) ?? []), r])
+      }
+      for (const [path, reqs] of byPage) {
+        const { page, errors } = await open(base() + path)
+        const shown = await page.evaluate(
+          (ids) =>
+            ids.map((id) => ({
+              id,
+              anchors: document.querySelectorAll(`[id="${id}"]`).length,
+              coverage: document.querySelector(`[data-coverage-for="${id}"]`)?.textContent ?? null,
+            })),
+          reqs.map((r) => r.id),
+        )
+        await page.close()
+        expect(errors).toEqual([])
+        for (const r of reqs) {
+          const passing = r.coverage.passing.length
+          expect(
+            shown.find((x) => x.id === r.id),
+            `${path}#${r.id}`,
+          ).toEqual({
+            id: r.id,
+            anchors: 1,
+            coverage: expect.stringContaining(
+              `Covered by ${passing} passing vector${passing === 1 ? '' : 's'}`,
+            ) as unknown,
+          })
+        }
+      }
+      const listing = await open(`${base()}/requirements`)
+      const rows = await listing.page.$$eval('tr[id] a[href]', (as) =>
+        as.map((a) => `${a.closest('tr')?.id ?? ''} ${a.getAttribute('href') ?? ''}`),
+      )
+      expect(rows.sort()).toEqual(
+        requirements.map((r) => `${r.id} ${chapterLink(r.chapter)}#${r.anchor}`).sort(),
+      )
+      await listing.page.close()
+
+      const { page } = await open(`${base()}/documents#DOC-AMT-001`)
+      const box = await page.locator('[data-requirement="DOC-AMT-001"]').boundingBox()
+      expect(box).not.toBeNull()
+      expect(box?.y ?? -1).toBeGreaterThanOrEqual(0)
+      expect(box?.y ?? Infinity).toBeLessThan(800)
+      await page.close()
+    }, 120_000)
+
+    it('finds a requirement by its identifier with the local search', async () => {
+      const { page, errors } = await open(`${base()}/`)
+      await page.locator('.VPNavBarSearch button').first().click()
+      await page.locator('#localsearch-input').fill('DOC-AMT-001')
+      const first = page.locator('#localsearch-list a.result').first()
+      await first.waitFor({ timeout: 15_000 })
+      expect(await first.getAttribute('href')).toBe('/documents#DOC-AMT-001')
+      await page.keyboard.press('Enter')
+      await page.waitForURL('**/documents#DOC-AMT-001')
+      await page.locator('[data-requirement="DOC-AMT-001"]').waitFor({ state: 'visible' })
+      await page.close()
+      expect(errors).toEqual([])
+    }, 60_000)
+
+    it('saves screenshots of the home page, a chapter and the requirements for review', async () => {
+      mkdirSync(SCREENSHOTS, { recursive: true })
+      const shots: [string, string][] = [
+        ['/', 'home.png'],
+        ['/documents#context', 'chapter-documents.png'],
+        ['/requirements', 'requirements.png'],
+      ]
+      for (const [path, file] of shots) {
+        const { page } = await open(base() + path)
+        await page.screenshot({ path: SCREENSHOTS + file, fullPage: path === '/' })
+        await page.close()
+        expect(existsSync(SCREENSHOTS + file), file).toBe(true)
+      }
+    }, 60_000)
+  },
+)
