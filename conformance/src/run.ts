@@ -1,0 +1,379 @@
+/**
+ * The runner: selects vectors, hands each to an implementation, compares what it produced with
+ * what the vector expects, and computes outcomes and per-profile verdicts. Every output format is
+ * rendered from the {@link Report} this returns.
+ */
+import { isDeepStrictEqual } from 'node:util'
+import type {
+  Actual,
+  Expectation,
+  Implementation,
+  ImplementationInfo,
+  Level,
+  Profile,
+  SingleActual,
+  SingleExpectation,
+  Vector,
+} from './types.js'
+import { PROFILES } from './types.js'
+import type { LoadedVector } from './vectors.js'
+
+/** The outcome of one vector. A skip is never a pass. */
+export type Status = 'passed' | 'failed' | 'errored' | 'expected-fail' | 'inapplicable' | 'untested'
+
+/** A known failure the implementation declares, from its expectations file. */
+export interface ExpectationEntry {
+  /** A vector ID or a glob over IDs (`*` matches anything). */
+  readonly id: string
+  readonly reason: string
+  /** Where the failure is tracked (an issue URL). */
+  readonly link: string
+  /** The date (YYYY-MM-DD) after which the entry no longer applies. */
+  readonly expires: string
+}
+
+/** How the run was chosen. */
+export interface RunOptions {
+  /** Profiles to evaluate; empty means all. */
+  readonly profiles?: readonly Profile[]
+  /** The lowest level to run: `must` runs MUST vectors only, `should` adds SHOULD, `may` all. */
+  readonly level?: 'must' | 'should' | 'may'
+  /** Run only vectors whose ID or a cited requirement matches one of these globs. */
+  readonly only?: readonly string[]
+  /** Leave out vectors whose ID or a cited requirement matches one of these globs. */
+  readonly exclude?: readonly string[]
+  readonly expectations?: readonly ExpectationEntry[]
+  /** The harness, as written on the command line (for reproduction commands). */
+  readonly harness: string
+  /** "Today", to expire expectations. */
+  readonly today?: Date
+}
+
+/** One vector's result. */
+export interface TestResult {
+  readonly id: string
+  readonly title: string
+  readonly file: string
+  readonly requirements: readonly string[]
+  readonly profiles: readonly Profile[]
+  readonly level: Level
+  readonly operation: string
+  readonly status: Status
+  readonly message?: string
+  readonly expected: Expectation
+  readonly actual?: Actual
+  readonly durationMs: number
+  /** A command that runs this vector alone. */
+  readonly repro: string
+  readonly expectation?: ExpectationEntry & { readonly unexpectedPass?: boolean }
+}
+
+export type VerdictValue =
+  | 'conformant+recommended'
+  | 'conformant'
+  | 'not-conformant'
+  | 'incomplete'
+  | 'untested'
+  | 'not-claimed'
+
+/** A profile's verdict, computed over the vectors that ran for it. */
+export interface ProfileVerdict {
+  readonly profile: Profile
+  readonly claimed: boolean
+  readonly verdict: VerdictValue
+  readonly counts: Readonly<Record<Status, number>>
+  /** Failed, errored or expected-fail MUST vectors. */
+  readonly mustFailures: number
+  readonly shouldFailures: number
+}
+
+export interface Summary extends Readonly<Record<Status, number>> {
+  readonly total: number
+}
+
+export interface RunResult {
+  readonly implementation: ImplementationInfo
+  readonly tests: readonly TestResult[]
+  readonly verdicts: readonly ProfileVerdict[]
+  readonly summary: Summary
+  readonly warnings: readonly string[]
+  readonly durationMs: number
+}
+
+const LEVEL_RANK: Record<Level, number> = { MUST: 0, SHOULD: 1, MAY: 2 }
+const FILTER_RANK = { must: 0, should: 1, may: 2 } as const
+
+/** `*` matches any run of characters; matching is exact otherwise. */
+export function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*')
+  return new RegExp(`^${body}$`)
+}
+
+function matchesAny(vector: Vector, globs: readonly string[]): boolean {
+  return globs.some((glob) => {
+    const re = globToRegExp(glob)
+    return re.test(vector.id) || vector.requirements.some((r) => re.test(r))
+  })
+}
+
+/** The vectors a run includes at all: those of the chosen profiles and levels. */
+export function selectVectors(
+  vectors: readonly LoadedVector[],
+  options: Pick<RunOptions, 'profiles' | 'level'>,
+): LoadedVector[] {
+  const profiles = options.profiles ?? []
+  const maxRank = FILTER_RANK[options.level ?? 'may']
+  return vectors.filter(
+    ({ vector }) =>
+      (profiles.length === 0 || vector.profiles.some((p) => profiles.includes(p))) &&
+      LEVEL_RANK[vector.level] <= maxRank,
+  )
+}
+
+function compareSingle(expected: SingleExpectation, actual: SingleActual): string | undefined {
+  if ('valid' in expected) {
+    if (!('valid' in actual)) return `expected acceptance as ${expected.kind}, got ${actual.error}`
+    if (actual.kind !== expected.kind) {
+      return `expected kind ${expected.kind}, got ${actual.kind}`
+    }
+    for (const [name, value] of Object.entries(expected.result ?? {})) {
+      if (!isDeepStrictEqual(actual.result?.[name], value)) {
+        return `expected result.${name} = ${JSON.stringify(value)}, got ${JSON.stringify(actual.result?.[name])}`
+      }
+    }
+    return undefined
+  }
+  if (!('error' in actual)) return `expected ${expected.error}, got acceptance as ${actual.kind}`
+  if (actual.error !== expected.error) return `expected ${expected.error}, got ${actual.error}`
+  const issue = expected.issue
+  if (issue !== undefined && actual.issues !== undefined && actual.issues.length > 0) {
+    const found = actual.issues.some(
+      (i) => i.instancePath === issue.instancePath && i.keyword === issue.keyword,
+    )
+    if (!found) {
+      return `expected an issue ${issue.keyword} at '${issue.instancePath}', got ${actual.issues
+        .map((i) => `${i.keyword} at '${i.instancePath}'`)
+        .join(', ')}`
+    }
+  }
+  return undefined
+}
+
+/**
+ * Compares what an implementation produced with what a vector expects. Codes are compared, never
+ * messages. Returns `undefined` when they agree, or why they differ.
+ */
+export function compare(expected: Expectation, actual: Actual): string | undefined {
+  if ('sequence' in expected) {
+    if (!('sequence' in actual)) return 'expected a sequence of results'
+    if (actual.sequence.length !== expected.sequence.length) {
+      return `expected ${expected.sequence.length} results, got ${actual.sequence.length}`
+    }
+    for (let i = 0; i < expected.sequence.length; i++) {
+      const e = expected.sequence[i]
+      const a = actual.sequence[i]
+      if (e === undefined || a === undefined) return `missing result ${i + 1}`
+      const diff = compareSingle(e, a)
+      if (diff !== undefined) return `delivery ${i + 1}: ${diff}`
+    }
+    return undefined
+  }
+  if ('sequence' in actual) return 'expected a single result, got a sequence'
+  return compareSingle(expected, actual)
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`
+}
+
+/** The command line that runs one vector again through the same harness. */
+export function reproCommand(harness: string, id: string): string {
+  return `npx cta-conformance vectors --harness ${shellQuote(harness)} --only ${shellQuote(id)}`
+}
+
+function activeExpectation(
+  vector: Vector,
+  expectations: readonly ExpectationEntry[],
+  today: Date,
+  warnings: string[],
+): ExpectationEntry | undefined {
+  for (const entry of expectations) {
+    if (!globToRegExp(entry.id).test(vector.id)) continue
+    if (Date.parse(`${entry.expires}T23:59:59Z`) < today.getTime()) {
+      warnings.push(`expectation for ${entry.id} expired on ${entry.expires}: ${vector.id} counts`)
+      continue
+    }
+    return entry
+  }
+  return undefined
+}
+
+function emptyCounts(): Record<Status, number> {
+  return { passed: 0, failed: 0, errored: 0, 'expected-fail': 0, inapplicable: 0, untested: 0 }
+}
+
+const BLOCKING = new Set<Status>(['failed', 'errored', 'expected-fail'])
+
+/** Verdicts per profile, over what ran. Untested vectors keep a profile from a clean verdict. */
+export function verdicts(
+  tests: readonly TestResult[],
+  implementation: ImplementationInfo,
+  profiles: readonly Profile[],
+): ProfileVerdict[] {
+  const chosen = profiles.length > 0 ? profiles : PROFILES
+  return chosen
+    .filter((p) => tests.some((t) => t.profiles.includes(p)))
+    .map((profile) => {
+      const claimed = implementation.profiles.includes(profile)
+      const counts = emptyCounts()
+      let mustFailures = 0
+      let shouldFailures = 0
+      let mustUntested = 0
+      let shouldRan = 0
+      let shouldUntested = 0
+      for (const t of tests) {
+        if (!t.profiles.includes(profile)) continue
+        counts[t.status]++
+        const blocking = BLOCKING.has(t.status)
+        if (t.level === 'MUST' && blocking) mustFailures++
+        if (t.level === 'MUST' && t.status === 'untested') mustUntested++
+        if (t.level === 'SHOULD') {
+          if (blocking) shouldFailures++
+          if (t.status === 'untested') shouldUntested++
+          if (t.status === 'passed') shouldRan++
+        }
+      }
+      const ran = counts.passed + counts.failed + counts.errored + counts['expected-fail']
+      const verdict: VerdictValue = !claimed
+        ? 'not-claimed'
+        : mustFailures > 0
+          ? 'not-conformant'
+          : ran === 0
+            ? 'untested'
+            : mustUntested > 0
+              ? 'incomplete'
+              : shouldRan > 0 && shouldFailures === 0 && shouldUntested === 0
+                ? 'conformant+recommended'
+                : 'conformant'
+      return { profile, claimed, verdict, counts, mustFailures, shouldFailures }
+    })
+}
+
+/** Runs the selected vectors through an implementation that has already been started. */
+export async function runVectors(
+  implementation: Implementation,
+  info: ImplementationInfo,
+  selected: readonly LoadedVector[],
+  options: RunOptions,
+): Promise<RunResult> {
+  const started = performance.now()
+  const warnings: string[] = []
+  const today = options.today ?? new Date()
+  const tests: TestResult[] = []
+  for (const { file, vector } of selected) {
+    const base = {
+      id: vector.id,
+      title: vector.title,
+      file,
+      requirements: vector.requirements,
+      profiles: vector.profiles,
+      level: vector.level,
+      operation: vector.operation,
+      expected: vector.expected,
+      repro: reproCommand(options.harness, vector.id),
+    }
+    const skipReason =
+      (options.only ?? []).length > 0 && !matchesAny(vector, options.only ?? [])
+        ? 'untested: not selected by --only'
+        : matchesAny(vector, options.exclude ?? [])
+          ? 'untested: excluded by --exclude'
+          : undefined
+    if (skipReason !== undefined) {
+      tests.push({ ...base, status: 'untested', message: skipReason, durationMs: 0 })
+      continue
+    }
+    if (!vector.profiles.some((p) => info.profiles.includes(p))) {
+      tests.push({
+        ...base,
+        status: 'inapplicable',
+        message: `inapplicable: profile not claimed (${vector.profiles.join(', ')})`,
+        durationMs: 0,
+      })
+      continue
+    }
+    const missing = (vector.requires ?? []).filter((f) => !info.features.includes(f))
+    if (missing.length > 0) {
+      tests.push({
+        ...base,
+        status: 'inapplicable',
+        message: `inapplicable: feature not declared (${missing.join(', ')})`,
+        durationMs: 0,
+      })
+      continue
+    }
+    const t0 = performance.now()
+    const reply = await implementation.run({
+      id: vector.id,
+      operation: vector.operation,
+      input: vector.input,
+    })
+    const durationMs = performance.now() - t0
+    let status: Status
+    let message: string | undefined
+    let actual: Actual | undefined
+    if ('skipped' in reply) {
+      status = 'untested'
+      message = `untested: the implementation skipped it: ${reply.message}${reply.issueUrl === undefined ? '' : ` (${reply.issueUrl})`}`
+    } else if ('errored' in reply) {
+      status = 'errored'
+      message = reply.message
+    } else {
+      actual = reply.actual
+      message = compare(vector.expected, reply.actual)
+      status = message === undefined ? 'passed' : 'failed'
+    }
+    const expectation = activeExpectation(vector, options.expectations ?? [], today, warnings)
+    let expectationField: TestResult['expectation']
+    if (expectation !== undefined) {
+      if (status === 'failed' || status === 'errored') {
+        message = `known failure: ${expectation.reason} (${expectation.link}); ${message ?? ''}`
+        status = 'expected-fail'
+        expectationField = expectation
+      } else if (status === 'passed') {
+        warnings.push(
+          `unexpected pass: ${vector.id} passes although expected to fail (${expectation.link}); remove the expectation`,
+        )
+        expectationField = { ...expectation, unexpectedPass: true }
+      }
+    }
+    tests.push({
+      ...base,
+      status,
+      ...(message === undefined ? {} : { message }),
+      ...(actual === undefined ? {} : { actual }),
+      durationMs,
+      ...(expectationField === undefined ? {} : { expectation: expectationField }),
+    })
+  }
+  const summary = { ...emptyCounts(), total: tests.length }
+  for (const t of tests) summary[t.status]++
+  return {
+    implementation: info,
+    tests,
+    verdicts: verdicts(tests, info, options.profiles ?? []),
+    summary,
+    warnings: [...new Set(warnings)],
+    durationMs: performance.now() - started,
+  }
+}
+
+/** Does the run pass at the chosen level? Expected failures do not fail the exit code. */
+export function passesAt(result: RunResult, failOn: 'must' | 'should'): boolean {
+  const maxRank = FILTER_RANK[failOn]
+  return !result.tests.some(
+    (t) => (t.status === 'failed' || t.status === 'errored') && LEVEL_RANK[t.level] <= maxRank,
+  )
+}
