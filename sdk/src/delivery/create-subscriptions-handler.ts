@@ -135,9 +135,8 @@ export function createSubscriptionsHandler(
 
   return async (request) => {
     const path = new URL(request.url).pathname.replace(/\/+$/, '')
-    const id = path.startsWith(`${base}/`)
-      ? decodeURIComponent(path.slice(base.length + 1))
-      : undefined
+    // Ids are UUIDs; a segment that needs decoding is not one, and is simply not found.
+    const id = path.startsWith(`${base}/`) ? path.slice(base.length + 1) : undefined
     try {
       if (path === base) {
         if (request.method === 'POST') return await create(request)

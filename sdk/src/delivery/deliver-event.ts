@@ -47,7 +47,9 @@ function classify(status: number): DeliveryAttempt['outcome'] {
  * `application/jose`, and says what to do next. It refuses sinks the outbound policy forbids
  * (`https:` only and no loopback, private or link-local address, unless allowed; in Node pass
  * `createSafeFetch()` to check resolved addresses too), never follows a redirect, and gives up
- * after `timeout` (default 15 s) for the whole exchange. It reads at most 16 KiB of the answer.
+ * after `timeout` (default 15 s) for the whole exchange; the connection itself is bounded by the
+ * fetch (`createSafeFetch({ connectTimeout })`, 5 s by default). It reads at most 16 KiB of the
+ * answer.
  * It never throws for what the network or the sink did: that is in the result.
  *
  * @param jws The signed event, as a compact JWS.

@@ -192,6 +192,7 @@ describe('the subscriptions API', () => {
     expect((await authed(bob.tool.key, 'DELETE', location)).status).toBe(404)
     expect(await store.listSubscriptions({})).toHaveLength(1)
     expect((await authed(alice.tool.key, 'GET', `${url}/nope`)).status).toBe(404)
+    expect((await authed(alice.tool.key, 'GET', `${url}/%E0%A4%A`)).status).toBe(404)
   })
 
   it('delivers published events to a subscription created through the API', async () => {
