@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { extractRequirements } from '../../conformance/scripts/extract-requirements.js'
 import { chapterLink } from '../src/chapters.js'
 import { DIST, REPORT_PATH, ROOT } from '../src/paths.js'
-import { serveSite } from '../src/server.js'
+import { resolvePath, serveSite } from '../src/server.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const HAS_CHROMIUM = existsSync(CHROMIUM)
@@ -33,6 +33,18 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await site?.close()
+})
+
+describe('the site server', () => {
+  it('serves clean URLs, redirects directories to their slash and never leaves site/dist', async () => {
+    expect(resolvePath(DIST, '/documents')).toEqual({ file: `${DIST}documents.html` })
+    expect(resolvePath(DIST, '/schemas/v1')).toEqual({ redirect: '/schemas/v1/' })
+    expect(resolvePath(DIST, '/../package.json')).toEqual({ missing: true })
+    expect(resolvePath(DIST, '/..%2f..%2fpackage.json')).toEqual({ missing: true })
+    const res = await fetch(`${base()}/..%2f..%2fpackage.json`)
+    expect(res.status).toBe(404)
+    await res.body?.cancel()
+  })
 })
 
 describe('the published artifacts', () => {
