@@ -1,0 +1,80 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { toNodeListener } from '@cta-interop/sdk/node'
+
+/** A Fetch API handler, as every SDK endpoint is. */
+export type Handler = (request: Request) => Promise<Response> | Response
+
+/** An HTTP server on 127.0.0.1 whose handler is set once the origin is known. */
+export interface Listening {
+  /** `http://127.0.0.1:<port>`: the tool's origin, the `id` of its manifest. */
+  readonly origin: string
+  readonly port: number
+  /** Sets what answers requests. */
+  handle(handler: Handler): void
+  close(): Promise<void>
+}
+
+/**
+ * Listens on 127.0.0.1 (an ephemeral port unless `port` is given). A tool needs its origin before
+ * it can build its manifest and key, so the handler comes afterwards.
+ */
+export async function listen(port = 0): Promise<Listening> {
+  let listener: http.RequestListener = (_req, res) => {
+    res.statusCode = 503
+    res.end()
+  }
+  const server = http.createServer((req, res) => {
+    listener(req, res)
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', resolve)
+  })
+  const actual = (server.address() as AddressInfo).port
+  return {
+    origin: `http://127.0.0.1:${actual}`,
+    port: actual,
+    handle(handler) {
+      listener = toNodeListener(handler)
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => {
+          resolve()
+        })
+      }),
+  }
+}
+
+/** A JSON answer. */
+export const json = (body: unknown, status = 200): Response =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+/** An HTML answer. */
+export const html = (body: string, status = 200): Response =>
+  new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8' } })
+
+/** Escapes text for HTML. */
+export function esc(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;')
+}
+
+/** Waits until `check` holds, polling; throws after `timeout` ms with `what` in the message. */
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeout = 10_000,
+): Promise<void> {
+  const end = Date.now() + timeout
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}

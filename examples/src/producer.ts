@@ -1,0 +1,138 @@
+// What every emitting tool of these examples shares: a manifest and JWKS, a subscriptions endpoint
+// with the handshake, a feed, and an outbox with a delivery worker. Each call below is one SDK call
+// a vendor makes; the example READMEs walk through them.
+import {
+  TOOL_MANIFEST_PATH,
+  createDeliveryWorker,
+  createFeed,
+  createManifestResolver,
+  createMemoryDeliveryStore,
+  createSubscriptionsHandler,
+  createToolManifest,
+  generateSigningKey,
+  publishEvent,
+  signEvent,
+  toJwks,
+  type DeliveryStore,
+  type Event,
+  type IsInstalled,
+  type SigningKey,
+  type ToolManifest,
+} from '@cta-interop/sdk'
+import { json, listen, type Listening } from './http.js'
+
+/** A tool's own route handler: `undefined` when the request is not its. */
+export type Route = (request: Request) => Promise<Response | undefined> | Response | undefined
+
+/**
+ * Loopback servers on plain HTTP: the SDK refuses both by default (SSRF guards), so the examples
+ * allow them explicitly. A deployment on the internet leaves these off and passes
+ * `fetch: createSafeFetch()` from `@cta-interop/sdk/node`.
+ */
+export const LOCAL = { allowPrivateNetwork: true, allowHttp: true } as const
+
+/** Options of {@link startProducer}. */
+export interface ProducerOptions {
+  readonly name: string
+  readonly emits: readonly string[]
+  readonly consumes?: readonly string[]
+  readonly profiles: ToolManifest['profiles']
+  /** Whether a tool is installed in a group: asked of the group's authority. */
+  readonly isInstalled: IsInstalled
+  /** The tool's own routes (pages, inbox), tried before the CTA endpoints. */
+  readonly routes?: (origin: string) => Route
+}
+
+/** A running tool that emits events. */
+export interface Producer {
+  readonly origin: string
+  readonly key: SigningKey
+  readonly manifest: ToolManifest
+  readonly store: DeliveryStore
+  /** Signs an event, appends it to the feed and queues its deliveries; then sends them at once. */
+  readonly emit: (event: Event) => Promise<void>
+  /** Runs the delivery worker until nothing is due. */
+  readonly flush: () => Promise<void>
+  /** Deliveries still pending (to be retried). */
+  readonly pending: () => Promise<number>
+  /** Events emitted so far (ids), oldest first. */
+  readonly emitted: readonly string[]
+  readonly close: () => Promise<void>
+}
+
+export async function startProducer(options: ProducerOptions): Promise<Producer> {
+  const server: Listening = await listen()
+  const { origin } = server
+  const key = await generateSigningKey({ origin })
+  const manifest = createToolManifest({
+    id: origin,
+    name: options.name,
+    jwks_uri: `${origin}/.well-known/jwks.json`,
+    subscriptions: `${origin}/cta/subscriptions`,
+    feed: `${origin}/cta/feed`,
+    ...(options.consumes === undefined ? {} : { inbox: `${origin}/cta/inbox` }),
+    emits: [...options.emits],
+    consumes: [...(options.consumes ?? [])],
+    profiles: options.profiles,
+  })
+  // The examples keep each tool's outbox in memory, to start fast; a tool that must not lose queued
+  // deliveries on restart uses createPgliteDeliveryStore or createPostgresDeliveryStore instead.
+  const store = createMemoryDeliveryStore()
+  const resolver = createManifestResolver(LOCAL)
+  const subscriptions = createSubscriptionsHandler({
+    url: `${origin}/cta/subscriptions`,
+    store,
+    resolveKey: resolver.resolveKey,
+    isInstalled: options.isInstalled,
+    ...LOCAL,
+  })
+  const feed = createFeed({
+    url: `${origin}/cta/feed`,
+    store,
+    resolveKey: resolver.resolveKey,
+    isInstalled: options.isInstalled,
+  })
+  // Retries start after one second here (the SDK's default is 30 s), so the demo sees them.
+  const worker = createDeliveryWorker({
+    store,
+    ...LOCAL,
+    retry: { initialDelay: 1 },
+    pollInterval: 100,
+  })
+  worker.start()
+  const own = options.routes?.(origin)
+  server.handle(async (request) => {
+    const path = new URL(request.url).pathname
+    if (path === TOOL_MANIFEST_PATH) return json(manifest)
+    if (path === '/.well-known/jwks.json') return json(toJwks([key]))
+    if (path === '/cta/subscriptions' || path.startsWith('/cta/subscriptions/'))
+      return subscriptions(request)
+    if (path === '/cta/feed') return feed(request)
+    return (await own?.(request)) ?? new Response('not found', { status: 404 })
+  })
+  const emitted: string[] = []
+  const flush = async (): Promise<void> => {
+    while ((await worker.runOnce()).claimed > 0) {
+      // keep going until nothing is due
+    }
+  }
+  return {
+    origin,
+    key,
+    manifest,
+    store,
+    emitted,
+    async emit(event) {
+      await publishEvent(await signEvent(event, key), { store })
+      emitted.push(event.id)
+      await flush()
+    },
+    flush,
+    pending: async () => (await store.listDeliveries({ status: 'pending' })).length,
+    async close() {
+      await worker.stop()
+      await server.close()
+      await store.close()
+    },
+  }
+}
