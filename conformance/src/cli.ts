@@ -1,0 +1,327 @@
+/**
+ * `cta-conformance`: lists and runs the conformance vectors against an implementation.
+ *
+ * Exit codes: 0 conformant at the chosen level, 1 failures, 2 configuration or suite error.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import {
+  brokenSdkImplementation,
+  VERIFICATION_STEPS,
+  type VerificationStep,
+} from './adapters/broken-sdk.js'
+import { sdkImplementation } from './adapters/sdk.js'
+import { HarnessError, stdioImplementation } from './adapters/stdio.js'
+import { buildReport } from './report/report.js'
+import { FORMATS, render, type Format } from './report/render.js'
+import { globToRegExp, passesAt, runVectors, selectVectors, type ExpectationEntry } from './run.js'
+import { PROFILES, type Implementation, type Profile } from './types.js'
+import { loadVectors, suiteVersion } from './vectors.js'
+
+/** A mistake in how the suite was invoked or configured: exit code 2. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+const USAGE = `Usage: cta-conformance <command> [options]
+
+Commands:
+  list                         List the vectors a run would include
+  vectors                      Run the static vectors against an implementation
+  help                         Show this help
+
+Options:
+  --harness <spec>             direct (the TypeScript SDK in-process) | stdio:<command>
+                               (a JSON-lines harness, see conformance/README.md)
+  --profile <p>[,<p>]          Profiles to evaluate (${PROFILES.join(', ')}); default all
+  --level must|should|may      Lowest requirement level to run; default may (everything)
+  --only <glob|ID>             Run only vectors whose ID or requirement matches (repeatable)
+  --exclude <glob|ID>          Leave out matching vectors (repeatable); they count as untested
+  --fail-on must|should        Exit 1 on failures at or above this level; default must
+  --reporter <format>:<path>   Write a report: ${FORMATS.join(', ')}; path - for stdout (repeatable)
+  --expectations <file>        Known failures: {"expectations":[{id,reason,link,expires}]}
+  --timeout <ms>               Per-vector timeout of a stdio harness; default 10000
+  --json                       (list) print JSON
+
+Exit codes: 0 conformant at the chosen level, 1 failures, 2 configuration or suite error.`
+
+function splitList(values: readonly string[] | undefined): string[] {
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+}
+
+function parseProfiles(values: readonly string[] | undefined): Profile[] {
+  const profiles = splitList(values)
+  for (const p of profiles) {
+    if (!(PROFILES as readonly string[]).includes(p)) {
+      throw new ConfigError(`unknown profile "${p}"; expected one of ${PROFILES.join(', ')}`)
+    }
+  }
+  return profiles as Profile[]
+}
+
+function parseChoice<T extends string>(
+  name: string,
+  value: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback
+  const lower = value.toLowerCase()
+  if (!(choices as readonly string[]).includes(lower)) {
+    throw new ConfigError(`--${name} must be one of ${choices.join(', ')}, not "${value}"`)
+  }
+  return lower as T
+}
+
+function parseReporters(values: readonly string[] | undefined): { format: Format; path: string }[] {
+  return (values ?? []).map((value) => {
+    const colon = value.indexOf(':')
+    const format = (colon < 0 ? value : value.slice(0, colon)) as Format
+    const path = colon < 0 ? '-' : value.slice(colon + 1)
+    if (!FORMATS.includes(format)) {
+      throw new ConfigError(
+        `unknown reporter "${format}"; expected one of ${FORMATS.join(', ')} (format:path)`,
+      )
+    }
+    if (path === '') throw new ConfigError(`--reporter ${value}: a path is missing`)
+    return { format, path }
+  })
+}
+
+async function parseExpectations(path: string | undefined): Promise<ExpectationEntry[]> {
+  if (path === undefined) return []
+  let data: unknown
+  try {
+    data = JSON.parse(await readFile(path, 'utf8'))
+  } catch (err) {
+    throw new ConfigError(
+      `cannot read expectations file ${path}: ${err instanceof Error ? err.message : String(err)}`,
+    )
+  }
+  const list = (data as { expectations?: unknown } | null)?.expectations
+  if (!Array.isArray(list)) throw new ConfigError(`${path}: expected {"expectations": [...]}`)
+  return list.map((entry: unknown, i) => {
+    const e = entry as Partial<Record<keyof ExpectationEntry, unknown>>
+    for (const field of ['id', 'reason', 'link', 'expires'] as const) {
+      if (typeof e[field] !== 'string' || e[field] === '') {
+        throw new ConfigError(`${path}: expectations[${i}] needs a non-empty "${field}"`)
+      }
+    }
+    if (
+      !/^\d{4}-\d{2}-\d{2}$/.test(e.expires as string) ||
+      Number.isNaN(Date.parse(e.expires as string))
+    ) {
+      throw new ConfigError(`${path}: expectations[${i}].expires must be a date (YYYY-MM-DD)`)
+    }
+    return e as ExpectationEntry
+  })
+}
+
+/** Builds the implementation a `--harness` value names. */
+export function implementationFor(
+  harness: string,
+  options: { timeoutMs?: number; suiteVersion?: string } = {},
+): Implementation {
+  if (harness === 'direct') return sdkImplementation()
+  if (harness.startsWith('direct:broken=')) {
+    const step = harness.slice('direct:broken='.length)
+    if (!(VERIFICATION_STEPS as readonly string[]).includes(step)) {
+      throw new ConfigError(
+        `unknown step "${step}"; expected one of ${VERIFICATION_STEPS.join(', ')}`,
+      )
+    }
+    return brokenSdkImplementation(step as VerificationStep)
+  }
+  if (harness.startsWith('stdio:')) {
+    const command = harness.slice('stdio:'.length).trim()
+    if (command === '') throw new ConfigError('--harness stdio:<command> needs a command')
+    return stdioImplementation(command, options)
+  }
+  throw new ConfigError(`unknown harness "${harness}"; expected direct or stdio:<command>`)
+}
+
+interface Io {
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+}
+
+const defaultIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+}
+
+/** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  try {
+    return await dispatch(argv, io)
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof HarnessError) {
+      io.stderr(`cta-conformance: ${err.message}\n`)
+      return 2
+    }
+    io.stderr(
+      `cta-conformance: suite error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    )
+    return 2
+  }
+}
+
+async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        harness: { type: 'string' },
+        profile: { type: 'string', multiple: true },
+        level: { type: 'string' },
+        only: { type: 'string', multiple: true },
+        exclude: { type: 'string', multiple: true },
+        'fail-on': { type: 'string' },
+        reporter: { type: 'string', multiple: true },
+        expectations: { type: 'string' },
+        timeout: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (err) {
+    throw new ConfigError(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`)
+  }
+  const { values, positionals } = parsed
+  const command = positionals[0] ?? 'help'
+  if (command === 'help' || values.help === true) {
+    io.stdout(`${USAGE}\n`)
+    return 0
+  }
+  if (command !== 'list' && command !== 'vectors') {
+    throw new ConfigError(`unknown command "${command}"\n\n${USAGE}`)
+  }
+  const profiles = parseProfiles(values.profile)
+  const level = parseChoice('level', values.level, ['must', 'should', 'may'] as const, 'may')
+  const only = splitList(values.only)
+  const exclude = splitList(values.exclude)
+  const { vectors, digest } = await loadVectors()
+  if (vectors.length === 0) throw new ConfigError('no vector files found: is the package complete?')
+  const selected = selectVectors(vectors, { profiles, level })
+
+  if (command === 'list') {
+    const matches = (id: string, reqs: readonly string[], globs: string[]) =>
+      globs.some((g) => globToRegExp(g).test(id) || reqs.some((r) => globToRegExp(g).test(r)))
+    const listed = selected.filter(
+      ({ vector: v }) =>
+        (only.length === 0 || matches(v.id, v.requirements, only)) &&
+        !matches(v.id, v.requirements, exclude),
+    )
+    if (values.json === true) {
+      io.stdout(
+        `${JSON.stringify(
+          listed.map(({ file, vector: v }) => ({
+            id: v.id,
+            title: v.title,
+            file: `vectors/${file}`,
+            operation: v.operation,
+            level: v.level,
+            profiles: v.profiles,
+            requirements: v.requirements,
+          })),
+          null,
+          2,
+        )}\n`,
+      )
+    } else {
+      for (const { vector: v } of listed) {
+        io.stdout(
+          `${v.id}\t${v.level}\t${v.profiles.join(',')}\t${v.requirements.join(',')}\t${v.title}\n`,
+        )
+      }
+      io.stderr(`${listed.length} of ${vectors.length} vectors (digest ${digest})\n`)
+    }
+    return 0
+  }
+
+  const harness = values.harness
+  if (harness === undefined)
+    throw new ConfigError('vectors needs --harness direct or --harness "stdio:<command>"')
+  const failOn = parseChoice('fail-on', values['fail-on'], ['must', 'should'] as const, 'must')
+  const reporters = parseReporters(values.reporter)
+  const expectations = await parseExpectations(values.expectations)
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout)
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
+    throw new ConfigError('--timeout must be a positive number of milliseconds')
+  }
+  if (selected.length === 0) throw new ConfigError('no vectors match --profile and --level')
+  const version = await suiteVersion()
+  const implementation = implementationFor(harness, {
+    suiteVersion: version,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  })
+  const startedAt = new Date().toISOString()
+  const info = await implementation.start()
+  let result
+  try {
+    result = await runVectors(implementation, info, selected, {
+      harness,
+      profiles,
+      level,
+      only,
+      exclude,
+      expectations,
+    })
+  } finally {
+    await implementation.stop()
+  }
+  const conformant = passesAt(result, failOn)
+  const report = buildReport(result, {
+    suite: {
+      name: '@cta-interop/conformance',
+      version,
+      vectorsDigest: digest,
+      vectorCount: vectors.length,
+    },
+    harness,
+    command: ['cta-conformance', ...argv].join(' '),
+    startedAt,
+    options: {
+      profiles,
+      level,
+      only,
+      exclude,
+      failOn,
+      ...(values.expectations === undefined ? {} : { expectations: values.expectations }),
+    },
+    conformant,
+  })
+  for (const { format, path } of reporters) {
+    const text = render(report, format)
+    if (path === '-') io.stdout(text)
+    else {
+      await mkdir(dirname(resolve(path)), { recursive: true })
+      await writeFile(path, text)
+    }
+  }
+  const s = result.summary
+  const lines = [
+    `${info.name} ${info.version} via ${harness}: ${s.total} vectors in ${(result.durationMs / 1000).toFixed(2)} s`,
+    `  ${s.passed} passed, ${s.failed} failed, ${s.errored} errored, ${s['expected-fail']} expected-fail, ${s.inapplicable} inapplicable, ${s.untested} untested`,
+    ...result.verdicts.map(
+      (v) =>
+        `  ${v.profile.padEnd(24)} ${v.verdict}${v.mustFailures > 0 ? ` (${v.mustFailures} MUST failures)` : ''}`,
+    ),
+    ...result.tests
+      .filter((t) => t.status === 'failed' || t.status === 'errored')
+      .map(
+        (t) =>
+          `  ${t.status.toUpperCase()} ${t.id} [${t.requirements.join(', ')}]: ${t.message ?? ''}\n    ${t.repro}`,
+      ),
+    ...result.warnings.map((w) => `  warning: ${w}`),
+  ]
+  const toStdout = reporters.some((r) => r.path === '-')
+  ;(toStdout ? io.stderr : io.stdout)(`${lines.join('\n')}\n`)
+  return conformant ? 0 : 1
+}
