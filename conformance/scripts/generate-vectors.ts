@@ -790,7 +790,8 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
 }
 
 async function writeFormatted(path: string, value: unknown): Promise<void> {
-  const config = (await resolveConfig(path)) ?? {}
+  // The repository's Prettier settings, wherever the files go, so that every run writes the same bytes.
+  const config = (await resolveConfig(join(ROOT, 'vectors', 'x.json'))) ?? {}
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, await format(JSON.stringify(value), { ...config, filepath: path }))
 }
