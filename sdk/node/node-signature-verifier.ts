@@ -2,7 +2,7 @@ import { KeyObject, createPublicKey, verify } from 'node:crypto'
 import type { ResolvedKey, SignatureVerifier } from '@cta-interop/sdk'
 
 /**
- * A signature verifier on `node:crypto` for {@link verifyEvent} and friends. On Node 20, Web
+ * A signature verifier on `node:crypto` for `verifyEvent`, `verifyEvents` and the inbox. On Node 20, Web
  * Crypto spends about 270 µs of main-thread time per Ed25519 verification; `node:crypto` runs the
  * same check on the thread pool for a fraction of that, so batches use both cores. Public keys are
  * imported once per resolved key.

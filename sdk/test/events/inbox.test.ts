@@ -51,7 +51,7 @@ async function startInbox(
   }
 }
 
-const post = (url: string, body: string | Uint8Array, type = 'application/jose') =>
+const post = (url: string, body: string | Uint8Array<ArrayBuffer>, type = 'application/jose') =>
   fetch(url, { method: 'POST', headers: { 'content-type': type }, body })
 
 const flavours: Flavour[] = ['createInbox + toNodeListener', 'createNodeInbox']

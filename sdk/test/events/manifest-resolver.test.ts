@@ -88,10 +88,14 @@ describe('createManifestResolver, against a real tool on loopback', () => {
   it('[SEC-SSRF-001] rejects loopback addresses and plain http unless allowed, before any request', async () => {
     const before = tool.hits.get('/.well-known/cta-tool') ?? 0
     const strict = createManifestResolver({ allowHttp: true })
-    expect(await codeOf(strict.resolveKey(tool.key.kid))).toBe('ERR_ADDRESS_NOT_ALLOWED')
+    expect(await codeOf(Promise.resolve(strict.resolveKey(tool.key.kid)))).toBe(
+      'ERR_ADDRESS_NOT_ALLOWED',
+    )
     expect(tool.hits.get('/.well-known/cta-tool') ?? 0).toBe(before)
     const https = createManifestResolver({ allowPrivateNetwork: true })
-    expect(await codeOf(https.resolveKey(tool.key.kid))).toBe('ERR_ADDRESS_NOT_ALLOWED')
+    expect(await codeOf(Promise.resolve(https.resolveKey(tool.key.kid)))).toBe(
+      'ERR_ADDRESS_NOT_ALLOWED',
+    )
   })
 })
 
@@ -113,7 +117,7 @@ describe('hostile tool servers', () => {
       res.end(`{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`)
     })
     const resolver = createManifestResolver(local)
-    expect(await codeOf(resolver.resolveKey(`${origin}#k`))).toBe('ERR_TOO_LARGE')
+    expect(await codeOf(Promise.resolve(resolver.resolveKey(`${origin}#k`)))).toBe('ERR_TOO_LARGE')
   })
 
   it('[SEC-SSRF-001] rejects a redirect instead of following it', async () => {
@@ -122,15 +126,17 @@ describe('hostile tool servers', () => {
       res.setHeader('location', 'http://169.254.169.254/latest/meta-data')
       res.end()
     })
-    expect(await codeOf(createManifestResolver(local).resolveKey(`${origin}#k`))).toBe(
-      'ERR_FETCH_FAILED',
-    )
+    expect(
+      await codeOf(Promise.resolve(createManifestResolver(local).resolveKey(`${origin}#k`))),
+    ).toBe('ERR_FETCH_FAILED')
   })
 
   it('[SEC-SSRF-001] rejects a server that never answers, after the timeout', async () => {
     const origin = await serve(() => undefined)
     const resolver = createManifestResolver({ ...local, timeout: 200 })
-    expect(await codeOf(resolver.resolveKey(`${origin}#k`))).toBe('ERR_FETCH_FAILED')
+    expect(await codeOf(Promise.resolve(resolver.resolveKey(`${origin}#k`)))).toBe(
+      'ERR_FETCH_FAILED',
+    )
   })
 
   it("[EVT-KEY-004] rejects a manifest whose id is another tool's origin", async () => {
@@ -147,9 +153,9 @@ describe('hostile tool servers', () => {
         ),
       )
     })
-    expect(await codeOf(createManifestResolver(local).resolveKey(`${origin}#k`))).toBe(
-      'ERR_MANIFEST_INVALID',
-    )
+    expect(
+      await codeOf(Promise.resolve(createManifestResolver(local).resolveKey(`${origin}#k`))),
+    ).toBe('ERR_MANIFEST_INVALID')
   })
 
   it('[EVT-KEY-002] rejects private keys and keys for other algorithms in a JWKS', async () => {
