@@ -264,7 +264,7 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
     const published = KEYS.filter((k) => k.published && k.origin === origin).map(
       (k) => key(k.name).signing,
     )
-    trust.push({ source: origin, jwks: toJwks(published) as TrustedTool['jwks'] })
+    trust.push({ source: origin, jwks: toJwks(published) as unknown as TrustedTool['jwks'] })
   }
   const keyFor = (source: string): TestKey =>
     source === 'https://budgeting.example' ? key('budgeting') : key('decisions')

@@ -81,7 +81,9 @@ const HOOKS: Record<VerificationStep, AdapterHooks> = {
     if (key !== undefined) header['alg'] = key['alg']
   }),
   'header-allowlist': headerRewrite((header) => {
-    for (const name of Object.keys(header)) if (!ALLOWED.has(name)) delete header[name]
+    const kept = Object.entries(header).filter(([name]) => ALLOWED.has(name))
+    for (const name of Object.keys(header)) Reflect.deleteProperty(header, name)
+    Object.assign(header, Object.fromEntries(kept))
   }),
   age: { verifyOptions: () => ({ maxAge: 1e9, clockTolerance: 1e9 }) },
   dedupe: { noDedupe: true },

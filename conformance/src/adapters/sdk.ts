@@ -57,7 +57,9 @@ export const SDK_INFO: ImplementationInfo = {
 }
 
 function resolverFor(trust: readonly TrustedTool[]) {
-  return staticKeyResolver(trust.map(({ source, jwks }) => ({ source, jwks: jwks as Jwks })))
+  return staticKeyResolver(
+    trust.map(({ source, jwks }) => ({ source, jwks: jwks as unknown as Jwks })),
+  )
 }
 
 function errorActual(err: unknown): SingleActual {

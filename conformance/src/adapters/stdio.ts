@@ -174,7 +174,11 @@ export function stdioImplementation(
 
     async stop(): Promise<void> {
       if (child === undefined || exited !== undefined) return
-      const done = new Promise<void>((resolve) => child?.once('exit', () => resolve()))
+      const done = new Promise<void>((resolve) => {
+        child?.once('exit', () => {
+          resolve()
+        })
+      })
       child.stdin.end(`${JSON.stringify({ cmd: 'stop' })}\n`)
       const timer = setTimeout(() => child?.kill(), 2000)
       await done

@@ -6,13 +6,16 @@ export const FORMATS = ['json', 'junit', 'md', 'html'] as const
 export type Format = (typeof FORMATS)[number]
 
 function xml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/gu, '')
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+      // Characters XML 1.0 cannot carry.
+      .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/gu, '')
+  )
 }
 
 const html = xml
