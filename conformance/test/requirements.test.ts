@@ -10,6 +10,7 @@ import {
   parseDefinitions,
   readChapters,
   readProfiles,
+  readVectors,
   serialize,
   testTitles,
 } from '../scripts/extract-requirements.js'
@@ -102,6 +103,20 @@ describe('requirement extraction', () => {
     const hashes = new Set(registry.requirements.map((r) => r.textHash))
     expect(hashes.size).toBe(registry.requirements.length)
     for (const r of registry.requirements) expect(r.textHash).toMatch(/^sha256:[0-9a-f]{64}$/)
+  })
+
+  it("counts the suite's vectors: accepted ones as passing, rejected ones as failing", () => {
+    const registry = extractRequirements()
+    const coverage = new Map(registry.requirements.map((r) => [r.id, r.coverage]))
+    for (const v of readVectors()) {
+      expect(v.passing || v.failing, v.file).toBe(true)
+      for (const id of v.requirements) {
+        const files = (refs: readonly { file: string }[] | undefined): string[] =>
+          (refs ?? []).map((r) => r.file)
+        if (v.passing) expect(files(coverage.get(id)?.passing), id).toContain(v.file)
+        if (v.failing) expect(files(coverage.get(id)?.failing), id).toContain(v.file)
+      }
+    }
   })
 
   it('reads full test titles, through describe, each, skip and template literals', () => {
