@@ -39,9 +39,10 @@ export function requirementsPage(
     '# Requirements and their coverage',
     '',
     'Every normative statement of this specification, with what tests it today: **passing vectors**',
-    '(documents a conforming implementation accepts), **failing vectors** (documents it rejects) and',
-    'tests whose title cites the requirement. Generated when the site is built, from the same data as',
-    "the conformance suite's registry, `conformance/requirements.json` (`npm run requirements`).",
+    '(inputs a conforming implementation accepts), **failing vectors** (inputs it rejects), taken from',
+    "the example documents, their invalid twins and the conformance suite's vectors, and the tests",
+    'whose title cites the requirement. Generated when the site is built, from the same data as the',
+    "conformance suite's registry, `conformance/requirements.json` (`npm run requirements`).",
     '',
     `${all.length} requirements (${levels}): ` +
       `${has((r) => r.coverage.passing.length > 0)} have a passing vector, ` +

@@ -11,4 +11,8 @@ export const GENERATED: string = `${SITE}generated/`
 /** Where the conformance suite writes the report of its latest run over the example tools. */
 export const REPORT_PATH = 'conformance/reports/latest/report.json'
 /** The repository trees published on the site under the same path, so `../schemas/…` links work. */
-export const PUBLISHED_TREES: readonly string[] = ['schemas', 'examples/documents']
+export const PUBLISHED_TREES: readonly string[] = [
+  'schemas',
+  'examples/documents',
+  'conformance/vectors',
+]
