@@ -206,6 +206,8 @@ describe.skipIf(!HAS_CHROMIUM)(
       const origin = new URL(base()).origin
       const queue = ['/']
       const seen = new Set(queue)
+      /** The first page that links to each path, for the failure message. */
+      const referrers = new Map<string, string>()
       const sampled = new Set<string>()
       /**
        * Whether a page is loaded in Chromium. All of the spec site is; of the API reference, which
@@ -255,6 +257,7 @@ describe.skipIf(!HAS_CHROMIUM)(
           }
           if (!seen.has(targetPath)) {
             seen.add(targetPath)
+            referrers.set(targetPath, path)
             queue.push(targetPath)
           }
         }
@@ -292,7 +295,9 @@ describe.skipIf(!HAS_CHROMIUM)(
           .map(([p, c]) => `${p}: ${c.errors.join('; ')}`),
       ).toEqual([])
       expect(
-        [...crawled].filter(([, c]) => c.status !== 200).map(([p, c]) => `${p}: HTTP ${c.status}`),
+        [...crawled]
+          .filter(([, c]) => c.status !== 200)
+          .map(([p, c]) => `${p}: HTTP ${c.status} (linked from ${referrers.get(p) ?? '?'})`),
       ).toEqual([])
       const broken = fragments
         .filter(({ to, id }) => crawled.get(to)?.ids.has(id) !== true)
