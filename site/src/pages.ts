@@ -121,9 +121,9 @@ const requirementLinks = (ids: Json | undefined, anchors: ReadonlyMap<string, st
     : ''
 
 /**
- * The report's content, as found. The report format belongs to the conformance suite; this shows
- * what a report holds (scalar header fields, profile verdicts, tests and their statuses) without
- * inventing anything it does not say.
+ * The report's content, as found: its header fields, its verdict per profile and every test with
+ * its status (see `conformance/schemas/report.schema.json`). Nothing is shown that the report
+ * does not say; a field the page does not know is left out of the tables, not invented.
  */
 export function renderReport(report: Json, registry: Registry): string {
   if (!isObject(report)) return '<p class="report-invalid">The report is not a JSON object.</p>'
@@ -143,32 +143,32 @@ export function renderReport(report: Json, registry: Registry): string {
       '',
     )
   }
-  const profiles = report['profiles'] ?? report['verdicts']
-  if (isObject(profiles) || Array.isArray(profiles)) {
-    const entries = Array.isArray(profiles)
-      ? profiles
-          .filter(isObject)
-          .map((p) => [text(p['profile'] ?? p['id'] ?? p['name']), p] as const)
-      : Object.entries(profiles).map(([k, v]) => [k, v] as const)
+  const verdicts = report['verdicts']
+  if (Array.isArray(verdicts)) {
     out.push(
-      '## Profiles',
+      '## Verdicts by profile',
       '',
       table(
-        ['Profile', 'Verdict'],
-        entries.map(([name, v]) => [
-          escapeHtml(name),
-          escapeHtml(scalar(v) ? String(v) : isObject(v) ? text(v['verdict'] ?? v['status']) : ''),
-        ]),
+        ['Profile', 'Claimed', 'Verdict', 'MUST failures', 'SHOULD failures'],
+        verdicts
+          .filter(isObject)
+          .map((v) => [
+            escapeHtml(text(v['profile'])),
+            escapeHtml(text(v['claimed'])),
+            `<strong>${escapeHtml(text(v['verdict']))}</strong>`,
+            escapeHtml(text(v['mustFailures'])),
+            escapeHtml(text(v['shouldFailures'])),
+          ]),
       ),
       '',
     )
   }
-  const tests = report['tests'] ?? report['results']
+  const tests = report['tests']
   if (Array.isArray(tests)) {
     const rows = tests.filter(isObject)
     const statuses = new Map<string, number>()
     for (const t of rows) {
-      const s = text(t['status'] ?? t['outcome'] ?? 'unknown')
+      const s = text(t['status'] ?? 'unknown')
       statuses.set(s, (statuses.get(s) ?? 0) + 1)
     }
     out.push(
@@ -177,10 +177,11 @@ export function renderReport(report: Json, registry: Registry): string {
       `${rows.length} tests: ${[...statuses].map(([s, n]) => `${n} ${escapeHtml(s)}`).join(', ')}.`,
       '',
       table(
-        ['Test', 'Status', 'Requirements', 'Message'],
+        ['Test', 'Title', 'Status', 'Requirements', 'Message'],
         rows.map((t) => [
           `<code>${escapeHtml(text(t['id']))}</code>`,
-          escapeHtml(text(t['status'] ?? t['outcome'])),
+          escapeHtml(text(t['title'])),
+          escapeHtml(text(t['status'])),
           requirementLinks(t['requirements'], anchors),
           escapeHtml(text(t['message'])),
         ]),
