@@ -36,12 +36,30 @@ export type IntentErrorCode =
   | 'ERR_PROPOSAL_CONFLICT'
   | 'ERR_PROPOSAL_NOT_EXPORTABLE'
 
+/** Error codes of the membership and group auth chapters. */
+export type AuthErrorCode =
+  | 'ERR_ASSERTION_EXPIRED'
+  | 'ERR_ASSERTION_NOT_YET_VALID'
+  | 'ERR_ASSERTION_LIFETIME'
+  | 'ERR_AUDIENCE_MISMATCH'
+  | 'ERR_GROUP_MISMATCH'
+  | 'ERR_ISSUER_NOT_AUTHORITY'
+  | 'ERR_REPLAYED'
+  | 'ERR_MEMBERSHIP_ENDED'
+  | 'ERR_SIGN_IN_FAILED'
+  | 'ERR_EXCHANGE_REFUSED'
+  | 'ERR_CURSOR_EXPIRED'
+
 /**
  * Every stable error code the SDK throws for bad input from a peer. Switch on `err.code`; messages
  * are not part of the API. Each code has an entry in the spec's error registry.
  * @see {@link https://w3id.org/cta/spec/errors Spec: error registry}
  */
-export type ProtocolErrorCode = DocumentErrorCode | EventErrorCode | IntentErrorCode
+export type ProtocolErrorCode =
+  | DocumentErrorCode
+  | EventErrorCode
+  | IntentErrorCode
+  | AuthErrorCode
 
 /** One reason a document does not match its schema. */
 export interface ValidationIssue {

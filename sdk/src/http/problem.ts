@@ -29,6 +29,17 @@ export const PROBLEM_STATUS: Readonly<Record<ProtocolErrorCode, number>> = Objec
   ERR_HANDSHAKE_FAILED: 422,
   ERR_REQUEST_INVALID: 400,
   ERR_NOT_FOUND: 404,
+  ERR_ASSERTION_EXPIRED: 401,
+  ERR_ASSERTION_NOT_YET_VALID: 401,
+  ERR_ASSERTION_LIFETIME: 401,
+  ERR_AUDIENCE_MISMATCH: 401,
+  ERR_GROUP_MISMATCH: 401,
+  ERR_ISSUER_NOT_AUTHORITY: 401,
+  ERR_REPLAYED: 401,
+  ERR_MEMBERSHIP_ENDED: 403,
+  ERR_SIGN_IN_FAILED: 401,
+  ERR_EXCHANGE_REFUSED: 403,
+  ERR_CURSOR_EXPIRED: 410,
 } as Record<ProtocolErrorCode, number>)
 
 /** An RFC 9457 problem document, with the CTA error code and, for schema errors, the issues. */

@@ -1,0 +1,44 @@
+import {
+  AuthorizationResponseError,
+  ClientError,
+  ResponseBodyError,
+  WWWAuthenticateChallengeError,
+  type CustomFetch,
+} from 'openid-client'
+import { ProtocolError, isProtocolError, type ProtocolErrorCode } from '../../errors.js'
+import { assertOutboundUrl, type OutboundPolicy } from '../../http/guarded-fetch.js'
+
+/**
+ * Turns what `openid-client` throws for a bad answer from the authority into a coded protocol
+ * error, keeping it as `cause`. Caller bugs (`TypeError`) and our own protocol errors pass through.
+ * @internal
+ */
+export function oauthFailure(err: unknown, code: ProtocolErrorCode, what: string): unknown {
+  if (isProtocolError(err) || err instanceof TypeError) return err
+  if (
+    err instanceof ClientError ||
+    err instanceof ResponseBodyError ||
+    err instanceof AuthorizationResponseError ||
+    err instanceof WWWAuthenticateChallengeError
+  ) {
+    const detail =
+      err instanceof ResponseBodyError || err instanceof AuthorizationResponseError
+        ? `${err.error}${err.error_description === undefined ? '' : `: ${err.error_description}`}`
+        : err.message
+    return new ProtocolError(code, `${what}: ${detail}`, { cause: err })
+  }
+  return err
+}
+
+/**
+ * The `fetch` that `openid-client` uses for one authority: every URL passes the outbound guard
+ * first (scheme, credentials, non-public address literals).
+ * @internal
+ */
+export function guardedFetch(policy: OutboundPolicy): CustomFetch {
+  const doFetch = policy.fetch ?? globalThis.fetch
+  return (url, options) => {
+    assertOutboundUrl(url, policy)
+    return doFetch(url, { ...options, redirect: 'manual' } as RequestInit)
+  }
+}

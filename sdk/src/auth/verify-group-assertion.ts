@@ -1,0 +1,240 @@
+import { compactVerify, errors as joseErrors } from 'jose'
+import { ProtocolError, type ProtocolErrorCode } from '../errors.js'
+import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
+import type { DedupeStore, SignatureVerifier } from '../events/verify-event.js'
+import { decodeBase64url } from '../internal/base64url.js'
+import { parseStrictJson } from '../internal/strict-json.js'
+import { isAllowedAlgorithm, type SigningAlgorithm } from '../keys/algorithms.js'
+import {
+  staticKeyResolver,
+  toVerifyKey,
+  type ResolveKey,
+  type ResolvedKey,
+} from '../keys/resolve-key.js'
+import type { Jwks } from '../keys/signing-key.js'
+import type { MembershipAssertionClaims } from '../schemas/index.js'
+import { assertValid } from '../validate/validate-document.js'
+import { MAX_ASSERTION_LENGTH, MAX_ASSERTION_LIFETIME, MEMBERSHIP_JWT_TYP } from './constants.js'
+
+/** Options of {@link verifyGroupAssertion}. */
+export interface VerifyGroupAssertionOptions {
+  /** REQUIRED. The group the tool is letting the member into; `groups` must be exactly it. */
+  readonly group: string
+  /** REQUIRED. The verifying tool's own `client_id` (its origin); `aud` must be exactly it. */
+  readonly audience: string
+  /** REQUIRED. The group document's `authority`; `iss` must be exactly it. */
+  readonly authority: string
+  /** Finds the authority's key for the `kid`; the key's `source` must be the authority. */
+  readonly resolveKey?: ResolveKey
+  /** The authority's JWKS, from its `jwks_uri`: an alternative to `resolveKey`. */
+  readonly jwks?: Jwks
+  /**
+   * Remembers accepted assertions by `(iss, jti)` until `exp` plus the clock tolerance, so each is
+   * accepted once: `createMemoryDedupeStore()` or a shared store. Without it, replays pass.
+   */
+  readonly replay?: DedupeStore
+  /** Clock skew tolerated, in seconds. Default 60. */
+  readonly clockTolerance?: number
+  /** Longest lifetime (`exp − iat`) accepted, in seconds. Default and maximum 300. */
+  readonly maxLifetime?: number
+  /** "Now", for tests. */
+  readonly currentDate?: Date
+  /**
+   * Verifies the signature bytes. Default: Web Crypto through `jose`. In Node, pass
+   * `nodeSignatureVerifier()` from `@cta-interop/sdk/node`.
+   */
+  readonly verifySignature?: SignatureVerifier
+}
+
+/** What {@link verifyGroupAssertion} returns for an assertion it accepts. */
+export interface VerifyGroupAssertionResult {
+  /** The verified claims (frozen). */
+  readonly claims: MembershipAssertionClaims
+  /** The `kid` that signed them. */
+  readonly kid: string
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true })
+const encoder = new TextEncoder()
+const ALLOWED_HEADER = new Set(['alg', 'kid', 'typ'])
+const resolvers = new WeakMap<Jwks, ResolveKey>()
+
+const reject = (code: ProtocolErrorCode, message: string): never => {
+  throw new ProtocolError(code, message)
+}
+
+function decodeJson(part: string, code: 'ERR_JWS_MALFORMED' | 'ERR_JSON_INVALID'): unknown {
+  let text: string
+  try {
+    text = decoder.decode(decodeBase64url(part))
+  } catch (err) {
+    if (err instanceof ProtocolError) throw err
+    return reject('ERR_JWS_MALFORMED', 'not UTF-8')
+  }
+  try {
+    return parseStrictJson(text, { maxDepth: 4 })
+  } catch (err) {
+    if (err instanceof ProtocolError && err.code === 'ERR_JSON_INVALID') {
+      throw new ProtocolError(code, err.message, { cause: err })
+    }
+    throw err
+  }
+}
+
+// An authority signs every assertion with the same few headers: remember the ones that passed.
+const goodHeaders = new Map<string, { alg: SigningAlgorithm; kid: string }>()
+
+/** Decodes and checks a protected header: exactly `{ alg, kid, typ }`, allowed values. */
+function checkedHeader(part: string): { alg: SigningAlgorithm; kid: string } {
+  const cached = goodHeaders.get(part)
+  if (cached !== undefined) return cached
+  if (part.length > 1368) reject('ERR_TOO_LARGE', 'the protected header is too long')
+  const header = decodeJson(part, 'ERR_JWS_MALFORMED')
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    return reject('ERR_JWS_MALFORMED', 'the protected header is not an object')
+  }
+  const extra = Object.keys(header).find((name) => !ALLOWED_HEADER.has(name))
+  if (extra !== undefined) reject('ERR_HEADER_NOT_ALLOWED', `header member not allowed: ${extra}`)
+  const { alg, kid, typ } = header as Record<string, unknown>
+  if (typ !== MEMBERSHIP_JWT_TYP) reject('ERR_TYP_MISMATCH', `typ must be ${MEMBERSHIP_JWT_TYP}`)
+  if (!isAllowedAlgorithm(alg)) return reject('ERR_ALG_NOT_ALLOWED', 'algorithm not allowed')
+  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 2048) {
+    return reject('ERR_JWS_MALFORMED', 'kid must be a non-empty string')
+  }
+  if (goodHeaders.size >= 256) goodHeaders.clear()
+  const checked = { alg, kid }
+  goodHeaders.set(part, checked)
+  return checked
+}
+
+function resolverOf(options: VerifyGroupAssertionOptions): ResolveKey {
+  if (options.resolveKey !== undefined) return options.resolveKey
+  const jwks = options.jwks
+  if (jwks === undefined) throw new TypeError('options.resolveKey or options.jwks is required')
+  let resolver = resolvers.get(jwks)
+  if (resolver === undefined) {
+    resolver = staticKeyResolver([{ source: options.authority, jwks }])
+    resolvers.set(jwks, resolver)
+  }
+  return resolver
+}
+
+/** Is the key published by the authority? `source` is an origin; the issuer may have a path. */
+function publishedBy(resolved: ResolvedKey, authority: string): boolean {
+  if (resolved.source === authority) return true
+  try {
+    return resolved.source === new URL(authority).origin
+  } catch {
+    return false
+  }
+}
+
+async function checkSignature(
+  jws: string,
+  resolved: ResolvedKey,
+  alg: SigningAlgorithm,
+  verifySignature: SignatureVerifier | undefined,
+): Promise<void> {
+  const second = jws.lastIndexOf('.')
+  // jose decodes leniently; strict decoding here keeps one accepted form per token.
+  const signature = decodeBase64url(jws.slice(second + 1))
+  if (verifySignature !== undefined) {
+    const input = encoder.encode(jws.slice(0, second))
+    if (!(await verifySignature(resolved, input, signature))) {
+      reject('ERR_SIGNATURE_INVALID', 'the signature does not verify')
+    }
+    return
+  }
+  try {
+    await compactVerify(jws, await toVerifyKey(resolved), { algorithms: [alg] })
+  } catch (err) {
+    if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
+      reject('ERR_SIGNATURE_INVALID', 'the signature does not verify')
+    }
+    throw new ProtocolError('ERR_JWS_MALFORMED', 'the JWS is malformed', { cause: err })
+  }
+}
+
+/**
+ * Verifies a group membership assertion for one group and one tool, and returns its claims.
+ * Checks run cheapest first and the first failure throws: size; JWS shape and strict base64url;
+ * protected header exactly `{ alg, kid, typ }`; `typ` is `cta-membership+jwt` (an ID token or an
+ * access token is refused); algorithm allowed and equal to the key's; the key; the signature; the
+ * claims as strict JSON and against their schema; `iss` is the group's authority and the key is
+ * the authority's; `aud` is this tool; `groups` is exactly this group; the lifetime is at most
+ * 300 s; `iat`, `nbf` and `exp` against now with the clock tolerance; and, with a replay store,
+ * that `(iss, jti)` was not accepted before.
+ *
+ * @param jwt The compact JWT, as received.
+ * @param options `group`, `audience` and `authority` (all required), and `resolveKey` or `jwks`.
+ * @returns The claims and the `kid` that signed them.
+ * @throws {TypeError} When `group`, `audience` or `authority` is missing, or neither `resolveKey`
+ *   nor `jwks` is given.
+ * @throws {ProtocolError} `ERR_TOO_LARGE`, `ERR_JWS_MALFORMED`, `ERR_HEADER_NOT_ALLOWED`,
+ *   `ERR_TYP_MISMATCH`, `ERR_ALG_NOT_ALLOWED`, `ERR_KEY_UNRESOLVED`, `ERR_SIGNATURE_INVALID`,
+ *   `ERR_JSON_INVALID`, `ERR_SCHEMA_INVALID`, `ERR_ISSUER_NOT_AUTHORITY`, `ERR_AUDIENCE_MISMATCH`,
+ *   `ERR_GROUP_MISMATCH`, `ERR_ASSERTION_LIFETIME`, `ERR_ASSERTION_NOT_YET_VALID`,
+ *   `ERR_ASSERTION_EXPIRED`, `ERR_REPLAYED`.
+ * @example
+ * ```ts
+ * const { claims } = await verifyGroupAssertion(jwt, {
+ *   group: group.id, authority: group.authority, audience: 'https://budgeting.example',
+ *   resolveKey: authority.resolveKey, replay: createMemoryDedupeStore(),
+ * })
+ * claims.roles // ['member']
+ * ```
+ * @see {@link https://w3id.org/cta/spec/group-auth#verifying-an-assertion Spec: verifying an assertion}
+ */
+export async function verifyGroupAssertion(
+  jwt: string,
+  options: VerifyGroupAssertionOptions,
+): Promise<VerifyGroupAssertionResult> {
+  if (typeof jwt !== 'string') throw new TypeError('jwt must be a string')
+  const { group, audience, authority } = options
+  if (typeof group !== 'string' || group === '') throw new TypeError('options.group is required')
+  if (typeof audience !== 'string' || audience === '') {
+    throw new TypeError('options.audience is required')
+  }
+  if (typeof authority !== 'string' || authority === '') {
+    throw new TypeError('options.authority is required')
+  }
+  const resolveKey = resolverOf(options)
+  const maxLifetime = options.maxLifetime ?? MAX_ASSERTION_LIFETIME
+  if (jwt.length > MAX_ASSERTION_LENGTH) reject('ERR_TOO_LARGE', 'the JWT is longer than allowed')
+  const first = jwt.indexOf('.')
+  const second = jwt.indexOf('.', first + 1)
+  if (first < 0 || second < 0 || jwt.indexOf('.', second + 1) >= 0) {
+    reject('ERR_JWS_MALFORMED', 'a compact JWS has exactly three parts')
+  }
+  const { alg, kid } = checkedHeader(jwt.slice(0, first))
+  const resolved = await resolveKey(kid)
+  if (resolved === undefined) return reject('ERR_KEY_UNRESOLVED', 'no key for this kid')
+  if (resolved.alg !== alg) reject('ERR_ALG_NOT_ALLOWED', 'alg does not match the key')
+  await checkSignature(jwt, resolved, alg, options.verifySignature)
+
+  const payload = decodeJson(jwt.slice(first + 1, second), 'ERR_JSON_INVALID')
+  const claims = assertValid(payload, { kind: 'MembershipAssertionClaims' })
+  if (claims.iss !== authority || !publishedBy(resolved, authority)) {
+    reject('ERR_ISSUER_NOT_AUTHORITY', "the issuer is not the group's authority")
+  }
+  if (claims.aud !== audience) reject('ERR_AUDIENCE_MISMATCH', 'the assertion is for another tool')
+  if (claims.groups[0] !== group) {
+    reject('ERR_GROUP_MISMATCH', 'the assertion is about another group')
+  }
+  if (claims.exp <= claims.iat || claims.exp - claims.iat > maxLifetime) {
+    reject('ERR_ASSERTION_LIFETIME', `the assertion must live at most ${maxLifetime} s`)
+  }
+  const now = (options.currentDate ?? new Date()).getTime() / 1000
+  const tolerance = options.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE
+  if (claims.iat > now + tolerance || (claims.nbf ?? 0) > now + tolerance) {
+    reject('ERR_ASSERTION_NOT_YET_VALID', 'the assertion was issued in the future')
+  }
+  if (claims.exp <= now - tolerance) reject('ERR_ASSERTION_EXPIRED', 'the assertion has expired')
+  if (options.replay !== undefined) {
+    const expiresAt = new Date((claims.exp + tolerance) * 1000)
+    if (!(await options.replay.claim(claims.iss, claims.jti, expiresAt))) {
+      reject('ERR_REPLAYED', 'this assertion was already accepted')
+    }
+  }
+  return { claims: Object.freeze(claims), kid }
+}
