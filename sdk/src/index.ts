@@ -188,6 +188,87 @@ export {
   type PullEventsOptions,
   type PullEventsResult,
 } from './delivery/pull-events.js'
+// -- membership and group auth --
+export type { AuthErrorCode } from './errors.js'
+export type {
+  ActorRef,
+  CoreRole,
+  EmbeddedMembership,
+  MemberRef,
+  Permission,
+} from './schemas/index.js'
+export {
+  ACCESS_TOKEN_TYPE,
+  GROUP_PARAMETER,
+  JWT_TOKEN_TYPE,
+  MAX_ASSERTION_LENGTH,
+  MAX_ASSERTION_LIFETIME,
+  MEMBERSHIP_JWT_TYP,
+  MEMBERSHIP_SCOPE,
+  ROSTER_SCOPE,
+  TOKEN_EXCHANGE_GRANT_TYPE,
+} from './auth/constants.js'
+export {
+  issueGroupAssertion,
+  type GroupAssertionSubject,
+  type IssueGroupAssertionOptions,
+} from './auth/issue-group-assertion.js'
+export {
+  verifyGroupAssertion,
+  type VerifyGroupAssertionOptions,
+  type VerifyGroupAssertionResult,
+} from './auth/verify-group-assertion.js'
+export {
+  discoverAuthority,
+  type DiscoverAuthorityOptions,
+  type DiscoveredAuthority,
+} from './auth/discover-authority.js'
+export {
+  startSignIn,
+  type PendingSignIn,
+  type StartSignInOptions,
+  type StartSignInResult,
+} from './auth/start-sign-in.js'
+export { finishSignIn, type SignInResult } from './auth/finish-sign-in.js'
+export {
+  exchangeForAssertion,
+  type ExchangeForAssertionOptions,
+  type ExchangeForAssertionResult,
+} from './auth/exchange-for-assertion.js'
+export { requestRosterToken, type RosterToken } from './auth/request-roster-token.js'
+export type {
+  ListMembershipsOptions,
+  MembershipSlice,
+  MembershipStore,
+} from './membership/membership-store.js'
+export { createMemoryMembershipStore } from './membership/create-memory-membership-store.js'
+export {
+  createGroupRegistry,
+  type ActorOptions,
+  type GroupRegistry,
+  type GroupRegistryOptions,
+  type JoinOptions,
+  type MembershipChanges,
+  type NewInstallation,
+} from './membership/create-group-registry.js'
+export { DEFAULT_PERMISSIONS, findAssertionSubject } from './membership/find-assertion-subject.js'
+export {
+  MAX_ROSTER_PAGE,
+  createGroupHandler,
+  type GroupHandlerOptions,
+} from './membership/create-group-handler.js'
+export {
+  syncRoster,
+  type RosterState,
+  type SyncRosterOptions,
+  type SyncRosterResult,
+} from './membership/sync-roster.js'
+export {
+  createMembershipCache,
+  type MemberAccess,
+  type MembershipCache,
+  type MembershipCacheOptions,
+} from './membership/create-membership-cache.js'
 // -- intents: exports of sdk/src/intents go below this line --
 export { roundAmount, type RoundAmountOptions, type RoundingMode } from './intents/round-amount.js'
 export { compareAmounts } from './intents/compare-amounts.js'
