@@ -2,8 +2,6 @@ import { compactVerify, errors as joseErrors } from 'jose'
 import { ProtocolError, type ProtocolErrorCode } from '../errors.js'
 import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
 import type { DedupeStore, SignatureVerifier } from '../events/verify-event.js'
-import { decodeBase64url } from '../internal/base64url.js'
-import { parseStrictJson } from '../internal/strict-json.js'
 import { isAllowedAlgorithm, type SigningAlgorithm } from '../keys/algorithms.js'
 import {
   staticKeyResolver,
@@ -15,6 +13,8 @@ import type { Jwks } from '../keys/signing-key.js'
 import type { MembershipAssertionClaims } from '../schemas/index.js'
 import { assertValid } from '../validate/validate-document.js'
 import { MAX_ASSERTION_LENGTH, MAX_ASSERTION_LIFETIME, MEMBERSHIP_JWT_TYP } from './constants.js'
+import { decodePayloadText, decodeSignature } from './internal/decode-parts.js'
+import { parseClaims } from './internal/parse-claims.js'
 
 /** Options of {@link verifyGroupAssertion}. */
 export interface VerifyGroupAssertionOptions {
@@ -54,7 +54,6 @@ export interface VerifyGroupAssertionResult {
   readonly kid: string
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true })
 const encoder = new TextEncoder()
 const ALLOWED_HEADER = new Set(['alg', 'kid', 'typ'])
 const resolvers = new WeakMap<Jwks, ResolveKey>()
@@ -64,15 +63,9 @@ const reject = (code: ProtocolErrorCode, message: string): never => {
 }
 
 function decodeJson(part: string, code: 'ERR_JWS_MALFORMED' | 'ERR_JSON_INVALID'): unknown {
-  let text: string
+  const text = decodePayloadText(part)
   try {
-    text = decoder.decode(decodeBase64url(part))
-  } catch (err) {
-    if (err instanceof ProtocolError) throw err
-    return reject('ERR_JWS_MALFORMED', 'not UTF-8')
-  }
-  try {
-    return parseStrictJson(text, { maxDepth: 4 })
+    return parseClaims(text, 4)
   } catch (err) {
     if (err instanceof ProtocolError && err.code === 'ERR_JSON_INVALID') {
       throw new ProtocolError(code, err.message, { cause: err })
@@ -129,22 +122,12 @@ function publishedBy(resolved: ResolvedKey, authority: string): boolean {
   }
 }
 
-async function checkSignature(
+/** Checks the signature with jose and Web Crypto (when no `verifySignature` hook is given). */
+async function joseSignature(
   jws: string,
   resolved: ResolvedKey,
   alg: SigningAlgorithm,
-  verifySignature: SignatureVerifier | undefined,
 ): Promise<void> {
-  const second = jws.lastIndexOf('.')
-  // jose decodes leniently; strict decoding here keeps one accepted form per token.
-  const signature = decodeBase64url(jws.slice(second + 1))
-  if (verifySignature !== undefined) {
-    const input = encoder.encode(jws.slice(0, second))
-    if (!(await verifySignature(resolved, input, signature))) {
-      reject('ERR_SIGNATURE_INVALID', 'the signature does not verify')
-    }
-    return
-  }
   try {
     await compactVerify(jws, await toVerifyKey(resolved), { algorithms: [alg] })
   } catch (err) {
@@ -207,10 +190,19 @@ export async function verifyGroupAssertion(
     reject('ERR_JWS_MALFORMED', 'a compact JWS has exactly three parts')
   }
   const { alg, kid } = checkedHeader(jwt.slice(0, first))
-  const resolved = await resolveKey(kid)
+  const found = resolveKey(kid)
+  const resolved = found instanceof Promise ? await found : found
   if (resolved === undefined) return reject('ERR_KEY_UNRESOLVED', 'no key for this kid')
   if (resolved.alg !== alg) reject('ERR_ALG_NOT_ALLOWED', 'alg does not match the key')
-  await checkSignature(jwt, resolved, alg, options.verifySignature)
+  // jose decodes leniently; strict decoding here keeps one accepted form per token.
+  const signature = decodeSignature(jwt.slice(second + 1))
+  if (options.verifySignature === undefined) {
+    await joseSignature(jwt, resolved, alg)
+  } else if (
+    !(await options.verifySignature(resolved, encoder.encode(jwt.slice(0, second)), signature))
+  ) {
+    reject('ERR_SIGNATURE_INVALID', 'the signature does not verify')
+  }
 
   const payload = decodeJson(jwt.slice(first + 1, second), 'ERR_JSON_INVALID')
   const claims = assertValid(payload, { kind: 'MembershipAssertionClaims' })
