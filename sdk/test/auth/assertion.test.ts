@@ -83,6 +83,18 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   return 'accepted'
 }
 
+/** Signs raw payload bytes, which need not be UTF-8 or JSON. */
+async function forgeBytes(payload: Uint8Array): Promise<string> {
+  const h = encodeBase64url(Buffer.from(JSON.stringify(header)))
+  const p = encodeBase64url(payload)
+  const signature = await crypto.subtle.sign(
+    { name: 'Ed25519' },
+    key.privateKey,
+    Buffer.from(`${h}.${p}`),
+  )
+  return `${h}.${p}.${encodeBase64url(new Uint8Array(signature))}`
+}
+
 const decode = (part: string): unknown =>
   JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown
 
@@ -368,6 +380,44 @@ describe('verifyGroupAssertion rejects hostile assertions, each with its code', 
       'rejects padded base64url',
       async () => (await issue()).replace('.', '=.'),
       'ERR_JWS_MALFORMED',
+    ],
+    [
+      'rejects a signature whose last character has unused bits set',
+      async () => {
+        const jwt = await issue()
+        const last = jwt.at(-1) ?? 'A'
+        const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+        return `${jwt.slice(0, -1)}${ALPHABET[ALPHABET.indexOf(last) ^ 1] ?? 'B'}`
+      },
+      'ERR_JWS_MALFORMED',
+    ],
+    [
+      'rejects base64 characters outside the URL-safe alphabet',
+      async () => {
+        const [h, p, sig] = (await issue()).split('.')
+        return `${h ?? ''}.${(p ?? '').slice(0, -4)}+/+/.${sig ?? ''}`
+      },
+      'ERR_SIGNATURE_INVALID',
+    ],
+    [
+      '[AUTH-VER-009] rejects signed claims that are not UTF-8',
+      () => forgeBytes(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])),
+      'ERR_JWS_MALFORMED',
+    ],
+    [
+      '[AUTH-VER-009] rejects an escaped duplicate member name',
+      () => forge(header, JSON.stringify(claims).replace('{', '{"\\u0061ud":"x",'), key),
+      'ERR_JSON_INVALID',
+    ],
+    [
+      '[AUTH-VER-009] rejects claims nested deeper than 4',
+      () => forge(header, { ...claims, cnf: { a: { b: { c: { d: 1 } } } } }, key),
+      'ERR_JSON_INVALID',
+    ],
+    [
+      '[AUTH-VER-009] accepts escaped quotes inside a value, which make no member name',
+      () => forge(header, { ...claims, locale: 'x\\",\\"aud\\":\\"y' }, key),
+      'accepted',
     ],
   ]
   for (const [title, make, code, extra] of cases) {

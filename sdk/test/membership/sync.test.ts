@@ -216,6 +216,26 @@ describe('syncRoster', () => {
     )
   })
 
+  it('[MEM-SYNC-001] accepts a membership that ends between the pages of a full read: the next differences remove it', async () => {
+    const { registry, options } = await authority(1)
+    for (let n = 0; n < 3; n++) {
+      await registry.join(GROUP.id, person(n), { role: [role('member')], coreRole: 'member' })
+    }
+    let pages = 0
+    const { state } = await syncRoster(GROUP, {
+      ...options,
+      fetch: async (url, init) => {
+        // Member 0 was on the first page; they leave before the second is served.
+        if (pages++ === 1) await registry.leave(GROUP.id, person(0).id)
+        return (options.fetch ?? fetch)(url, init)
+      },
+    })
+    expect(held(state)).toHaveProperty([person(0).id])
+    const next = await syncRoster(state, options)
+    expect(held(next.state)).not.toHaveProperty([person(0).id])
+    expect(Object.keys(held(next.state))).toHaveLength(2)
+  })
+
   it('[MEM-SYNC-003] accepts an expired cursor by reading the whole roster again', async () => {
     let forget = false
     const { registry, options } = await authority(2, (store) => ({
