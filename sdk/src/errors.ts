@@ -55,11 +55,7 @@ export type AuthErrorCode =
  * are not part of the API. Each code has an entry in the spec's error registry.
  * @see {@link https://w3id.org/cta/spec/errors Spec: error registry}
  */
-export type ProtocolErrorCode =
-  | DocumentErrorCode
-  | EventErrorCode
-  | IntentErrorCode
-  | AuthErrorCode
+export type ProtocolErrorCode = DocumentErrorCode | EventErrorCode | IntentErrorCode | AuthErrorCode
 
 /** One reason a document does not match its schema. */
 export interface ValidationIssue {
