@@ -18,6 +18,7 @@ import { bearerTool, serveGroups } from './internal/group-routes.js'
 import { tokenExchange, TOKEN_EXCHANGE_PARAMETERS } from './internal/token-exchange.js'
 import type {
   AccountLike,
+  GrantLike,
   InteractionDetailsLike,
   ProviderConfiguration,
   ProviderContext,
@@ -171,7 +172,7 @@ export async function createGroupAuthority(
         | ((ctx: ProviderContext, id: string, token?: unknown) => Promise<AccountLike | undefined>)
         | undefined
       const baseLoadGrant = base['loadExistingGrant'] as
-        ((ctx: ProviderContext) => Promise<unknown>) | undefined
+        ((ctx: ProviderContext) => Promise<GrantLike | undefined>) | undefined
       const features = (base['features'] ?? {}) as Record<string, unknown>
       const extraParams = base['extraParams']
       return {
@@ -221,7 +222,7 @@ export async function createGroupAuthority(
               )
         },
         async loadExistingGrant(ctx: ProviderContext) {
-          let grant: unknown
+          let grant: GrantLike | undefined
           if (baseLoadGrant !== undefined) {
             grant = await baseLoadGrant(ctx)
           } else {
@@ -234,7 +235,7 @@ export async function createGroupAuthority(
           // One grant per disclosed group: a sign-in for another group asks for consent again.
           const requested = ctx.oidc.params[GROUP_PARAMETER]
           if (grant === undefined) return undefined
-          if (typeof requested === 'string' && groupOfGrant(grant as never) !== requested) {
+          if (typeof requested === 'string' && groupOfGrant(grant) !== requested) {
             return undefined
           }
           return grant

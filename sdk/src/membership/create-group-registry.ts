@@ -25,7 +25,8 @@ export interface GroupRegistryOptions {
   readonly key: SigningKey
   /**
    * Receives every signed event with the event itself, after the change is stored: hand both to
-   * the outbox (`publishEvent`) so subscribers get them.
+   * the outbox (`publishEvent`) so subscribers get them. If it throws, the change stays stored and
+   * the call rejects with that error; the caller announces it again.
    */
   readonly emit: (jws: string, event: Event) => Promise<void> | void
   /** Who acts when a call names no `actor`: default the authority itself, as an `Application`. */

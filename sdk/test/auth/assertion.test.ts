@@ -4,7 +4,6 @@ import { nodeSignatureVerifier } from '../../node/index.js'
 import {
   createMemoryDedupeStore,
   generateSigningKey,
-  isProtocolError,
   issueGroupAssertion,
   staticKeyResolver,
   toJwks,
@@ -12,6 +11,7 @@ import {
   type GroupAssertionSubject,
   type VerifyGroupAssertionOptions,
 } from '../../src/index.js'
+import { codeOf } from './code-of.js'
 import { encodeBase64url } from '../../src/internal/base64url.js'
 import { forge } from '../helpers/events.js'
 
@@ -71,16 +71,6 @@ const claims = {
   groups: [GROUP],
   roles: ['member'],
   entitlements: ['read'],
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (err) {
-    if (isProtocolError(err)) return err.code
-    throw err
-  }
-  return 'accepted'
 }
 
 /** Signs raw payload bytes, which need not be UTF-8 or JSON. */

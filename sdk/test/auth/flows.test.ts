@@ -12,12 +12,12 @@ import {
   discoverAuthority,
   exchangeForAssertion,
   finishSignIn,
-  isProtocolError,
   startSignIn,
   verifyGroupAssertion,
   type DiscoveredAuthority,
   type Group,
 } from '../../src/index.js'
+import { codeOf } from './code-of.js'
 import {
   REDIRECT_URI,
   STRANGER,
@@ -28,16 +28,6 @@ import {
   startAuthority,
   type AuthorityHarness,
 } from './support.js'
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (err) {
-    if (isProtocolError(err)) return err.code
-    throw err
-  }
-  return 'accepted'
-}
 
 const loopback = { allowHttp: true, allowPrivateNetwork: true } as const
 

@@ -6,7 +6,6 @@ import {
   createGroupRegistry,
   createMemoryMembershipStore,
   generateSigningKey,
-  isProtocolError,
   syncRoster,
   type CoreRole,
   type EmbeddedMembership,
@@ -15,6 +14,7 @@ import {
   type RosterState,
   type SyncRosterOptions,
 } from '../../src/index.js'
+import { codeOf } from '../auth/code-of.js'
 
 const AUTHORITY = 'https://decisions.example'
 const TOOL = 'https://budgeting.example'
@@ -31,16 +31,6 @@ const GROUP: Group = {
   tools: `${AUTHORITY}/g/harbour-commons/tools`,
 }
 const key = await generateSigningKey({ origin: AUTHORITY })
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (err) {
-    if (isProtocolError(err)) return err.code
-    throw err
-  }
-  return 'accepted'
-}
 
 /** An authority in memory: store, registry, and its group endpoints as the tool's `fetch`. */
 async function authority(pageSize = 2, wrap: (s: MembershipStore) => MembershipStore = (s) => s) {
