@@ -145,12 +145,20 @@ export function createGroupRegistry(options: GroupRegistryOptions): GroupRegistr
     }
     return membership
   }
+  /** Signs and emits the event of a change: the activity, plus what every activity carries. */
   const announce = async (
     type: string,
-    data: Record<string, unknown>,
+    group: Group,
+    activity: Record<string, unknown> & { summary: string; published: string },
     subject: string,
     sequence?: number,
   ): Promise<void> => {
+    const data = {
+      ...activity,
+      summary: summary(activity.summary),
+      url: group.url ?? group.id,
+      audience: group.id,
+    }
     const event = createEvent(type, data as never, {
       source,
       subject,
@@ -183,19 +191,17 @@ export function createGroupRegistry(options: GroupRegistryOptions): GroupRegistr
       const { actor } = joinOptions
       await announce(
         'tech.collaborative.membership.joined',
+        group,
         {
           type: actor === undefined ? 'Join' : 'Add',
           actor: actor ?? asActor(member),
           object: actor === undefined ? group.id : member,
           result: membership,
-          summary: summary(
+          summary:
             actor === undefined
               ? `${nameOf(member)} joined ${group.name}`
               : `${actor.name} added ${nameOf(member)} to ${group.name}`,
-          ),
           published,
-          url: group.url ?? group.id,
-          audience: group.id,
         },
         membership.id,
         sequence,
@@ -218,16 +224,13 @@ export function createGroupRegistry(options: GroupRegistryOptions): GroupRegistr
       const actor = actorOptions.actor ?? authority
       await announce(
         'tech.collaborative.membership.updated',
+        group,
         {
           type: 'Update',
           actor,
           object: membership,
-          summary: summary(
-            `${actor.name} changed the membership of ${nameOf(current.member)} in ${group.name}`,
-          ),
+          summary: `${actor.name} changed the membership of ${nameOf(current.member)} in ${group.name}`,
           published,
-          url: group.url ?? group.id,
-          audience: group.id,
         },
         membership.id,
         sequence,
@@ -247,15 +250,14 @@ export function createGroupRegistry(options: GroupRegistryOptions): GroupRegistr
       const sequence = await save(membership)
       await announce(
         'tech.collaborative.membership.left',
+        group,
         {
           type: 'Leave',
           actor: asActor(current.member),
           object: group.id,
           result: membership,
-          summary: summary(`${nameOf(current.member)} left ${group.name}`),
+          summary: `${nameOf(current.member)} left ${group.name}`,
           published,
-          url: group.url ?? group.id,
-          audience: group.id,
         },
         membership.id,
         sequence,
@@ -276,16 +278,15 @@ export function createGroupRegistry(options: GroupRegistryOptions): GroupRegistr
       const actor = actorOptions.actor ?? authority
       await announce(
         'tech.collaborative.membership.removed',
+        group,
         {
           type: 'Remove',
           actor,
           object: current.member,
           target: group.id,
           result: membership,
-          summary: summary(`${actor.name} removed ${nameOf(current.member)} from ${group.name}`),
+          summary: `${actor.name} removed ${nameOf(current.member)} from ${group.name}`,
           published,
-          url: group.url ?? group.id,
-          audience: group.id,
         },
         membership.id,
         sequence,
@@ -311,15 +312,14 @@ export function createGroupRegistry(options: GroupRegistryOptions): GroupRegistr
       const { '@context': _context, ...object } = installation
       await announce(
         'tech.collaborative.group.tool.connected',
+        group,
         {
           type: 'Add',
           actor,
           object,
           target: group.id,
-          summary: summary(`${actor.name} connected ${installation.tool} to ${group.name}`),
+          summary: `${actor.name} connected ${installation.tool} to ${group.name}`,
           published,
-          url: group.url ?? group.id,
-          audience: group.id,
         },
         installation.id,
       )
@@ -338,15 +338,14 @@ export function createGroupRegistry(options: GroupRegistryOptions): GroupRegistr
       const { '@context': _context, ...object } = installation
       await announce(
         'tech.collaborative.group.tool.disconnected',
+        group,
         {
           type: 'Remove',
           actor,
           object,
           target: group.id,
-          summary: summary(`${actor.name} disconnected ${tool} from ${group.name}`),
+          summary: `${actor.name} disconnected ${tool} from ${group.name}`,
           published: now(),
-          url: group.url ?? group.id,
-          audience: group.id,
         },
         installation.id,
       )

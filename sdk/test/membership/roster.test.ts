@@ -74,6 +74,23 @@ async function readAll(url: string, bearer: string): Promise<RosterPage[]> {
   return pages
 }
 
+/** A fresh authority of its own, and this tool's roster token there, for tests that change it. */
+async function withLocalAuthority(
+  test: (local: AuthorityHarness, bearer: string) => Promise<void>,
+): Promise<void> {
+  const local = await startAuthority()
+  try {
+    const a = await discoverAuthority(local.group, {
+      clientId: TOOL,
+      clientSecret: TOOL_SECRET,
+      ...loopback,
+    })
+    await test(local, (await requestRosterToken(a)).accessToken)
+  } finally {
+    await local.close()
+  }
+}
+
 describe('the group document', () => {
   it('[MEM-GRP-001] accepts an anonymous request for a public group and serves its document', async () => {
     const { status, body } = await get(h.group.id)
@@ -153,14 +170,7 @@ describe('reading the roster', () => {
   })
 
   it('[MEM-ROS-003] rejects ended memberships from a full read, and caps a page at 1,000', async () => {
-    const local = await startAuthority()
-    try {
-      const a = await discoverAuthority(local.group, {
-        clientId: TOOL,
-        clientSecret: TOOL_SECRET,
-        ...loopback,
-      })
-      const bearer = (await requestRosterToken(a)).accessToken
+    await withLocalAuthority(async (local, bearer) => {
       await local.authority.registry.leave(local.group.id, local.members.aroha)
       const pages = await readAll(local.group.memberships, bearer)
       const listed = pages.flatMap((p) => p.members)
@@ -169,22 +179,13 @@ describe('reading the roster', () => {
       const big = await get(`${local.group.memberships}?limit=5000`, bearer)
       expect(big.status).toBe(200)
       expect(big.body['next']).toBeUndefined()
-    } finally {
-      await local.close()
-    }
+    })
   })
 })
 
 describe('differences', () => {
   it('[MEM-SYNC-001] accepts a differences cursor and returns exactly the memberships changed since, ended ones with their final status', async () => {
-    const local = await startAuthority()
-    try {
-      const a = await discoverAuthority(local.group, {
-        clientId: TOOL,
-        clientSecret: TOOL_SECRET,
-        ...loopback,
-      })
-      const bearer = (await requestRosterToken(a)).accessToken
+    await withLocalAuthority(async (local, bearer) => {
       const pages = await readAll(local.group.memberships, bearer)
       const cursor = pages.at(-1)?.differences ?? ''
       const { registry } = local.authority
@@ -211,9 +212,7 @@ describe('differences', () => {
       // Nothing changed since the newest cursor.
       const newest = changed.at(-1)?.differences ?? ''
       expect((await readAll(newest, bearer)).flatMap((p) => p.members)).toEqual([])
-    } finally {
-      await local.close()
-    }
+    })
   })
 
   it('[MEM-SYNC-001] rejects next and differences URLs the authority did not issue', async () => {
@@ -269,20 +268,11 @@ describe('tool installations', () => {
 
   it('[MEM-INS-001] rejects a tool that is not installed, and one whose installation was removed', async () => {
     expect((await get(h.group.tools, strangerToken)).body['code']).toBe('ERR_NOT_INSTALLED')
-    const local = await startAuthority()
-    try {
-      const a = await discoverAuthority(local.group, {
-        clientId: TOOL,
-        clientSecret: TOOL_SECRET,
-        ...loopback,
-      })
-      const bearer = (await requestRosterToken(a)).accessToken
+    await withLocalAuthority(async (local, bearer) => {
       await local.authority.registry.disconnectTool(local.group.id, TOOL)
       expect((await get(local.group.tools, bearer)).body['code']).toBe('ERR_NOT_INSTALLED')
       expect((await get(local.group.memberships, bearer)).body['code']).toBe('ERR_NOT_INSTALLED')
-    } finally {
-      await local.close()
-    }
+    })
   })
 
   it('answers only GET, and 404 for anything else under the groups path', async () => {
