@@ -1,6 +1,6 @@
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AS2_CONTEXT, CTA_CONTEXT, isProtocolError } from '../src/index.js'
+import { AS2_CONTEXT, CTA_CONTEXT } from '../src/index.js'
 import {
   BUNDLED_CONTEXTS,
   buildContext,
@@ -11,6 +11,7 @@ import activityStreams from '../src/jsonld/contexts/activitystreams.json' with {
 import { PROPERTY_TERMS, TYPE_TERMS } from '../src/jsonld/terms.js'
 import { documentSchemas } from '../src/schemas/index.js'
 import { examples, loadDocument } from './helpers/documents.js'
+import { codeOf } from './helpers/code-of.js'
 
 const AS = 'https://www.w3.org/ns/activitystreams#'
 const ORG = 'http://www.w3.org/ns/org#'
@@ -21,16 +22,6 @@ const OM2 = 'http://www.ontology-of-units-of-measure.org/resource/om-2/'
 /** Kinds whose documents are not JSON-LD (JWT claims) or only fragments of one. */
 const NOT_JSON_LD = new Set(['MembershipAssertionClaims'])
 const jsonLdExamples = examples.filter(({ kind }) => !NOT_JSON_LD.has(kind))
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (err) {
-    if (isProtocolError(err)) return err.code
-    throw err
-  }
-  return 'resolved'
-}
 
 /** Collects every property IRI and type IRI in an expanded document. */
 function iris(node: unknown, found = new Set<string>()): Set<string> {

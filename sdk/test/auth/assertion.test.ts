@@ -11,7 +11,7 @@ import {
   type GroupAssertionSubject,
   type VerifyGroupAssertionOptions,
 } from '../../src/index.js'
-import { codeOf } from './code-of.js'
+import { codeOf } from '../helpers/code-of.js'
 import { encodeBase64url } from '../../src/internal/base64url.js'
 import { forge } from '../helpers/events.js'
 

@@ -17,7 +17,7 @@ import {
   type DiscoveredAuthority,
   type Group,
 } from '../../src/index.js'
-import { codeOf } from './code-of.js'
+import { codeOf } from '../helpers/code-of.js'
 import {
   REDIRECT_URI,
   STRANGER,

@@ -4,7 +4,6 @@ import {
   createEvent,
   createInbox,
   generateSigningKey,
-  isProtocolError,
   signEvent,
   staticKeyResolver,
   toJwks,
@@ -13,6 +12,7 @@ import {
   type SigningKey,
 } from '../../src/index.js'
 import { toNodeListener } from '../../node/index.js'
+export { codeOf } from '../helpers/code-of.js'
 
 /** The producing tool in these tests. */
 export const PRODUCER = 'https://decisions.example'
@@ -157,17 +157,6 @@ export function receiver(
       return response
     },
   }
-}
-
-/** The code of a rejection, or `'resolved'`. */
-export async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (err) {
-    if (isProtocolError(err)) return err.code
-    throw err
-  }
-  return 'resolved'
 }
 
 /** The PostgreSQL server the tests use, if one answers. */

@@ -7,23 +7,13 @@ import {
   createToolManifest,
   generateSigningKey,
   isNonPublicAddress,
-  isProtocolError,
   signEvent,
   verifyEvent,
 } from '../../src/index.js'
 import { createSafeFetch } from '../../node/index.js'
 import { loadDocument } from '../helpers/documents.js'
 import { startToolServer, type ToolServer } from '../helpers/tool-server.js'
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (err) {
-    if (isProtocolError(err)) return err.code
-    throw err
-  }
-  return 'resolved'
-}
+import { codeOf } from '../helpers/code-of.js'
 
 const local = { allowPrivateNetwork: true, allowHttp: true } as const
 

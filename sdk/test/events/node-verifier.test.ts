@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { isProtocolError, signEvent, verifyEvent, verifyEvents } from '../../src/index.js'
+import { signEvent, verifyEvent, verifyEvents } from '../../src/index.js'
 import { nodeSignatureVerifier } from '../../node/index.js'
 import { NOW, forge, joinedEvent, keys } from '../helpers/events.js'
+import { codeOf } from '../helpers/code-of.js'
 
 const { key, es256, other, resolveKey } = await keys()
 const options = { resolveKey, currentDate: NOW, verifySignature: nodeSignatureVerifier() }
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (err) {
-    if (isProtocolError(err)) return err.code
-    throw err
-  }
-  return 'accepted'
-}
 
 describe('nodeSignatureVerifier', () => {
   it('accepts what Web Crypto accepts, for Ed25519 and ES256', async () => {

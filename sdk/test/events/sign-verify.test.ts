@@ -2,23 +2,13 @@ import { describe, expect, it } from 'vitest'
 import {
   createMemoryDedupeStore,
   generateSigningKey,
-  isProtocolError,
   signEvent,
   verifyEvent,
   type VerifyEventOptions,
 } from '../../src/index.js'
 import { encodeBase64url } from '../../src/internal/base64url.js'
 import { NOW, SOURCE, forge, joinedEvent, keys } from '../helpers/events.js'
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (err) {
-    if (isProtocolError(err)) return err.code
-    throw err
-  }
-  return 'accepted'
-}
+import { codeOf } from '../helpers/code-of.js'
 
 const { key, es256, other, resolveKey } = await keys()
 const base: VerifyEventOptions = { resolveKey, currentDate: NOW }

@@ -14,7 +14,7 @@ import {
   type RosterState,
   type SyncRosterOptions,
 } from '../../src/index.js'
-import { codeOf } from '../auth/code-of.js'
+import { codeOf } from '../helpers/code-of.js'
 
 const AUTHORITY = 'https://decisions.example'
 const TOOL = 'https://budgeting.example'
