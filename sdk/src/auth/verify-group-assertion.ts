@@ -13,7 +13,7 @@ import type { Jwks } from '../keys/signing-key.js'
 import type { MembershipAssertionClaims } from '../schemas/index.js'
 import { assertValid } from '../validate/validate-document.js'
 import { MAX_ASSERTION_LENGTH, MAX_ASSERTION_LIFETIME, MEMBERSHIP_JWT_TYP } from './constants.js'
-import { decodePayloadText, decodeSignature } from './internal/decode-parts.js'
+import { decodePayloadText, decodeSignature } from '../internal/decode-parts.js'
 import { parseClaims } from './internal/parse-claims.js'
 
 /** Options of {@link verifyGroupAssertion}. */

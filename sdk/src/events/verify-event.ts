@@ -1,7 +1,7 @@
 import { compactVerify, errors as joseErrors } from 'jose'
 import { AS2_CONTEXT, CONTEXT, CTA_CONTEXT } from '../constants.js'
 import { ProtocolError } from '../errors.js'
-import { decodeBase64url } from '../internal/base64url.js'
+import { decodePayloadText, decodeSignature } from '../internal/decode-parts.js'
 import { parseStrictJson } from '../internal/strict-json.js'
 import { isAllowedAlgorithm, type SigningAlgorithm } from '../keys/algorithms.js'
 import { toVerifyKey, type ResolveKey, type ResolvedKey } from '../keys/resolve-key.js'
@@ -66,7 +66,6 @@ export interface VerifyEventResult {
   readonly kid: string
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true })
 const encoder = new TextEncoder()
 const ALLOWED_HEADER = new Set(['alg', 'kid', 'typ'])
 const BUNDLED = new Set<string>([AS2_CONTEXT, CTA_CONTEXT])
@@ -81,13 +80,7 @@ function decodeJson(
   depth: number,
   onKey?: (key: string, depth: number) => void,
 ) {
-  let text: string
-  try {
-    text = decoder.decode(decodeBase64url(part))
-  } catch (err) {
-    if (err instanceof ProtocolError) throw err
-    return reject('ERR_JWS_MALFORMED', 'not UTF-8')
-  }
+  const text = decodePayloadText(part)
   try {
     return parseStrictJson(
       text,
@@ -198,7 +191,7 @@ export async function verifyEvent(
   if (resolved.alg !== alg) reject('ERR_ALG_NOT_ALLOWED', 'alg does not match the key')
   const payloadPart = jws.slice(first + 1, second)
   // jose decodes leniently; strict decoding here keeps one accepted form per token.
-  const signature = decodeBase64url(jws.slice(second + 1))
+  const signature = decodeSignature(jws.slice(second + 1))
   if (options.verifySignature !== undefined) {
     const input = encoder.encode(jws.slice(0, second))
     if (!(await options.verifySignature(resolved, input, signature))) {

@@ -1,4 +1,4 @@
-import { ProtocolError } from '../../errors.js'
+import { ProtocolError } from '../errors.js'
 
 // Decoding a verified token's payload and signature is on the hot path of every verification.
 // `atob` is native in every runtime and several times faster than decoding in JavaScript; the
