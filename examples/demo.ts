@@ -75,9 +75,12 @@ console.log(
       rows.map(([check, result, ok]) => [check, result, ok ? 'ok' : 'FAILED']),
     ),
 )
-// The conformance suite's live run against these tools belongs here once it lands (conformance/ is
-// being built by another engineer). Nothing is run or claimed in its place.
-console.log('\nConformance live run against the tools: not run (the suite has not landed yet).')
+// The conformance suite's live run against these tools belongs here once its live mode exists.
+// Nothing is run or claimed in its place.
+console.log(
+  '\nConformance live run against the tools: not run (live mode is not built yet;' +
+    ' the static vectors run with `npx cta-conformance vectors --harness direct`).',
+)
 console.log(
   `\nDashboard: ${o.dashboard}/${keep ? '' : ' (stopped; run with -- --keep to browse it)'}`,
 )
