@@ -2,7 +2,7 @@ import { compactVerify, errors as joseErrors } from 'jose'
 import { ProtocolError, type ProtocolErrorCode } from '../errors.js'
 import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
 import type { DedupeStore, SignatureVerifier } from '../events/verify-event.js'
-import { isAllowedAlgorithm, type SigningAlgorithm } from '../keys/algorithms.js'
+import type { SigningAlgorithm } from '../keys/algorithms.js'
 import {
   staticKeyResolver,
   toVerifyKey,
@@ -13,6 +13,7 @@ import type { Jwks } from '../keys/signing-key.js'
 import type { MembershipAssertionClaims } from '../schemas/index.js'
 import { assertValid } from '../validate/validate-document.js'
 import { MAX_ASSERTION_LENGTH, MAX_ASSERTION_LIFETIME, MEMBERSHIP_JWT_TYP } from './constants.js'
+import { checkJwsHeader } from '../internal/check-jws-header.js'
 import { decodePayloadText, decodeSignature } from '../internal/decode-parts.js'
 import { parseClaims } from './internal/parse-claims.js'
 
@@ -55,7 +56,6 @@ export interface VerifyGroupAssertionResult {
 }
 
 const encoder = new TextEncoder()
-const ALLOWED_HEADER = new Set(['alg', 'kid', 'typ'])
 const resolvers = new WeakMap<Jwks, ResolveKey>()
 
 const reject = (code: ProtocolErrorCode, message: string): never => {
@@ -72,32 +72,6 @@ function decodeJson(part: string, code: 'ERR_JWS_MALFORMED' | 'ERR_JSON_INVALID'
     }
     throw err
   }
-}
-
-// An authority signs every assertion with the same few headers: remember the ones that passed.
-const goodHeaders = new Map<string, { alg: SigningAlgorithm; kid: string }>()
-
-/** Decodes and checks a protected header: exactly `{ alg, kid, typ }`, allowed values. */
-function checkedHeader(part: string): { alg: SigningAlgorithm; kid: string } {
-  const cached = goodHeaders.get(part)
-  if (cached !== undefined) return cached
-  if (part.length > 1368) reject('ERR_TOO_LARGE', 'the protected header is too long')
-  const header = decodeJson(part, 'ERR_JWS_MALFORMED')
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    return reject('ERR_JWS_MALFORMED', 'the protected header is not an object')
-  }
-  const extra = Object.keys(header).find((name) => !ALLOWED_HEADER.has(name))
-  if (extra !== undefined) reject('ERR_HEADER_NOT_ALLOWED', `header member not allowed: ${extra}`)
-  const { alg, kid, typ } = header as Record<string, unknown>
-  if (typ !== MEMBERSHIP_JWT_TYP) reject('ERR_TYP_MISMATCH', `typ must be ${MEMBERSHIP_JWT_TYP}`)
-  if (!isAllowedAlgorithm(alg)) return reject('ERR_ALG_NOT_ALLOWED', 'algorithm not allowed')
-  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 2048) {
-    return reject('ERR_JWS_MALFORMED', 'kid must be a non-empty string')
-  }
-  if (goodHeaders.size >= 256) goodHeaders.clear()
-  const checked = { alg, kid }
-  goodHeaders.set(part, checked)
-  return checked
 }
 
 function resolverOf(options: VerifyGroupAssertionOptions): ResolveKey {
@@ -189,7 +163,7 @@ export async function verifyGroupAssertion(
   if (first < 0 || second < 0 || jwt.indexOf('.', second + 1) >= 0) {
     reject('ERR_JWS_MALFORMED', 'a compact JWS has exactly three parts')
   }
-  const { alg, kid } = checkedHeader(jwt.slice(0, first))
+  const { alg, kid } = checkJwsHeader(jwt.slice(0, first), MEMBERSHIP_JWT_TYP)
   const found = resolveKey(kid)
   const resolved = found instanceof Promise ? await found : found
   if (resolved === undefined) return reject('ERR_KEY_UNRESOLVED', 'no key for this kid')

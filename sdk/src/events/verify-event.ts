@@ -1,9 +1,9 @@
 import { compactVerify, errors as joseErrors } from 'jose'
 import { AS2_CONTEXT, CONTEXT, CTA_CONTEXT } from '../constants.js'
 import { ProtocolError } from '../errors.js'
+import { checkJwsHeader } from '../internal/check-jws-header.js'
 import { decodePayloadText, decodeSignature } from '../internal/decode-parts.js'
 import { parseStrictJson } from '../internal/strict-json.js'
-import { isAllowedAlgorithm, type SigningAlgorithm } from '../keys/algorithms.js'
 import { toVerifyKey, type ResolveKey, type ResolvedKey } from '../keys/resolve-key.js'
 import type { Event } from '../schemas/index.js'
 import { assertValid } from '../validate/validate-document.js'
@@ -13,7 +13,6 @@ import {
   EVENT_JWS_TYP,
   MAX_EVENT_DEPTH,
   MAX_EVENT_JWS_LENGTH,
-  MAX_HEADER_LENGTH,
 } from './constants.js'
 
 /**
@@ -67,7 +66,6 @@ export interface VerifyEventResult {
 }
 
 const encoder = new TextEncoder()
-const ALLOWED_HEADER = new Set(['alg', 'kid', 'typ'])
 const BUNDLED = new Set<string>([AS2_CONTEXT, CTA_CONTEXT])
 
 const reject = (code: ConstructorParameters<typeof ProtocolError>[0], message: string): never => {
@@ -92,31 +90,6 @@ function decodeJson(
     }
     throw err
   }
-}
-
-// A tool signs every event with the same few headers: remember the ones that passed.
-const goodHeaders = new Map<string, { alg: SigningAlgorithm; kid: string }>()
-
-/** Decodes and checks a protected header: exactly `{ alg, kid, typ }`, allowed values. */
-function checkedHeader(part: string): { alg: SigningAlgorithm; kid: string } {
-  const cached = goodHeaders.get(part)
-  if (cached !== undefined) return cached
-  const header = decodeJson(part, 'ERR_JWS_MALFORMED', 2)
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    return reject('ERR_JWS_MALFORMED', 'the protected header is not an object')
-  }
-  const extra = Object.keys(header).find((name) => !ALLOWED_HEADER.has(name))
-  if (extra !== undefined) reject('ERR_HEADER_NOT_ALLOWED', `header member not allowed: ${extra}`)
-  const { alg, kid, typ } = header as Record<string, unknown>
-  if (typ !== EVENT_JWS_TYP) reject('ERR_TYP_MISMATCH', `typ must be ${EVENT_JWS_TYP}`)
-  if (!isAllowedAlgorithm(alg)) return reject('ERR_ALG_NOT_ALLOWED', 'algorithm not allowed')
-  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 2048) {
-    return reject('ERR_JWS_MALFORMED', 'kid must be a non-empty string')
-  }
-  if (goodHeaders.size >= 256) goodHeaders.clear()
-  const checked = { alg, kid }
-  goodHeaders.set(part, checked)
-  return checked
 }
 
 /** `@context` may appear only at the top of `data` (depth 2 of the payload). */
@@ -182,10 +155,7 @@ export async function verifyEvent(
     reject('ERR_JWS_MALFORMED', 'a compact JWS has exactly three parts')
   }
   const headerPart = jws.slice(0, first)
-  if (headerPart.length > MAX_HEADER_LENGTH) {
-    reject('ERR_TOO_LARGE', 'the protected header is too long')
-  }
-  const { alg, kid } = checkedHeader(headerPart)
+  const { alg, kid } = checkJwsHeader(headerPart, EVENT_JWS_TYP)
   const resolved = await options.resolveKey(kid)
   if (resolved === undefined) return reject('ERR_KEY_UNRESOLVED', 'no key for this kid')
   if (resolved.alg !== alg) reject('ERR_ALG_NOT_ALLOWED', 'alg does not match the key')

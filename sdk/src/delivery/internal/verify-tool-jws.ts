@@ -2,7 +2,7 @@ import { compactVerify, errors as joseErrors } from 'jose'
 import { ProtocolError, type ProtocolErrorCode } from '../../errors.js'
 import { decodeBase64url } from '../../internal/base64url.js'
 import { parseStrictJson } from '../../internal/strict-json.js'
-import { isAllowedAlgorithm } from '../../keys/algorithms.js'
+import { checkJwsHeader } from '../../internal/check-jws-header.js'
 import { toVerifyKey, type ResolveKey } from '../../keys/resolve-key.js'
 
 /** Longest tool token accepted (a subscription request or request token), in characters. @internal */
@@ -61,17 +61,7 @@ export async function verifyToolJws(
   const parts = jws.split('.')
   if (parts.length !== 3) reject('ERR_JWS_MALFORMED', 'a compact JWS has exactly three parts')
   const [headerPart = '', payloadPart = '', signaturePart = ''] = parts
-  const header = decodeObject(headerPart, 'ERR_JWS_MALFORMED', 2)
-  const extra = Object.keys(header).find(
-    (name) => name !== 'alg' && name !== 'kid' && name !== 'typ',
-  )
-  if (extra !== undefined) reject('ERR_HEADER_NOT_ALLOWED', `header member not allowed: ${extra}`)
-  const { alg, kid } = header
-  if (header['typ'] !== typ) reject('ERR_TYP_MISMATCH', `typ must be ${typ}`)
-  if (!isAllowedAlgorithm(alg)) return reject('ERR_ALG_NOT_ALLOWED', 'algorithm not allowed')
-  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 2048) {
-    return reject('ERR_JWS_MALFORMED', 'kid must be a non-empty string')
-  }
+  const { alg, kid } = checkJwsHeader(headerPart, typ)
   const resolved = await resolveKey(kid)
   if (resolved === undefined) return reject('ERR_KEY_UNRESOLVED', 'no key for this kid')
   if (resolved.alg !== alg) reject('ERR_ALG_NOT_ALLOWED', 'alg does not match the key')
