@@ -1,8 +1,12 @@
-/** Renderings of the canonical report: JUnit XML, Markdown and a single-file offline HTML page. */
+/**
+ * Renderings of the canonical report: JUnit XML, Markdown, a single-file offline HTML page and
+ * EARL (in `earl.ts`).
+ */
 import type { TestResult } from '../run.js'
+import { renderEarl } from './earl.js'
 import type { Report } from './report.js'
 
-export const FORMATS = ['json', 'junit', 'md', 'html'] as const
+export const FORMATS = ['json', 'junit', 'md', 'html', 'earl'] as const
 export type Format = (typeof FORMATS)[number]
 
 function xml(text: string): string {
@@ -227,5 +231,7 @@ export function render(report: Report, format: Format): string {
       return renderMarkdown(report)
     case 'html':
       return renderHtml(report)
+    case 'earl':
+      return renderEarl(report)
   }
 }
