@@ -3,7 +3,7 @@
  *
  * Exit codes: 0 conformant at the chosen level, 1 failures, 2 configuration or suite error.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
@@ -13,9 +13,20 @@ import {
 } from './adapters/broken-sdk.js'
 import { sdkImplementation } from './adapters/sdk.js'
 import { HarnessError, stdioImplementation } from './adapters/stdio.js'
-import { buildReport } from './report/report.js'
-import { FORMATS, render, type Format } from './report/render.js'
-import { globToRegExp, passesAt, runVectors, selectVectors, type ExpectationEntry } from './run.js'
+import { ReportError } from './report/sign.js'
+import { REPORT_USAGE, runReportCommand, writeReports } from './report/command.js'
+import { buildReport, type Report } from './report/report.js'
+import { FORMATS, type Format } from './report/render.js'
+import { runLive } from './live/run-live.js'
+import { loadSutManifest, SutError } from './live/sut.js'
+import {
+  globToRegExp,
+  passesAt,
+  runVectors,
+  selectVectors,
+  type ExpectationEntry,
+  type RunResult,
+} from './run.js'
 import { PROFILES, type Implementation, type Profile } from './types.js'
 import { loadVectors, suiteVersion } from './vectors.js'
 
@@ -29,6 +40,8 @@ const USAGE = `Usage: cta-conformance <command> [options]
 Commands:
   list                         List the vectors a run would include
   vectors                      Run the static vectors against an implementation
+  live                         Play the peer of a running tool (--sut <manifest.json>)
+  report                       verify | sign | render a saved report (cta-conformance report help)
   help                         Show this help
 
 Options:
@@ -42,6 +55,10 @@ Options:
   --reporter <format>:<path>   Write a report: ${FORMATS.join(', ')}; path - for stdout (repeatable)
   --expectations <file>        Known failures: {"expectations":[{id,reason,link,expires}]}
   --timeout <ms>               Per-vector timeout of a stdio harness; default 10000
+  --sut <file>                 (live) The SUT manifest: the tool's origin, profiles, control API
+  --patience <ms>              (live) How long to wait for the tool to act; default 10000
+  --sign-with <jwk.json>       Sign each json report with this private JWK (a detached JWS
+                               written next to it as <name>.jws)
   --json                       (list) print JSON
 
 Exit codes: 0 conformant at the chosen level, 1 failures, 2 configuration or suite error.`
@@ -159,8 +176,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   try {
     return await dispatch(argv, io)
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof HarnessError) {
+    if (err instanceof ConfigError || err instanceof HarnessError || err instanceof SutError) {
       io.stderr(`cta-conformance: ${err.message}\n`)
+      return 2
+    }
+    if (err instanceof ReportError) {
+      io.stderr(`cta-conformance: ${err.code}: ${err.message}\n`)
       return 2
     }
     io.stderr(
@@ -171,6 +192,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
 }
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  if (argv[0] === 'report') return runReportCommand(argv.slice(1), io)
   let parsed
   try {
     parsed = parseArgs({
@@ -186,6 +208,9 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
         reporter: { type: 'string', multiple: true },
         expectations: { type: 'string' },
         timeout: { type: 'string' },
+        sut: { type: 'string' },
+        patience: { type: 'string' },
+        'sign-with': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -196,9 +221,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parsed
   const command = positionals[0] ?? 'help'
   if (command === 'help' || values.help === true) {
-    io.stdout(`${USAGE}\n`)
+    io.stdout(`${USAGE}\n\n${REPORT_USAGE}\n`)
     return 0
   }
+  if (command === 'live') return live(values, argv, io)
   if (command !== 'list' && command !== 'vectors') {
     throw new ConfigError(`unknown command "${command}"\n\n${USAGE}`)
   }
@@ -276,16 +302,14 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   } finally {
     await implementation.stop()
   }
-  const conformant = passesAt(result, failOn)
-  const report = buildReport(result, {
-    suite: {
-      name: '@cta-interop/conformance',
-      version,
-      vectorsDigest: digest,
-      vectorCount: vectors.length,
-    },
+  return finish(result, {
+    io,
+    failOn,
+    reporters,
+    signWith: values['sign-with'],
+    mode: 'vectors',
     harness,
-    command: ['cta-conformance', ...argv].join(' '),
+    argv,
     startedAt,
     options: {
       profiles,
@@ -295,19 +319,49 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       failOn,
       ...(values.expectations === undefined ? {} : { expectations: values.expectations }),
     },
+  })
+}
+
+/** Builds the report of a run, writes every reporter, prints the summary; returns the exit code. */
+async function finish(
+  result: RunResult,
+  run: {
+    io: Io
+    failOn: 'must' | 'should'
+    reporters: { format: Format; path: string }[]
+    signWith: string | undefined
+    mode: 'vectors' | 'live'
+    harness: string
+    argv: readonly string[]
+    startedAt: string
+    options: Report['options']
+  },
+): Promise<number> {
+  const { io, failOn, reporters, harness } = run
+  const { vectors, digest } = await loadVectors()
+  const conformant = passesAt(result, failOn)
+  const report = buildReport(result, {
+    suite: {
+      name: '@cta-interop/conformance',
+      version: await suiteVersion(),
+      vectorsDigest: digest,
+      vectorCount: vectors.length,
+    },
+    mode: run.mode,
+    harness,
+    command: ['cta-conformance', ...run.argv].join(' '),
+    startedAt: run.startedAt,
+    options: run.options,
     conformant,
   })
-  for (const { format, path } of reporters) {
-    const text = render(report, format)
-    if (path === '-') io.stdout(text)
-    else {
-      await mkdir(dirname(resolve(path)), { recursive: true })
-      await writeFile(path, text)
-    }
-  }
+  await writeReports(report, reporters, io, {
+    ...(run.signWith === undefined ? {} : { signWith: run.signWith }),
+  })
+  const info = result.implementation
   const s = result.summary
+  const unit = run.mode === 'live' ? 'live cases' : 'vectors'
   const lines = [
-    `${info.name} ${info.version} via ${harness}: ${s.total} vectors in ${(result.durationMs / 1000).toFixed(2)} s`,
+    `${info.name} ${info.version} via ${harness}: ${s.total} ${unit} in ${(result.durationMs / 1000).toFixed(2)} s`,
     `  ${s.passed} passed, ${s.failed} failed, ${s.errored} errored, ${s['expected-fail']} expected-fail, ${s.inapplicable} inapplicable, ${s.untested} untested`,
     ...result.verdicts.map(
       (v) =>
@@ -324,4 +378,66 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const toStdout = reporters.some((r) => r.path === '-')
   ;(toStdout ? io.stderr : io.stdout)(`${lines.join('\n')}\n`)
   return conformant ? 0 : 1
+}
+
+type Values = Record<string, string | boolean | string[] | boolean[] | undefined>
+
+/** `cta-conformance live --sut <manifest.json>`: plays the peer of a running tool. */
+async function live(values: Values, argv: readonly string[], io: Io): Promise<number> {
+  const sutPath = values['sut']
+  if (typeof sutPath !== 'string') throw new ConfigError('live needs --sut <manifest.json>')
+  const sut = await loadSutManifest(sutPath)
+  const profiles = parseProfiles(values['profile'] as string[] | undefined)
+  const level = parseChoice(
+    'level',
+    values['level'] as string | undefined,
+    ['must', 'should', 'may'] as const,
+    'may',
+  )
+  const failOn = parseChoice(
+    'fail-on',
+    values['fail-on'] as string | undefined,
+    ['must', 'should'] as const,
+    'must',
+  )
+  const only = splitList(values['only'] as string[] | undefined)
+  const exclude = splitList(values['exclude'] as string[] | undefined)
+  const reporters = parseReporters(values['reporter'] as string[] | undefined)
+  const expectationsPath =
+    (values['expectations'] as string | undefined) ??
+    (sut.expectations === undefined ? undefined : resolve(dirname(sutPath), sut.expectations))
+  const expectations = await parseExpectations(expectationsPath)
+  const patience = values['patience'] === undefined ? undefined : Number(values['patience'])
+  if (patience !== undefined && !(Number.isInteger(patience) && patience > 0)) {
+    throw new ConfigError('--patience must be a positive number of milliseconds')
+  }
+  const startedAt = new Date().toISOString()
+  const result = await runLive(sut, {
+    profiles,
+    level,
+    only,
+    exclude,
+    expectations,
+    sutPath,
+    ...(patience === undefined ? {} : { patience }),
+  })
+  return finish(result, {
+    io,
+    failOn,
+    reporters,
+    signWith: values['sign-with'] as string | undefined,
+    mode: 'live',
+    harness: `live:${sut.endpoints.origin}`,
+    argv,
+    startedAt,
+    options: {
+      profiles,
+      level,
+      only,
+      exclude,
+      failOn,
+      sut: sutPath,
+      ...(expectationsPath === undefined ? {} : { expectations: expectationsPath }),
+    },
+  })
 }

@@ -17,6 +17,7 @@ import type {
 } from './types.js'
 import { PROFILES } from './types.js'
 import type { LoadedVector } from './vectors.js'
+import type { Exchange } from './live/wire.js'
 
 /** The outcome of one vector. A skip is never a pass. */
 export type Status = 'passed' | 'failed' | 'errored' | 'expected-fail' | 'inapplicable' | 'untested'
@@ -60,12 +61,15 @@ export interface TestResult {
   readonly operation: string
   readonly status: Status
   readonly message?: string
-  readonly expected: Expectation
-  readonly actual?: Actual
+  /** What the vector expects; in live mode, what the case checked for. */
+  readonly expected: Expectation | Readonly<Record<string, unknown>>
+  readonly actual?: Actual | Readonly<Record<string, unknown>>
   readonly durationMs: number
   /** A command that runs this vector alone. */
   readonly repro: string
   readonly expectation?: ExpectationEntry & { readonly unexpectedPass?: boolean }
+  /** Live mode: every HTTP exchange of the test, in order. */
+  readonly transcript?: readonly Exchange[]
 }
 
 export type VerdictValue =
@@ -194,8 +198,9 @@ export function reproCommand(harness: string, id: string): string {
   return `npx cta-conformance vectors --harness ${shellQuote(harness)} --only ${shellQuote(id)}`
 }
 
-function activeExpectation(
-  vector: Vector,
+/** The expectation entry that covers a test, if any; expired entries only add a warning. */
+export function activeExpectation(
+  vector: Pick<Vector, 'id'>,
   expectations: readonly ExpectationEntry[],
   today: Date,
   warnings: string[],
@@ -211,7 +216,7 @@ function activeExpectation(
   return undefined
 }
 
-function emptyCounts(): Record<Status, number> {
+export function emptyCounts(): Record<Status, number> {
   return { passed: 0, failed: 0, errored: 0, 'expected-fail': 0, inapplicable: 0, untested: 0 }
 }
 

@@ -1,6 +1,7 @@
 /**
  * `@cta-interop/sdk/node`: the parts of the SDK that need Node.js: a `fetch` that refuses
- * non-public addresses after DNS resolution, and an adapter from Fetch API handlers to `node:http`.
+ * non-public addresses after DNS resolution, an adapter from Fetch API handlers to `node:http`,
+ * durable delivery stores, and the test-only conformance control API.
  * @module
  */
 export { createSafeFetch, type SafeFetchOptions } from './safe-fetch.js'
@@ -19,3 +20,16 @@ export {
   type PostgresDeliveryStoreOptions,
 } from './stores/postgres-delivery-store.js'
 export type { SqlStoreOptions } from './stores/sql-delivery-store.js'
+export {
+  CONTROL_BASE_PATH,
+  CONTROL_UNSUPPORTED,
+  createControlHandler,
+  type ControlAction,
+  type ControlHandler,
+  type ControlHandlerOptions,
+  type ControlMember,
+  type ControlObservation,
+  type ControlSession,
+  type ControlSessionRequest,
+  type ControlSessionSetup,
+} from './create-control-handler.js'

@@ -24,7 +24,9 @@ export interface Report {
     readonly vectorCount: number
   }
   readonly implementation: ImplementationInfo
-  readonly mode: 'vectors'
+  readonly mode: 'vectors' | 'live'
+  /** Live mode: `dev` when loopback and plain HTTP were allowed (never a production transport). */
+  readonly transport?: 'dev'
   readonly harness: string
   readonly command: string
   readonly startedAt: string
@@ -36,6 +38,8 @@ export interface Report {
     readonly exclude: readonly string[]
     readonly failOn: string
     readonly expectations?: string
+    /** Live mode: the SUT manifest's path. */
+    readonly sut?: string
   }
   readonly conformant: boolean
   readonly summary: Summary
@@ -76,14 +80,15 @@ export function buildReport(
     | 'warnings'
     | 'durationMs'
     | 'mode'
-  >,
+  > & { readonly mode?: 'vectors' | 'live' },
 ): Report {
   return {
     $schema: REPORT_SCHEMA,
     reportVersion: 1,
     suite: fields.suite,
     implementation: result.implementation,
-    mode: 'vectors',
+    mode: fields.mode ?? 'vectors',
+    ...(fields.mode === 'live' ? { transport: 'dev' as const } : {}),
     harness: fields.harness,
     command: fields.command,
     startedAt: fields.startedAt,

@@ -1,0 +1,13 @@
+/** Every live case, in the order a run performs them. */
+import type { LiveCase } from '../case.js'
+import { AUTHORITY_CASES } from './authority.js'
+import { EMITTER_CASES } from './emitter.js'
+import { RECEIVER_CASES } from './receiver.js'
+import { RELYING_CASES } from './relying.js'
+
+export const LIVE_CASES: readonly LiveCase[] = [
+  ...RECEIVER_CASES,
+  ...EMITTER_CASES,
+  ...AUTHORITY_CASES,
+  ...RELYING_CASES,
+]

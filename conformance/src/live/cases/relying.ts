@@ -1,0 +1,341 @@
+/**
+ * Group-Auth Relying Tool: the suite is the group's authority (a real oidc-provider with the SDK's
+ * plugin). Members sign in to the tool through it; the suite hands out valid and mutated
+ * assertions at its token endpoint, announces removals, and asks the tool who has access.
+ */
+import { createEvent, generateSigningKey, signEvent } from '@cta-interop/sdk'
+import type { LiveCase, LiveContext } from '../case.js'
+import { check, Untested } from '../case.js'
+import { signJwt } from '../peer.js'
+import { postToInbox } from './suite-events.js'
+
+let members = 0
+
+/** Signs a fresh member in through the tool; returns whether the tool then grants access. */
+async function signInThroughTool(
+  ctx: LiveContext,
+  options: {
+    mutate?: (assertion: string) => Promise<string>
+    rewriteCallback?: (url: URL) => URL
+  } = {},
+) {
+  const authority = ctx.authority
+  const { control, session } = ctx
+  if (authority === undefined || control === undefined || session === undefined) {
+    throw new Untested('needs the control API and the suite as authority')
+  }
+  const member = await authority.addMember(`Member ${++members}`)
+  authority.armSignIn(member)
+  authority.mutateNextAssertion(options.mutate)
+  let authorizationRequest: URL | undefined
+  try {
+    const started = await control.act(session, 'start-sign-in', { member })
+    if (typeof started['url'] !== 'string') throw new Error('start-sign-in returned no url')
+    await ctx.browser.visit(new URL(started['url'], ctx.sut.endpoints.origin).href, {
+      rewrite: (url) => {
+        if (url.origin === ctx.peer.origin && authorizationRequest === undefined)
+          authorizationRequest = url
+        const callback = ctx.sut.endpoints.callback ?? ''
+        return options.rewriteCallback !== undefined && url.href.startsWith(callback)
+          ? options.rewriteCallback(url)
+          : url
+      },
+    })
+  } finally {
+    authority.mutateNextAssertion(undefined)
+  }
+  const { access } = await control.act(session, 'access', { member })
+  return { member, access: access === true, authorizationRequest }
+}
+
+const decode = (jwt: string) => {
+  const [h = '', p = ''] = jwt.split('.')
+  return {
+    header: JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as Record<string, unknown>,
+    claims: JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>,
+  }
+}
+
+type Mutate = (
+  ctx: LiveContext,
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+) => Promise<string>
+
+const resign = (
+  ctx: LiveContext,
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+) => signJwt(header, claims, ctx.authority?.providerKey)
+
+const now = () => Math.floor(Date.now() / 1000)
+
+const refused = (id: string, title: string, requirements: string[], mutate: Mutate): LiveCase => ({
+  id: `live.group-auth-relying-tool.${id}`,
+  title,
+  requirements,
+  profile: 'group-auth-relying-tool',
+  level: 'MUST',
+  actions: ['start-sign-in', 'access'],
+  async run(ctx) {
+    const result = await signInThroughTool(ctx, {
+      mutate: async (assertion) => {
+        const { header, claims } = decode(assertion)
+        return mutate(ctx, header, claims)
+      },
+    })
+    const expected = { access: false }
+    check(!result.access, 'the tool let the member in on a bad assertion', expected, {
+      access: result.access,
+    })
+    return { expected, actual: { access: result.access } }
+  },
+})
+
+/** The authority announces that a member was removed; returns the signed event. */
+async function removalFrom(
+  ctx: LiveContext,
+  member: string,
+  fromStranger: boolean,
+): Promise<string> {
+  const authority = ctx.authority
+  if (authority === undefined) throw new Untested('needs the suite as authority')
+  if (!fromStranger) {
+    const before = authority.emitted.length
+    await authority.authority.registry.remove(authority.group.id, member)
+    const event = authority.emitted
+      .slice(before)
+      .find((e) => e.event.type === 'tech.collaborative.membership.removed')
+    if (event === undefined) throw new Error('the suite authority emitted no removal')
+    return event.jws
+  }
+  const joined = authority.emitted.find(
+    (e) =>
+      (e.event.data as { result?: { member?: { id?: string } } }).result?.member?.id === member,
+  )
+  const result = (joined?.event.data as { result?: Record<string, unknown> } | undefined)?.result
+  if (result === undefined) throw new Error('the member never joined')
+  const published = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const stranger = ctx.stranger
+  return signEvent(
+    createEvent(
+      'tech.collaborative.membership.removed',
+      {
+        id: `${stranger.origin}/activities/${Date.now()}`,
+        type: 'Remove',
+        actor: { id: stranger.origin, type: 'Application', name: 'Not the authority' },
+        object: result['member'] as { id: string; type: 'Person' },
+        target: authority.group.id,
+        result: { ...result, membershipStatus: 'removed', endTime: published },
+        summary: 'A removal announced by a tool that is not the authority',
+        published,
+        url: authority.group.id,
+        audience: authority.group.id,
+      } as never,
+      { source: stranger.origin },
+    ),
+    stranger.key,
+  )
+}
+
+export const RELYING_CASES: readonly LiveCase[] = [
+  {
+    id: 'live.group-auth-relying-tool.sign-in',
+    title: 'A member signs in with the authorization code flow, PKCE, state, nonce and cta_group',
+    requirements: ['AUTH-SIN-001', 'AUTH-DSC-001'],
+    profile: 'group-auth-relying-tool',
+    level: 'MUST',
+    actions: ['start-sign-in', 'access'],
+    async run(ctx) {
+      const result = await signInThroughTool(ctx)
+      const p = result.authorizationRequest?.searchParams
+      const actual = {
+        access: result.access,
+        response_type: p?.get('response_type'),
+        code_challenge_method: p?.get('code_challenge_method'),
+        state: p?.has('state') === true,
+        nonce: p?.has('nonce') === true,
+        scope: p?.get('scope'),
+        cta_group: p?.get('cta_group'),
+      }
+      const expected = {
+        access: true,
+        response_type: 'code',
+        code_challenge_method: 'S256',
+        state: true,
+        nonce: true,
+        scope: 'openid cta:membership …',
+        cta_group: ctx.authority?.group.id,
+      }
+      check(result.access, 'the member has no access after signing in', expected, actual)
+      check(
+        actual.response_type === 'code' &&
+          actual.code_challenge_method === 'S256' &&
+          actual.state &&
+          actual.nonce,
+        'the authorization request lacks code, S256 PKCE, state or nonce',
+        expected,
+        actual,
+      )
+      const scopes = (actual.scope ?? '').split(' ')
+      check(
+        scopes.includes('openid') &&
+          scopes.includes('cta:membership') &&
+          actual.cta_group === ctx.authority?.group.id,
+        'the authorization request does not ask for openid cta:membership in the group',
+        expected,
+        actual,
+      )
+      return { expected, actual }
+    },
+  },
+  {
+    id: 'live.group-auth-relying-tool.state-tampered',
+    title: 'A callback with a tampered state does not sign the member in',
+    requirements: ['AUTH-SIN-001'],
+    profile: 'group-auth-relying-tool',
+    level: 'MUST',
+    actions: ['start-sign-in', 'access'],
+    async run(ctx) {
+      const result = await signInThroughTool(ctx, {
+        rewriteCallback: (url) => {
+          const changed = new URL(url)
+          changed.searchParams.set('state', `${url.searchParams.get('state') ?? ''}x`)
+          return changed
+        },
+      })
+      check(
+        !result.access,
+        'the tool signed the member in despite a tampered state',
+        { access: false },
+        { access: result.access },
+      )
+      return { expected: { access: false }, actual: { access: result.access } }
+    },
+  },
+  refused(
+    'assertion-typ-jwt',
+    'An assertion with typ JWT is refused',
+    ['AUTH-VER-001'],
+    (ctx, h, c) => resign(ctx, { ...h, typ: 'JWT' }, c),
+  ),
+  refused(
+    'assertion-header-jwk',
+    'An assertion carrying a key in its header is refused',
+    ['AUTH-VER-001'],
+    (ctx, h, c) => resign(ctx, { ...h, jwk: ctx.authority?.providerKey.publicJwk }, c),
+  ),
+  refused(
+    'assertion-alg-none',
+    'An unsigned assertion (alg none) is refused',
+    ['AUTH-VER-002'],
+    (_ctx, h, c) => signJwt({ ...h, alg: 'none' }, c, undefined),
+  ),
+  refused(
+    'assertion-other-key',
+    'An assertion signed by a key the authority does not publish is refused',
+    ['AUTH-VER-003'],
+    async (_ctx, h, c) => signJwt(h, c, await generateSigningKey({ kid: String(h['kid']) })),
+  ),
+  refused(
+    'assertion-wrong-issuer',
+    'An assertion from another issuer is refused',
+    ['AUTH-VER-004'],
+    (ctx, h, c) => resign(ctx, h, { ...c, iss: 'https://impostor.example' }),
+  ),
+  refused(
+    'assertion-wrong-audience',
+    'An assertion for another tool is refused',
+    ['AUTH-VER-005'],
+    (ctx, h, c) =>
+      resign(ctx, h, { ...c, aud: ctx.stranger.origin, client_id: ctx.stranger.origin }),
+  ),
+  refused(
+    'assertion-wrong-group',
+    'An assertion about another group is refused',
+    ['AUTH-VER-006'],
+    (ctx, h, c) => resign(ctx, h, { ...c, groups: [`${ctx.authority?.group.id ?? ''}-other`] }),
+  ),
+  refused('assertion-expired', 'An expired assertion is refused', ['AUTH-VER-007'], (ctx, h, c) =>
+    resign(ctx, h, { ...c, iat: now() - 400, nbf: now() - 400, exp: now() - 100 }),
+  ),
+  refused(
+    'assertion-too-long',
+    'An assertion living longer than 300 seconds is refused',
+    ['AUTH-VER-007'],
+    (ctx, h, c) => resign(ctx, h, { ...c, exp: (c['iat'] as number) + 3600 }),
+  ),
+  refused(
+    'assertion-not-yet-valid',
+    'An assertion valid only from ten minutes ahead is refused',
+    ['AUTH-VER-007'],
+    (ctx, h, c) => resign(ctx, h, { ...c, iat: now() + 600, nbf: now() + 600, exp: now() + 900 }),
+  ),
+  refused(
+    'assertion-two-groups',
+    'An assertion naming two groups is refused',
+    ['AUTH-VER-009'],
+    (ctx, h, c) =>
+      resign(ctx, h, {
+        ...c,
+        groups: [ctx.authority?.group.id, `${ctx.authority?.group.id ?? ''}-other`],
+      }),
+  ),
+  {
+    id: 'live.group-auth-relying-tool.removal-ends-access',
+    title: "The authority's removal event ends a signed-in member's access at once",
+    requirements: ['AUTH-END-001'],
+    profile: 'group-auth-relying-tool',
+    level: 'MUST',
+    actions: ['start-sign-in', 'access'],
+    async run(ctx) {
+      const { member, access } = await signInThroughTool(ctx)
+      check(
+        access,
+        'the member has no access after signing in',
+        { accessBefore: true },
+        { accessBefore: access },
+      )
+      const answer = await postToInbox(ctx, await removalFrom(ctx, member, false))
+      const after = await ctx.control?.act(ctx.session as never, 'access', { member })
+      const actual = { delivered: answer.status, accessAfter: after?.['access'] }
+      const expected = { delivered: '2xx', accessAfter: false }
+      check(
+        answer.status >= 200 && answer.status < 300,
+        `the inbox refused the authority's removal (${answer.status})`,
+        expected,
+        actual,
+      )
+      check(after?.['access'] === false, 'the removed member still has access', expected, actual)
+      return { expected, actual }
+    },
+  },
+  {
+    id: 'live.group-auth-relying-tool.removal-from-other-source',
+    title: 'A removal announced by a tool other than the authority is ignored',
+    requirements: ['AUTH-END-001'],
+    profile: 'group-auth-relying-tool',
+    level: 'MUST',
+    actions: ['start-sign-in', 'access'],
+    async run(ctx) {
+      const { member, access } = await signInThroughTool(ctx)
+      check(
+        access,
+        'the member has no access after signing in',
+        { accessBefore: true },
+        { accessBefore: access },
+      )
+      const answer = await postToInbox(ctx, await removalFrom(ctx, member, true))
+      const after = await ctx.control?.act(ctx.session as never, 'access', { member })
+      const actual = { answered: answer.status, accessAfter: after?.['access'] }
+      const expected = { accessAfter: true }
+      check(
+        after?.['access'] === true,
+        "the tool ended access on a removal from a tool that is not the group's authority",
+        expected,
+        actual,
+      )
+      return { expected, actual }
+    },
+  },
+]

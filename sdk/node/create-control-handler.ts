@@ -1,0 +1,296 @@
+import { timingSafeEqual, randomUUID } from 'node:crypto'
+import { ProtocolError, problemResponse } from '@cta-interop/sdk'
+
+/** Where the control API is mounted unless told otherwise. */
+export const CONTROL_BASE_PATH = '/__cta-conformance'
+
+/** The problem type of an action the tool does not support (`501`). */
+export const CONTROL_UNSUPPORTED = 'https://w3id.org/cta/conformance/v1/control#unsupported-action'
+
+/** A member the tool created for a session. */
+export interface ControlMember {
+  /** The member's IRI at the group's authority. */
+  readonly id: string
+  readonly name: string
+}
+
+/** What the conformance suite asks for when it opens a session. */
+export interface ControlSessionRequest {
+  /** The suite's tool origin: trust it as a peer (install it in the group, accept its events). */
+  readonly peer: string
+  /** Names of members to create (an authority) or expect (a relying tool). */
+  readonly members: readonly string[]
+  /**
+   * When the suite is the group's authority (testing a relying tool): its issuer, the group it
+   * holds, and the client secret it registered for this tool (`client_id` = the tool's origin).
+   */
+  readonly authority?: {
+    readonly issuer: string
+    readonly group: string
+    readonly clientSecret: string
+  }
+}
+
+/** What a tool set up for a session. */
+export interface ControlSessionSetup {
+  /** The group the session's events, members and intents belong to. */
+  readonly group: string
+  readonly members: readonly ControlMember[]
+  /** When the tool is an authority: the OAuth client it registered for the suite. */
+  readonly client?: { readonly client_id: string; readonly client_secret: string }
+}
+
+/** A session, as actions see it. */
+export interface ControlSession extends ControlSessionSetup {
+  readonly id: string
+  readonly peer: string
+  readonly authority?: ControlSessionRequest['authority']
+}
+
+/** An event the tool accepted, reported to the suite. */
+export interface ControlObservation {
+  readonly source: string
+  readonly id: string
+  readonly type: string
+  /** When it was accepted (ISO 8601). */
+  readonly at: string
+}
+
+/** One action: what it does is the tool's; its parameters and result are JSON objects. */
+export type ControlAction = (
+  session: ControlSession,
+  params: Readonly<Record<string, unknown>>,
+) => Promise<Record<string, unknown>> | Record<string, unknown>
+
+/** Options of {@link createControlHandler}. */
+export interface ControlHandlerOptions {
+  /**
+   * The bearer token the suite must present, at least 16 characters. Without one there is no
+   * control API: pass it only from test or demo configuration, never in production.
+   */
+  readonly token: string
+  /** The path prefix. Default {@link CONTROL_BASE_PATH}. */
+  readonly basePath?: string
+  /** Sets up a session: trust the peer, create or find the group and members. */
+  readonly createSession: (
+    request: ControlSessionRequest,
+  ) => Promise<ControlSessionSetup> | ControlSessionSetup
+  /** Tears a session down. Optional. */
+  readonly deleteSession?: (session: ControlSession) => Promise<void> | void
+  /**
+   * The actions the tool supports, by name: `emit`, `add-member`, `remove-member`,
+   * `arm-sign-in`, `start-sign-in`, `access`, `publish-request`, … (see the OpenAPI document).
+   * Others are answered `501`.
+   */
+  readonly actions: Readonly<Record<string, ControlAction>>
+  /** Largest request body, in bytes. Default 16 KiB. */
+  readonly maxBodyBytes?: number
+}
+
+/** The control API: a Fetch API handler, and the hook that records accepted events. */
+export interface ControlHandler {
+  /** Answers requests under the base path; `undefined` for any other path. */
+  readonly handle: (request: Request) => Promise<Response | undefined>
+  /** Records an event the tool accepted, for each open session whose peer sent it. */
+  readonly observe: (event: {
+    readonly source: string
+    readonly id: string
+    readonly type: string
+  }) => void
+  /** The open sessions. */
+  readonly sessions: () => readonly ControlSession[]
+}
+
+const json = (body: unknown, status = 200): Response =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+const sameToken = (given: string, expected: Uint8Array): boolean => {
+  const bytes = new TextEncoder().encode(given)
+  return bytes.length === expected.length && timingSafeEqual(bytes, expected)
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+function parseSessionRequest(body: unknown): ControlSessionRequest {
+  if (!isObject(body) || typeof body['peer'] !== 'string') {
+    throw new ProtocolError('ERR_REQUEST_INVALID', 'a session needs "peer", the suite origin')
+  }
+  let peer: URL
+  try {
+    peer = new URL(body['peer'])
+  } catch {
+    throw new ProtocolError('ERR_REQUEST_INVALID', '"peer" must be an origin')
+  }
+  if (peer.origin !== body['peer']) {
+    throw new ProtocolError('ERR_REQUEST_INVALID', '"peer" must be an origin')
+  }
+  const members = body['members'] ?? []
+  if (
+    !Array.isArray(members) ||
+    !members.every((m) => typeof m === 'string') ||
+    members.length > 20
+  ) {
+    throw new ProtocolError('ERR_REQUEST_INVALID', '"members" must be at most 20 names')
+  }
+  const authority = body['authority']
+  if (
+    authority !== undefined &&
+    !(
+      isObject(authority) &&
+      typeof authority['issuer'] === 'string' &&
+      typeof authority['group'] === 'string' &&
+      typeof authority['clientSecret'] === 'string'
+    )
+  ) {
+    throw new ProtocolError(
+      'ERR_REQUEST_INVALID',
+      '"authority" needs "issuer", "group" and "clientSecret"',
+    )
+  }
+  return {
+    peer: peer.origin,
+    members: members,
+    ...(authority === undefined
+      ? {}
+      : { authority: authority as unknown as NonNullable<ControlSessionRequest['authority']> }),
+  }
+}
+
+/**
+ * The test-only control API that lets the conformance suite drive a tool unattended in live mode:
+ * open a session (trust the suite as a peer, set up a group and members), trigger actions, and
+ * read which of the suite's events the tool accepted. Every request needs
+ * `Authorization: Bearer <token>`; a wrong or missing token is `401` (`ERR_UNAUTHORIZED`). Mount it
+ * only when a token is configured for tests or a demo: it lets the bearer act as the tool.
+ *
+ * @param options `token`, `createSession` and `actions` (required), `basePath`, `deleteSession`,
+ *   `maxBodyBytes`.
+ * @returns `handle` (a Fetch API handler that answers `undefined` outside the base path),
+ *   `observe` (call it from the inbox's `onEvent`) and `sessions`.
+ * @throws {TypeError} When `token` is missing or shorter than 16 characters.
+ * @example
+ * ```ts
+ * import { createControlHandler } from '@cta-interop/sdk/node'
+ * const token = process.env.CTA_CONFORMANCE_TOKEN
+ * const control = token === undefined ? undefined : createControlHandler({
+ *   token,
+ *   createSession: ({ peer }) => { trusted.add(peer); return { group, members: [] } },
+ *   actions: { emit: async () => ({ id: await emitSomething() }) },
+ * })
+ * // in the server: (await control?.handle(request)) ?? otherRoutes(request)
+ * // in the inbox: onEvent: (event) => { control?.observe(event); … }
+ * ```
+ * @see {@link https://w3id.org/cta/spec/index#conformance Spec: conformance}
+ */
+export function createControlHandler(options: ControlHandlerOptions): ControlHandler {
+  if (typeof options.token !== 'string' || options.token.length < 16) {
+    throw new TypeError('the control API needs a token of at least 16 characters')
+  }
+  const expected = new TextEncoder().encode(options.token)
+  const base = (options.basePath ?? CONTROL_BASE_PATH).replace(/\/$/, '')
+  const maxBytes = options.maxBodyBytes ?? 16 * 1024
+  const open = new Map<string, { session: ControlSession; observed: ControlObservation[] }>()
+
+  const readJson = async (request: Request): Promise<unknown> => {
+    const text = await request.text()
+    if (new TextEncoder().encode(text).length > maxBytes) {
+      throw new ProtocolError('ERR_TOO_LARGE', `body larger than ${maxBytes} bytes`)
+    }
+    try {
+      return JSON.parse(text) as unknown
+    } catch {
+      throw new ProtocolError('ERR_REQUEST_INVALID', 'the body is not JSON')
+    }
+  }
+
+  const sessionOf = (id: unknown) => {
+    const entry = typeof id === 'string' ? open.get(id) : undefined
+    if (entry === undefined) throw new ProtocolError('ERR_NOT_FOUND', 'no such session')
+    return entry
+  }
+
+  const route = async (request: Request, path: string): Promise<Response> => {
+    const auth = request.headers.get('authorization') ?? ''
+    if (!auth.startsWith('Bearer ') || !sameToken(auth.slice(7), expected)) {
+      return problemResponse(new ProtocolError('ERR_UNAUTHORIZED', 'a bearer token is required'), {
+        'www-authenticate': 'Bearer',
+      })
+    }
+    if (path === '/sessions' && request.method === 'POST') {
+      const sessionRequest = parseSessionRequest(await readJson(request))
+      const setup = await options.createSession(sessionRequest)
+      const session: ControlSession = {
+        id: randomUUID(),
+        peer: sessionRequest.peer,
+        ...(sessionRequest.authority === undefined ? {} : { authority: sessionRequest.authority }),
+        ...setup,
+      }
+      open.set(session.id, { session, observed: [] })
+      return json(
+        {
+          session: session.id,
+          group: setup.group,
+          members: setup.members,
+          ...(setup.client === undefined ? {} : { client: setup.client }),
+        },
+        201,
+      )
+    }
+    const sessionPath = /^\/sessions\/([^/]+)$/.exec(path)
+    if (sessionPath !== null && request.method === 'DELETE') {
+      const entry = sessionOf(decodeURIComponent(sessionPath[1] ?? ''))
+      await options.deleteSession?.(entry.session)
+      open.delete(entry.session.id)
+      return new Response(null, { status: 204 })
+    }
+    if (path === '/actions' && request.method === 'POST') {
+      const body = await readJson(request)
+      if (!isObject(body) || typeof body['action'] !== 'string') {
+        throw new ProtocolError('ERR_REQUEST_INVALID', 'an action needs "session" and "action"')
+      }
+      const { session } = sessionOf(body['session'])
+      const name = body['action']
+      const action = Object.hasOwn(options.actions, name) ? options.actions[name] : undefined
+      if (action === undefined) {
+        return new Response(
+          JSON.stringify({
+            type: CONTROL_UNSUPPORTED,
+            title: 'Unsupported action',
+            status: 501,
+            detail: `this tool does not support the action "${name}"`,
+          }),
+          { status: 501, headers: { 'content-type': 'application/problem+json' } },
+        )
+      }
+      const params = isObject(body['params']) ? body['params'] : {}
+      return json(await action(session, params))
+    }
+    if (path === '/observations' && request.method === 'GET') {
+      const entry = sessionOf(new URL(request.url).searchParams.get('session'))
+      return json({ session: entry.session.id, accepted: entry.observed })
+    }
+    return problemResponse(new ProtocolError('ERR_NOT_FOUND', 'no such control endpoint'))
+  }
+
+  return {
+    async handle(request) {
+      const path = new URL(request.url).pathname
+      if (path !== base && !path.startsWith(`${base}/`)) return undefined
+      try {
+        return await route(request, path.slice(base.length))
+      } catch (err) {
+        return problemResponse(err)
+      }
+    },
+    observe(event) {
+      const at = new Date().toISOString()
+      for (const entry of open.values()) {
+        if (entry.session.peer === event.source) {
+          entry.observed.push({ source: event.source, id: event.id, type: event.type, at })
+        }
+      }
+    },
+    sessions: () => [...open.values()].map((e) => e.session),
+  }
+}

@@ -1,0 +1,142 @@
+// The test-only control API middleware: nothing without the bearer token, coded problems for bad
+// input, 501 for actions a tool does not support, and observations scoped to the session's peer.
+import { describe, expect, it } from 'vitest'
+import {
+  CONTROL_UNSUPPORTED,
+  createControlHandler,
+  type ControlHandler,
+} from '../node/create-control-handler.js'
+
+const TOKEN = 'a-control-token-for-tests-only'
+const BASE = 'http://127.0.0.1:3000/__cta-conformance'
+const PEER = 'http://127.0.0.1:4100'
+
+function handler(): ControlHandler {
+  return createControlHandler({
+    token: TOKEN,
+    createSession: ({ members }) => ({
+      group: 'http://127.0.0.1:3000/g/circle',
+      members: members.map((name, i) => ({ id: `http://127.0.0.1:3000/u/${i}`, name })),
+    }),
+    actions: { emit: () => ({ id: 'event-1', type: 'example.notice' }) },
+  })
+}
+
+async function call(
+  control: ControlHandler,
+  path: string,
+  init: RequestInit & { token?: string | null } = {},
+) {
+  const { token = TOKEN, ...rest } = init
+  const response = await control.handle(
+    new Request(`${BASE}${path}`, {
+      ...rest,
+      headers: {
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        'content-type': 'application/json',
+      },
+    }),
+  )
+  if (response === undefined) return { status: 0, body: undefined as unknown }
+  const text = await response.text()
+  return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) }
+}
+
+const open = (control: ControlHandler) =>
+  call(control, '/sessions', {
+    method: 'POST',
+    body: JSON.stringify({ peer: PEER, members: ['Ana'] }),
+  })
+
+describe('createControlHandler', () => {
+  it('opens a session, performs an action and reports observations of its peer only', async () => {
+    const control = handler()
+    const created = await open(control)
+    expect(created.status).toBe(201)
+    const session = (created.body as { session: string }).session
+    const acted = await call(control, '/actions', {
+      method: 'POST',
+      body: JSON.stringify({ session, action: 'emit' }),
+    })
+    expect(acted).toEqual({ status: 200, body: { id: 'event-1', type: 'example.notice' } })
+    control.observe({ source: PEER, id: 'from-peer', type: 'example.notice' })
+    control.observe({ source: 'http://127.0.0.1:9999', id: 'from-someone-else', type: 'x.y' })
+    const seen = await call(control, `/observations?session=${session}`)
+    expect((seen.body as { accepted: { id: string }[] }).accepted.map((o) => o.id)).toEqual([
+      'from-peer',
+    ])
+    expect((await call(control, `/sessions/${session}`, { method: 'DELETE' })).status).toBe(204)
+    expect((await call(control, `/observations?session=${session}`)).status).toBe(404)
+  })
+
+  it('ignores paths outside its base path', async () => {
+    const response = await handler().handle(new Request('http://127.0.0.1:3000/cta/inbox'))
+    expect(response).toBeUndefined()
+  })
+
+  it.each([
+    ['no token', null],
+    ['a wrong token', 'a-control-token-for-tests-onlx'],
+    ['a prefix of the token', TOKEN.slice(0, 10)],
+  ])('rejects a request with %s (ERR_UNAUTHORIZED)', async (_, token) => {
+    const control = handler()
+    const answer = await call(control, '/sessions', {
+      method: 'POST',
+      token,
+      body: JSON.stringify({ peer: PEER }),
+    })
+    expect(answer.status).toBe(401)
+    expect((answer.body as { code: string }).code).toBe('ERR_UNAUTHORIZED')
+    expect(control.sessions()).toEqual([])
+  })
+
+  it.each([
+    ['a body that is not JSON', '{"peer":'],
+    ['a peer that is not an origin', JSON.stringify({ peer: 'http://127.0.0.1:4100/path' })],
+    ['too many members', JSON.stringify({ peer: PEER, members: Array(21).fill('x') })],
+    [
+      'an authority without a secret',
+      JSON.stringify({ peer: PEER, authority: { issuer: PEER, group: PEER } }),
+    ],
+  ])('rejects %s (ERR_REQUEST_INVALID)', async (_, body) => {
+    const answer = await call(handler(), '/sessions', { method: 'POST', body })
+    expect(answer.status).toBe(400)
+    expect((answer.body as { code: string }).code).toBe('ERR_REQUEST_INVALID')
+  })
+
+  it('rejects an oversized body (ERR_TOO_LARGE)', async () => {
+    const body = JSON.stringify({ peer: PEER, members: ['x'.repeat(20_000)] })
+    const answer = await call(handler(), '/sessions', { method: 'POST', body })
+    expect((answer.body as { code: string }).code).toBe('ERR_TOO_LARGE')
+  })
+
+  it('answers an unknown session with ERR_NOT_FOUND and an unknown action with 501', async () => {
+    const control = handler()
+    const missing = await call(control, '/actions', {
+      method: 'POST',
+      body: JSON.stringify({ session: 'nope', action: 'emit' }),
+    })
+    expect((missing.body as { code: string }).code).toBe('ERR_NOT_FOUND')
+    const session = ((await open(control)).body as { session: string }).session
+    for (const action of ['rotate-keys', '__proto__', 'constructor']) {
+      const answer = await call(control, '/actions', {
+        method: 'POST',
+        body: JSON.stringify({ session, action }),
+      })
+      expect(answer.status).toBe(501)
+      expect((answer.body as { type: string }).type).toBe(CONTROL_UNSUPPORTED)
+    }
+  })
+
+  it('refuses to exist without a token of at least 16 characters', () => {
+    for (const token of [undefined, '', 'short-token']) {
+      expect(() =>
+        createControlHandler({
+          token: token as string,
+          createSession: () => ({ group: 'g', members: [] }),
+          actions: {},
+        }),
+      ).toThrow(TypeError)
+    }
+  })
+})
