@@ -2,8 +2,9 @@
 // 1. The document model: every example document is validated through the SDK's public entry
 //    points, every invalid twin must be rejected where its manifest says, and every JSON-LD
 //    document must expand with the bundled contexts only.
-// 2. The example tools: a decisions tool (the group's authority), a budgeting tool and a dashboard
-//    run on 127.0.0.1 through a scripted scenario; every line of the summary is computed.
+// 2. The example tools: a decisions tool (the group's authority and OpenID Provider), a budgeting
+//    tool whose members sign in with their group, and a dashboard run on 127.0.0.1 through a
+//    scripted scenario; every line of the summary is computed.
 // Exits 1 if anything is not as expected. `npm run demo -- --keep` leaves the servers running.
 import { checkDocuments } from './src/check-documents.js'
 import { runScenario } from './src/scenario.js'
@@ -61,11 +62,34 @@ const rows: [string, string, boolean][] = [
     o.match !== undefined,
   ],
   ['poll closed with an outcome, on the dashboard', o.pollClosed ? 'yes' : 'no', o.pollClosed],
-  ['member could contribute before removal', o.allowedBefore ? 'yes' : 'no', o.allowedBefore],
   [
-    'removed member denied in Budgeting',
-    o.deniedAfter ? `denied, ${o.revokedWithinMs} ms after removal` : 'NOT denied',
-    o.deniedAfter,
+    'group authority, from the group document',
+    o.authority === o.decisions ? 'Decisions (OpenID Provider)' : o.authority,
+    o.authority === o.decisions,
+  ],
+  [
+    'members signed in to Budgeting with their group',
+    o.signedIn.join(', ') || 'none',
+    o.signedIn.length === 4,
+  ],
+  [
+    'signed-in member could contribute before removal',
+    o.allowedBefore ? 'yes' : 'no',
+    o.allowedBefore,
+  ],
+  [
+    'removed member’s open session refused',
+    o.deniedAfter
+      ? `refused ${o.revokedWithinMs} ms after removal (HTTP ${o.sessionStatusAfter})`
+      : 'NOT refused',
+    o.deniedAfter && o.sessionStatusAfter === 403,
+  ],
+  [
+    'removed member’s fresh sign-in',
+    o.signInAfterRemoval.refused
+      ? `denied by the authority (${String(o.signInAfterRemoval.error)})`
+      : 'NOT denied',
+    o.signInAfterRemoval.refused && o.signInAfterRemoval.error === 'access_denied',
   ],
 ]
 console.log(

@@ -1,7 +1,9 @@
 // A Cobudget-like budgeting tool: funding rounds and buckets. A bucket is published as a request
-// (a bounty in the group's currency) and matched with offers; contributions are agreements. It
-// learns the group's members from the group's authority (membership events, pulled then pushed)
-// and ends a removed member's access as soon as the removal arrives.
+// (a bounty in the group's currency) and matched with offers; contributions are agreements. It has
+// no accounts of its own: members sign in through their group's authority ("sign in with your
+// group"), and a member's access ends as soon as the authority announces that the membership
+// ended, even in a session that is already open.
+import { randomBytes } from 'node:crypto'
 import {
   addAmounts,
   answerHandshake,
@@ -11,18 +13,27 @@ import {
   createManifestResolver,
   createMatch,
   createMatcher,
+  createMembershipCache,
   createMemoryDedupeStore,
   createOffer,
   createRequest,
+  discoverAuthority,
+  exchangeForAssertion,
+  finishSignIn,
   intentMatched,
+  isProtocolError,
   proposalPublished,
   pullEvents,
   signSubscriptionRequest,
+  startSignIn,
+  type DiscoveredAuthority,
   type Event,
+  type PendingSignIn,
+  type Permission,
   type Proposal,
   type ResourceSpecification,
 } from '@cta-interop/sdk'
-import { esc, html } from '../src/http.js'
+import { esc, html, json } from '../src/http.js'
 import { LOCAL, startProducer, type Producer } from '../src/producer.js'
 
 export const BUDGETING_EMITS = [
@@ -33,18 +44,28 @@ export const BUDGETING_EMITS = [
   'example.budgeting.bucket.funded',
 ] as const
 
-/** A member acting in the tool. Sign-in is not implemented yet: see the README. */
-export interface Actor {
-  readonly id: string
+/** The session cookie: a random id that stands for a signed-in member, kept server-side. */
+export const SESSION_COOKIE = 'budgeting_session'
+/** The cookie that ties the authority's redirect back to the sign-in that started it. */
+const SIGN_IN_COOKIE = 'budgeting_signin'
+
+/** A signed-in member, as a session stands for them. */
+export interface SessionMember {
+  /** The member's IRI at the group's authority (the assertion's `sub`). */
+  readonly member: string
   readonly name: string
+  readonly group: string
+  /** The permissions the authority asserted (`entitlements`). */
+  readonly entitlements: readonly Permission[]
 }
 
-/** Thrown when someone who is not an active member of the group acts. */
+/** Thrown when an action comes without a session, or from someone who may not act (any more). */
 export class AccessDenied extends Error {
   readonly code = 'ACCESS_DENIED'
-  readonly member: string
-  constructor(member: string) {
-    super(`${member} is not an active member of the group`)
+  /** The member, when the session was one. */
+  readonly member: string | undefined
+  constructor(reason: string, member?: string) {
+    super(member === undefined ? reason : `${member}: ${reason}`)
     this.member = member
   }
 }
@@ -64,39 +85,95 @@ interface Bucket {
   done: boolean
 }
 
+/** What a session holds, server-side only. */
+interface Session {
+  readonly member: string
+  readonly name: string
+  /** The member's access token at the authority, for this tool only: exchanged for assertions. */
+  readonly accessToken: string
+  /** When the last assertion expires (ms): until then, only the authority's events end access. */
+  assertionExpires: number
+}
+
 /** The running budgeting tool. */
 export interface Budgeting extends Pick<
   Producer,
-  'origin' | 'emitted' | 'flush' | 'pending' | 'close'
+  'origin' | 'emit' | 'emitted' | 'flush' | 'pending' | 'addRoute' | 'close'
 > {
+  /** The group this tool serves. */
+  readonly group: string
   /** The group's currency. */
   readonly currency: ResourceSpecification
-  /** Reads the authority's membership events from its feed, then subscribes to them. */
-  followAuthority(authority: string): Promise<{ pulled: number }>
-  /** Whether a person may use the tool now. */
+  /** Where a member's browser starts signing in: `<origin>/signin?group=<group>`. */
+  readonly signInUrl: string
+  /**
+   * Finds the group's authority from the group's document, reads its membership events from its
+   * feed, then subscribes to them. Returns the authority's issuer.
+   */
+  followAuthority(): Promise<{ authority: string; pulled: number }>
+  /**
+   * The member a session (the value of the {@link SESSION_COOKIE} cookie) stands for, if they may
+   * act now. Throws {@link AccessDenied} otherwise.
+   */
+  session(id: string): Promise<SessionMember>
+  /** Whether a member has access now: signed in, and not ended by the authority since. */
   hasAccess(member: string): boolean
-  /** When each member's access ended, in ms since the epoch. */
+  /** The group's members as the authority's events announced them. */
+  readonly roster: ReadonlyMap<string, 'active' | 'removed'>
+  /** When each member's access ended (the authority's event arrived), in ms since the epoch. */
   readonly accessEnded: ReadonlyMap<string, number>
-  openRound(name: string, by: Actor): Promise<void>
+  /** Opens a funding round. Each action takes the member's session and throws AccessDenied. */
+  openRound(name: string, session: string): Promise<void>
   /** Publishes a bucket as a request with a target in the group's currency; returns its IRI. */
   publishBucket(options: {
     title: string
     target: string
     hours: string
-    by: Actor
+    session: string
   }): Promise<string>
   /** Publishes an offer to do a bucket's work for a price; returns the matches found. */
-  offer(options: { title: string; price: string; hours: string; by: Actor }): Promise<FoundMatch[]>
-  /** A member contributes to a bucket: an agreement. Throws {@link AccessDenied} for non-members. */
-  contribute(bucket: string, amount: string, by: Actor): Promise<void>
+  offer(options: {
+    title: string
+    price: string
+    hours: string
+    session: string
+  }): Promise<FoundMatch[]>
+  /** A member contributes to a bucket: an agreement. */
+  contribute(bucket: string, amount: string, session: string): Promise<void>
   readonly matches: readonly FoundMatch[]
 }
 
 const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+const randomId = (): string => randomBytes(32).toString('base64url')
+
+/** The value of a cookie in a request. */
+function cookieOf(request: Request, name: string): string | undefined {
+  for (const part of (request.headers.get('cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return undefined
+}
+
+/**
+ * A redirect that sets one cookie: HttpOnly (no script reads it), SameSite=Lax (sent on the
+ * authority's top-level redirect back). Add `Secure` when served over HTTPS, as it must be outside
+ * this loopback demo.
+ */
+const redirect = (location: string, cookie: string): Response =>
+  new Response(null, {
+    status: 303,
+    headers: { location, 'set-cookie': `${cookie}; Path=/; HttpOnly; SameSite=Lax` },
+  })
 
 export async function startBudgeting(options: {
   /** The group, held by its authority. */
   group: string
+  /**
+   * This tool's client secret at the group's authority, where the tool is registered as an OAuth
+   * client with its origin as `client_id`.
+   */
+  clientSecret: string
   /** Asks the group's authority whether a tool is installed. */
   isInstalled: (group: string, tool: string) => boolean | Promise<boolean>
 }): Promise<Budgeting> {
@@ -106,12 +183,47 @@ export async function startBudgeting(options: {
   const buckets = new Map<string, Bucket>()
   const matches: FoundMatch[] = []
   const allowed = new Set<string>()
+  const sessions = new Map<string, Session>()
+  const signIns = new Map<string, PendingSignIn>()
   const resolver = createManifestResolver(LOCAL)
   // Remembers accepted events by (source, id), so pulled and pushed membership events count once.
   // In memory here; use a PGlite or PostgreSQL store's `dedupe` so restarts do not forget.
   const dedupe = createMemoryDedupeStore()
+  // Each assertion is accepted once, by (iss, jti).
+  const replay = createMemoryDedupeStore()
+  const state: {
+    origin: string
+    authority?: Promise<DiscoveredAuthority> | undefined
+    issuer?: string
+  } = {
+    origin: '',
+  }
+
+  /** The group's authority, found from the group's document (once; again after a failure). */
+  const authority = (): Promise<DiscoveredAuthority> => {
+    state.authority ??= discoverAuthority(group, {
+      clientId: state.origin,
+      clientSecret: options.clientSecret,
+      ...LOCAL,
+    }).then(
+      (found) => {
+        state.issuer = found.issuer
+        return found
+      },
+      (err: unknown) => {
+        state.authority = undefined
+        throw err
+      },
+    )
+    return state.authority
+  }
 
   const onMembership = (event: Event): void => {
+    // AUTH-END-001: only the group's authority speaks for its memberships; anyone else's event
+    // about them is ignored, however well signed.
+    if (state.issuer === undefined || event.source !== new URL(state.issuer).origin) return
+    if (event.group !== group) return
+    members.onEvent(event)
     const result = (
       event.data as { result?: { member?: { id?: string }; membershipStatus?: string } }
     ).result
@@ -125,10 +237,98 @@ export async function startBudgeting(options: {
   }
   const inbox = createInbox({ resolveKey: resolver.resolveKey, dedupe, onEvent: onMembership })
 
+  /** `GET /signin?group=<iri>`: "sign in with your group", a 303 to the group's authority. */
+  async function signIn(request: Request): Promise<Response> {
+    if (new URL(request.url).searchParams.get('group') !== group) {
+      return html('<!doctype html><p>This tool does not serve that group.</p>', 404)
+    }
+    const { url, pending } = await startSignIn(await authority(), {
+      redirectUri: `${state.origin}/cta/callback`,
+      // `openid cta:membership` always; `profile` for the member's name, shown with their actions.
+      scopes: ['profile'],
+    })
+    const id = randomId()
+    signIns.set(id, pending)
+    return redirect(url, `${SIGN_IN_COOKIE}=${id}; Max-Age=600`)
+  }
+
+  /**
+   * `GET /cta/callback`: the authority sent the member back. Check the answer and the ID token
+   * (finishSignIn), exchange the access token for a membership assertion that the SDK verifies
+   * (exchangeForAssertion runs verifyGroupAssertion: issuer, audience, group, lifetime, replay),
+   * admit it to the membership cache, and open a session.
+   */
+  async function callback(request: Request): Promise<Response> {
+    const id = cookieOf(request, SIGN_IN_COOKIE)
+    const pending = id === undefined ? undefined : signIns.get(id)
+    if (id === undefined || pending === undefined) {
+      return html('<!doctype html><p>No sign-in in progress: start again.</p>', 400)
+    }
+    signIns.delete(id)
+    try {
+      const found = await authority()
+      const signedIn = await finishSignIn(found, request.url, pending)
+      const { claims } = await exchangeForAssertion(found, signedIn.accessToken, { replay })
+      members.admit(claims)
+      const session = randomId()
+      sessions.set(session, {
+        member: claims.sub,
+        name: claims.name ?? claims.sub,
+        accessToken: signedIn.accessToken,
+        assertionExpires: claims.exp * 1000,
+      })
+      return redirect('/', `${SESSION_COOKIE}=${session}`)
+    } catch (err) {
+      if (!isProtocolError(err)) throw err
+      // The authority's own answer (`access_denied` for a removed member) is in the callback URL.
+      const error = new URL(request.url).searchParams.get('error') ?? err.code
+      return html(
+        `<!doctype html><title>Sign-in refused</title><h1>Sign-in refused</h1>` +
+          `<p>The group's authority did not let you in (${esc(error)}).</p>`,
+        403,
+      )
+    }
+  }
+
+  /**
+   * Who a session stands for, if they may act now. The cache answers from the last assertion
+   * until it expires, and stops answering as soon as the authority's event ends the membership;
+   * after an assertion expires, the session's access token is exchanged again, and the authority
+   * checks the membership once more.
+   */
+  async function memberOf(id: string | undefined, permission?: Permission): Promise<SessionMember> {
+    const session = id === undefined ? undefined : sessions.get(id)
+    if (session === undefined) throw new AccessDenied('not signed in')
+    let access
+    try {
+      access = members.check(session.member, group)
+    } catch (err) {
+      if (!isProtocolError(err) || err.code !== 'ERR_MEMBERSHIP_ENDED') throw err
+      if (session.assertionExpires > Date.now()) {
+        // Ended by the authority's event while the assertion was still valid (AUTH-END-001).
+        throw new AccessDenied('the membership ended', session.member)
+      }
+      try {
+        const { claims } = await exchangeForAssertion(await authority(), session.accessToken, {
+          replay,
+        })
+        access = members.admit(claims)
+        session.assertionExpires = claims.exp * 1000
+      } catch (renewal) {
+        if (!isProtocolError(renewal)) throw renewal
+        throw new AccessDenied(`no fresh assertion (${renewal.code})`, session.member)
+      }
+    }
+    if (permission !== undefined && !access.entitlements.includes(permission)) {
+      throw new AccessDenied(`the group does not grant ${permission}`, session.member)
+    }
+    return { member: session.member, name: session.name, group, entitlements: access.entitlements }
+  }
+
   const producer = await startProducer({
     name: 'Budgeting',
     emits: BUDGETING_EMITS,
-    consumes: ['tech.collaborative.membership.*'],
+    consumes: ['tech.collaborative.membership.*', 'tech.collaborative.group.tool.*'],
     profiles: ['core', 'emitter', 'receiver', 'intent-exchange'],
     isInstalled: options.isInstalled,
     routes: (origin) => async (request) => {
@@ -137,6 +337,29 @@ export async function startBudgeting(options: {
         return (
           (await answerHandshake(request, { allowedOrigins: (o) => allowed.has(o) })) ??
           inbox(request)
+        )
+      }
+      if (request.method === 'GET' && path === '/signin') return signIn(request)
+      if (request.method === 'GET' && path === '/cta/callback') return callback(request)
+      if (request.method === 'GET' && (path === '/' || path === '/session')) {
+        let who: SessionMember
+        try {
+          who = await memberOf(cookieOf(request, SESSION_COOKIE))
+        } catch (err) {
+          if (!(err instanceof AccessDenied)) throw err
+          if (path === '/session')
+            return json({ error: err.message }, err.member === undefined ? 401 : 403)
+          const start = `/signin?group=${encodeURIComponent(group)}`
+          return html(
+            `<!doctype html><title>Budgeting</title><h1>Budgeting</h1><p>${esc(err.message)}.</p>` +
+              `<p><a href="${esc(start)}">Sign in with your group</a></p>`,
+            err.member === undefined ? 200 : 403,
+          )
+        }
+        if (path === '/session') return json(who)
+        return html(
+          `<!doctype html><title>Budgeting</title><h1>Budgeting</h1>` +
+            `<p>Signed in as ${esc(who.name)}, through the group's authority.</p>`,
         )
       }
       const bucket = buckets.get(`${origin}${path}`)
@@ -149,6 +372,10 @@ export async function startBudgeting(options: {
     },
   })
   const { origin, key } = producer
+  state.origin = origin
+  // Who may act now: fed verified assertions (sign-in) and the authority's verified events; a
+  // `group.tool.disconnected` for this tool ends everyone's access (AUTH-END-003).
+  const members = createMembershipCache({ tool: origin })
   const currency = {
     '@context': ['https://www.w3.org/ns/activitystreams', 'https://w3id.org/cta/v1'],
     id: `${group}/currencies/harbour-credit`,
@@ -163,15 +390,19 @@ export async function startBudgeting(options: {
   const matcher = createMatcher({ currencies: [currency] })
   let counter = 0
   const activity = (): string => `${origin}/activities/${++counter}`
-  const person = (a: Actor) => ({ id: a.id, type: 'Person' as const, name: a.name })
-  const hasAccess = (member: string): boolean => roster.get(member) === 'active'
-  const guard = (by: Actor): void => {
-    if (!hasAccess(by.id)) throw new AccessDenied(by.id)
+  const person = (m: SessionMember) => ({ id: m.member, type: 'Person' as const, name: m.name })
+  const hasAccess = (member: string): boolean => {
+    try {
+      members.check(member, group)
+      return true
+    } catch {
+      return false
+    }
   }
 
   async function publishAndMatch(
     proposal: Proposal,
-    by: Actor,
+    by: SessionMember,
     activityId = activity(),
   ): Promise<FoundMatch[]> {
     matcher.upsert(proposal)
@@ -204,19 +435,30 @@ export async function startBudgeting(options: {
 
   return {
     origin,
+    group,
     currency,
+    signInUrl: `${origin}/signin?group=${encodeURIComponent(group)}`,
+    emit: producer.emit,
     emitted: producer.emitted,
     flush: producer.flush,
     pending: producer.pending,
+    addRoute: producer.addRoute,
     close: producer.close,
     matches,
+    roster,
     hasAccess,
     accessEnded,
+    session: (id) => memberOf(id),
 
-    async followAuthority(authority) {
-      const manifest = await resolver.manifest(authority)
+    async followAuthority() {
+      // AUTH-DSC-001: the authority is whoever the group's document names, confirmed by its
+      // OpenID discovery document; its events come from the tool at the same origin.
+      const { issuer } = await authority()
+      const source = new URL(issuer).origin
+      const manifest = await resolver.manifest(source)
       if (manifest.feed === undefined || manifest.subscriptions === undefined)
-        throw new Error(`${authority} has no feed or subscriptions endpoint`)
+        throw new Error(`${source} has no feed or subscriptions endpoint`)
+      const types = ['tech.collaborative.membership.*', 'tech.collaborative.group.tool.*']
       // 1. Catch up: members who joined before this tool was connected.
       const pulled = await pullEvents(manifest.feed, {
         group,
@@ -224,16 +466,16 @@ export async function startBudgeting(options: {
         resolveKey: resolver.resolveKey,
         dedupe,
         onEvent: (event) => {
-          if (event.type.startsWith('tech.collaborative.membership.')) onMembership(event)
+          if (types.some((t) => event.type.startsWith(t.slice(0, -1)))) onMembership(event)
         },
         ...LOCAL,
       })
-      // 2. Subscribe: every later membership event is pushed to the inbox.
-      allowed.add(authority)
+      // 2. Subscribe: every later membership and installation event is pushed to the inbox.
+      allowed.add(source)
       const body = await signSubscriptionRequest(
-        { sink: `${origin}/cta/inbox`, group, types: ['tech.collaborative.membership.*'] },
+        { sink: `${origin}/cta/inbox`, group, types },
         key,
-        { audience: authority },
+        { audience: source },
       )
       const response = await fetch(manifest.subscriptions, {
         method: 'POST',
@@ -241,12 +483,12 @@ export async function startBudgeting(options: {
         body,
       })
       if (response.status !== 201)
-        throw new Error(`subscribing to ${authority}: ${response.status} ${await response.text()}`)
-      return { pulled: pulled.processed }
+        throw new Error(`subscribing to ${source}: ${response.status} ${await response.text()}`)
+      return { authority: issuer, pulled: pulled.processed }
     },
 
-    async openRound(name, by) {
-      guard(by)
+    async openRound(name, session) {
+      const by = await memberOf(session, 'propose')
       const published = now()
       await producer.emit(
         createEvent(
@@ -266,12 +508,12 @@ export async function startBudgeting(options: {
       )
     },
 
-    async publishBucket({ title, target, hours, by }) {
-      guard(by)
+    async publishBucket({ title, target, hours, session }) {
+      const by = await memberOf(session, 'propose')
       const id = `${origin}/buckets/${++counter}`
       const bucket = createRequest({
         id,
-        attributedTo: by.id,
+        attributedTo: by.member,
         audience: group,
         name: title,
         payer: group,
@@ -289,12 +531,12 @@ export async function startBudgeting(options: {
       return id
     },
 
-    async offer({ title, price, hours, by }) {
-      guard(by)
+    async offer({ title, price, hours, session }) {
+      const by = await memberOf(session, 'propose')
       const id = `${origin}/offers/${++counter}`
       const offer = createOffer({
         id,
-        attributedTo: by.id,
+        attributedTo: by.member,
         audience: group,
         name: title,
         url: id,
@@ -308,8 +550,8 @@ export async function startBudgeting(options: {
       return publishAndMatch(offer, by)
     },
 
-    async contribute(id, amount, by) {
-      guard(by)
+    async contribute(id, amount, session) {
+      const by = await memberOf(session, 'participate')
       const bucket = buckets.get(id)
       if (bucket === undefined) throw new Error(`no bucket ${id}`)
       bucket.funded = addAmounts(bucket.funded, amount)
@@ -330,7 +572,7 @@ export async function startBudgeting(options: {
                 type: 'Commitment',
                 satisfies: `${id}#reciprocal`,
                 action: 'transfer',
-                provider: by.id,
+                provider: by.member,
                 receiver: group,
                 resourceConformsTo: currency.id,
                 resourceQuantity: { hasUnit: 'one', hasNumericalValue: amount },

@@ -1,13 +1,23 @@
-// A Loomio-like decisions tool: it holds the group and its members (it is the group's authority),
-// members start polls that close with an outcome, and it emits membership, decision and core events.
-import { createEvent, type Event } from '@cta-interop/sdk'
+// A Loomio-like decisions tool: it holds the group and its members (it is the group's authority, an
+// OpenID Provider on its own origin: see authority.ts), members start polls that close with an
+// outcome, and it emits membership, decision and core events.
+import {
+  CONTEXT,
+  createEvent,
+  createMemoryMembershipStore,
+  type CoreRole,
+  type Group,
+} from '@cta-interop/sdk'
 import { esc, html } from '../src/http.js'
 import { startProducer, type Producer } from '../src/producer.js'
+import { startAuthority } from './authority.js'
 
 export const DECISIONS_EMITS = [
+  // From the authority plugin's registry (join, remove, connectTool), through this tool's outbox.
   'tech.collaborative.membership.joined',
   'tech.collaborative.membership.removed',
   'tech.collaborative.group.tool.connected',
+  // The tool's own.
   'example.decisions.poll.created',
   'example.decisions.poll.closed',
 ] as const
@@ -16,12 +26,6 @@ export const DECISIONS_EMITS = [
 export interface Person {
   readonly id: string
   readonly name: string
-}
-
-interface Member extends Person {
-  status: 'active' | 'removed'
-  readonly membership: string
-  readonly since: string
 }
 
 interface Poll {
@@ -35,43 +39,58 @@ interface Poll {
 /** The running decisions tool. */
 export interface Decisions extends Pick<
   Producer,
-  'origin' | 'emitted' | 'flush' | 'pending' | 'close'
+  'origin' | 'emit' | 'emitted' | 'flush' | 'pending' | 'addRoute' | 'close'
 > {
-  /** The group's IRI. */
+  /** The group's IRI (`<origin>/g/harbour-commons`); its document names this origin as `authority`. */
   readonly group: string
   /** The person with this short name, on this tool (`<origin>/u/<slug>`). */
   person(slug: string, name: string): Person
-  /** Adds a member (`membership.joined`). */
-  join(person: Person, by: Person): Promise<void>
-  /** Removes a member (`membership.removed`). */
+  /** Adds a member (`membership.joined`); `by` the person themselves when they found the group. */
+  join(person: Person, by: Person, coreRole?: CoreRole): Promise<void>
+  /** Removes a member (`membership.removed`): their sign-ins and assertions are refused from now. */
   remove(person: Person, by: Person): Promise<void>
   /** Whether a tool is installed in a group: this tool is the system of record. */
-  readonly isInstalled: (group: string, tool: string) => boolean
+  readonly isInstalled: (group: string, tool: string) => Promise<boolean>
   /** Installs a tool in the group (`group.tool.connected`). */
   connectTool(tool: { origin: string; name: string }, by: Person): Promise<void>
+  /**
+   * Registers a tool as an OAuth client of this authority: `client_id` its origin, redirect
+   * `<origin>/cta/callback`, grants `authorization_code`, `client_credentials` and token exchange.
+   */
+  readonly registerClient: (client: { origin: string; secret: string; name?: string }) => void
+  /**
+   * TEST AND DEMO ONLY: the next sign-in interaction completes as this person, consenting, with no
+   * page shown. A real authority never has this; the scenario uses it to run unattended.
+   */
+  readonly autoSignIn: (person: string) => void
   /** Starts a poll (`example.decisions.poll.created`); returns its IRI. */
   startPoll(title: string, by: Person, closes: Date): Promise<string>
   /** Closes a poll with its outcome (`example.decisions.poll.closed`). */
   closePoll(poll: string, outcome: string, by: Person): Promise<void>
-  /** The active members' IRIs. */
-  members(): string[]
+  /** The active members. */
+  members(): Promise<Person[]>
 }
 
 const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+const actor = (p: Person) => ({ id: p.id, type: 'Person' as const, name: p.name })
 
 export async function startDecisions(): Promise<Decisions> {
-  const members = new Map<string, Member>()
-  const installed = new Set<string>()
+  // The authority's groups, memberships and installations: the SDK's in-memory store here; a
+  // deployment implements `MembershipStore` over its own tables.
+  const store = createMemoryMembershipStore()
+  const people = new Map<string, Person>()
   const polls = new Map<string, Poll>()
   const state: { group: string } = { group: '' }
   let counter = 0
+  const isInstalled = async (group: string, tool: string): Promise<boolean> =>
+    (await store.getInstallation(group, tool))?.installationStatus === 'active'
 
   const producer = await startProducer({
     name: 'Decisions',
     emits: DECISIONS_EMITS,
     profiles: ['core', 'emitter', 'group-authority'],
-    isInstalled: (group, tool) => installed.has(`${group} ${tool}`),
-    routes: (origin) => (request) => {
+    isInstalled,
+    routes: (origin) => async (request) => {
       const path = new URL(request.url).pathname
       const poll = polls.get(`${origin}${path}`)
       if (poll !== undefined) {
@@ -80,9 +99,14 @@ export async function startDecisions(): Promise<Decisions> {
             `<p>Started by ${esc(poll.by.name)}; ${poll.outcome === undefined ? `closes ${esc(poll.closes)}` : `outcome: ${esc(poll.outcome)}`}</p>`,
         )
       }
-      if (path === '/g/harbour-commons/members') {
-        const rows = [...members.values()]
-          .map((m) => `<li>${esc(m.name)} (${m.status})</li>`)
+      if (path === '/harbour-commons') {
+        const { items } = await store.listMemberships(state.group, {
+          after: 0,
+          limit: 1000,
+          current: false,
+        })
+        const rows = items
+          .map((m) => `<li>${esc(m.member.name ?? m.member.id)} (${m.membershipStatus})</li>`)
           .join('')
         return html(`<!doctype html><title>Members</title><h1>Harbour Commons</h1><ul>${rows}</ul>`)
       }
@@ -90,124 +114,88 @@ export async function startDecisions(): Promise<Decisions> {
     },
   })
   const { origin } = producer
-  const group = `${origin}/g/harbour-commons`
-  state.group = group
+  const group: Group = {
+    '@context': [...CONTEXT],
+    id: `${origin}/g/harbour-commons`,
+    type: 'Group',
+    name: 'Harbour Commons',
+    url: `${origin}/harbour-commons`,
+    // The issuer of this tool's OpenID Provider: relying tools take the authority from here only.
+    authority: origin,
+    joinPolicy: 'approval',
+    visibility: 'public',
+    rosterVisibility: 'members',
+    memberships: `${origin}/g/harbour-commons/memberships`,
+    tools: `${origin}/g/harbour-commons/tools`,
+  }
+  await store.putGroup(group)
+  state.group = group.id
+
+  // The provider serves `/.well-known/openid-configuration`, `/auth`, `/token`, `/jwks`, the group
+  // endpoints under `/g/` and the interaction pages; the Fetch handler serves the rest.
+  const authority = await startAuthority({
+    origin,
+    store,
+    eventKey: producer.key,
+    // The registry signs each membership and `group.tool.*` event with the tool's event key; the
+    // outbox sends it to the subscribers and puts it in the feed, like the tool's own events.
+    emit: (jws, event) => producer.publish(jws, event),
+    nameOf: (id) => people.get(id)?.name,
+  })
+  producer.mount(authority.serves, authority.listener)
+  const { registry } = authority.plugin
   const activity = (): string => `${origin}/activities/${++counter}`
-  const actor = (p: Person) => ({ id: p.id, type: 'Person' as const, name: p.name })
-  const emit = (event: Event) => producer.emit(event)
 
   return {
     origin,
-    group,
+    group: group.id,
+    emit: producer.emit,
     emitted: producer.emitted,
     flush: producer.flush,
     pending: producer.pending,
+    addRoute: producer.addRoute,
     close: producer.close,
-    person: (slug, name) => ({ id: `${origin}/u/${slug}`, name }),
-    members: () => [...members.values()].filter((m) => m.status === 'active').map((m) => m.id),
-    isInstalled: (g, tool) => installed.has(`${g} ${tool}`),
+    person(slug, name) {
+      const person = { id: `${origin}/u/${slug}`, name }
+      people.set(person.id, person)
+      return person
+    },
+    async members() {
+      const { items } = await store.listMemberships(group.id, {
+        after: 0,
+        limit: 1000,
+        current: true,
+      })
+      return items.map((m) => ({ id: m.member.id, name: m.member.name ?? m.member.id }))
+    },
+    isInstalled,
+    registerClient: authority.registerClient,
+    autoSignIn: authority.autoSignIn,
 
-    async join(person, by) {
-      const published = now()
-      const member: Member = {
-        ...person,
-        status: 'active',
-        membership: `${group}/memberships/${++counter}`,
-        since: published,
-      }
-      members.set(person.id, member)
-      await emit(
-        createEvent(
-          'tech.collaborative.membership.joined',
-          {
-            id: activity(),
-            type: 'Accept',
-            actor: actor(by),
-            object: actor(person),
-            result: {
-              id: member.membership,
-              type: 'Membership',
-              member: actor(person),
-              organization: group,
-              role: [`${group}/roles/member`],
-              coreRole: 'member',
-              membershipStatus: 'active',
-              startTime: published,
-            },
-            summary: `${person.name} joined Harbour Commons`,
-            published,
-            url: `${group}/members`,
-            audience: group,
-          },
-          { source: origin },
-        ),
-      )
+    async join(person, by, coreRole = 'member') {
+      people.set(person.id, person)
+      await registry.join(group.id, actor(person), {
+        role: [`${group.id}/roles/${coreRole}`],
+        coreRole,
+        // Someone else adding the member is an `Add` by them; founding the group is a `Join`.
+        ...(by.id === person.id ? {} : { actor: actor(by) }),
+      })
     },
 
     async remove(person, by) {
-      const member = members.get(person.id)
-      if (member?.status !== 'active') throw new Error(`${person.name} is not a member`)
-      member.status = 'removed'
-      const published = now()
-      await emit(
-        createEvent(
-          'tech.collaborative.membership.removed',
-          {
-            id: activity(),
-            type: 'Remove',
-            actor: actor(by),
-            object: actor(person),
-            target: group,
-            result: {
-              id: member.membership,
-              type: 'Membership',
-              member: actor(person),
-              organization: group,
-              role: [`${group}/roles/member`],
-              coreRole: 'member',
-              membershipStatus: 'removed',
-              startTime: member.since,
-              endTime: published,
-            },
-            summary: `${by.name} removed ${person.name} from Harbour Commons`,
-            published,
-            url: `${group}/members`,
-            audience: group,
-          },
-          { source: origin },
-        ),
-      )
+      await registry.remove(group.id, person.id, { actor: actor(by) })
     },
 
     async connectTool(tool, by) {
-      installed.add(`${group} ${tool.origin}`)
-      const published = now()
-      const installation = `${group}/tools/${++counter}`
-      await emit(
-        createEvent(
-          'tech.collaborative.group.tool.connected',
-          {
-            id: activity(),
-            type: 'Add',
-            actor: actor(by),
-            object: {
-              id: installation,
-              type: 'ToolInstallation',
-              organization: group,
-              tool: tool.origin,
-              scopes: ['events:membership'],
-              installedBy: by.id,
-              published,
-              installationStatus: 'active',
-            },
-            target: group,
-            summary: `${by.name} connected ${tool.name} to Harbour Commons`,
-            published,
-            url: `${group}/members`,
-            audience: group,
-          },
-          { source: origin },
-        ),
+      await registry.connectTool(
+        {
+          id: `${group.id}/tools/${++counter}`,
+          organization: group.id,
+          tool: tool.origin,
+          scopes: ['cta:membership', 'cta:roster', 'events:membership'],
+          installedBy: by.id,
+        },
+        { actor: actor(by) },
       )
     },
 
@@ -216,7 +204,7 @@ export async function startDecisions(): Promise<Decisions> {
       const poll: Poll = { id, title, by, closes: closes.toISOString().replace(/\.\d{3}Z$/, 'Z') }
       polls.set(id, poll)
       const published = now()
-      await emit(
+      await producer.emit(
         createEvent(
           'example.decisions.poll.created',
           {
@@ -227,7 +215,7 @@ export async function startDecisions(): Promise<Decisions> {
             summary: `${by.name} started a poll: ${title}`,
             published,
             url: id,
-            audience: group,
+            audience: group.id,
           },
           { source: origin },
         ),
@@ -240,7 +228,7 @@ export async function startDecisions(): Promise<Decisions> {
       if (poll === undefined || poll.outcome !== undefined) throw new Error(`no open poll ${id}`)
       poll.outcome = outcome
       const published = now()
-      await emit(
+      await producer.emit(
         createEvent(
           'example.decisions.poll.closed',
           {
@@ -257,7 +245,7 @@ export async function startDecisions(): Promise<Decisions> {
             summary: `Poll closed: ${poll.title} Outcome: ${outcome}`,
             published,
             url: id,
-            audience: group,
+            audience: group.id,
           },
           { source: origin },
         ),

@@ -5,27 +5,39 @@ import { toNodeListener } from '@cta-interop/sdk/node'
 /** A Fetch API handler, as every SDK endpoint is. */
 export type Handler = (request: Request) => Promise<Response> | Response
 
+/** A `node:http` request listener, as `oidc-provider`'s `provider.callback()` is. */
+export type NodeListener = (req: http.IncomingMessage, res: http.ServerResponse) => void
+
 /** An HTTP server on 127.0.0.1 whose handler is set once the origin is known. */
 export interface Listening {
   /** `http://127.0.0.1:<port>`: the tool's origin, the `id` of its manifest. */
   readonly origin: string
   readonly port: number
-  /** Sets what answers requests. */
+  /** Sets the Fetch API handler: it answers every request no mounted listener takes. */
   handle(handler: Handler): void
+  /**
+   * Sends the requests whose path `match`es to a Node listener, untouched (body unread), before
+   * the Fetch handler sees them: how a tool serves `oidc-provider` on its own origin. Mounts are
+   * tried in the order they were added.
+   */
+  mount(match: (path: string) => boolean, listener: NodeListener): void
   close(): Promise<void>
 }
 
 /**
  * Listens on 127.0.0.1 (an ephemeral port unless `port` is given). A tool needs its origin before
- * it can build its manifest and key, so the handler comes afterwards.
+ * it can build its manifest and key, so the handlers come afterwards.
  */
 export async function listen(port = 0): Promise<Listening> {
-  let listener: http.RequestListener = (_req, res) => {
+  let listener: NodeListener = (_req, res) => {
     res.statusCode = 503
     res.end()
   }
+  const mounts: { match: (path: string) => boolean; listener: NodeListener }[] = []
   const server = http.createServer((req, res) => {
-    listener(req, res)
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+    const mounted = mounts.find((m) => m.match(path))
+    ;(mounted?.listener ?? listener)(req, res)
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -37,6 +49,9 @@ export async function listen(port = 0): Promise<Listening> {
     port: actual,
     handle(handler) {
       listener = toNodeListener(handler)
+    },
+    mount(match, mounted) {
+      mounts.push({ match, listener: mounted })
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -19,7 +19,7 @@ import {
   type SigningKey,
   type ToolManifest,
 } from '@cta-interop/sdk'
-import { json, listen, type Listening } from './http.js'
+import { json, listen, type Listening, type NodeListener } from './http.js'
 
 /** A tool's own route handler: `undefined` when the request is not its. */
 export type Route = (request: Request) => Promise<Response | undefined> | Response | undefined
@@ -39,7 +39,7 @@ export interface ProducerOptions {
   readonly profiles: ToolManifest['profiles']
   /** Whether a tool is installed in a group: asked of the group's authority. */
   readonly isInstalled: IsInstalled
-  /** The tool's own routes (pages, inbox), tried before the CTA endpoints. */
+  /** The tool's own routes (pages, inbox, sign-in), tried after the CTA endpoints. */
   readonly routes?: (origin: string) => Route
 }
 
@@ -51,6 +51,15 @@ export interface Producer {
   readonly store: DeliveryStore
   /** Signs an event, appends it to the feed and queues its deliveries; then sends them at once. */
   readonly emit: (event: Event) => Promise<void>
+  /**
+   * Publishes an event someone else signed with this tool's key (the group authority's registry
+   * signs its own membership events): feed, deliveries, then sends them at once.
+   */
+  readonly publish: (jws: string, event: Event) => Promise<void>
+  /** Adds Fetch API routes, tried after the tool's own (a test-only control API, for example). */
+  readonly addRoute: (route: Route) => void
+  /** Serves the paths that `match` with a Node listener on the tool's origin (`oidc-provider`). */
+  readonly mount: (match: (path: string) => boolean, listener: NodeListener) => void
   /** Runs the delivery worker until nothing is due. */
   readonly flush: () => Promise<void>
   /** Deliveries still pending (to be retried). */
@@ -100,7 +109,7 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
     pollInterval: 100,
   })
   worker.start()
-  const own = options.routes?.(origin)
+  const routes: Route[] = options.routes === undefined ? [] : [options.routes(origin)]
   server.handle(async (request) => {
     const path = new URL(request.url).pathname
     if (path === TOOL_MANIFEST_PATH) return json(manifest)
@@ -108,7 +117,11 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
     if (path === '/cta/subscriptions' || path.startsWith('/cta/subscriptions/'))
       return subscriptions(request)
     if (path === '/cta/feed') return feed(request)
-    return (await own?.(request)) ?? new Response('not found', { status: 404 })
+    for (const route of routes) {
+      const response = await route(request)
+      if (response !== undefined) return response
+    }
+    return new Response('not found', { status: 404 })
   })
   const emitted: string[] = []
   const flush = async (): Promise<void> => {
@@ -116,16 +129,24 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
       // keep going until nothing is due
     }
   }
+  const publish = async (jws: string, event: Event): Promise<void> => {
+    await publishEvent(jws, { store })
+    emitted.push(event.id)
+    await flush()
+  }
   return {
     origin,
     key,
     manifest,
     store,
     emitted,
-    async emit(event) {
-      await publishEvent(await signEvent(event, key), { store })
-      emitted.push(event.id)
-      await flush()
+    emit: async (event) => publish(await signEvent(event, key), event),
+    publish,
+    addRoute: (route) => {
+      routes.push(route)
+    },
+    mount: (match, listener) => {
+      server.mount(match, listener)
     },
     flush,
     pending: async () => (await store.listDeliveries({ status: 'pending' })).length,

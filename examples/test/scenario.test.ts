@@ -31,11 +31,22 @@ describe('the demo scenario, end to end on 127.0.0.1', () => {
     expect(Number(match?.score)).toBeGreaterThan(0)
   })
 
-  it('ends a removed member’s access in the budgeting tool as the removal arrives', () => {
+  it('signs members in to Budgeting through the group’s authority, found in the group document', () => {
     const o = scenario.outcome
+    expect(o.authority).toBe(o.decisions)
+    expect(o.signedIn).toEqual(['Tomás', 'Aroha', 'Mele', 'Rangi'])
     expect(o.allowedBefore).toBe(true)
+  })
+
+  it('refuses a removed member’s open session as the removal arrives', () => {
+    const o = scenario.outcome
     expect(o.deniedAfter).toBe(true)
+    expect(o.sessionStatusAfter).toBe(403)
     expect(o.revokedWithinMs).toBeLessThan(2_000)
+  })
+
+  it('denies a removed member’s fresh sign-in at the authority', () => {
+    expect(scenario.outcome.signInAfterRemoval).toEqual({ refused: true, error: 'access_denied' })
   })
 
   it('shows the closed poll, a tool-specific type, on the dashboard', () => {
