@@ -24,7 +24,8 @@ export interface LiveContext {
   /** The session opened on the tool (its group and members). */
   readonly session?: Session
   readonly wire: Wire
-  readonly browser: Browser
+  /** A new member's browser: its own cookie jar, so no earlier sign-in carries over. */
+  readonly newBrowser: () => Browser
   /** How long to wait for the tool to do something (a delivery, a retry), in ms. */
   readonly patience: number
 }

@@ -65,6 +65,10 @@ export interface PeerAuthority {
   armSignIn(member: string): void
   /** The next token exchange answers with this assertion instead (a mutation). */
   mutateNextAssertion(mutate: ((assertion: string) => Promise<string>) | undefined): void
+  /** Members whose login completed at the authority, in order. */
+  readonly loggedIn: readonly string[]
+  /** Token exchanges the authority answered, by the member the assertion is about. */
+  readonly exchanges: readonly { readonly member: string; readonly mutated: boolean }[]
   /** Events the authority emitted (membership changes), signed. */
   readonly emitted: { readonly jws: string; readonly event: Event }[]
 }
@@ -266,6 +270,8 @@ async function startAuthority(
   )
   // Swap in a token exchange that can mutate the assertion it issues, for the hostile cases.
   let mutate: ((assertion: string) => Promise<string>) | undefined
+  const exchanges: { member: string; mutated: boolean }[] = []
+  const loggedIn: string[] = []
   const register = provider.registerGrantType.bind(provider)
   provider.registerGrantType = (name: string, handler: GrantHandler, ...rest: unknown[]) => {
     register(
@@ -275,9 +281,12 @@ async function startAuthority(
         const body = ctx.body as { access_token?: string } | undefined
         const m = mutate
         mutate = undefined
-        if (m !== undefined && typeof body?.access_token === 'string') {
-          ctx.body = { ...body, access_token: await m(body.access_token) }
-        }
+        if (typeof body?.access_token !== 'string') return
+        const claims = JSON.parse(
+          Buffer.from(body.access_token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+        ) as { sub?: string }
+        exchanges.push({ member: claims.sub ?? '', mutated: m !== undefined })
+        if (m !== undefined) ctx.body = { ...body, access_token: await m(body.access_token) }
       },
       ...rest,
     )
@@ -315,6 +324,7 @@ async function startAuthority(
         })
         return
       }
+      loggedIn.push(armed)
       await provider.interactionFinished(
         req,
         res,
@@ -347,6 +357,8 @@ async function startAuthority(
       authority,
       providerKey,
       emitted,
+      loggedIn,
+      exchanges,
       async addMember(name) {
         const id = `${issuer}/u/${++counter}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`
         await authority.registry.join(

@@ -153,7 +153,7 @@ export async function runLive(sut: SutManifest, options: LiveOptions): Promise<R
       ...(control === undefined ? {} : { control }),
       ...(session === undefined ? {} : { session }),
       wire,
-      browser: createBrowser(wire),
+      newBrowser: () => createBrowser(wire),
       patience: options.patience ?? 10_000,
     }
     const today = options.today ?? new Date()

@@ -67,7 +67,7 @@ function signIn(ctx: LiveContext, index: number) {
       const { url, pending: started } = await startSignIn(authority, {
         redirectUri: redirectUri(ctx),
       })
-      const visit = await ctx.browser.visit(url, { stopAt: redirectUri(ctx) })
+      const visit = await ctx.newBrowser().visit(url, { stopAt: redirectUri(ctx) })
       check(
         visit.stopped,
         'the authority did not redirect back to the suite',
@@ -75,6 +75,12 @@ function signIn(ctx: LiveContext, index: number) {
         { url: visit.url, status: visit.response?.status },
       )
       const result = await finishSignIn(authority, visit.url, started)
+      check(
+        result.sub === member.id,
+        'the authority signed in someone other than the member the control API armed',
+        { sub: member.id },
+        { sub: result.sub },
+      )
       return { accessToken: result.accessToken, groups: result.claims['groups'] }
     })()
     byMember.set(member.id, pending)
@@ -190,7 +196,7 @@ export const AUTHORITY_CASES: readonly LiveCase[] = [
       const bare = new URL(url)
       bare.searchParams.delete('code_challenge')
       bare.searchParams.delete('code_challenge_method')
-      const visit = await ctx.browser.visit(bare.href, { stopAt: redirectUri(ctx) })
+      const visit = await ctx.newBrowser().visit(bare.href, { stopAt: redirectUri(ctx) })
       const error = visit.stopped
         ? new URL(visit.url).searchParams.get('error')
         : `no redirect (${visit.response?.status})`
@@ -215,7 +221,7 @@ export const AUTHORITY_CASES: readonly LiveCase[] = [
       const { url } = await startSignIn(authority, { redirectUri: redirectUri(ctx) })
       const bare = new URL(url)
       bare.searchParams.delete('cta_group')
-      const visit = await ctx.browser.visit(bare.href, { stopAt: redirectUri(ctx) })
+      const visit = await ctx.newBrowser().visit(bare.href, { stopAt: redirectUri(ctx) })
       const error = visit.stopped
         ? new URL(visit.url).searchParams.get('error')
         : `no redirect (${visit.response?.status})`

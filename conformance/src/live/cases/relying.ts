@@ -31,7 +31,7 @@ async function signInThroughTool(
   try {
     const started = await control.act(session, 'start-sign-in', { member })
     if (typeof started['url'] !== 'string') throw new Error('start-sign-in returned no url')
-    await ctx.browser.visit(new URL(started['url'], ctx.sut.endpoints.origin).href, {
+    await ctx.newBrowser().visit(new URL(started['url'], ctx.sut.endpoints.origin).href, {
       rewrite: (url) => {
         if (url.origin === ctx.peer.origin && authorizationRequest === undefined)
           authorizationRequest = url
@@ -44,6 +44,18 @@ async function signInThroughTool(
   } finally {
     authority.mutateNextAssertion(undefined)
   }
+  // Without these, a case would pass without testing anything: the member must really have signed
+  // in at the suite's authority, and a tool offered a mutated assertion must really have asked for
+  // one.
+  if (!authority.loggedIn.includes(member)) {
+    throw new Error('the sign-in never reached the login at the suite authority')
+  }
+  check(
+    options.mutate === undefined || authority.exchanges.some((e) => e.member === member),
+    'the tool did not exchange the access token for a membership assertion',
+    { tokenExchange: true },
+    { tokenExchange: false },
+  )
   const { access } = await control.act(session, 'access', { member })
   return { member, access: access === true, authorizationRequest }
 }
