@@ -5,8 +5,14 @@
 // 2. The example tools: a decisions tool (the group's authority and OpenID Provider), a budgeting
 //    tool whose members sign in with their group, and a dashboard run on 127.0.0.1 through a
 //    scripted scenario; every line of the summary is computed.
-// Exits 1 if anything is not as expected. `npm run demo -- --keep` leaves the servers running.
+// 3. The conformance suite runs live against both tools (`cta-conformance live`, as a separate
+//    process, through their test-only control API) and writes its reports under
+//    conformance/reports/latest/<tool>/.
+// Exits 1 if anything is not as expected or any claimed profile does not conform. `npm run demo -- --keep` leaves the servers running.
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
 import { checkDocuments } from './src/check-documents.js'
+import { allConformant, exampleTools, runConformance } from './src/conformance.js'
 import { runScenario } from './src/scenario.js'
 import { table } from './src/table.js'
 
@@ -30,9 +36,14 @@ console.log(
 
 console.log('\n2. Decisions, Budgeting and a dashboard, on 127.0.0.1\n')
 const started = Date.now()
-const scenario = await runScenario((text) => {
-  console.log(`  [${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${text}`)
-})
+// The tools mount the test-only conformance control API with this token, for this run only.
+const token = randomBytes(24).toString('base64url')
+const scenario = await runScenario(
+  (text) => {
+    console.log(`  [${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${text}`)
+  },
+  { controlToken: token },
+)
 const o = scenario.outcome
 const rows: [string, string, boolean][] = [
   [
@@ -99,18 +110,37 @@ console.log(
       rows.map(([check, result, ok]) => [check, result, ok ? 'ok' : 'FAILED']),
     ),
 )
-// The conformance suite's live run against these tools belongs here once its live mode exists.
-// Nothing is run or claimed in its place.
+console.log('\n3. The conformance suite, live against both tools\n')
+const outDir = fileURLToPath(new URL('../conformance/reports/latest/', import.meta.url))
+const runs = await runConformance(exampleTools(o), { outDir, token })
+const verdictRows = runs.flatMap((run) =>
+  run.verdicts
+    .filter((v) => v.claimed)
+    .map((v) => [
+      run.tool.name,
+      v.profile,
+      v.verdict,
+      String(v.counts['passed'] ?? 0),
+      String((v.counts['failed'] ?? 0) + (v.counts['errored'] ?? 0)),
+      String(v.counts['untested'] ?? 0),
+    ]),
+)
+console.log(table(['tool', 'profile', 'verdict', 'passed', 'failed', 'untested'], verdictRows))
+for (const run of runs) {
+  if (run.verdicts.length === 0) console.log(`\n${run.tool.name}: no report.\n${run.output}`)
+  console.log(`\n${run.tool.name}: ${run.html}`)
+}
+const conformant = allConformant(runs)
 console.log(
-  '\nConformance live run against the tools: not run (live mode is not built yet;' +
-    ' the static vectors run with `npx cta-conformance vectors --harness direct`).',
+  '\nThe core and intent-exchange profiles have no live cases yet; their requirements are covered by' +
+    ' the static vectors (`npx cta-conformance vectors --harness direct`).',
 )
 console.log(
   `\nDashboard: ${o.dashboard}/${keep ? '' : ' (stopped; run with -- --keep to browse it)'}`,
 )
 console.log(`Decisions: ${o.decisions}${' '.repeat(2)}Budgeting: ${o.budgeting}`)
 
-const ok = failed.length === 0 && rows.every(([, , good]) => good)
+const ok = failed.length === 0 && rows.every(([, , good]) => good) && conformant
 if (keep) {
   console.log('\n--keep: the servers are running; press Ctrl-C to stop them.')
   process.once('SIGINT', () => {

@@ -3,6 +3,7 @@
 // no accounts of its own: members sign in through their group's authority ("sign in with your
 // group"), and a member's access ends as soon as the authority announces that the membership
 // ended, even in a session that is already open.
+import { createControlHandler } from '@cta-interop/sdk/node'
 import { randomBytes } from 'node:crypto'
 import {
   addAmounts,
@@ -77,6 +78,13 @@ export interface FoundMatch {
   readonly score: string
 }
 
+/** A group the tool serves: its secret at the group's authority, and the authority once found. */
+interface ServedGroup {
+  readonly clientSecret: string
+  authority?: Promise<DiscoveredAuthority> | undefined
+  issuer?: string
+}
+
 interface Bucket {
   readonly proposal: Proposal
   /** The activity that published it: contributions reply to it. */
@@ -88,6 +96,8 @@ interface Bucket {
 /** What a session holds, server-side only. */
 interface Session {
   readonly member: string
+  /** The group the member signed in to. */
+  readonly group: string
   readonly name: string
   /** The member's access token at the authority, for this tool only: exchanged for assertions. */
   readonly accessToken: string
@@ -176,6 +186,12 @@ export async function startBudgeting(options: {
   clientSecret: string
   /** Asks the group's authority whether a tool is installed. */
   isInstalled: (group: string, tool: string) => boolean | Promise<boolean>
+  /**
+   * TEST AND DEMO ONLY: mounts the conformance control API (`/__cta-conformance`) with this bearer
+   * token, so that `cta-conformance live` can have the tool serve a group of its own (with the
+   * suite as that group's authority) and make it act. Leave it out everywhere else.
+   */
+  controlToken?: string
 }): Promise<Budgeting> {
   const { group } = options
   const roster = new Map<string, 'active' | 'removed'>()
@@ -191,38 +207,38 @@ export async function startBudgeting(options: {
   const dedupe = createMemoryDedupeStore()
   // Each assertion is accepted once, by (iss, jti).
   const replay = createMemoryDedupeStore()
-  const state: {
-    origin: string
-    authority?: Promise<DiscoveredAuthority> | undefined
-    issuer?: string
-  } = {
-    origin: '',
-  }
+  const state = { origin: '' }
+  const controlInstalled = new Set<string>()
+  /** The groups this tool serves, each with its client secret at the group's authority. */
+  const served = new Map<string, ServedGroup>([[group, { clientSecret: options.clientSecret }]])
 
-  /** The group's authority, found from the group's document (once; again after a failure). */
-  const authority = (): Promise<DiscoveredAuthority> => {
-    state.authority ??= discoverAuthority(group, {
+  /** A group's authority, found from the group's document (once; again after a failure). */
+  const authority = (of: string = group): Promise<DiscoveredAuthority> => {
+    const entry = served.get(of)
+    if (entry === undefined)
+      return Promise.reject(new AccessDenied('this tool does not serve that group'))
+    entry.authority ??= discoverAuthority(of, {
       clientId: state.origin,
-      clientSecret: options.clientSecret,
+      clientSecret: entry.clientSecret,
       ...LOCAL,
     }).then(
       (found) => {
-        state.issuer = found.issuer
+        entry.issuer = found.issuer
         return found
       },
       (err: unknown) => {
-        state.authority = undefined
+        entry.authority = undefined
         throw err
       },
     )
-    return state.authority
+    return entry.authority
   }
 
   const onMembership = (event: Event): void => {
     // AUTH-END-001: only the group's authority speaks for its memberships; anyone else's event
     // about them is ignored, however well signed.
-    if (state.issuer === undefined || event.source !== new URL(state.issuer).origin) return
-    if (event.group !== group) return
+    const issuer = served.get(event.group)?.issuer
+    if (issuer === undefined || event.source !== new URL(issuer).origin) return
     members.onEvent(event)
     const result = (
       event.data as { result?: { member?: { id?: string }; membershipStatus?: string } }
@@ -235,14 +251,23 @@ export async function startBudgeting(options: {
       accessEnded.set(member, Date.now())
     }
   }
-  const inbox = createInbox({ resolveKey: resolver.resolveKey, dedupe, onEvent: onMembership })
+  const observed: { observe?: (event: Event) => void } = {}
+  const inbox = createInbox({
+    resolveKey: resolver.resolveKey,
+    dedupe,
+    onEvent: (event) => {
+      observed.observe?.(event)
+      onMembership(event)
+    },
+  })
 
   /** `GET /signin?group=<iri>`: "sign in with your group", a 303 to the group's authority. */
   async function signIn(request: Request): Promise<Response> {
-    if (new URL(request.url).searchParams.get('group') !== group) {
+    const asked = new URL(request.url).searchParams.get('group') ?? ''
+    if (!served.has(asked)) {
       return html('<!doctype html><p>This tool does not serve that group.</p>', 404)
     }
-    const { url, pending } = await startSignIn(await authority(), {
+    const { url, pending } = await startSignIn(await authority(asked), {
       redirectUri: `${state.origin}/cta/callback`,
       // `openid cta:membership` always; `profile` for the member's name, shown with their actions.
       scopes: ['profile'],
@@ -266,13 +291,14 @@ export async function startBudgeting(options: {
     }
     signIns.delete(id)
     try {
-      const found = await authority()
+      const found = await authority(pending.group)
       const signedIn = await finishSignIn(found, request.url, pending)
       const { claims } = await exchangeForAssertion(found, signedIn.accessToken, { replay })
       members.admit(claims)
       const session = randomId()
       sessions.set(session, {
         member: claims.sub,
+        group: pending.group,
         name: claims.name ?? claims.sub,
         accessToken: signedIn.accessToken,
         assertionExpires: claims.exp * 1000,
@@ -301,7 +327,7 @@ export async function startBudgeting(options: {
     if (session === undefined) throw new AccessDenied('not signed in')
     let access
     try {
-      access = members.check(session.member, group)
+      access = members.check(session.member, session.group)
     } catch (err) {
       if (!isProtocolError(err) || err.code !== 'ERR_MEMBERSHIP_ENDED') throw err
       if (session.assertionExpires > Date.now()) {
@@ -309,9 +335,13 @@ export async function startBudgeting(options: {
         throw new AccessDenied('the membership ended', session.member)
       }
       try {
-        const { claims } = await exchangeForAssertion(await authority(), session.accessToken, {
-          replay,
-        })
+        const { claims } = await exchangeForAssertion(
+          await authority(session.group),
+          session.accessToken,
+          {
+            replay,
+          },
+        )
         access = members.admit(claims)
         session.assertionExpires = claims.exp * 1000
       } catch (renewal) {
@@ -322,7 +352,12 @@ export async function startBudgeting(options: {
     if (permission !== undefined && !access.entitlements.includes(permission)) {
       throw new AccessDenied(`the group does not grant ${permission}`, session.member)
     }
-    return { member: session.member, name: session.name, group, entitlements: access.entitlements }
+    return {
+      member: session.member,
+      name: session.name,
+      group: session.group,
+      entitlements: access.entitlements,
+    }
   }
 
   const producer = await startProducer({
@@ -330,7 +365,9 @@ export async function startBudgeting(options: {
     emits: BUDGETING_EMITS,
     consumes: ['tech.collaborative.membership.*', 'tech.collaborative.group.tool.*'],
     profiles: ['core', 'emitter', 'receiver', 'intent-exchange'],
-    isInstalled: options.isInstalled,
+    // Installations come from the group's authority; in a conformance session (test and demo
+    // only), the control API has the tool treat the suite as installed in the session's group.
+    isInstalled: (g, tool) => controlInstalled.has(`${g} ${tool}`) || options.isInstalled(g, tool),
     routes: (origin) => async (request) => {
       const path = new URL(request.url).pathname
       if (path === '/cta/inbox') {
@@ -373,6 +410,60 @@ export async function startBudgeting(options: {
   })
   const { origin, key } = producer
   state.origin = origin
+  if (options.controlToken !== undefined) {
+    const control = createControlHandler({
+      token: options.controlToken,
+      createSession({ peer, authority: suite }) {
+        // With `authority`, the suite is the authority of a group of its own, which this tool now
+        // serves with the client secret the suite registered for it; otherwise, Harbour Commons.
+        const sessionGroup = suite?.group ?? group
+        if (suite !== undefined) served.set(suite.group, { clientSecret: suite.clientSecret })
+        controlInstalled.add(`${sessionGroup} ${peer}`)
+        return { group: sessionGroup, members: [] }
+      },
+      actions: {
+        async emit(session) {
+          const event = createEvent(
+            'example.budgeting.round.opened',
+            {
+              id: activity(),
+              type: 'Create',
+              actor: { id: origin, type: 'Application', name: 'Budgeting' },
+              object: {
+                id: `${origin}/rounds/${++counter}`,
+                type: 'Event',
+                name: 'A conformance round',
+              },
+              summary: 'A funding round for the conformance suite',
+              published: now(),
+              url: `${origin}/rounds/${counter}`,
+              audience: session.group,
+            },
+            { source: origin },
+          )
+          await producer.emit(event)
+          return { id: event.id, type: event.type }
+        },
+        'start-sign-in'(session) {
+          return { url: `${origin}/signin?group=${encodeURIComponent(session.group)}` }
+        },
+        async access(session, { member }) {
+          for (const [id, s] of sessions) {
+            if (s.member !== member || s.group !== session.group) continue
+            try {
+              await memberOf(id)
+              return { access: true }
+            } catch (err) {
+              if (!(err instanceof AccessDenied)) throw err
+            }
+          }
+          return { access: false }
+        },
+      },
+    })
+    observed.observe = control.observe
+    producer.addRoute(control.handle)
+  }
   // Who may act now: fed verified assertions (sign-in) and the authority's verified events; a
   // `group.tool.disconnected` for this tool ends everyone's access (AUTH-END-003).
   const members = createMembershipCache({ tool: origin })

@@ -8,6 +8,7 @@ import {
   type CoreRole,
   type Group,
 } from '@cta-interop/sdk'
+import { createControlHandler } from '@cta-interop/sdk/node'
 import { esc, html } from '../src/http.js'
 import { startProducer, type Producer } from '../src/producer.js'
 import { startAuthority } from './authority.js'
@@ -74,7 +75,17 @@ export interface Decisions extends Pick<
 const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
 const actor = (p: Person) => ({ id: p.id, type: 'Person' as const, name: p.name })
 
-export async function startDecisions(): Promise<Decisions> {
+/** Options of {@link startDecisions}. */
+export interface DecisionsOptions {
+  /**
+   * TEST AND DEMO ONLY: mounts the conformance control API (`/__cta-conformance`) with this bearer
+   * token, so that `cta-conformance live` can set up a group of its own and make the tool act.
+   * Leave it out everywhere else.
+   */
+  readonly controlToken?: string
+}
+
+export async function startDecisions(options: DecisionsOptions = {}): Promise<Decisions> {
   // The authority's groups, memberships and installations: the SDK's in-memory store here; a
   // deployment implements `MembershipStore` over its own tables.
   const store = createMemoryMembershipStore()
@@ -145,6 +156,89 @@ export async function startDecisions(): Promise<Decisions> {
   producer.mount(authority.serves, authority.listener)
   const { registry } = authority.plugin
   const activity = (): string => `${origin}/activities/${++counter}`
+
+  // The conformance control API (test and demo only). Each session gets a group of its own, so a
+  // conformance run never touches the members of Harbour Commons.
+  if (options.controlToken !== undefined) {
+    const groups = new Map<string, string>()
+    const control = createControlHandler({
+      token: options.controlToken,
+      async createSession({ peer, members }) {
+        const slug = `conformance-${++counter}`
+        const id = `${origin}/g/${slug}`
+        await store.putGroup({
+          ...group,
+          id,
+          name: `Conformance session ${counter}`,
+          url: `${origin}/harbour-commons`,
+          memberships: `${id}/memberships`,
+          tools: `${id}/tools`,
+        })
+        const secret = crypto.randomUUID()
+        authority.registerClient({ origin: peer, secret, name: 'cta-conformance' })
+        await registry.connectTool({
+          id: `${id}/tools/conformance`,
+          organization: id,
+          tool: peer,
+          scopes: ['cta:membership', 'cta:roster', 'events:membership'],
+        })
+        const created: Person[] = []
+        for (const name of members) {
+          const person = { id: `${origin}/u/${slug}-${created.length + 1}`, name }
+          people.set(person.id, person)
+          await registry.join(id, actor(person), {
+            role: [`${id}/roles/member`],
+            coreRole: 'member',
+          })
+          created.push(person)
+        }
+        groups.set(id, slug)
+        return { group: id, members: created, client: { client_id: peer, client_secret: secret } }
+      },
+      actions: {
+        async emit(session) {
+          const poll = `${origin}/p/${++counter}`
+          const event = createEvent(
+            'example.decisions.poll.created',
+            {
+              id: activity(),
+              type: 'Create',
+              actor: { id: origin, type: 'Application', name: 'Decisions' },
+              object: { id: poll, type: 'Question', name: 'A conformance poll' },
+              summary: 'A poll for the conformance suite',
+              published: now(),
+              url: poll,
+              audience: session.group,
+            },
+            { source: origin },
+          )
+          await producer.emit(event)
+          return { id: event.id, type: event.type }
+        },
+        async 'add-member'(session, { name }) {
+          const person = {
+            id: `${origin}/u/member-${++counter}`,
+            name: typeof name === 'string' ? name : 'Member',
+          }
+          people.set(person.id, person)
+          await registry.join(session.group, actor(person), {
+            role: [`${session.group}/roles/member`],
+            coreRole: 'member',
+          })
+          return { member: person.id }
+        },
+        async 'remove-member'(session, { member }) {
+          await registry.remove(session.group, String(member))
+          return {}
+        },
+        'arm-sign-in'(_session, { member }) {
+          authority.autoSignIn(String(member))
+          return {}
+        },
+      },
+    })
+    producer.addRoute(control.handle)
+  }
 
   return {
     origin,

@@ -64,10 +64,15 @@ export interface Scenario {
 /** Runs the scenario; `step` is told each step as it starts. */
 export async function runScenario(
   step: (text: string) => void = () => undefined,
+  options: {
+    /** TEST AND DEMO ONLY: mount the conformance control API in both tools with this token. */
+    controlToken?: string
+  } = {},
 ): Promise<Scenario> {
+  const control = options.controlToken === undefined ? {} : { controlToken: options.controlToken }
   const dataDir = await mkdtemp(join(tmpdir(), 'cta-dashboard-'))
   step('starting the decisions tool (the group authority, an OpenID Provider on its origin)')
-  const decisions = await startDecisions()
+  const decisions = await startDecisions(control)
   const group = decisions.group
   const tomas = decisions.person('tomas', 'Tomás')
   const aroha = decisions.person('aroha', 'Aroha')
@@ -77,6 +82,7 @@ export async function runScenario(
   // What an admin does once: register the tool at the authority and give the tool its secret.
   const clientSecret = randomBytes(32).toString('base64url')
   const budgeting = await startBudgeting({
+    ...control,
     group,
     clientSecret,
     isInstalled: decisions.isInstalled,
