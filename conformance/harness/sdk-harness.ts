@@ -5,9 +5,9 @@
 //   npx cta-conformance vectors --harness "stdio:npx tsx conformance/harness/sdk-harness.ts"
 import { createInterface } from 'node:readline'
 import { runWithSdk, SDK_INFO } from '../src/adapters/sdk.js'
-import type { Vector } from '../src/types.js'
+import { OPERATIONS, type Vector } from '../src/types.js'
 
-const SUPPORTED = new Set(['validateDocument', 'verifyEvent', 'verifyEventSequence'])
+const SUPPORTED = new Set<string>(OPERATIONS)
 
 function write(message: unknown): void {
   process.stdout.write(`${JSON.stringify(message)}\n`)

@@ -1,7 +1,8 @@
 // `npm run vectors`: (re)generates conformance/keys/ and conformance/vectors/ from the example
-// documents under examples/documents/, seeded test keys and the mutation catalogue below.
-// Ed25519 signatures are deterministic, so a second run writes byte-identical files; a test fails
-// when the committed files differ from what this script writes (drift).
+// documents under examples/documents/, seeded test keys and the mutation catalogues below.
+// Ed25519 signatures are deterministic, and ES256 ones are made with the deterministic nonce of
+// RFC 6979 (scripts/p256.ts), so a second run writes byte-identical files; a test fails when the
+// committed files differ from what this script writes (drift).
 //
 //   tsx conformance/scripts/generate-vectors.ts [--out <dir>]
 import { createHash, createHmac, createPrivateKey, sign } from 'node:crypto'
@@ -9,8 +10,27 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { format, resolveConfig } from 'prettier'
-import { importSigningKey, signEvent, toJwks, type SigningKey } from '@cta-interop/sdk'
-import type { Expectation, Level, Profile, TrustedTool, Vector } from '../src/types.js'
+import {
+  importSigningKey,
+  issueGroupAssertion,
+  signEvent,
+  toJwks,
+  validateDocument,
+  type SigningKey,
+} from '@cta-interop/sdk'
+import type {
+  ComputeAmountInput,
+  Expectation,
+  Level,
+  MatchProposalsInput,
+  Operation,
+  Profile,
+  SingleExpectation,
+  TrustedAuthority,
+  TrustedTool,
+  Vector,
+} from '../src/types.js'
+import { p256FromSeed, signEs256 } from './p256.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(HERE, '..')
@@ -44,6 +64,7 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'EVT-SIG-003': { profiles: ['receiver'], level: 'MUST' },
   'EVT-SIG-004': { profiles: ['receiver'], level: 'MUST' },
   'EVT-SIG-005': { profiles: ['receiver'], level: 'MUST' },
+  'EVT-KEY-001': { profiles: ['emitter'], level: 'MUST' },
   'EVT-KEY-002': { profiles: ['receiver'], level: 'MUST' },
   'EVT-SRC-001': { profiles: ['receiver'], level: 'MUST' },
   'EVT-LIM-001': { profiles: ['receiver'], level: 'MUST' },
@@ -52,17 +73,51 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'EVT-GRP-001': { profiles: ['emitter', 'receiver'], level: 'MUST' },
   'EVT-AGE-001': { profiles: ['receiver'], level: 'MUST' },
   'EVT-DUP-001': { profiles: ['receiver'], level: 'MUST' },
+  'AUTH-ASN-001': { profiles: ['group-authority'], level: 'MUST' },
+  'AUTH-VER-001': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
+  'AUTH-VER-002': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
+  'AUTH-VER-003': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
+  'AUTH-VER-004': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
+  'AUTH-VER-005': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
+  'AUTH-VER-006': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
+  'AUTH-VER-007': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
+  'AUTH-VER-008': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
+  'AUTH-VER-009': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
+  'INT-PROP-002': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-PROP-003': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-PROP-004': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-AMT-001': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-AMT-002': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-AMT-003': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-AMT-004': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-AMT-005': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-MAT-001': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-MAT-002': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-MAT-003': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-MAT-004': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-MAT-005': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-MAT-006': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-MAT-007': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-MAT-008': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-MAT-009': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-MAT-010': { profiles: ['intent-exchange'], level: 'MUST' },
+  'INT-MAT-011': { profiles: ['intent-exchange'], level: 'MUST' },
 }
 
 export const CITED_REQUIREMENTS = REQUIREMENTS
 
-/** The test keys: name, the tool origin that publishes it, and whether it is published at all. */
+/**
+ * The test keys: name, the tool origin that publishes it, whether it is in the `trust` of the
+ * EdDSA event vectors, and its algorithm. `decisions-p256` is published only in the trust of the
+ * ES256 event vectors and in the authority's JWKS of the assertion vectors.
+ */
 const KEYS = [
-  { name: 'decisions', origin: 'https://decisions.example', published: true },
-  { name: 'decisions-next', origin: 'https://decisions.example', published: true },
-  { name: 'budgeting', origin: 'https://budgeting.example', published: true },
-  { name: 'intruder', origin: 'https://intruder.example', published: true },
-  { name: 'attacker', origin: 'https://decisions.example', published: false },
+  { name: 'decisions', origin: 'https://decisions.example', published: true, alg: 'EdDSA' },
+  { name: 'decisions-next', origin: 'https://decisions.example', published: true, alg: 'EdDSA' },
+  { name: 'budgeting', origin: 'https://budgeting.example', published: true, alg: 'EdDSA' },
+  { name: 'intruder', origin: 'https://intruder.example', published: true, alg: 'EdDSA' },
+  { name: 'attacker', origin: 'https://decisions.example', published: false, alg: 'EdDSA' },
+  { name: 'decisions-p256', origin: 'https://decisions.example', published: false, alg: 'ES256' },
 ] as const
 type KeyName = (typeof KEYS)[number]['name']
 
@@ -77,24 +132,35 @@ const encoder = new TextEncoder()
 const b64u = (bytes: Uint8Array | string): string =>
   Buffer.from(typeof bytes === 'string' ? encoder.encode(bytes) : bytes).toString('base64url')
 
-/** An Ed25519 private JWK from `sha256("cta-interop/conformance/keys/<name>")`. */
-async function deriveKey(name: KeyName, origin: string): Promise<TestKey> {
+/**
+ * A private JWK from `sha256("cta-interop/conformance/keys/<name>")`: the Ed25519 seed, or the
+ * P-256 scalar (see scripts/p256.ts).
+ */
+async function deriveKey(name: KeyName, origin: string, alg: 'EdDSA' | 'ES256'): Promise<TestKey> {
   const seed = createHash('sha256').update(`cta-interop/conformance/keys/${name}`).digest()
   const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed])
-  const jwk = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).export({
-    format: 'jwk',
-  })
+  const jwk =
+    alg === 'ES256'
+      ? p256FromSeed(seed)
+      : createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' })
   const signing = await importSigningKey(jwk, { origin })
   const privateJwk = { ...signing.publicJwk, d: jwk.d }
   return { name, origin, privateJwk, signing }
 }
 
-/** Signs arbitrary header and payload text, bypassing every check: for forgeries. */
+/**
+ * Signs arbitrary header and payload text with the key's own algorithm (whatever the header
+ * says), bypassing every check: for forgeries, and for ES256 tokens signed deterministically.
+ */
 function forge(header: Record<string, unknown> | string, payload: unknown, key: TestKey): string {
   const h = b64u(typeof header === 'string' ? header : JSON.stringify(header))
   const p = b64u(typeof payload === 'string' ? payload : JSON.stringify(payload))
+  const input = Buffer.from(`${h}.${p}`)
+  if (key.signing.alg === 'ES256') {
+    return `${h}.${p}.${b64u(signEs256(String(key.privateJwk['d']), input))}`
+  }
   const privateKey = createPrivateKey({ key: key.privateJwk as never, format: 'jwk' })
-  return `${h}.${p}.${b64u(sign(null, Buffer.from(`${h}.${p}`), privateKey))}`
+  return `${h}.${p}.${b64u(sign(null, input, privateKey))}`
 }
 
 function decodeHeader(jws: string): unknown {
@@ -125,8 +191,19 @@ function profilesAndLevel(requirements: readonly string[]): { profiles: Profile[
   return { profiles: [...profiles].sort((a, b) => order.indexOf(a) - order.indexOf(b)), level }
 }
 
-/** Verifying is what a receiver does: those vectors test the receiver profile only. */
-const RECEIVER_OPERATIONS = new Set(['verifyEvent', 'verifyEventSequence'])
+/**
+ * The one profile an operation tests, whatever its requirements cite: verifying events is what a
+ * receiver does, verifying assertions what a relying tool does, matching and amounts what an
+ * intent exchange does. Documents test the profiles of their requirements.
+ */
+const OPERATION_PROFILE: Partial<Record<Operation, Profile>> = {
+  verifyEvent: 'receiver',
+  verifyEventSequence: 'receiver',
+  verifyGroupAssertion: 'group-auth-relying-tool',
+  verifyGroupAssertionSequence: 'group-auth-relying-tool',
+  matchProposals: 'intent-exchange',
+  computeAmount: 'intent-exchange',
+}
 
 function vector(
   fields: Omit<Vector, '$schema' | 'profiles' | 'level'> & { dir: string },
@@ -134,9 +211,8 @@ function vector(
   const { dir, ...rest } = fields
   const derived = profilesAndLevel(rest.requirements)
   const level = derived.level
-  const profiles: Profile[] = RECEIVER_OPERATIONS.has(rest.operation)
-    ? ['receiver']
-    : derived.profiles
+  const only = OPERATION_PROFILE[rest.operation]
+  const profiles: Profile[] = only === undefined ? derived.profiles : [only]
   return {
     dir,
     $schema: SCHEMA_REF,
@@ -236,12 +312,19 @@ async function documentVectors(): Promise<(Vector & { dir: string })[]> {
   return out
 }
 
+/** What every signed example shows a receiver accepting: a conformant event, as emitted. */
 const SIGNED_VALID = [
   'EVT-SIG-001',
   'EVT-SIG-002',
+  'EVT-SIG-003',
+  'EVT-SIG-004',
   'EVT-SIG-005',
+  'EVT-KEY-001',
   'EVT-KEY-002',
   'EVT-SRC-001',
+  'EVT-JSON-001',
+  'EVT-CTX-001',
+  'EVT-GRP-001',
   'EVT-AGE-001',
 ]
 
@@ -327,6 +410,7 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
     error: string,
     mutation: string,
     extra: Record<string, unknown> = {},
+    options: { trust?: TrustedTool[]; requires?: string[] } = {},
   ) =>
     vector({
       dir: 'events/invalid',
@@ -334,8 +418,9 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
       title,
       requirements,
       operation: 'verifyEvent',
+      ...(options.requires === undefined ? {} : { requires: options.requires }),
       flags,
-      input: { jws, currentDate: now, trust },
+      input: { jws, currentDate: now, trust: options.trust ?? trust },
       expected: { error },
       informative: {
         derivedFrom: 'examples/documents/events/membership-joined.json',
@@ -702,6 +787,158 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
     ),
   )
 
+  // Keys: what a receiver finds for a kid (EVT-KEY-001, EVT-KEY-002).
+  const withDecisionsKeys = (keys: Record<string, unknown>[]): TrustedTool[] =>
+    trust.map((t) => (t.source === 'https://decisions.example' ? { ...t, jwks: { keys } } : t))
+  const publicOf = (k: TestKey): Record<string, unknown> => ({ ...k.signing.publicJwk })
+  const elsewhere = d.signing.kid.replace('https://decisions.example', 'https://budgeting.example')
+  out.push(
+    hostile(
+      'key.key-for-other-algorithm',
+      'Rejects an event whose kid names a JWKS key published for another algorithm',
+      ['EVT-KEY-002'],
+      ['KeyAlgUnsupported'],
+      goodJws,
+      'ERR_KEY_UNRESOLVED',
+      'the JWKS entry for the kid says "alg": "RS256"; a receiver ignores it, so the kid resolves to no key',
+      {},
+      {
+        trust: withDecisionsKeys([
+          { ...publicOf(d), alg: 'RS256' },
+          publicOf(key('decisions-next')),
+        ]),
+      },
+    ),
+    hostile(
+      'key.kid-names-other-origin',
+      'Rejects a kid that names another origin than the tool whose JWKS lists it',
+      ['EVT-KEY-001', 'EVT-KEY-002'],
+      ['KidOriginMismatch'],
+      forge({ ...header, kid: elsewhere }, golden, d),
+      'ERR_KEY_UNRESOLVED',
+      `kid ${elsewhere}: listed in the JWKS of https://decisions.example, whose key signed it; the origin it names publishes no such key`,
+      {},
+      { trust: withDecisionsKeys([{ ...publicOf(d), kid: elsewhere }]) },
+    ),
+    hostile(
+      'json.escaped-duplicate-member',
+      'Rejects a payload that repeats a member name spelled with an escape',
+      ['EVT-JSON-001'],
+      ['DuplicateMember'],
+      forge(
+        header,
+        `{"\\u0073ource":"https://intruder.example",${JSON.stringify(golden).slice(1)}`,
+        d,
+      ),
+      'ERR_JSON_INVALID',
+      '"\\u0073ource" (that is, "source") precedes the real "source" member',
+    ),
+  )
+
+  // ES256: the P-256 key is published by https://decisions.example next to its Ed25519 keys.
+  const p256 = key('decisions-p256')
+  const trustEs: TrustedTool[] = withDecisionsKeys([
+    publicOf(d),
+    publicOf(key('decisions-next')),
+    publicOf(p256),
+  ])
+  const esHeader = { alg: 'ES256', kid: p256.signing.kid, typ: 'cta-event+jws' }
+  const esJws = forge(esHeader, golden, p256)
+  const [eh = '', ep = '', es = ''] = esJws.split('.')
+  /** The signature as ASN.1 DER, as Node and OpenSSL write ECDSA signatures by default. */
+  const der = (() => {
+    const int = (bytes: Buffer): Buffer => {
+      let i = 0
+      while (i < bytes.length - 1 && bytes[i] === 0) i++
+      const trimmed = bytes.subarray(i)
+      const body = (trimmed[0] ?? 0) >= 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed
+      return Buffer.concat([Buffer.from([0x02, body.length]), body])
+    }
+    const raw = Buffer.from(es, 'base64url')
+    const seq = Buffer.concat([int(raw.subarray(0, 32)), int(raw.subarray(32))])
+    return b64u(Buffer.concat([Buffer.from([0x30, seq.length]), seq]))
+  })()
+  out.push(
+    vector({
+      dir: 'events/valid',
+      id: 'evt.valid.es256',
+      title: 'Accepts an event signed with ES256 and a P-256 key',
+      requirements: ['EVT-SIG-002', 'EVT-SIG-005', 'EVT-KEY-001', 'EVT-KEY-002', 'EVT-SRC-001'],
+      operation: 'verifyEvent',
+      requires: ['alg:ES256'],
+      flags: ['Valid'],
+      input: { jws: esJws, currentDate: now, trust: trustEs },
+      expected: {
+        valid: true,
+        kind: 'MembershipJoinedEvent',
+        result: { id: golden['id'], source: golden['source'], type: golden['type'] },
+      },
+      informative: {
+        source: 'examples/documents/events/membership-joined.json',
+        protectedHeader: decodeHeader(esJws),
+        signedWith: 'conformance/keys/decisions-p256.private.jwk.json (RFC 6979 nonce)',
+      },
+    }),
+    hostile(
+      'sig.es256.alg-eddsa-on-p256-key',
+      'Rejects an EdDSA header whose kid resolves to a key published for ES256',
+      ['EVT-SIG-002'],
+      ['AlgConfusion'],
+      forge({ ...esHeader, alg: 'EdDSA' }, golden, d),
+      'ERR_ALG_NOT_ALLOWED',
+      'alg EdDSA, kid of conformance/keys/decisions-p256; signed with the Ed25519 key',
+      {},
+      { trust: trustEs, requires: ['alg:ES256'] },
+    ),
+    hostile(
+      'sig.es256.payload-tampered',
+      'Rejects an ES256-signed payload altered after signing',
+      ['EVT-SIG-005'],
+      ['PayloadTampered'],
+      `${eh}.${b64u(JSON.stringify({ ...golden, subject: 'https://decisions.example/x' }))}.${es}`,
+      'ERR_SIGNATURE_INVALID',
+      'subject changed to https://decisions.example/x; ES256 signature unchanged',
+      {},
+      { trust: trustEs, requires: ['alg:ES256'] },
+    ),
+    hostile(
+      'sig.es256.der-signature',
+      'Rejects an ES256 signature in ASN.1 DER instead of r || s',
+      ['EVT-SIG-005'],
+      ['SignatureEncoding'],
+      `${eh}.${ep}.${der}`,
+      'ERR_SIGNATURE_INVALID',
+      'the valid signature re-encoded as a DER SEQUENCE of two INTEGERs',
+      {},
+      { trust: trustEs, requires: ['alg:ES256'] },
+    ),
+  )
+
+  // Size: a receiver must accept up to 64 KiB. Unknown extension attributes carry the bulk.
+  const big: Record<string, unknown> = { ...golden }
+  const lengthOf = (event: unknown): number => forge(header, event, d).length
+  for (let i = 1; lengthOf(big) < 64 * 1024; i++) big[`examplepad${i}`] = 'x'.repeat(2048)
+  const last = Object.keys(big).at(-1) ?? ''
+  while (lengthOf(big) > 64 * 1024) big[last] = String(big[last]).slice(1)
+  const bigJws = forge(header, big, d)
+  out.push(
+    vector({
+      dir: 'events/valid',
+      id: 'evt.lim.jws-64kib',
+      title: 'Accepts an event whose JWS is 64 KiB long',
+      requirements: ['EVT-LIM-001', 'DOC-EXT-001'],
+      operation: 'verifyEvent',
+      flags: ['Valid', 'Large'],
+      input: { jws: bigJws, currentDate: now, trust },
+      expected: { valid: true, kind: 'MembershipJoinedEvent' },
+      informative: {
+        derivedFrom: 'examples/documents/events/membership-joined.json',
+        mutation: `extension attributes examplepad1…${last} of "x" added; the JWS is ${bigJws.length} characters (64 KiB is 65,536)`,
+        protectedHeader: decodeHeader(bigJws),
+      },
+    }),
+  )
+
   // Positive edges of the acceptance window.
   const edge = (id: string, title: string, offset: number) =>
     vector({
@@ -789,6 +1026,1151 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
   return out
 }
 
+/** Membership assertion vectors: one golden assertion, its mutation catalogue, and replays. */
+async function assertionVectors(
+  keys: Map<KeyName, TestKey>,
+): Promise<(Vector & { dir: string })[]> {
+  const key = (name: KeyName): TestKey => {
+    const k = keys.get(name)
+    if (k === undefined) throw new Error(`no key ${name}`)
+    return k
+  }
+  const d = key('decisions')
+  const p256 = key('decisions-p256')
+  const example = (await readJson(join(EXAMPLES, 'membership-assertion-claims.json'))) as {
+    iss: string
+    sub: string
+    aud: string
+    iat: number
+    jti: string
+    groups: string[]
+    roles: ('guest' | 'member' | 'moderator' | 'admin')[]
+    entitlements: string[]
+    cta_membership: string
+    name: string
+  }
+  const group = example.groups[0] ?? ''
+  const authority: TrustedAuthority = {
+    issuer: example.iss,
+    jwks: toJwks([d.signing, key('decisions-next').signing, p256.signing]) as never,
+  }
+  const now = example.iat + 16
+  const currentDate = new Date(now * 1000).toISOString().replace('.000Z', 'Z')
+  const issue = (overrides: { iat?: number; jti?: string } = {}) =>
+    issueGroupAssertion(
+      {
+        sub: example.sub,
+        group,
+        roles: example.roles,
+        entitlements: example.entitlements as never,
+        membership: example.cta_membership,
+        name: example.name,
+      },
+      d.signing,
+      {
+        issuer: example.iss,
+        audience: example.aud,
+        currentDate: new Date((overrides.iat ?? example.iat) * 1000),
+        jti: overrides.jti ?? example.jti,
+      },
+    )
+  const golden = await issue()
+  const [gh = '', gp = '', gs = ''] = golden.split('.')
+  const claims = JSON.parse(Buffer.from(gp, 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  > & { iat: number; exp: number }
+  const header = { alg: 'EdDSA', kid: d.signing.kid, typ: 'cta-membership+jwt' }
+  const base = { currentDate, group, audience: example.aud, authority }
+  const accepted: SingleExpectation = {
+    valid: true,
+    kind: 'MembershipAssertionClaims',
+    result: { sub: example.sub, groups: [group], jti: example.jti },
+  }
+  const out: (Vector & { dir: string })[] = []
+  const single = (
+    dir: 'valid' | 'invalid',
+    id: string,
+    title: string,
+    requirements: string[],
+    flags: string[],
+    token: string,
+    expected: SingleExpectation,
+    mutation: string,
+    requires?: string[],
+  ) =>
+    vector({
+      dir: `assertions/${dir}`,
+      id: `asn.${id}`,
+      title,
+      requirements,
+      operation: 'verifyGroupAssertion',
+      ...(requires === undefined ? {} : { requires }),
+      flags,
+      input: { token, ...base },
+      expected,
+      informative: {
+        derivedFrom: 'examples/documents/membership-assertion-claims.json',
+        mutation,
+        protectedHeader: decodeHeader(token),
+      },
+    })
+  const hostile = (
+    id: string,
+    title: string,
+    requirements: string[],
+    flags: string[],
+    token: string,
+    error: string,
+    mutation: string,
+    requires?: string[],
+  ) => single('invalid', id, title, requirements, flags, token, { error }, mutation, requires)
+  const withClaims = (changes: Record<string, unknown>) =>
+    forge(header, { ...claims, ...changes }, d)
+  const prepend = (text: string) => forge(header, `{${text},${JSON.stringify(claims).slice(1)}`, d)
+  const hmac = (() => {
+    const h = b64u(JSON.stringify({ ...header, alg: 'HS256' }))
+    const mac = createHmac('sha256', JSON.stringify(d.signing.publicJwk))
+      .update(`${h}.${gp}`)
+      .digest('base64url')
+    return `${h}.${gp}.${mac}`
+  })()
+  const { iat } = claims
+
+  out.push(
+    single(
+      'valid',
+      'valid.eddsa',
+      'Accepts an EdDSA assertion for this tool and this group',
+      [
+        'AUTH-ASN-001',
+        'AUTH-VER-001',
+        'AUTH-VER-002',
+        'AUTH-VER-003',
+        'AUTH-VER-004',
+        'AUTH-VER-005',
+        'AUTH-VER-006',
+        'AUTH-VER-007',
+        'AUTH-VER-009',
+      ],
+      ['Valid'],
+      golden,
+      accepted,
+      'none: issued by issueGroupAssertion with conformance/keys/decisions, 16 s before currentDate',
+    ),
+    single(
+      'valid',
+      'valid.es256',
+      'Accepts an ES256 assertion signed with a P-256 key of the authority',
+      ['AUTH-ASN-001', 'AUTH-VER-002', 'AUTH-VER-003'],
+      ['Valid'],
+      forge({ ...header, alg: 'ES256', kid: p256.signing.kid }, claims, p256),
+      accepted,
+      'signed with conformance/keys/decisions-p256 (RFC 6979 nonce)',
+      ['alg:ES256'],
+    ),
+    single(
+      'valid',
+      'valid.unknown-claims',
+      'Accepts an assertion with claims it does not understand',
+      ['DOC-ASN-002', 'AUTH-VER-009'],
+      ['Valid', 'UnknownClaims'],
+      withClaims({ locale: 'mi-NZ', example_tier: 'gold' }),
+      accepted,
+      'claims added: "locale": "mi-NZ", "example_tier": "gold"',
+    ),
+    single(
+      'valid',
+      'time.issued-within-skew',
+      'Accepts an assertion issued 30 seconds ahead of the clock',
+      ['AUTH-VER-007'],
+      ['Valid'],
+      withClaims({ iat: now + 30, exp: now + 330 }),
+      accepted,
+      'iat: currentDate + 30 s; exp: iat + 300 s',
+    ),
+    single(
+      'valid',
+      'time.expired-within-skew',
+      'Accepts an assertion that expired 30 seconds ago, within the skew',
+      ['AUTH-VER-007'],
+      ['Valid'],
+      withClaims({ iat: now - 330, exp: now - 30 }),
+      accepted,
+      'iat: currentDate − 330 s; exp: currentDate − 30 s',
+    ),
+    ...['none', 'None'].map((alg) =>
+      hostile(
+        `sig.alg-none.${alg}`,
+        `Rejects alg "${alg}" with an empty signature`,
+        ['AUTH-VER-002'],
+        ['AlgNone'],
+        `${b64u(JSON.stringify({ ...header, alg }))}.${gp}.`,
+        'ERR_ALG_NOT_ALLOWED',
+        `protected header alg: "${alg}"; signature removed`,
+      ),
+    ),
+    hostile(
+      'sig.alg-hs256-public-key-secret',
+      'Rejects HS256 keyed with the public JWK',
+      ['AUTH-VER-002'],
+      ['AlgConfusionHS256'],
+      hmac,
+      'ERR_ALG_NOT_ALLOWED',
+      'alg HS256, MAC keyed with the JSON of the public JWK',
+    ),
+    hostile(
+      'sig.alg-rs256',
+      'Rejects alg RS256',
+      ['AUTH-VER-002'],
+      ['AlgNotAllowed'],
+      forge({ ...header, alg: 'RS256' }, claims, d),
+      'ERR_ALG_NOT_ALLOWED',
+      'alg RS256',
+    ),
+    hostile(
+      'sig.alg-es256-on-ed25519-key',
+      'Rejects an ES256 header on a key published for EdDSA',
+      ['AUTH-VER-002'],
+      ['AlgConfusion'],
+      forge({ ...header, alg: 'ES256' }, claims, d),
+      'ERR_ALG_NOT_ALLOWED',
+      'alg ES256; kid and signature of the Ed25519 key',
+    ),
+    ...(
+      [
+        ['jwt', 'JWT', 'an ID token'],
+        ['at-jwt', 'at+jwt', 'an OAuth access token (RFC 9068)'],
+        ['event', 'cta-event+jws', 'an event'],
+      ] as const
+    ).map(([name, typ, what]) =>
+      hostile(
+        `sig.typ.${name}`,
+        `Rejects typ "${typ}": ${what} presented as an assertion`,
+        ['AUTH-VER-001'],
+        ['TypMismatch'],
+        forge({ ...header, typ }, claims, d),
+        'ERR_TYP_MISMATCH',
+        `typ: "${typ}"`,
+      ),
+    ),
+    hostile(
+      'sig.typ.missing',
+      'Rejects a protected header without typ',
+      ['AUTH-VER-001'],
+      ['TypMismatch'],
+      forge({ alg: 'EdDSA', kid: d.signing.kid }, claims, d),
+      'ERR_TYP_MISMATCH',
+      'typ removed',
+    ),
+    ...(
+      [
+        ['crit', { crit: ['exp'], exp: 1 }, 'CritUnknown'],
+        ['jwk', { jwk: d.signing.publicJwk }, 'EmbeddedJwk'],
+        ['jku', { jku: 'https://evil.example/jwks' }, 'Jku'],
+      ] as const
+    ).map(([name, extra, flag]) =>
+      hostile(
+        `sig.header.${name}`,
+        `Rejects a protected header with ${Object.keys(extra).join(' and ')}`,
+        ['AUTH-VER-001'],
+        [flag],
+        forge({ ...header, ...extra }, claims, d),
+        'ERR_HEADER_NOT_ALLOWED',
+        `header members added: ${JSON.stringify(extra)}`,
+      ),
+    ),
+    hostile(
+      'key.kid-unknown',
+      'Rejects a kid that resolves to no key of the authority',
+      ['AUTH-VER-003'],
+      ['KidUnknown'],
+      forge({ ...header, kid: 'https://decisions.example#unknown' }, claims, d),
+      'ERR_KEY_UNRESOLVED',
+      'kid: https://decisions.example#unknown',
+    ),
+    hostile(
+      'key.key-of-another-tool',
+      "Rejects an assertion signed with another tool's key under that tool's kid",
+      ['AUTH-VER-003'],
+      ['KidUnknown'],
+      forge({ ...header, kid: key('intruder').signing.kid }, claims, key('intruder')),
+      'ERR_KEY_UNRESOLVED',
+      "signed by conformance/keys/intruder under its own kid, which the authority's JWKS does not list",
+    ),
+    hostile(
+      'sig.signature-by-other-key',
+      'Rejects a signature made by another key under the authority’s kid',
+      ['AUTH-VER-003'],
+      ['SignatureInvalid'],
+      forge(header, claims, key('attacker')),
+      'ERR_SIGNATURE_INVALID',
+      'kid of conformance/keys/decisions; signed with conformance/keys/attacker',
+    ),
+    hostile(
+      'sig.claims-tampered',
+      'Rejects claims altered after signing',
+      ['AUTH-VER-003'],
+      ['PayloadTampered'],
+      `${gh}.${b64u(JSON.stringify({ ...claims, roles: ['admin'] }))}.${gs}`,
+      'ERR_SIGNATURE_INVALID',
+      'roles changed to ["admin"]; signature unchanged',
+    ),
+    hostile(
+      'iss.other-issuer',
+      "Rejects an assertion whose iss is not the group's authority",
+      ['AUTH-VER-004'],
+      ['IssuerMismatch'],
+      withClaims({ iss: 'https://intruder.example' }),
+      'ERR_ISSUER_NOT_AUTHORITY',
+      'iss: https://intruder.example; signed with the authority’s key',
+    ),
+    hostile(
+      'iss.trailing-slash',
+      'Rejects an iss that differs from the authority by a trailing slash',
+      ['AUTH-VER-004'],
+      ['IssuerMismatch'],
+      withClaims({ iss: `${example.iss}/` }),
+      'ERR_ISSUER_NOT_AUTHORITY',
+      `iss: ${example.iss}/`,
+    ),
+    hostile(
+      'aud.other-tool',
+      'Rejects an assertion issued for another tool',
+      ['AUTH-VER-005'],
+      ['AudienceMismatch'],
+      withClaims({ aud: 'https://intruder.example', client_id: 'https://intruder.example' }),
+      'ERR_AUDIENCE_MISMATCH',
+      'aud and client_id: https://intruder.example',
+    ),
+    hostile(
+      'aud.array',
+      'Rejects an aud that is an array, even one naming this tool',
+      ['AUTH-VER-009', 'DOC-ASN-001'],
+      ['SchemaViolation'],
+      withClaims({ aud: [example.aud, 'https://intruder.example'] }),
+      'ERR_SCHEMA_INVALID',
+      `aud: ["${example.aud}", "https://intruder.example"]`,
+    ),
+    hostile(
+      'grp.two-groups',
+      'Rejects an assertion that names two groups, this one first',
+      ['AUTH-VER-009', 'DOC-ASN-001'],
+      ['SchemaViolation'],
+      withClaims({ groups: [group, 'https://decisions.example/g/other'] }),
+      'ERR_SCHEMA_INVALID',
+      'a second group appended to groups',
+    ),
+    hostile(
+      'grp.other-group',
+      'Rejects an assertion about another group',
+      ['AUTH-VER-006'],
+      ['GroupMismatch'],
+      withClaims({ groups: ['https://decisions.example/g/other'] }),
+      'ERR_GROUP_MISMATCH',
+      'groups: ["https://decisions.example/g/other"]',
+    ),
+    hostile(
+      'lifetime.301-seconds',
+      'Rejects an assertion that lives 301 seconds',
+      ['AUTH-VER-007'],
+      ['Lifetime'],
+      withClaims({ exp: iat + 301 }),
+      'ERR_ASSERTION_LIFETIME',
+      'exp: iat + 301 s',
+    ),
+    hostile(
+      'lifetime.exp-equals-iat',
+      'Rejects an assertion whose exp equals its iat',
+      ['AUTH-VER-007'],
+      ['Lifetime'],
+      withClaims({ exp: iat }),
+      'ERR_ASSERTION_LIFETIME',
+      'exp: iat (16 s before currentDate, within the skew)',
+    ),
+    hostile(
+      'lifetime.exp-before-iat',
+      'Rejects an assertion whose exp is before its iat',
+      ['AUTH-VER-007'],
+      ['Lifetime'],
+      withClaims({ exp: iat - 1 }),
+      'ERR_ASSERTION_LIFETIME',
+      'exp: iat − 1 s (17 s before currentDate, within the skew)',
+    ),
+    hostile(
+      'time.issued-in-future',
+      'Rejects an assertion issued beyond the clock skew',
+      ['AUTH-VER-007'],
+      ['Future'],
+      withClaims({ iat: now + 121, exp: now + 421 }),
+      'ERR_ASSERTION_NOT_YET_VALID',
+      'iat: currentDate + 121 s; exp: iat + 300 s',
+    ),
+    hostile(
+      'time.not-before-in-future',
+      'Rejects an assertion valid only from beyond the clock skew',
+      ['AUTH-VER-007'],
+      ['Future'],
+      withClaims({ nbf: now + 121 }),
+      'ERR_ASSERTION_NOT_YET_VALID',
+      'nbf: currentDate + 121 s; iat and exp unchanged',
+    ),
+    hostile(
+      'time.expired',
+      'Rejects an assertion that expired beyond the clock skew',
+      ['AUTH-VER-007'],
+      ['Expired'],
+      withClaims({ iat: now - 421, exp: now - 121 }),
+      'ERR_ASSERTION_EXPIRED',
+      'iat: currentDate − 421 s; exp: currentDate − 121 s',
+    ),
+    hostile(
+      'json.duplicate-member',
+      'Rejects claims that repeat a member name',
+      ['AUTH-VER-009'],
+      ['DuplicateMember'],
+      prepend('"aud":"https://intruder.example"'),
+      'ERR_JSON_INVALID',
+      '"aud" appears twice (https://intruder.example first, this tool last)',
+    ),
+    hostile(
+      'json.escaped-duplicate-member',
+      'Rejects claims that repeat a member name spelled with an escape',
+      ['AUTH-VER-009'],
+      ['DuplicateMember'],
+      prepend('"\\u0061ud":"https://intruder.example"'),
+      'ERR_JSON_INVALID',
+      '"\\u0061ud" (that is, "aud") precedes the real "aud" claim',
+    ),
+    hostile(
+      'json.proto-member',
+      'Rejects claims with a __proto__ member',
+      ['AUTH-VER-009'],
+      ['ProtoMember'],
+      prepend('"__proto__":{"roles":["admin"]}'),
+      'ERR_JSON_INVALID',
+      '"__proto__": {"roles": ["admin"]} prepended to the claims',
+    ),
+    hostile(
+      'schema.exp-1e400',
+      'Rejects an exp of 1e400',
+      ['AUTH-VER-009'],
+      ['SchemaViolation'],
+      forge(header, JSON.stringify(claims).replace(`"exp":${claims.exp}`, '"exp":1e400'), d),
+      'ERR_SCHEMA_INVALID',
+      'exp written as 1e400',
+    ),
+  )
+
+  // Replay: one relying tool that accepts assertions from members' browsers, one replay memory.
+  const sequence = (
+    id: string,
+    title: string,
+    tokens: string[],
+    expected: SingleExpectation[],
+    mutation: string,
+    flags: string[],
+  ) =>
+    vector({
+      dir: 'assertions/replay',
+      id: `asn.replay.${id}`,
+      title,
+      requirements: ['AUTH-VER-008'],
+      operation: 'verifyGroupAssertionSequence',
+      requires: ['assertions:replay-cache'],
+      flags,
+      input: { tokens, ...base },
+      expected: { sequence: expected },
+      informative: { derivedFrom: 'examples/documents/membership-assertion-claims.json', mutation },
+    })
+  const otherJti = '01K2Z8V3F6N9Q4T7W1X5C8B2M7'
+  out.push(
+    sequence(
+      'same-token',
+      'Rejects the second presentation of the same assertion',
+      [golden, golden],
+      [accepted, { error: 'ERR_REPLAYED' }],
+      'the same bytes presented twice',
+      ['Replay'],
+    ),
+    sequence(
+      'same-jti-other-bytes',
+      'Rejects an assertion re-issued with the jti of one already accepted',
+      [golden, await issue({ iat: iat + 1 })],
+      [accepted, { error: 'ERR_REPLAYED' }],
+      'second: the same claims issued one second later (other bytes, same iss and jti)',
+      ['Replay'],
+    ),
+    sequence(
+      'rejected-not-remembered',
+      'Accepts the genuine assertion after a rejected forgery with its jti',
+      [forge(header, claims, key('attacker')), golden],
+      [{ error: 'ERR_SIGNATURE_INVALID' }, accepted],
+      'first: the claims signed by conformance/keys/attacker',
+      ['Replay', 'SignatureInvalid'],
+    ),
+    sequence(
+      'other-jti',
+      'Accepts two assertions about the same member with different jti',
+      [golden, await issue({ jti: otherJti })],
+      [accepted, { ...accepted, result: { sub: example.sub, groups: [group], jti: otherJti } }],
+      `second: the same claims with jti ${otherJti}`,
+      ['Valid'],
+    ),
+  )
+  return out
+}
+
+type Doc = Record<string, unknown>
+
+/**
+ * Intent vectors: amounts inside documents (schema), amount operations, and matching, from the
+ * example offer and bounty of examples/documents/.
+ */
+async function intentVectors(): Promise<(Vector & { dir: string })[]> {
+  const offer = (await readJson(join(EXAMPLES, 'proposal-offer.json'))) as Doc
+  const request = (await readJson(join(EXAMPLES, 'proposal-request.json'))) as Doc
+  const hc = (await readJson(join(EXAMPLES, 'resource-specification.json'))) as Doc
+  const context = hc['@context']
+  const currency = (
+    id: string,
+    name: string,
+    currencyType: string,
+    symbol: string,
+    decimals: number,
+  ) =>
+    ({
+      '@context': context,
+      id,
+      type: 'ResourceSpecification',
+      name,
+      currencyType,
+      symbol,
+      decimals,
+    }) as Doc
+  const eur = currency('https://ledger.example/currencies/eur', 'Euro', 'fiat', 'EUR', 2)
+  const points = currency(
+    'https://ledger.example/currencies/bike-points',
+    'Bike points',
+    'points',
+    'BP',
+    0,
+  )
+  const [HC, EUR, PTS] = [String(hc['id']), String(eur['id']), String(points['id'])]
+  const out: (Vector & { dir: string })[] = []
+  const source = (file: string) => `examples/documents/${file}`
+
+  /** A copy of `base` with members of its top level, `publishes` and `reciprocal` changed. */
+  const patch = (base: Doc, top: Doc, publishes: Doc = {}, reciprocal: Doc = {}): Doc => {
+    const doc: Doc = { ...base, ...top }
+    doc['publishes'] = { ...(base['publishes'] as Doc), ...publishes }
+    if (base['reciprocal'] !== undefined) {
+      doc['reciprocal'] = { ...(base['reciprocal'] as Doc), ...reciprocal }
+    }
+    // Only the defect a vector is about may make a proposal unacceptable: each must validate.
+    const result = validateDocument(doc, { kind: 'Proposal' })
+    if (!result.valid) {
+      throw new Error(`invalid proposal ${String(doc['id'])}: ${JSON.stringify(result.issues)}`)
+    }
+    return doc
+  }
+  /** The offer under another id (intent ids follow, INT-PROP-001). */
+  const offerAs = (slug: string, top: Doc = {}, publishes: Doc = {}, reciprocal: Doc = {}): Doc => {
+    const id = `https://budgeting.example/proposals/${slug}`
+    return patch(
+      offer,
+      { id, ...top },
+      { id: `${id}#primary`, ...publishes },
+      { id: `${id}#reciprocal`, ...reciprocal },
+    )
+  }
+  const price = (value: string, currencyIri = HC) => ({
+    resourceConformsTo: currencyIri,
+    resourceQuantity: { hasUnit: 'one', hasNumericalValue: value },
+  })
+
+  // Amounts inside a document: the schema (DOC-AMT-001) enforces INT-AMT-001.
+  const bounty = (value: string): Doc => ({
+    ...request,
+    reciprocal: { ...(request['reciprocal'] as Doc), ...price(value) },
+  })
+  const inDocument = (id: string, title: string, value: string, expected: SingleExpectation) =>
+    vector({
+      dir: 'intents/documents',
+      id: `int.amt.in-document.${id}`,
+      title,
+      requirements: ['INT-AMT-001', 'DOC-AMT-001'],
+      operation: 'validateDocument',
+      flags: ['valid' in expected ? 'Valid' : 'SchemaViolation'],
+      input: { document: bounty(value) },
+      expected,
+      informative: {
+        derivedFrom: source('proposal-request.json'),
+        mutation: `reciprocal.resourceQuantity.hasNumericalValue: "${value.length > 70 ? `${value.slice(0, 8)}… (${value.length} characters)` : value}"`,
+      },
+    })
+  const schemaError = { error: 'ERR_SCHEMA_INVALID' }
+  out.push(
+    inDocument(
+      'thirty-digits',
+      'Accepts a bounty of 30 integer and 30 fraction digits',
+      `${'9'.repeat(30)}.${'9'.repeat(30)}`,
+      { valid: true, kind: 'Proposal' },
+    ),
+    inDocument('negative', 'Rejects a negative bounty', '-30.00', schemaError),
+    inDocument(
+      'decimal-comma',
+      'Rejects a bounty written with a decimal comma',
+      '30,00',
+      schemaError,
+    ),
+    inDocument('leading-zero', 'Rejects a bounty with a leading zero', '030.00', schemaError),
+    inDocument(
+      'too-many-digits',
+      'Rejects a bounty of 31 integer digits',
+      `${'9'.repeat(31)}.00`,
+      schemaError,
+    ),
+  )
+
+  // Amount operations.
+  const amount = (
+    id: string,
+    title: string,
+    requirements: string[],
+    input: ComputeAmountInput,
+    expected: SingleExpectation | string | number,
+    note?: string,
+  ) =>
+    vector({
+      dir: 'intents/amounts',
+      id: `int.amt.${id}`,
+      title,
+      requirements,
+      operation: 'computeAmount',
+      flags: [typeof expected === 'object' && 'error' in expected ? 'AmountRejected' : 'Valid'],
+      input,
+      expected:
+        typeof expected === 'object'
+          ? expected
+          : { valid: true, kind: 'Amount', result: { value: expected } },
+      ...(note === undefined ? {} : { informative: { note } }),
+    })
+  const invalidAmount = { error: 'ERR_AMOUNT_INVALID' }
+  out.push(
+    amount(
+      'valid.thirty-digits',
+      'Accepts an amount of 30 integer and 30 fraction digits',
+      ['INT-AMT-001'],
+      { op: 'normalize', a: `${'9'.repeat(30)}.${'9'.repeat(30)}` },
+      `${'9'.repeat(30)}.${'9'.repeat(30)}`,
+    ),
+    ...(
+      [
+        ['exponent', '1e400', 'an exponent'],
+        ['nan', 'NaN', 'NaN'],
+        ['negative', '-1', 'a sign'],
+        ['negative-zero', '-0', 'minus zero'],
+        ['decimal-comma', '1,5', 'a decimal comma'],
+        ['grouping', '1,000.00', 'a grouping comma'],
+        ['leading-zero', '01.5', 'a leading zero'],
+        ['integer-digits', '9'.repeat(31), '31 integer digits'],
+        ['fraction-digits', `0.${'1'.repeat(31)}`, '31 fraction digits'],
+        ['ten-thousand-digits', '9'.repeat(10_000), 'a 10,000-digit string'],
+      ] as const
+    ).map(([id, a, what]) =>
+      amount(
+        `invalid.${id}`,
+        `Rejects an amount with ${what}`,
+        ['INT-AMT-001'],
+        { op: 'normalize', a },
+        invalidAmount,
+      ),
+    ),
+    amount(
+      'exact.add',
+      'Adds 0.1 and 0.2 exactly',
+      ['INT-AMT-002'],
+      { op: 'add', a: '0.1', b: '0.2' },
+      '0.3',
+      'binary floating point gives 0.30000000000000004',
+    ),
+    amount(
+      'exact.multiply',
+      'Multiplies 1.1 by 1.1 exactly',
+      ['INT-AMT-002'],
+      { op: 'multiply', a: '1.1', b: '1.1' },
+      '1.21',
+      'binary floating point gives 1.2100000000000002',
+    ),
+    amount(
+      'exact.compare-thirty-digits',
+      'Orders two 30-digit amounts that differ by one unit',
+      ['INT-AMT-002'],
+      { op: 'compare', a: `1${'0'.repeat(27)}.01`, b: `1${'0'.repeat(27)}.02` },
+      -1,
+      'as binary floating point numbers the two are equal',
+    ),
+    amount(
+      'precision.too-precise',
+      'Rejects an amount more precise than its currency',
+      ['INT-AMT-003'],
+      { op: 'normalize', a: '1.505', decimals: 2 },
+      { error: 'ERR_AMOUNT_PRECISION' },
+    ),
+    amount(
+      'precision.trailing-zeros',
+      'Accepts trailing zeros beyond the currency’s decimals',
+      ['INT-AMT-003'],
+      { op: 'normalize', a: '1.500', decimals: 2 },
+      '1.50',
+    ),
+    amount(
+      'precision.padded',
+      'Writes an amount with exactly the currency’s decimals',
+      ['INT-AMT-003'],
+      { op: 'normalize', a: '45', decimals: 2 },
+      '45.00',
+    ),
+    amount(
+      'round.half-even-down',
+      'Rounds 2.345 half to even: 2.34',
+      ['INT-AMT-004'],
+      { op: 'round', a: '2.345', decimals: 2 },
+      '2.34',
+    ),
+    amount(
+      'round.half-even-up',
+      'Rounds 2.355 half to even: 2.36',
+      ['INT-AMT-004'],
+      { op: 'round', a: '2.355', decimals: 2 },
+      '2.36',
+    ),
+    amount(
+      'round.half-up',
+      'Rounds 2.345 half up when configured: 2.35',
+      ['INT-AMT-004'],
+      { op: 'round', a: '2.345', decimals: 2, rounding: 'half-up' },
+      '2.35',
+    ),
+    amount(
+      'round.once',
+      'Rounds 1.2345 half up once, from the exact value: 1.23',
+      ['INT-AMT-004'],
+      { op: 'round', a: '1.2345', decimals: 2, rounding: 'half-up' },
+      '1.23',
+      'rounding twice (1.235, then 1.24) is wrong',
+    ),
+    amount(
+      'convert.rate',
+      'Converts with the supplied rate and rounds once, half to even',
+      ['INT-AMT-004', 'INT-AMT-005'],
+      {
+        op: 'convert',
+        a: '10.00',
+        from: HC,
+        to: EUR,
+        rates: [{ from: HC, to: EUR, rate: '0.1225' }],
+        currencies: [hc, eur],
+      },
+      '1.22',
+      '10.00 × 0.1225 = 1.225 exactly, to 2 decimals half to even',
+    ),
+    amount(
+      'convert.inverse-rate-only',
+      'Refuses to invert a rate',
+      ['INT-AMT-005'],
+      {
+        op: 'convert',
+        a: '10.00',
+        from: HC,
+        to: EUR,
+        rates: [{ from: EUR, to: HC, rate: '8' }],
+        currencies: [hc, eur],
+      },
+      { error: 'ERR_RATE_UNKNOWN' },
+      'only EUR → HC is supplied; HC → EUR is asked',
+    ),
+    amount(
+      'convert.chained-rates-only',
+      'Refuses to chain rates',
+      ['INT-AMT-005'],
+      {
+        op: 'convert',
+        a: '10.00',
+        from: HC,
+        to: EUR,
+        rates: [
+          { from: HC, to: PTS, rate: '10' },
+          { from: PTS, to: EUR, rate: '0.01' },
+        ],
+        currencies: [hc, eur, points],
+      },
+      { error: 'ERR_RATE_UNKNOWN' },
+      'HC → BP and BP → EUR are supplied; HC → EUR is asked',
+    ),
+    amount(
+      'convert.currency-unknown',
+      'Refuses to convert into a currency whose decimals are unknown',
+      ['INT-AMT-005'],
+      {
+        op: 'convert',
+        a: '10.00',
+        from: HC,
+        to: EUR,
+        rates: [{ from: HC, to: EUR, rate: '0.125' }],
+        currencies: [hc],
+      },
+      { error: 'ERR_CURRENCY_UNKNOWN' },
+      'the rate is supplied; the metadata of EUR is not',
+    ),
+  )
+
+  // Matching: a matcher holding `proposals`, queried with the bounty (or another proposal).
+  const now = '2026-09-02T00:00:00Z'
+  const match = (
+    id: string,
+    title: string,
+    requirements: string[],
+    fields: Partial<MatchProposalsInput> & { proposals: Doc[] },
+    expected: SingleExpectation,
+    mutation: string,
+    flags: string[] = ['valid' in expected ? 'Valid' : 'Rejected'],
+  ) =>
+    vector({
+      dir: 'intents/matching',
+      id: `int.mat.${id}`,
+      title,
+      requirements,
+      operation: 'matchProposals',
+      flags,
+      input: {
+        currentDate: now,
+        currencies: [hc, eur, points],
+        rates: [],
+        ...fields,
+        query: fields.query ?? request,
+      },
+      expected,
+      informative: {
+        derivedFrom: [source('proposal-offer.json'), source('proposal-request.json')],
+        mutation,
+      },
+    })
+  const found = (
+    matches: [Doc, string][],
+    arrivals?: string[],
+    query: Doc = request,
+  ): SingleExpectation => ({
+    valid: true,
+    kind: 'Proposal',
+    result: {
+      ...(arrivals === undefined ? {} : { arrivals }),
+      matches: matches.map(([p, score]) => ({ subject: query['id'], object: p['id'], score })),
+    },
+  })
+  const none = (arrivals?: string[]) => found([], arrivals)
+  const hours = (n: string) => ({ hasUnit: 'hour', hasNumericalValue: n })
+  const days = (n: string) => ({ hasUnit: 'day', hasNumericalValue: n })
+  const tagged = (...names: string[]) => ({ tag: names.map((name) => ({ type: 'Hashtag', name })) })
+
+  out.push(
+    match(
+      'example',
+      'Scores the example offer for the example bounty 0.975',
+      [
+        'INT-MAT-002',
+        'INT-MAT-004',
+        'INT-MAT-005',
+        'INT-MAT-006',
+        'INT-MAT-007',
+        'INT-MAT-008',
+        'INT-MAT-009',
+        'INT-MAT-011',
+      ],
+      { proposals: [offer] },
+      found([[offer, '0.975']], ['held']),
+      'none: (2 × 1 + 6/6 + (1 − 6/30 ÷ 2)) ÷ 4 = 0.975',
+    ),
+    match(
+      'example-from-offer',
+      'Scores the pair the same when the offer is the query',
+      ['INT-MAT-002', 'INT-MAT-009', 'INT-MAT-011'],
+      { proposals: [request], query: offer },
+      found([[request, '0.975']], ['held'], offer),
+      'the bounty is held; the offer is the query',
+    ),
+    match(
+      'same-author',
+      'Does not match two proposals of the same author',
+      ['INT-MAT-001'],
+      { proposals: [offerAs('same-author', { attributedTo: request['attributedTo'] })] },
+      none(),
+      `offer attributedTo: ${String(request['attributedTo'])}, the author of the bounty`,
+    ),
+    match(
+      'expired-candidate',
+      'Does not hold or match a proposal that has expired',
+      ['INT-MAT-001', 'INT-PROP-002'],
+      { proposals: [offerAs('expired', { endTime: '2026-09-01T12:00:00Z' })] },
+      none(['ERR_PROPOSAL_EXPIRED']),
+      'offer endTime: 2026-09-01T12:00:00Z, 12 hours before currentDate',
+    ),
+    match(
+      'same-purpose',
+      'Does not match a request with a request',
+      ['INT-MAT-002'],
+      {
+        proposals: [
+          patch(
+            request,
+            { id: 'https://budgeting.example/buckets/43', attributedTo: offer['attributedTo'] },
+            { id: 'https://budgeting.example/buckets/43#primary' },
+            { id: 'https://budgeting.example/buckets/43#reciprocal' },
+          ),
+        ],
+      },
+      none(),
+      'held: another bounty for the same skill, by another author',
+    ),
+    match(
+      'other-group',
+      'Does not match a proposal cast into another group',
+      ['INT-MAT-003'],
+      {
+        proposals: [
+          offerAs('other-group', {
+            audience: 'https://decisions.example/g/other',
+            to: ['https://decisions.example/g/other'],
+          }),
+        ],
+      },
+      none(),
+      'offer audience: https://decisions.example/g/other; by default a proposal sees its own group only',
+    ),
+    match(
+      'other-resource',
+      'Does not match another resource without a hashtag in common',
+      ['INT-MAT-004'],
+      {
+        proposals: [
+          offerAs(
+            'welding',
+            {},
+            { resourceConformsTo: 'https://decisions.example/g/harbour-commons/skills/welding' },
+          ),
+        ],
+      },
+      none(),
+      'offer resourceConformsTo: …/skills/welding; the bounty has no hashtags',
+    ),
+    match(
+      'shared-hashtag',
+      'Matches another resource through a hashtag in common, normalised',
+      ['INT-MAT-004', 'INT-MAT-009'],
+      {
+        proposals: [
+          offerAs(
+            'welding',
+            {},
+            { resourceConformsTo: 'https://decisions.example/g/harbour-commons/skills/welding' },
+          ),
+        ],
+        query: { ...request, ...tagged('#Repairs', 'bikes') },
+      },
+      found(
+        [
+          [
+            offerAs(
+              'welding',
+              {},
+              { resourceConformsTo: 'https://decisions.example/g/harbour-commons/skills/welding' },
+            ),
+            '0.725',
+          ],
+        ],
+        undefined,
+        request,
+      ),
+      'offer: …/skills/welding, #repairs; bounty: #Repairs and bikes. resource = 1/2: (2 × 0.5 + 1 + 0.9) ÷ 4 = 0.725',
+    ),
+    match(
+      'incompatible-actions',
+      'Does not match incompatible actions',
+      ['INT-MAT-005'],
+      { proposals: [offerAs('transfer', {}, { action: 'transfer' })] },
+      none(),
+      'offer publishes.action: transfer; the bounty asks for deliverService',
+    ),
+    match(
+      'compatible-actions',
+      'Matches work with deliverService',
+      ['INT-MAT-005'],
+      { proposals: [offerAs('work', {}, { action: 'work' })] },
+      found([[offerAs('work', {}, { action: 'work' }), '0.975']]),
+      'offer publishes.action: work',
+    ),
+    match(
+      'units-differ',
+      'Does not match quantities in different units',
+      ['INT-MAT-006'],
+      {
+        proposals: [
+          offerAs('days', {}, { resourceQuantity: days('1'), availableQuantity: days('2') }),
+        ],
+      },
+      none(),
+      'offer quantities in days; the bounty’s in hours',
+    ),
+    match(
+      'ranges-disjoint',
+      'Does not match when the larger minimum exceeds the exchanged quantity',
+      ['INT-MAT-006'],
+      { proposals: [offerAs('minimum', {}, { minimumQuantity: hours('8') })] },
+      none(),
+      'offer minimumQuantity: 8 hours; q = min(12, 6) = 6',
+    ),
+    match(
+      'windows-disjoint',
+      'Does not match time windows that do not overlap',
+      ['INT-MAT-007'],
+      { proposals: [offerAs('august', {}, { hasEnd: '2026-08-31T23:59:59Z' })] },
+      none(),
+      'offer hasEnd: 2026-08-31T23:59:59Z; the bounty begins 2026-09-01T00:00:00Z',
+    ),
+    match(
+      'windows-touch',
+      'Matches time windows that share one instant',
+      ['INT-MAT-007'],
+      { proposals: [offerAs('until-september', {}, { hasEnd: '2026-09-01T00:00:00Z' })] },
+      found([[offerAs('until-september', {}, { hasEnd: '2026-09-01T00:00:00Z' }), '0.975']]),
+      'offer hasEnd: 2026-09-01T00:00:00Z, the instant the bounty begins (windows are closed)',
+    ),
+    match(
+      'over-budget',
+      'Does not match an offer that costs more than the bounty',
+      ['INT-MAT-008'],
+      { proposals: [offerAs('six', {}, {}, price('6.00'))] },
+      none(),
+      'offer price 6.00 per hour: cost 36.00 > budget 30.00',
+    ),
+    match(
+      'at-budget',
+      'Matches an offer that costs exactly the bounty',
+      ['INT-MAT-008', 'INT-MAT-009'],
+      { proposals: [offerAs('five', {}, {}, price('5.00'))] },
+      found([[offerAs('five', {}, {}, price('5.00')), '0.875']]),
+      'offer price 5.00 per hour: cost 30.00 = budget; (2 + 1 + (1 − 1 ÷ 2)) ÷ 4 = 0.875',
+    ),
+    match(
+      'cross-currency.forward-rate',
+      'Compares prices in two currencies with a rate from the offer’s currency',
+      ['INT-MAT-008', 'INT-MAT-009'],
+      {
+        proposals: [offerAs('in-euro', {}, {}, price('2.00', EUR))],
+        rates: [{ from: EUR, to: HC, rate: '2' }],
+      },
+      found([[offerAs('in-euro', {}, {}, price('2.00', EUR)), '0.9']]),
+      'offer 2.00 EUR per hour; EUR → HC 2: cost 12.00 EUR × 2 = 24 HC ≤ 30; price = 1 − 0.8 ÷ 2',
+    ),
+    match(
+      'cross-currency.backward-rate',
+      'Compares prices in two currencies with a rate from the bounty’s currency',
+      ['INT-MAT-008', 'INT-MAT-009'],
+      {
+        proposals: [offerAs('in-euro', {}, {}, price('2.00', EUR))],
+        rates: [{ from: HC, to: EUR, rate: '0.5' }],
+      },
+      found([[offerAs('in-euro', {}, {}, price('2.00', EUR)), '0.9']]),
+      'offer 2.00 EUR per hour; HC → EUR 0.5: cost 12.00 ≤ 30 × 0.5 = 15 EUR; price = 1 − 0.8 ÷ 2',
+    ),
+    match(
+      'cross-currency.no-rate',
+      'Does not match prices in two currencies without a rate',
+      ['INT-MAT-008'],
+      { proposals: [offerAs('in-euro', {}, {}, price('2.00', EUR))] },
+      none(),
+      'offer 2.00 EUR per hour; no rate between EUR and HC',
+    ),
+  )
+
+  // Order: score, then published, then id by code point; the limit applies after ordering.
+  const ranked = [
+    offerAs('alpha', { published: '2026-08-01T09:00:00Z' }),
+    offerAs('Zeta', { published: '2026-08-01T09:00:00Z' }),
+    offerAs('early', { published: '2026-07-01T09:00:00Z' }),
+    offerAs('pricier', { published: '2026-06-01T09:00:00Z' }, {}, price('2.00')),
+  ] as const
+  const [alpha, zeta, early] = ranked
+  out.push(
+    match(
+      'order-and-limit',
+      'Orders by score, then published, then id by code point, and then applies the limit',
+      ['INT-MAT-010'],
+      { proposals: [...ranked], limit: 3 },
+      found([
+        [early, '0.975'],
+        [zeta, '0.975'],
+        [alpha, '0.975'],
+      ]),
+      'four offers: three score 0.975 (early published first; "Zeta" before "alpha" by code point), one 0.95 cut by limit 3',
+    ),
+  )
+
+  // Versions of one proposal (INT-PROP-003, INT-PROP-004), observed through the match's score.
+  const v1 = offer
+  const v2 = patch(offer, { updated: '2026-08-15T09:00:00Z' }, {}, price('2.00'))
+  const byOther = patch(
+    offer,
+    { updated: '2026-08-15T09:00:00Z', attributedTo: 'https://decisions.example/u/mere' },
+    {},
+    price('2.00'),
+  )
+  out.push(
+    match(
+      'versions.newer-replaces',
+      'Replaces a proposal with its newer version',
+      ['INT-PROP-003'],
+      { proposals: [v1, v2] },
+      found([[v2, '0.95']], ['held', 'held']),
+      'held: the offer, then a version updated 2026-08-15 at 2.00 per hour (score 0.95)',
+    ),
+    match(
+      'versions.older-ignored',
+      'Ignores an older version that arrives late',
+      ['INT-PROP-003'],
+      { proposals: [v2, v1] },
+      found([[v2, '0.95']], ['held', 'ignored']),
+      'held: the version updated 2026-08-15 at 2.00 per hour, then the original (older)',
+    ),
+    match(
+      'versions.author-changed',
+      'Rejects a version that changes attributedTo',
+      ['INT-PROP-004'],
+      { proposals: [v1, byOther] },
+      found([[v1, '0.975']], ['held', 'ERR_PROPOSAL_CONFLICT']),
+      'second: a newer version attributed to https://decisions.example/u/mere',
+    ),
+    match(
+      'query-expired',
+      'Rejects a query that has already expired',
+      ['INT-PROP-002'],
+      { proposals: [offer], query: patch(request, { endTime: '2026-09-01T12:00:00Z' }) },
+      { error: 'ERR_PROPOSAL_EXPIRED' },
+      'bounty endTime: 2026-09-01T12:00:00Z, 12 hours before currentDate',
+    ),
+    match(
+      'query-too-precise',
+      'Rejects a bounty more precise than its currency',
+      ['INT-AMT-003'],
+      { proposals: [offer], query: patch(request, {}, {}, price('30.005')) },
+      { error: 'ERR_AMOUNT_PRECISION' },
+      'bounty 30.005 Harbour Credit, a currency of 2 decimals',
+    ),
+  )
+  return out
+}
+
 async function writeFormatted(path: string, value: unknown): Promise<void> {
   // The repository's Prettier settings, wherever the files go, so that every run writes the same bytes.
   const config = (await resolveConfig(join(ROOT, 'vectors', 'x.json'))) ?? {}
@@ -799,12 +2181,17 @@ async function writeFormatted(path: string, value: unknown): Promise<void> {
 /** Writes the keys and vectors under `out` (by default, conformance/). */
 export async function generate(out: string = ROOT): Promise<number> {
   const keys = new Map<KeyName, TestKey>()
-  for (const { name, origin } of KEYS) keys.set(name, await deriveKey(name, origin))
+  for (const { name, origin, alg } of KEYS) keys.set(name, await deriveKey(name, origin, alg))
   await rm(join(out, 'vectors'), { recursive: true, force: true })
   for (const k of keys.values()) {
     await writeFormatted(join(out, 'keys', `${k.name}.private.jwk.json`), k.privateJwk)
   }
-  const vectors = [...(await documentVectors()), ...(await eventVectors(keys))]
+  const vectors = [
+    ...(await documentVectors()),
+    ...(await eventVectors(keys)),
+    ...(await assertionVectors(keys)),
+    ...(await intentVectors()),
+  ]
   const ids = new Set<string>()
   for (const { dir, ...v } of vectors) {
     if (ids.has(v.id)) throw new Error(`duplicate vector id ${v.id}`)

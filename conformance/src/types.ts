@@ -15,7 +15,15 @@ export const PROFILES = [
 export type Profile = (typeof PROFILES)[number]
 
 /** The operations a vector can ask an implementation to perform. */
-export const OPERATIONS = ['validateDocument', 'verifyEvent', 'verifyEventSequence'] as const
+export const OPERATIONS = [
+  'validateDocument',
+  'verifyEvent',
+  'verifyEventSequence',
+  'verifyGroupAssertion',
+  'verifyGroupAssertionSequence',
+  'matchProposals',
+  'computeAmount',
+] as const
 export type Operation = (typeof OPERATIONS)[number]
 
 /** A tool's published keys, as a verifier is configured to trust them. */
@@ -42,6 +50,77 @@ export interface VerifyEventSequenceInput {
   readonly deliveries: readonly string[]
   readonly currentDate: string
   readonly trust: readonly TrustedTool[]
+}
+
+/** A group's authority as a relying tool is configured with it: its issuer and its public JWKS. */
+export interface TrustedAuthority {
+  /** The `authority` of the group's document: the exact `iss` an assertion must carry. */
+  readonly issuer: string
+  /** The JWKS at the authority's `jwks_uri`: the only place keys are found. */
+  readonly jwks: { readonly keys: readonly Record<string, unknown>[] }
+}
+
+/** `verifyGroupAssertion`: one membership assertion, checked by one relying tool. */
+export interface VerifyGroupAssertionInput {
+  readonly token: string
+  readonly currentDate: string
+  /** The group the tool is letting the member into. */
+  readonly group: string
+  /** The tool's own `client_id` (its origin). */
+  readonly audience: string
+  readonly authority: TrustedAuthority
+}
+
+/** `verifyGroupAssertionSequence`: assertions verified in order with one replay memory. */
+export interface VerifyGroupAssertionSequenceInput {
+  readonly tokens: readonly string[]
+  readonly currentDate: string
+  readonly group: string
+  readonly audience: string
+  readonly authority: TrustedAuthority
+}
+
+/** An exchange rate an operator supplies: one unit of `from` is worth `rate` units of `to`. */
+export interface ExchangeRateInput {
+  readonly from: string
+  readonly to: string
+  readonly rate: string
+}
+
+/**
+ * `matchProposals`: a matcher with the clock at `currentDate`, the default visibility (a proposal
+ * sees its own `audience` only) and no matches between proposals of one author receives
+ * `proposals` in order, then is queried with `query`.
+ */
+export interface MatchProposalsInput {
+  readonly currentDate: string
+  /** `ResourceSpecification` documents of the currencies the matcher knows. */
+  readonly currencies: readonly unknown[]
+  readonly rates: readonly ExchangeRateInput[]
+  /** Most candidates returned; 10 when absent. */
+  readonly limit?: number
+  readonly proposals: readonly unknown[]
+  readonly query: unknown
+}
+
+/** The amount operations of `computeAmount`. */
+export type AmountOperation = 'normalize' | 'add' | 'multiply' | 'compare' | 'round' | 'convert'
+
+/** `computeAmount`: one operation on decimal amounts (spec/intents.md, Amounts). */
+export interface ComputeAmountInput {
+  readonly op: AmountOperation
+  readonly a: string
+  /** The second operand of `add`, `multiply` and `compare`. */
+  readonly b?: string
+  /** Fraction digits: of the currency (`normalize`), or to round to (`round`). */
+  readonly decimals?: number
+  /** `half-even` (the default), `half-up`, `down`, `up`, `floor` or `ceiling`. */
+  readonly rounding?: string
+  /** `convert`: the currency IRIs, the supplied rates and the known currencies. */
+  readonly from?: string
+  readonly to?: string
+  readonly rates?: readonly ExchangeRateInput[]
+  readonly currencies?: readonly unknown[]
 }
 
 /** What a single operation must produce. */
@@ -73,7 +152,14 @@ export interface Vector {
   readonly requires?: readonly string[]
   /** Mutation flags (`AlgNone`, `PayloadTampered`, …); `Valid` for positive vectors. */
   readonly flags: readonly string[]
-  readonly input: ValidateDocumentInput | VerifyEventInput | VerifyEventSequenceInput
+  readonly input:
+    | ValidateDocumentInput
+    | VerifyEventInput
+    | VerifyEventSequenceInput
+    | VerifyGroupAssertionInput
+    | VerifyGroupAssertionSequenceInput
+    | MatchProposalsInput
+    | ComputeAmountInput
   readonly expected: Expectation
   /** Decoded views and provenance for reviewers: not normative. */
   readonly informative?: Readonly<Record<string, unknown>>

@@ -13,11 +13,17 @@ describe('the vector files', () => {
   it('exist, of every kind', () => {
     const dirs = new Set(vectors.map((v) => v.file.split('/').slice(0, 2).join('/')))
     expect([...dirs].sort()).toEqual([
+      'assertions/invalid',
+      'assertions/replay',
+      'assertions/valid',
       'documents/invalid',
       'documents/valid',
       'events/invalid',
       'events/replay',
       'events/valid',
+      'intents/amounts',
+      'intents/documents',
+      'intents/matching',
     ])
   })
 
@@ -97,7 +103,14 @@ describe('regeneration', () => {
       if (a !== b) drifted.push(file)
     }
     expect(drifted).toEqual([])
-    for (const key of ['decisions', 'decisions-next', 'budgeting', 'intruder', 'attacker']) {
+    for (const key of [
+      'decisions',
+      'decisions-next',
+      'budgeting',
+      'intruder',
+      'attacker',
+      'decisions-p256',
+    ]) {
       const name = `${key}.private.jwk.json`
       expect(await readFile(join(out, 'keys', name), 'utf8'), name).toBe(
         await readFile(join(SUITE_DIR, 'keys', name), 'utf8'),

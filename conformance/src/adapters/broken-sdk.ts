@@ -4,8 +4,8 @@
  * pass against one of these does not test that step.
  */
 import { createPublicKey, verify } from 'node:crypto'
-import type { ResolvedKey } from '@cta-interop/sdk'
-import type { Implementation, TrustedTool } from '../types.js'
+import type { ResolvedKey, SignatureVerifier } from '@cta-interop/sdk'
+import type { ComputeAmountInput, Implementation, TrustedTool } from '../types.js'
 import { sdkImplementation, type AdapterHooks } from './sdk.js'
 
 /** The verification steps that can be switched off. */
@@ -19,6 +19,19 @@ export const VERIFICATION_STEPS = [
   'schema',
   'source',
   'context',
+  'assertion-signature',
+  'assertion-typ',
+  'assertion-alg',
+  'assertion-header-allowlist',
+  'assertion-issuer',
+  'assertion-audience',
+  'assertion-group',
+  'assertion-lifetime',
+  'assertion-expiry',
+  'assertion-replay',
+  'amount-exact',
+  'match-visibility',
+  'proposal-expiry',
 ] as const
 export type VerificationStep = (typeof VERIFICATION_STEPS)[number]
 
@@ -45,51 +58,139 @@ function findKey(trust: readonly TrustedTool[], kid: unknown): Record<string, un
   return undefined
 }
 
-/** Rewrites the protected header, keeping the original bytes for the signature check. */
-function headerRewrite(
-  fix: (header: Record<string, unknown>, trust: readonly TrustedTool[]) => void,
-): AdapterHooks {
-  return {
-    rewriteJws(jws, trust) {
-      const header = decodeHeader(jws)
-      if (header === undefined) return jws
-      fix(header, trust)
-      const encoded = Buffer.from(JSON.stringify(header)).toString('base64url')
-      return `${encoded}${jws.slice(jws.indexOf('.'))}`
-    },
-    verifyOptions: (original) => ({
-      // The header was rewritten: check the signature over the bytes that were actually signed.
-      verifySignature: (key: ResolvedKey, _input: Uint8Array, signature: Uint8Array) => {
-        const signed = Buffer.from(original.slice(0, original.lastIndexOf('.')))
-        const publicKey = createPublicKey({ key: key.key as never, format: 'jwk' })
-        const algorithm = key.alg === 'ES256' ? 'sha256' : null
-        return Promise.resolve(
-          verify(algorithm, signed, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature),
-        )
-      },
-    }),
+/** Checks a signature over the bytes that were signed, not the rewritten ones. */
+function originalSignature(original: string): SignatureVerifier {
+  return (key: ResolvedKey, _input: Uint8Array, signature: Uint8Array) => {
+    const signed = Buffer.from(original.slice(0, original.lastIndexOf('.')))
+    const publicKey = createPublicKey({ key: key.key as never, format: 'jwk' })
+    const algorithm = key.alg === 'ES256' ? 'sha256' : null
+    return Promise.resolve(
+      verify(algorithm, signed, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature),
+    )
   }
 }
 
+function rewriteHeader(
+  jws: string,
+  trust: readonly TrustedTool[],
+  fix: (header: Record<string, unknown>, trust: readonly TrustedTool[]) => void,
+): string {
+  const header = decodeHeader(jws)
+  if (header === undefined) return jws
+  fix(header, trust)
+  const encoded = Buffer.from(JSON.stringify(header)).toString('base64url')
+  return `${encoded}${jws.slice(jws.indexOf('.'))}`
+}
+
+/**
+ * Rewrites the protected header of events or of membership assertions, keeping the original
+ * bytes for the signature check.
+ */
+function headerRewrite(
+  fix: (header: Record<string, unknown>, trust: readonly TrustedTool[]) => void,
+  scope: 'events' | 'assertions',
+): AdapterHooks {
+  const events: AdapterHooks = {
+    rewriteJws: (jws, trust) => rewriteHeader(jws, trust, fix),
+    verifyOptions: (original) => ({ verifySignature: originalSignature(original) }),
+  }
+  const assertions: AdapterHooks = {
+    rewriteToken: (token, trust) => rewriteHeader(token, trust, fix),
+    assertionOptions: (original) => ({ verifySignature: originalSignature(original) }),
+  }
+  return scope === 'events' ? events : assertions
+}
+
+/** The claims of a token, decoded without any check, or `{}`. */
+function claimsOf(token: string): Record<string, unknown> {
+  try {
+    const claims = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as unknown
+    return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}
+
+/** Amounts through binary floating point, as a careless implementation computes them. */
+function floatAmount(input: ComputeAmountInput): string | number | undefined {
+  const a = Number(input.a)
+  const b = Number(input.b)
+  switch (input.op) {
+    case 'add':
+      return String(a + b)
+    case 'multiply':
+      return String(a * b)
+    case 'compare':
+      return Math.sign(a - b)
+    default:
+      return undefined
+  }
+}
+
+/** The key of the same `kid` decides the algorithm, as if the header named none. */
+function keyAlg(header: Record<string, unknown>, trust: readonly TrustedTool[]): void {
+  const key = findKey(trust, header['kid'])
+  if (key !== undefined) header['alg'] = key['alg']
+}
+
+/** Only `alg`, `kid` and `typ` are kept, as if the others were never there. */
+function allowedOnly(header: Record<string, unknown>): void {
+  const kept = Object.entries(header).filter(([name]) => ALLOWED.has(name))
+  for (const name of Object.keys(header)) Reflect.deleteProperty(header, name)
+  Object.assign(header, Object.fromEntries(kept))
+}
+
+// The steps without a prefix concern events (and documents); the `assertion-` ones membership
+// assertions; the others intents.
 const HOOKS: Record<VerificationStep, AdapterHooks> = {
   signature: { verifyOptions: () => ({ verifySignature: () => Promise.resolve(true) }) },
   typ: headerRewrite((header) => {
     header['typ'] = 'cta-event+jws'
-  }),
-  alg: headerRewrite((header, trust) => {
-    const key = findKey(trust, header['kid'])
-    if (key !== undefined) header['alg'] = key['alg']
-  }),
-  'header-allowlist': headerRewrite((header) => {
-    const kept = Object.entries(header).filter(([name]) => ALLOWED.has(name))
-    for (const name of Object.keys(header)) Reflect.deleteProperty(header, name)
-    Object.assign(header, Object.fromEntries(kept))
-  }),
+  }, 'events'),
+  alg: headerRewrite(keyAlg, 'events'),
+  'header-allowlist': headerRewrite(allowedOnly, 'events'),
   age: { verifyOptions: () => ({ maxAge: 1e9, clockTolerance: 1e9 }) },
   dedupe: { noDedupe: true },
   schema: { swallow: ['ERR_SCHEMA_INVALID'], acceptAnyDocument: true },
   source: { swallow: ['ERR_SOURCE_MISMATCH'] },
   context: { swallow: ['ERR_JSONLD_UNSAFE', 'ERR_JSONLD_CONTEXT_UNKNOWN'] },
+  'assertion-signature': {
+    assertionOptions: () => ({ verifySignature: () => Promise.resolve(true) }),
+  },
+  'assertion-typ': headerRewrite((header) => {
+    header['typ'] = 'cta-membership+jwt'
+  }, 'assertions'),
+  'assertion-alg': headerRewrite(keyAlg, 'assertions'),
+  'assertion-header-allowlist': headerRewrite(allowedOnly, 'assertions'),
+  // Each of these takes what the token claims as what the tool expects.
+  'assertion-issuer': {
+    assertionOptions: (token, input) => {
+      const { iss } = claimsOf(token)
+      // A fresh JWKS object: the SDK caches a resolver per JWKS, bound to the authority.
+      const jwks = { keys: input.authority.jwks.keys } as never
+      return typeof iss === 'string' ? { authority: iss, jwks } : {}
+    },
+  },
+  'assertion-audience': {
+    assertionOptions: (token) => {
+      const { aud } = claimsOf(token)
+      return typeof aud === 'string' ? { audience: aud } : {}
+    },
+  },
+  'assertion-group': {
+    assertionOptions: (token) => {
+      const { groups } = claimsOf(token)
+      return Array.isArray(groups) && typeof groups[0] === 'string' ? { group: groups[0] } : {}
+    },
+  },
+  'assertion-lifetime': { assertionOptions: () => ({ maxLifetime: 1e9 }) },
+  'assertion-expiry': { assertionOptions: () => ({ clockTolerance: 1e9 }) },
+  'assertion-replay': { noReplay: true },
+  'amount-exact': { computeAmount: floatAmount },
+  'match-visibility': { matcherOptions: { canSee: () => true } },
+  'proposal-expiry': { matcherOptions: { now: () => 0 } },
 }
 
 /** The SDK adapter with one verification step switched off. */

@@ -3,28 +3,48 @@
  * entry points (`@cta-interop/sdk`), never its sources, exactly as a tool would use it.
  */
 import {
+  addAmounts,
+  compareAmounts,
+  convertAmount,
+  createManifestResolver,
+  createMatch,
+  createMatcher,
   createMemoryDedupeStore,
   isProtocolError,
-  staticKeyResolver,
+  multiplyAmounts,
+  normalizeAmount,
+  roundAmount,
   validateDocument,
   verifyEvent,
+  verifyGroupAssertion,
+  type CreateMatcherOptions,
   type DedupeStore,
   type DocumentKind,
   type Jwks,
+  type Proposal,
+  type ResolveKey,
+  type ResourceSpecification,
+  type RoundingMode,
   type VerifyEventOptions,
+  type VerifyGroupAssertionOptions,
 } from '@cta-interop/sdk'
 import sdkPackage from '@cta-interop/sdk/package.json' with { type: 'json' }
-import type {
-  Actual,
-  Implementation,
-  ImplementationInfo,
-  RunReply,
-  SingleActual,
-  TrustedTool,
-  ValidateDocumentInput,
-  Vector,
-  VerifyEventInput,
-  VerifyEventSequenceInput,
+import {
+  OPERATIONS,
+  type Actual,
+  type ComputeAmountInput,
+  type Implementation,
+  type ImplementationInfo,
+  type MatchProposalsInput,
+  type RunReply,
+  type SingleActual,
+  type TrustedTool,
+  type ValidateDocumentInput,
+  type Vector,
+  type VerifyEventInput,
+  type VerifyEventSequenceInput,
+  type VerifyGroupAssertionInput,
+  type VerifyGroupAssertionSequenceInput,
 } from '../types.js'
 
 /**
@@ -41,10 +61,23 @@ export interface AdapterHooks {
   ) => Partial<VerifyEventOptions>
   /** Leaves out the replay memory. */
   readonly noDedupe?: boolean
-  /** Error codes to ignore: the adapter reports acceptance instead. */
+  /** Error codes of `verifyEvent` to ignore: the adapter reports acceptance instead. */
   readonly swallow?: readonly string[]
   /** Accepts every document handed to `validateDocument`. */
   readonly acceptAnyDocument?: boolean
+  /** Rewrites a membership assertion before the SDK sees it (`trust`: the authority alone). */
+  readonly rewriteToken?: (token: string, trust: readonly TrustedTool[]) => string
+  /** Extra options for `verifyGroupAssertion`, given the token as received and the vector input. */
+  readonly assertionOptions?: (
+    original: string,
+    input: VerifyGroupAssertionInput,
+  ) => Partial<VerifyGroupAssertionOptions>
+  /** Leaves out the assertions' replay memory. */
+  readonly noReplay?: boolean
+  /** Extra options for the matcher of `matchProposals`. */
+  readonly matcherOptions?: Partial<CreateMatcherOptions>
+  /** Computes an amount instead of the SDK (`undefined`: leave it to the SDK). */
+  readonly computeAmount?: (input: ComputeAmountInput) => string | number | undefined
 }
 
 /** The profiles and features the SDK implements. */
@@ -52,14 +85,50 @@ export const SDK_INFO: ImplementationInfo = {
   name: sdkPackage.name,
   version: sdkPackage.version,
   language: 'typescript',
-  profiles: ['core', 'emitter', 'receiver', 'intent-exchange'],
-  features: ['alg:EdDSA', 'alg:ES256'],
+  profiles: ['core', 'emitter', 'receiver', 'group-auth-relying-tool', 'intent-exchange'],
+  features: ['alg:EdDSA', 'alg:ES256', 'assertions:replay-cache'],
 }
 
-function resolverFor(trust: readonly TrustedTool[]) {
-  return staticKeyResolver(
-    trust.map(({ source, jwks }) => ({ source, jwks: jwks as unknown as Jwks })),
-  )
+const JWKS_PATH = '/.well-known/jwks.json'
+
+/**
+ * The manifest a trusted tool serves: just enough of one for the SDK to find its JWKS. The trusted
+ * tools are served from memory, so the SDK resolves keys exactly as a receiver does, through
+ * `createManifestResolver` (the `kid` names the origin; only EdDSA and ES256 public keys count).
+ */
+function manifestOf(source: string): Record<string, unknown> {
+  return {
+    '@context': ['https://www.w3.org/ns/activitystreams', 'https://w3id.org/cta/v1'],
+    id: source,
+    type: 'Application',
+    name: source,
+    jwks_uri: `${source}${JWKS_PATH}`,
+    emits: [],
+    consumes: [],
+    profiles: ['core', 'emitter'],
+  }
+}
+
+function resolverFor(trust: readonly TrustedTool[], currentDate: string): ResolveKey {
+  const served = new Map<string, unknown>()
+  for (const { source, jwks } of trust) {
+    served.set(`${source}/.well-known/cta-tool`, manifestOf(source))
+    served.set(`${source}${JWKS_PATH}`, jwks)
+  }
+  const inMemory = (url: string | URL | Request): Promise<Response> => {
+    const body = served.get(typeof url === 'string' ? url : url instanceof URL ? url.href : url.url)
+    return Promise.resolve(
+      body === undefined
+        ? new Response('not found', { status: 404 })
+        : Response.json(body, { status: 200 }),
+    )
+  }
+  const now = new Date(currentDate).getTime()
+  return createManifestResolver({
+    fetch: inMemory,
+    trustedSources: trust.map(({ source }) => source),
+    now: () => now,
+  }).resolveKey
 }
 
 function errorActual(err: unknown): SingleActual {
@@ -94,7 +163,7 @@ async function runVerify(
   hooks: AdapterHooks,
 ): Promise<SingleActual> {
   const options: VerifyEventOptions = {
-    resolveKey: resolverFor(trust),
+    resolveKey: resolverFor(trust, currentDate),
     currentDate: new Date(currentDate),
     ...(dedupe === undefined ? {} : { dedupe }),
     ...hooks.verifyOptions?.(jws, trust),
@@ -114,6 +183,105 @@ async function runVerify(
       return { valid: true, kind: 'Event' }
     }
     return actual
+  }
+}
+
+async function runAssertion(
+  token: string,
+  input: VerifyGroupAssertionInput,
+  replay: DedupeStore | undefined,
+  hooks: AdapterHooks,
+): Promise<SingleActual> {
+  const { currentDate, group, audience, authority } = input
+  const options: VerifyGroupAssertionOptions = {
+    group,
+    audience,
+    authority: authority.issuer,
+    jwks: authority.jwks as unknown as Jwks,
+    currentDate: new Date(currentDate),
+    ...(replay === undefined ? {} : { replay }),
+    ...hooks.assertionOptions?.(token, input),
+  }
+  const received =
+    hooks.rewriteToken?.(token, [{ source: authority.issuer, ...authority }]) ?? token
+  try {
+    const { claims } = await verifyGroupAssertion(received, options)
+    return {
+      valid: true,
+      kind: 'MembershipAssertionClaims',
+      result: { sub: claims.sub, groups: claims.groups, jti: claims.jti },
+    }
+  } catch (err) {
+    return errorActual(err)
+  }
+}
+
+function runMatch(input: MatchProposalsInput, hooks: AdapterHooks): SingleActual {
+  const now = new Date(input.currentDate).getTime()
+  const matcher = createMatcher({
+    now: () => now,
+    currencies: input.currencies as ResourceSpecification[],
+    rates: input.rates,
+    ...(input.limit === undefined ? {} : { limit: input.limit }),
+    ...hooks.matcherOptions,
+  })
+  const arrivals = input.proposals.map((proposal) => {
+    try {
+      return matcher.upsert(proposal) === 'stale' ? 'ignored' : 'held'
+    } catch (err) {
+      const actual = errorActual(err)
+      return 'error' in actual ? actual.error : 'held'
+    }
+  })
+  try {
+    const candidates = matcher.match(input.query)
+    const subject = (input.query as Proposal).id
+    const matches = candidates.map(({ proposal, score }) => {
+      const match = createMatch({ subject, object: proposal.id, score })
+      return { subject: match.subject, object: match.object, score: match.score }
+    })
+    return { valid: true, kind: 'Proposal', result: { arrivals, matches } }
+  } catch (err) {
+    return errorActual(err)
+  }
+}
+
+function sdkAmount(input: ComputeAmountInput): string | number {
+  const b = (): string => {
+    if (input.b === undefined) throw new TypeError(`${input.op} needs b`)
+    return input.b
+  }
+  const decimals = input.decimals === undefined ? {} : { decimals: input.decimals }
+  const rounding = input.rounding === undefined ? {} : { rounding: input.rounding as RoundingMode }
+  switch (input.op) {
+    case 'normalize':
+      return normalizeAmount(input.a, { ...decimals, ...rounding })
+    case 'add':
+      return addAmounts(input.a, b())
+    case 'multiply':
+      return multiplyAmounts(input.a, b())
+    case 'compare':
+      return compareAmounts(input.a, b())
+    case 'round':
+      if (input.decimals === undefined) throw new TypeError('round needs decimals')
+      return roundAmount(input.a, { decimals: input.decimals, ...rounding })
+    case 'convert':
+      return convertAmount(input.a, {
+        from: input.from ?? '',
+        to: input.to ?? '',
+        rates: input.rates ?? [],
+        currencies: (input.currencies ?? []) as ResourceSpecification[],
+        ...rounding,
+      })
+  }
+}
+
+function runAmount(input: ComputeAmountInput, hooks: AdapterHooks): SingleActual {
+  try {
+    const value = hooks.computeAmount?.(input) ?? sdkAmount(input)
+    return { valid: true, kind: 'Amount', result: { value } }
+  } catch (err) {
+    return errorActual(err)
   }
 }
 
@@ -143,6 +311,23 @@ export async function runWithSdk(
       }
       return { sequence }
     }
+    case 'verifyGroupAssertion': {
+      const input = vector.input as VerifyGroupAssertionInput
+      return runAssertion(input.token, input, undefined, hooks)
+    }
+    case 'verifyGroupAssertionSequence': {
+      const { tokens, ...rest } = vector.input as VerifyGroupAssertionSequenceInput
+      const replay = hooks.noReplay === true ? undefined : memoryDedupe(rest.currentDate)
+      const sequence: SingleActual[] = []
+      for (const token of tokens) {
+        sequence.push(await runAssertion(token, { token, ...rest }, replay, hooks))
+      }
+      return { sequence }
+    }
+    case 'matchProposals':
+      return runMatch(vector.input as MatchProposalsInput, hooks)
+    case 'computeAmount':
+      return runAmount(vector.input as ComputeAmountInput, hooks)
   }
 }
 
@@ -158,7 +343,7 @@ export function sdkImplementation(
   return {
     start: () => Promise.resolve(info),
     async run(vector): Promise<RunReply> {
-      if (!['validateDocument', 'verifyEvent', 'verifyEventSequence'].includes(vector.operation)) {
+      if (!(OPERATIONS as readonly string[]).includes(vector.operation)) {
         return { skipped: true, message: `operation not supported: ${vector.operation}` }
       }
       try {
