@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import Provider, { type GrantHandler } from 'oidc-provider'
-import { CompactSign, exportJWK, type JWK } from 'jose'
+import { exportJWK, type JWK } from 'jose'
 import {
   TOOL_MANIFEST_PATH,
   createMemoryMembershipStore,
@@ -379,18 +379,4 @@ async function startAuthority(
       },
     },
   }
-}
-
-/** Signs a JWT payload with a header of the suite's choosing: the hostile assertions. */
-export async function signJwt(
-  header: Record<string, unknown>,
-  claims: Record<string, unknown>,
-  key: SigningKey | undefined,
-): Promise<string> {
-  const payload = new TextEncoder().encode(JSON.stringify(claims))
-  if (key === undefined) {
-    const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url')
-    return `${b64(new TextEncoder().encode(JSON.stringify(header)))}.${b64(payload)}.`
-  }
-  return new CompactSign(payload).setProtectedHeader(header as { alg: string }).sign(key.privateKey)
 }

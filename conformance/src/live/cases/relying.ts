@@ -6,7 +6,7 @@
 import { createEvent, generateSigningKey, signEvent } from '@cta-interop/sdk'
 import type { LiveCase, LiveContext } from '../case.js'
 import { check, Untested } from '../case.js'
-import { signJwt } from '../peer.js'
+import { signJwt } from './sign-jwt.js'
 import { postToInbox } from './suite-events.js'
 
 let members = 0
