@@ -92,9 +92,13 @@ export function toNodeListener(
         }
       }
       res.statusCode = response.status
+      // `Headers` iterates each Set-Cookie as its own entry, and `setHeader` replaces what an
+      // earlier call set, so cookies go over as one array to keep every one of them.
       response.headers.forEach((value, name) => {
-        res.setHeader(name, value)
+        if (name !== 'set-cookie') res.setHeader(name, value)
       })
+      const cookies = response.headers.getSetCookie()
+      if (cookies.length > 0) res.setHeader('set-cookie', cookies)
       if (response.body === null) {
         res.end()
       } else {

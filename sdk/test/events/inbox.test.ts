@@ -143,3 +143,34 @@ describe.each(flavours)('%s whose application fails', (flavour) => {
     await h.close()
   })
 })
+
+describe('toNodeListener on a real HTTP server', () => {
+  it('sends every Set-Cookie header of the response, not only the last', async () => {
+    const server = http.createServer(
+      toNodeListener(() => {
+        const headers = new Headers({ 'content-type': 'text/plain' })
+        headers.append('set-cookie', 'session=abc; Path=/; HttpOnly')
+        headers.append('set-cookie', 'state=xyz; Path=/; HttpOnly')
+        return new Response('ok', { headers })
+      }),
+    )
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const response = await fetch(`http://127.0.0.1:${port}/`)
+      expect(response.status).toBe(200)
+      expect(response.headers.get('content-type')).toBe('text/plain')
+      expect(response.headers.getSetCookie()).toEqual([
+        'session=abc; Path=/; HttpOnly',
+        'state=xyz; Path=/; HttpOnly',
+      ])
+      expect(await response.text()).toBe('ok')
+    } finally {
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve()
+        })
+      })
+    }
+  })
+})
