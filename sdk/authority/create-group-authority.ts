@@ -32,7 +32,8 @@ export interface GroupAuthorityOptions {
   /**
    * The provider's private signing keys (its `jwks` configuration). The first Ed25519 or P-256
    * key, which must have a `kid`, signs ID tokens and membership assertions; its public part is
-   * served at the provider's `jwks_uri`.
+   * served at the provider's `jwks_uri`. `key_ops` and `ext` (as Web Crypto exports them) are
+   * dropped.
    */
   readonly jwks: { readonly keys: readonly JWK[] }
   /** The authority's membership and tool events: who signs them and where they go. */
@@ -91,6 +92,17 @@ export type InteractionResult =
 
 const SIGNING_CURVES: Readonly<Record<string, string>> = { OKP: 'Ed25519', EC: 'P-256' }
 
+/**
+ * A private JWK without `key_ops` and `ext`. Web Crypto's `exportKey('jwk')` writes
+ * `key_ops: ['sign']` and `ext: true` on a private key; oidc-provider publishes the public part of
+ * each key with its `key_ops` kept, and a relying tool that imports `['sign']` for verifying fails,
+ * so every ID token and assertion the authority signs would be unverifiable.
+ */
+const withoutKeyUsage = (jwk: JWK): JWK => {
+  const { key_ops: _keyOps, ext: _ext, ...rest } = jwk
+  return rest
+}
+
 const union = (a: unknown, b: readonly string[]): string[] => [
   ...new Set([...(Array.isArray(a) ? (a as string[]) : []), ...b]),
 ]
@@ -127,7 +139,8 @@ export async function createGroupAuthority(
   if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_ASSERTION_LIFETIME) {
     throw new TypeError(`assertionLifetime must be an integer from 1 to ${MAX_ASSERTION_LIFETIME}`)
   }
-  const jwk = options.jwks.keys.find(
+  const keys = options.jwks.keys.map(withoutKeyUsage)
+  const jwk = keys.find(
     (k) => k.kty !== undefined && SIGNING_CURVES[k.kty] === k.crv && typeof k.kid === 'string',
   )
   if (jwk === undefined)
@@ -177,7 +190,7 @@ export async function createGroupAuthority(
       const extraParams = base['extraParams']
       return {
         ...base,
-        jwks: { keys: options.jwks.keys.map((k) => ({ ...k })) },
+        jwks: { keys: keys.map((k) => ({ ...k })) },
         scopes: union(base['scopes'] ?? ['openid', 'offline_access'], [
           'openid',
           'profile',

@@ -97,10 +97,22 @@ function interactions(provider: Provider, authority: GroupAuthority) {
   }
 }
 
+/** Options of {@link startAuthority}. */
+export interface AuthorityHarnessOptions {
+  readonly now?: () => Date
+  readonly assertionLifetime?: number
+  /**
+   * How the provider's private key becomes a JWK: `jose` (its `exportJWK`, which drops `key_ops`
+   * and `ext`, the default) or `webcrypto` (`crypto.subtle.exportKey`, which keeps them).
+   */
+  readonly exportKey?: 'jose' | 'webcrypto'
+}
+
 /** Starts an authority: a real oidc-provider with the plugin, one group, three members. */
 export async function startAuthority(
-  options: { now?: () => Date; assertionLifetime?: number } = {},
+  harnessOptions: AuthorityHarnessOptions = {},
 ): Promise<AuthorityHarness> {
+  const { exportKey = 'jose', ...options } = harnessOptions
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
     res.statusCode = 503
     res.end()
@@ -112,8 +124,12 @@ export async function startAuthority(
   const issuer = `http://127.0.0.1:${port}`
 
   const providerKey = await generateSigningKey({ kid: 'authority-2026', extractable: true })
+  const exported =
+    exportKey === 'jose'
+      ? await exportJWK(providerKey.privateKey)
+      : ((await crypto.subtle.exportKey('jwk', providerKey.privateKey)) as JWK)
   const providerJwk: JWK = {
-    ...(await exportJWK(providerKey.privateKey)),
+    ...exported,
     kid: providerKey.kid,
     alg: 'EdDSA',
     use: 'sig',
