@@ -1,7 +1,8 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { escapeHtml } from './markdown.js'
-import { DIST, PUBLISHED_TREES, REPORT_PATH, ROOT } from './paths.js'
+import { DIST, PUBLISHED_TREES, ROOT } from './paths.js'
+import { findReports } from './reports.js'
 
 /**
  * A plain listing of one published directory, so that links such as `../schemas/v1/` lead
@@ -62,7 +63,9 @@ function directories(dir: string): string[] {
  *   a schema whose `$id` is `https://w3id.org/cta/schemas/v1/<name>.json` is at
  *   `/schemas/v1/<name>.json`;
  * - the JSON-LD context `https://w3id.org/cta/v1` at `/v1` and `/v1.jsonld` (same bytes);
- * - the latest conformance report, when one exists.
+ * - the latest conformance report of each example tool, when there is one: its `report.json`,
+ *   `report.html` and `junit.xml` at the same paths (not the rest of its directory, such as the
+ *   SUT manifest the run was given).
  */
 export function publishArtifacts(): void {
   for (const tree of PUBLISHED_TREES) {
@@ -74,8 +77,8 @@ export function publishArtifacts(): void {
   const context = readFileSync(`${ROOT}schemas/context/v1.jsonld`)
   writeFileSync(`${DIST}v1`, context)
   writeFileSync(`${DIST}v1.jsonld`, context)
-  if (existsSync(`${ROOT}${REPORT_PATH}`)) {
-    mkdirSync(dirname(`${DIST}${REPORT_PATH}`), { recursive: true })
-    cpSync(`${ROOT}${REPORT_PATH}`, `${DIST}${REPORT_PATH}`)
+  for (const { dir, files } of findReports()) {
+    mkdirSync(`${DIST}${dir}`, { recursive: true })
+    for (const file of files) cpSync(`${ROOT}${dir}${file}`, `${DIST}${dir}${file}`)
   }
 }

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { Registry, Requirement } from '../../conformance/scripts/extract-requirements.js'
 import { chapterLink, readChapters } from './chapters.js'
 import { escapeHtml } from './markdown.js'
-import { GENERATED, REPORT_PATH, ROOT } from './paths.js'
+import { GENERATED, REPORTS_DIR, ROOT } from './paths.js'
+import { findReports, type ToolReport } from './reports.js'
 
 /** Generated pages: file name in `site/generated/` → its path on the site. */
 export const GENERATED_PAGES: Readonly<Record<string, string>> = {
@@ -120,21 +121,38 @@ const requirementLinks = (ids: Json | undefined, anchors: ReadonlyMap<string, st
         .join(' ')
     : ''
 
+/** Where {@link renderReport} puts its sections in the page. */
+export interface ReportSections {
+  /** The level of its headings (Run, Verdicts by profile, Tests). Default 2. */
+  readonly level?: 2 | 3
+  /** Prefix of their anchors, so that several reports on one page keep distinct ids. */
+  readonly anchorPrefix?: string
+}
+
 /**
  * The report's content, as found: its header fields, its verdict per profile and every test with
  * its status (see `conformance/schemas/report.schema.json`). Nothing is shown that the report
- * does not say; a field the page does not know is left out of the tables, not invented.
+ * does not say; a field the page does not know is left out of the tables, not invented. A live
+ * run's per-test HTTP transcripts are not shown (they are in the JSON report): the tests table
+ * takes only the fields it names.
  */
-export function renderReport(report: Json, registry: Registry): string {
+export function renderReport(
+  report: Json,
+  registry: Registry,
+  sections: ReportSections = {},
+): string {
   if (!isObject(report)) return '<p class="report-invalid">The report is not a JSON object.</p>'
   const anchors = new Map(
     registry.requirements.map((r) => [r.id, `${chapterLink(r.chapter)}#${r.anchor}`]),
   )
+  const heading = (title: string, id: string): string =>
+    `${'#'.repeat(sections.level ?? 2)} ${title}` +
+    (sections.anchorPrefix === undefined ? '' : ` {#${sections.anchorPrefix}${id}}`)
   const out: string[] = []
   const header = fields(report)
   if (header.length > 0) {
     out.push(
-      '## Run',
+      heading('Run', 'run'),
       '',
       table(
         ['Field', 'Value'],
@@ -146,7 +164,7 @@ export function renderReport(report: Json, registry: Registry): string {
   const verdicts = report['verdicts']
   if (Array.isArray(verdicts)) {
     out.push(
-      '## Verdicts by profile',
+      heading('Verdicts by profile', 'verdicts'),
       '',
       table(
         ['Profile', 'Claimed', 'Verdict', 'MUST failures', 'SHOULD failures'],
@@ -172,7 +190,7 @@ export function renderReport(report: Json, registry: Registry): string {
       statuses.set(s, (statuses.get(s) ?? 0) + 1)
     }
     out.push(
-      '## Tests',
+      heading('Tests', 'tests'),
       '',
       `${rows.length} tests: ${[...statuses].map(([s, n]) => `${n} ${escapeHtml(s)}`).join(', ')}.`,
       '',
@@ -194,8 +212,91 @@ export function renderReport(report: Json, registry: Registry): string {
   return out.join('\n')
 }
 
-/** The page showing the latest conformance report of the example tools, or saying there is none. */
-export function conformanceReportPage(registry: Registry): string {
+/** One tool's report, read and named for the page. */
+interface ReadReport {
+  readonly tool: ToolReport
+  /** Its section's anchor: the slug, reduced to characters safe in an id. */
+  readonly anchor: string
+  /** `implementation.name`, or the slug when the report does not say. */
+  readonly name: string
+  readonly report: Json
+  /** Why `report.json` could not be read as JSON, if it could not. */
+  readonly invalid?: string
+}
+
+function readReport(tool: ToolReport, root: string): ReadReport {
+  const anchor = `report-${tool.slug.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`
+  let report: Json
+  try {
+    report = JSON.parse(readFileSync(`${root}${tool.dir}report.json`, 'utf8')) as Json
+  } catch (error) {
+    const invalid = error instanceof Error ? error.message : String(error)
+    return { tool, anchor, name: tool.slug, report: null, invalid }
+  }
+  const implementation = isObject(report) ? report['implementation'] : undefined
+  const named = isObject(implementation) ? implementation['name'] : undefined
+  const name = typeof named === 'string' && named.trim() !== '' ? named : tool.slug
+  return { tool, anchor, name, report }
+}
+
+/** One line per tool: its name (linking to its section), mode, verdict and test counts. */
+function summaryTable(reports: readonly ReadReport[]): string {
+  return table(
+    ['Tool', 'Mode', 'Conformant', 'Tests'],
+    reports.map(({ anchor, name, report, invalid }) => {
+      const link = `<a href="#${anchor}">${escapeHtml(name)}</a>`
+      if (invalid !== undefined || !isObject(report)) return [link, '', '', 'invalid report']
+      const summary = report['summary']
+      const counts = isObject(summary)
+        ? Object.entries(summary)
+            .filter(([k, v]) => k !== 'total' && typeof v === 'number' && v > 0)
+            .map(([k, v]) => `${text(v)} ${escapeHtml(k)}`)
+            .join(', ')
+        : ''
+      return [
+        link,
+        escapeHtml(text(report['mode'])),
+        `<strong>${escapeHtml(text(report['conformant']))}</strong>`,
+        counts,
+      ]
+    }),
+  )
+}
+
+/** One tool's section: a heading with its name, links to its files, then its report. */
+function toolSection(read: ReadReport, registry: Registry): string[] {
+  const { tool, anchor, name, report, invalid } = read
+  const href = (file: string): string =>
+    `/${tool.dir.split('/').map(encodeURIComponent).join('/')}${encodeURIComponent(file)}`
+  const links = tool.files.map(
+    (f) => `<a href="${href(f)}" target="_self"><code>${escapeHtml(f)}</code></a>`,
+  )
+  // Raw HTML with v-pre: a tool's name is data, never Markdown nor a Vue template.
+  const lines = [
+    `<h2 id="${anchor}" class="tool-report" data-tool="${escapeHtml(tool.slug)}" v-pre>` +
+      `${escapeHtml(name)}</h2>`,
+    '',
+    `<p class="report-files" v-pre>The report as written, in <code>${escapeHtml(tool.dir)}</code>: ` +
+      `${links.join(', ')}.</p>`,
+    '',
+  ]
+  if (invalid !== undefined) {
+    lines.push(
+      `<p class="report-invalid"><strong>The report is invalid:</strong> ${escapeHtml(invalid)}</p>`,
+      '',
+    )
+  } else {
+    lines.push(renderReport(report, registry, { level: 3, anchorPrefix: `${anchor}-` }), '')
+  }
+  return lines
+}
+
+/**
+ * The page showing the latest conformance report of each example tool, or saying there is none.
+ *
+ * @param root The repository root whose `conformance/reports/latest/` is read (for tests).
+ */
+export function conformanceReportPage(registry: Registry, root: string = ROOT): string {
   const lines = [
     '---',
     'title: Conformance report',
@@ -204,37 +305,24 @@ export function conformanceReportPage(registry: Registry): string {
     '',
     '# Conformance report',
     '',
-    'The latest run of the conformance suite over the example tools, read when this site was built',
-    `from \`${REPORT_PATH}\`.`,
+    'The latest run of the conformance suite over each example tool, read when this site was built',
+    `from \`${REPORTS_DIR}<tool>/report.json\`: one section per tool, with its report as written`,
+    '(JSON, HTML and JUnit) beside it. A live run records every HTTP exchange of each test; those',
+    'transcripts are in the JSON report, not on this page.',
     '',
   ]
-  const path = ROOT + REPORT_PATH
-  if (!existsSync(path)) {
+  const reports = findReports(root).map((tool) => readReport(tool, root))
+  if (reports.length === 0) {
     lines.push(
-      '<p class="report-missing"><strong>No conformance report exists yet.</strong> The conformance',
-      'suite and the example tools are still being built, so nothing has been run and there is no',
-      'result to show. This page will show the report once a run writes',
-      `<code>${REPORT_PATH}</code>.</p>`,
+      '<p class="report-missing"><strong>No conformance report exists yet.</strong> Nothing has',
+      'been run over the example tools, so there is no result to show. This page will show one',
+      `report per tool once a run writes <code>${REPORTS_DIR}&lt;tool&gt;/report.json</code>.</p>`,
       '',
     )
     return lines.join('\n')
   }
-  let report: Json
-  try {
-    report = JSON.parse(readFileSync(path, 'utf8')) as Json
-  } catch (error) {
-    lines.push(
-      `<p class="report-invalid"><strong>The report is invalid:</strong> ${escapeHtml(
-        error instanceof Error ? error.message : String(error),
-      )}</p>`,
-    )
-    return lines.join('\n')
-  }
-  lines.push(
-    `The report as written: <a href="/${REPORT_PATH}" target="_self"><code>report.json</code></a>.`,
-    '',
-    renderReport(report, registry),
-  )
+  lines.push(summaryTable(reports), '')
+  for (const read of reports) lines.push(...toolSection(read, registry))
   return lines.join('\n')
 }
 

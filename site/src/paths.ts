@@ -8,8 +8,14 @@ export const SITE: string = `${ROOT}site/`
 export const DIST: string = `${SITE}dist/`
 /** Pages generated at build time (gitignored); each becomes a page at the site's root. */
 export const GENERATED: string = `${SITE}generated/`
-/** Where the conformance suite writes the report of its latest run over the example tools. */
-export const REPORT_PATH = 'conformance/reports/latest/report.json'
+/**
+ * Where the conformance suite writes the reports of its latest live run over the example tools:
+ * one directory per tool, `<tool slug>/report.json` with `report.html` and `junit.xml` beside it.
+ * The same path on the site, where the reports are published.
+ */
+export const REPORTS_DIR = 'conformance/reports/latest/'
+/** The files of one tool's report that are published, the JSON report first. */
+export const REPORT_FILES: readonly string[] = ['report.json', 'report.html', 'junit.xml']
 /** The repository trees published on the site under the same path, so `../schemas/…` links work. */
 export const PUBLISHED_TREES: readonly string[] = [
   'schemas',

@@ -1,9 +1,12 @@
-import { readFileSync, readdirSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
 import { extractRequirements } from '../../conformance/scripts/extract-requirements.js'
 import { readChapters } from '../src/chapters.js'
-import { renderReport } from '../src/pages.js'
-import { ROOT } from '../src/paths.js'
+import { conformanceReportPage, renderReport } from '../src/pages.js'
+import { REPORTS_DIR, ROOT } from '../src/paths.js'
+import { findReports } from '../src/reports.js'
 
 describe('the conformance report page', () => {
   const registry = extractRequirements()
@@ -41,6 +44,121 @@ describe('the conformance report page', () => {
   it('says so when a report is not an object or holds nothing it can show', () => {
     expect(renderReport([], registry)).toContain('The report is not a JSON object.')
     expect(renderReport({ nested: [1] }, registry)).toContain('holds no fields this page can show')
+  })
+})
+
+/** A live report of one tool, shaped as the suite writes it, with a transcript per test. */
+function liveReport(name: string, secret: string): Record<string, unknown> {
+  return {
+    reportVersion: 1,
+    suite: { name: '@cta-interop/conformance', version: '0.1.0' },
+    implementation: { name, version: '0.0.0-example', profiles: ['core', 'receiver'] },
+    mode: 'live',
+    transport: 'dev',
+    conformant: true,
+    summary: { total: 1, passed: 1, failed: 0, errored: 0 },
+    verdicts: [{ profile: 'receiver', claimed: true, verdict: 'conformant', mustFailures: 0 }],
+    tests: [
+      {
+        id: 'live.receiver.accepts-valid',
+        title: 'Accepts a valid event',
+        status: 'passed',
+        requirements: ['EVT-SIG-001'],
+        transcript: [
+          {
+            direction: 'out',
+            method: 'POST',
+            url: 'http://127.0.0.1:4000/inbox',
+            requestHeaders: { 'content-type': 'application/jose' },
+            requestBody: secret,
+            status: 202,
+            at: '2026-01-01T00:00:00.000Z',
+          },
+        ],
+      },
+    ],
+  }
+}
+
+describe('the conformance page of the example tools', () => {
+  const registry = extractRequirements()
+  const roots: string[] = []
+  afterEach(() => {
+    for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+  })
+
+  /** A repository root whose latest run holds these files, by `<slug>/<file>`. */
+  function repository(files: Record<string, string>): string {
+    const root = `${mkdtempSync(join(tmpdir(), 'cta-site-reports-'))}/`
+    roots.push(root)
+    for (const [path, content] of Object.entries(files)) {
+      const file = `${root}${REPORTS_DIR}${path}`
+      mkdirSync(file.slice(0, file.lastIndexOf('/')), { recursive: true })
+      writeFileSync(file, content)
+    }
+    return root
+  }
+
+  it('says plainly that no report exists when no tool has one', () => {
+    expect(conformanceReportPage(registry, repository({}))).toContain(
+      'No conformance report exists yet',
+    )
+    const onlyJunit = repository({ 'decisions/junit.xml': '<testsuites/>' })
+    expect(findReports(onlyJunit)).toEqual([])
+    expect(conformanceReportPage(registry, onlyJunit)).toContain('No conformance report exists yet')
+  })
+
+  it("shows each tool's report under its name, sorted by slug, linking the files beside it", () => {
+    const page = conformanceReportPage(
+      registry,
+      repository({
+        'decisions/report.json': JSON.stringify(liveReport('Decisions <example>', 'BODY-D')),
+        'decisions/report.html': '<!doctype html>',
+        'decisions/junit.xml': '<testsuites/>',
+        'decisions/sut.json': '{}',
+        'budgeting/report.json': JSON.stringify(liveReport('Budgeting (example)', 'BODY-B')),
+        'budgeting/report.html': '<!doctype html>',
+      }),
+    )
+    expect(page).not.toContain('No conformance report exists yet')
+    const headings = [...page.matchAll(/<h2 id="([^"]+)"[^>]*>([^<]*)<\/h2>/g)].map((m) => [
+      m[1],
+      m[2],
+    ])
+    expect(headings).toEqual([
+      ['report-budgeting', 'Budgeting (example)'],
+      ['report-decisions', 'Decisions &lt;example&gt;'],
+    ])
+    const links = [...page.matchAll(/href="(\/conformance\/[^"]+)"/g)].map((m) => m[1])
+    expect(links).toEqual([
+      '/conformance/reports/latest/budgeting/report.json',
+      '/conformance/reports/latest/budgeting/report.html',
+      '/conformance/reports/latest/decisions/report.json',
+      '/conformance/reports/latest/decisions/report.html',
+      '/conformance/reports/latest/decisions/junit.xml',
+    ])
+    expect(page).toContain('<a href="#report-decisions">Decisions &lt;example&gt;</a>')
+    expect(page).toContain('### Tests {#report-budgeting-tests}')
+    expect(page).toContain('### Tests {#report-decisions-tests}')
+    expect(page).toContain('<code>mode</code></td><td>live</td>')
+    // The transcripts stay in the JSON report.
+    expect(page).not.toContain('BODY-')
+    expect(page).not.toContain('127.0.0.1:4000')
+    expect(page).not.toContain('<example>')
+  })
+
+  it('says which report is invalid and still shows the others', () => {
+    const page = conformanceReportPage(
+      registry,
+      repository({
+        'budgeting/report.json': '{ not json',
+        'decisions/report.json': JSON.stringify(liveReport('Decisions (example)', 'x')),
+      }),
+    )
+    expect(page).toMatch(/<h2 id="report-budgeting"[^>]*>budgeting<\/h2>/)
+    expect(page).toContain('<strong>The report is invalid:</strong>')
+    expect(page).toMatch(/<h2 id="report-decisions"[^>]*>Decisions \(example\)<\/h2>/)
+    expect(page).toContain('1 tests: 1 passed.')
   })
 })
 

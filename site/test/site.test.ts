@@ -6,7 +6,9 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { extractRequirements } from '../../conformance/scripts/extract-requirements.js'
 import { chapterLink } from '../src/chapters.js'
-import { DIST, REPORT_PATH, ROOT } from '../src/paths.js'
+import { escapeHtml } from '../src/markdown.js'
+import { DIST, ROOT } from '../src/paths.js'
+import { findReports } from '../src/reports.js'
 import { resolvePath, serveSite } from '../src/server.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -72,13 +74,46 @@ describe('the published artifacts', () => {
     }
   })
 
-  it('shows the latest conformance report, or says plainly that none exists', async () => {
+  it("shows each example tool's latest report and publishes its files, or says plainly that none exists", async () => {
     const html = await (await fetch(`${base()}/conformance-report`)).text()
-    if (existsSync(ROOT + REPORT_PATH)) {
-      expect(html).not.toContain('No conformance report exists yet')
-      expect((await fetch(`${base()}/${REPORT_PATH}`)).status).toBe(200)
-    } else {
+    // The reports as published with the site: the example tools' run may have rewritten the
+    // repository's copies since the build, but not which tools have one.
+    const tools = findReports(DIST)
+    expect(tools.map((t) => t.slug)).toEqual(findReports().map((t) => t.slug))
+    if (tools.length === 0) {
       expect(html).toContain('No conformance report exists yet')
+      return
+    }
+    expect(html).not.toContain('No conformance report exists yet')
+    const sections = [...html.matchAll(/<h2 id="report-[^"]*"[^>]*data-tool="([^"]*)"/g)]
+    expect(sections.map((m) => unescape(m[1] ?? ''))).toEqual(tools.map((t) => t.slug))
+    for (const { slug, dir, files } of tools) {
+      expect(files[0], slug).toBe('report.json')
+      expect(files, slug).toContain('report.html')
+      for (const file of files) {
+        expect(html, `${dir}${file}`).toContain(`href="/${dir}${file}"`)
+        const res = await fetch(`${base()}/${dir}${file}`)
+        expect(res.status, `${dir}${file}`).toBe(200)
+        expect(await res.text(), `${dir}${file}`).toBe(readFileSync(`${DIST}${dir}${file}`, 'utf8'))
+      }
+      const report = JSON.parse(readFileSync(`${DIST}${dir}report.json`, 'utf8')) as {
+        implementation: { name: string }
+        tests: { transcript?: { requestBody?: string; responseBody?: string }[] }[]
+      }
+      expect(html).toContain(`>${escapeHtml(report.implementation.name)}</h2>`)
+      // A live run's transcripts are left in the JSON report: no body sent or received in one is
+      // on the page, unless the report says it elsewhere too (in a test's message, say).
+      const elsewhere = JSON.stringify({
+        ...report,
+        tests: report.tests.map(({ transcript: _transcript, ...test }) => test),
+      })
+      const bodies = report.tests
+        .flatMap((t) => t.transcript ?? [])
+        .flatMap((x) => [x.requestBody ?? '', x.responseBody ?? ''])
+        .filter((b) => b.length >= 40 && !elsewhere.includes(JSON.stringify(b).slice(1, -1)))
+      for (const body of bodies) {
+        expect(html.includes(body) || html.includes(escapeHtml(body)), body).toBe(false)
+      }
     }
   })
 
@@ -371,12 +406,13 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(errors).toEqual([])
     }, 60_000)
 
-    it('saves screenshots of the home page, a chapter and the requirements for review', async () => {
+    it('saves screenshots of the home page, a chapter, the requirements and the conformance page for review', async () => {
       mkdirSync(SCREENSHOTS, { recursive: true })
       const shots: [string, string][] = [
         ['/', 'home.png'],
         ['/documents#context', 'chapter-documents.png'],
         ['/requirements', 'requirements.png'],
+        ['/conformance-report', 'conformance-report.png'],
       ]
       for (const [path, file] of shots) {
         const { page } = await open(base() + path)
