@@ -63,6 +63,8 @@ function directories(dir: string): string[] {
  *   a schema whose `$id` is `https://w3id.org/cta/schemas/v1/<name>.json` is at
  *   `/schemas/v1/<name>.json`;
  * - the JSON-LD context `https://w3id.org/cta/v1` at `/v1` and `/v1.jsonld` (same bytes);
+ * - the conformance control API's OpenAPI document at `/conformance/v1/control-api.openapi.yaml`,
+ *   the path of the IRI the spec links to;
  * - the latest conformance report of each example tool, when there is one: its `report.json`,
  *   `report.html` and `junit.xml` at the same paths (not the rest of its directory, such as the
  *   SUT manifest the run was given).
@@ -77,6 +79,11 @@ export function publishArtifacts(): void {
   const context = readFileSync(`${ROOT}schemas/context/v1.jsonld`)
   writeFileSync(`${DIST}v1`, context)
   writeFileSync(`${DIST}v1.jsonld`, context)
+  mkdirSync(`${DIST}conformance/v1`, { recursive: true })
+  cpSync(
+    `${ROOT}conformance/control-api.openapi.yaml`,
+    `${DIST}conformance/v1/control-api.openapi.yaml`,
+  )
   for (const { dir, files } of findReports()) {
     mkdirSync(`${DIST}${dir}`, { recursive: true })
     for (const file of files) cpSync(`${ROOT}${dir}${file}`, `${DIST}${dir}${file}`)

@@ -74,6 +74,15 @@ describe('the published artifacts', () => {
     }
   })
 
+  it('serves the control API OpenAPI document at the path of the IRI the spec links to', async () => {
+    const res = await fetch(`${base()}/conformance/v1/control-api.openapi.yaml`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('application/yaml')
+    expect(await res.text()).toBe(
+      readFileSync(`${ROOT}conformance/control-api.openapi.yaml`, 'utf8'),
+    )
+  })
+
   it("shows each example tool's latest report and publishes its files, or says plainly that none exists", async () => {
     const html = await (await fetch(`${base()}/conformance-report`)).text()
     // The reports as published with the site: the example tools' run may have rewritten the
