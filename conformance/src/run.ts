@@ -104,8 +104,9 @@ export interface RunResult {
   readonly durationMs: number
 }
 
-const LEVEL_RANK: Record<Level, number> = { MUST: 0, SHOULD: 1, MAY: 2 }
-const FILTER_RANK = { must: 0, should: 1, may: 2 } as const
+/** Levels from the strongest: a filter `must` keeps rank 0, `should` ranks 0–1, `may` all. */
+export const LEVEL_RANK: Record<Level, number> = { MUST: 0, SHOULD: 1, MAY: 2 }
+export const FILTER_RANK = { must: 0, should: 1, may: 2 } as const
 
 /** `*` matches any run of characters; matching is exact otherwise. */
 export function globToRegExp(glob: string): RegExp {
@@ -189,7 +190,8 @@ export function compare(expected: Expectation, actual: Actual): string | undefin
   return compareSingle(expected, actual)
 }
 
-function shellQuote(arg: string): string {
+/** Quotes an argument for a POSIX shell when it needs it. */
+export function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`
 }
 

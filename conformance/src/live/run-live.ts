@@ -7,16 +7,19 @@
 import { randomBytes } from 'node:crypto'
 import { createManifestResolver, type ToolManifest } from '@cta-interop/sdk'
 import {
+  FILTER_RANK,
+  LEVEL_RANK,
   activeExpectation,
   emptyCounts,
   globToRegExp,
+  shellQuote,
   verdicts,
   type ExpectationEntry,
   type RunResult,
   type Status,
   type TestResult,
 } from '../run.js'
-import type { ImplementationInfo, Level, Profile } from '../types.js'
+import type { ImplementationInfo, Profile } from '../types.js'
 import { CaseFailure, Untested, type LiveCase, type LiveContext } from './case.js'
 import { LIVE_CASES } from './cases/index.js'
 import { createControl, type Session } from './control.js'
@@ -40,15 +43,9 @@ export interface LiveOptions {
   readonly today?: Date
 }
 
-const LEVEL_RANK: Record<Level, number> = { MUST: 0, SHOULD: 1, MAY: 2 }
-const FILTER_RANK = { must: 0, should: 1, may: 2 } as const
-
-const quote = (arg: string): string =>
-  /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`
-
 /** The command line that runs one live case again against the same tool. */
 export function liveReproCommand(sutPath: string, id: string): string {
-  return `npx cta-conformance live --sut ${quote(sutPath)} --only ${quote(id)}`
+  return `npx cta-conformance live --sut ${shellQuote(sutPath)} --only ${shellQuote(id)}`
 }
 
 const matches = (c: LiveCase, globs: readonly string[]): boolean =>

@@ -147,6 +147,32 @@ const refusal = (
   },
 })
 
+/** An authorization request with `drop` removed must end in `invalid_request` (AUTH-SIN-002). */
+const invalidRequest = (id: string, title: string, drop: readonly string[]): LiveCase => ({
+  id: `live.group-authority.${id}`,
+  title,
+  requirements: ['AUTH-SIN-002'],
+  profile: 'group-authority',
+  level: 'MUST',
+  async run(ctx) {
+    const { url } = await startSignIn(await discover(ctx), { redirectUri: redirectUri(ctx) })
+    const bare = new URL(url)
+    for (const name of drop) bare.searchParams.delete(name)
+    const visit = await ctx.newBrowser().visit(bare.href, { stopAt: redirectUri(ctx) })
+    const error = visit.stopped
+      ? new URL(visit.url).searchParams.get('error')
+      : `no redirect (${visit.response?.status})`
+    const expected = { error: 'invalid_request' }
+    check(
+      error === 'invalid_request' || (!visit.stopped && visit.response?.status === 400),
+      `expected invalid_request, got ${String(error)}`,
+      expected,
+      { error },
+    )
+    return { expected, actual: { error } }
+  },
+})
+
 export const AUTHORITY_CASES: readonly LiveCase[] = [
   {
     id: 'live.group-authority.discovery',
@@ -184,57 +210,16 @@ export const AUTHORITY_CASES: readonly LiveCase[] = [
       return { expected, actual }
     },
   },
-  {
-    id: 'live.group-authority.requires-pkce',
-    title: 'An authorization request without PKCE is refused with invalid_request',
-    requirements: ['AUTH-SIN-002'],
-    profile: 'group-authority',
-    level: 'MUST',
-    async run(ctx) {
-      const authority = await discover(ctx)
-      const { url } = await startSignIn(authority, { redirectUri: redirectUri(ctx) })
-      const bare = new URL(url)
-      bare.searchParams.delete('code_challenge')
-      bare.searchParams.delete('code_challenge_method')
-      const visit = await ctx.newBrowser().visit(bare.href, { stopAt: redirectUri(ctx) })
-      const error = visit.stopped
-        ? new URL(visit.url).searchParams.get('error')
-        : `no redirect (${visit.response?.status})`
-      const expected = { error: 'invalid_request' }
-      check(
-        error === 'invalid_request' || (!visit.stopped && visit.response?.status === 400),
-        `expected invalid_request, got ${String(error)}`,
-        expected,
-        { error },
-      )
-      return { expected, actual: { error } }
-    },
-  },
-  {
-    id: 'live.group-authority.requires-group',
-    title: 'A cta:membership request without cta_group is refused with invalid_request',
-    requirements: ['AUTH-SIN-002'],
-    profile: 'group-authority',
-    level: 'MUST',
-    async run(ctx) {
-      const authority = await discover(ctx)
-      const { url } = await startSignIn(authority, { redirectUri: redirectUri(ctx) })
-      const bare = new URL(url)
-      bare.searchParams.delete('cta_group')
-      const visit = await ctx.newBrowser().visit(bare.href, { stopAt: redirectUri(ctx) })
-      const error = visit.stopped
-        ? new URL(visit.url).searchParams.get('error')
-        : `no redirect (${visit.response?.status})`
-      const expected = { error: 'invalid_request' }
-      check(
-        error === 'invalid_request' || (!visit.stopped && visit.response?.status === 400),
-        `expected invalid_request, got ${String(error)}`,
-        expected,
-        { error },
-      )
-      return { expected, actual: { error } }
-    },
-  },
+  invalidRequest(
+    'requires-pkce',
+    'An authorization request without PKCE is refused with invalid_request',
+    ['code_challenge', 'code_challenge_method'],
+  ),
+  invalidRequest(
+    'requires-group',
+    'A cta:membership request without cta_group is refused with invalid_request',
+    ['cta_group'],
+  ),
   {
     id: 'live.group-authority.sign-in-one-group',
     title: 'Sign-in discloses exactly the requested group in the ID token',
