@@ -30,6 +30,13 @@ describe('the error registry', () => {
     }
   })
 
+  it('[ERR-REG-001] gives every code of the spec’s registry an HTTP status in the SDK', () => {
+    const missing = [...table.keys()].filter(
+      (code) => code !== 'ERR_INTERNAL' && !Object.hasOwn(PROBLEM_STATUS, code),
+    )
+    expect(missing).toEqual([])
+  })
+
   it('[ERR-REG-001] rejects a peer’s input over HTTP with application/problem+json naming the code', async () => {
     for (const code of Object.keys(PROBLEM_STATUS) as (keyof typeof PROBLEM_STATUS)[]) {
       const response = problemResponse(new ProtocolError(code, 'rejected'))

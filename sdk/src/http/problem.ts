@@ -3,7 +3,10 @@ import { isProtocolError, type ProtocolErrorCode } from '../errors.js'
 /** Problem type URIs are this base followed by the error code. */
 export const PROBLEM_TYPE_BASE = 'https://w3id.org/cta/errors#'
 
-/** The HTTP status each code is answered with. */
+/**
+ * The HTTP status each code is answered with. `satisfies` makes the compiler refuse a code without
+ * one: a missing entry once sent intent errors with status 200, which a sender takes as delivered.
+ */
 export const PROBLEM_STATUS: Readonly<Record<ProtocolErrorCode, number>> = Object.freeze({
   ERR_SCHEMA_INVALID: 422,
   ERR_JSONLD_UNSAFE: 422,
@@ -40,7 +43,14 @@ export const PROBLEM_STATUS: Readonly<Record<ProtocolErrorCode, number>> = Objec
   ERR_SIGN_IN_FAILED: 401,
   ERR_EXCHANGE_REFUSED: 403,
   ERR_CURSOR_EXPIRED: 410,
-} as Record<ProtocolErrorCode, number>)
+  ERR_AMOUNT_INVALID: 422,
+  ERR_AMOUNT_PRECISION: 422,
+  ERR_CURRENCY_UNKNOWN: 422,
+  ERR_RATE_UNKNOWN: 422,
+  ERR_PROPOSAL_EXPIRED: 422,
+  ERR_PROPOSAL_CONFLICT: 422,
+  ERR_PROPOSAL_NOT_EXPORTABLE: 422,
+} satisfies Record<ProtocolErrorCode, number>)
 
 /** An RFC 9457 problem document, with the CTA error code and, for schema errors, the issues. */
 export interface Problem {
