@@ -132,8 +132,8 @@ for (const run of runs) {
 }
 const conformant = allConformant(runs)
 console.log(
-  '\nThe core and intent-exchange profiles have no live cases yet; their requirements are covered by' +
-    ' the static vectors (`npx cta-conformance vectors --harness direct`).',
+  '\nThe core profile has no live cases; its requirements are covered by the static vectors' +
+    ' (`npx cta-conformance vectors --harness direct`).',
 )
 console.log(
   `\nDashboard: ${o.dashboard}/${keep ? '' : ' (stopped; run with -- --keep to browse it)'}`,

@@ -6,6 +6,7 @@
 import { createControlHandler } from '@cta-interop/sdk/node'
 import { randomBytes } from 'node:crypto'
 import {
+  CONTEXT,
   addAmounts,
   answerHandshake,
   compareAmounts,
@@ -209,6 +210,8 @@ export async function startBudgeting(options: {
   const replay = createMemoryDedupeStore()
   const state = { origin: '' }
   const controlInstalled = new Set<string>()
+  const isInstalled = async (g: string, tool: string): Promise<boolean> =>
+    controlInstalled.has(`${g} ${tool}`) || (await options.isInstalled(g, tool))
   /** The groups this tool serves, each with its client secret at the group's authority. */
   const served = new Map<string, ServedGroup>([[group, { clientSecret: options.clientSecret }]])
 
@@ -252,12 +255,23 @@ export async function startBudgeting(options: {
     }
   }
   const observed: { observe?: (event: Event) => void } = {}
+  /**
+   * Offers and requests other tools installed in a served group cast into it: held by the matcher
+   * (which refuses an expired proposal, `ERR_PROPOSAL_EXPIRED`, and a version that changes its
+   * author, `ERR_PROPOSAL_CONFLICT`; the inbox answers the sender with that problem) and matched.
+   */
+  const peers: { onProposal?: (event: Event) => Promise<void> } = {}
+  const onProposal = async (event: Event): Promise<void> => {
+    await peers.onProposal?.(event)
+  }
   const inbox = createInbox({
     resolveKey: resolver.resolveKey,
     dedupe,
-    onEvent: (event) => {
-      observed.observe?.(event)
+    onEvent: async (event) => {
       onMembership(event)
+      await onProposal(event)
+      // Reported to the conformance suite only once processed: a refused event was not accepted.
+      observed.observe?.(event)
     },
   })
 
@@ -367,7 +381,7 @@ export async function startBudgeting(options: {
     profiles: ['core', 'emitter', 'receiver', 'intent-exchange'],
     // Installations come from the group's authority; in a conformance session (test and demo
     // only), the control API has the tool treat the suite as installed in the session's group.
-    isInstalled: (g, tool) => controlInstalled.has(`${g} ${tool}`) || options.isInstalled(g, tool),
+    isInstalled: (g, tool) => isInstalled(g, tool),
     routes: (origin) => async (request) => {
       const path = new URL(request.url).pathname
       if (path === '/cta/inbox') {
@@ -410,6 +424,20 @@ export async function startBudgeting(options: {
   })
   const { origin, key } = producer
   state.origin = origin
+  peers.onProposal = async (event) => {
+    if (
+      event.type !== 'tech.collaborative.proposal.published' &&
+      event.type !== 'tech.collaborative.proposal.updated'
+    )
+      return
+    if (!served.has(event.group) || !(await isInstalled(event.group, event.source))) return
+    const object = (event.data as { object?: unknown }).object
+    if (typeof object !== 'object' || object === null) return
+    // An event embeds the proposal without its own `@context` (the activity's applies); the
+    // matcher validates it as a standalone document, so the context goes back on.
+    const proposal = { '@context': [...CONTEXT], ...object } as Proposal
+    if (matcher.upsert(proposal) !== 'stale') await announceMatches(proposal)
+  }
   if (options.controlToken !== undefined) {
     const control = createControlHandler({
       token: options.controlToken,
@@ -443,6 +471,25 @@ export async function startBudgeting(options: {
           )
           await producer.emit(event)
           return { id: event.id, type: event.type }
+        },
+        async 'publish-request'(session) {
+          const id = `${origin}/buckets/${++counter}`
+          const request = createRequest({
+            id,
+            attributedTo: origin,
+            audience: session.group,
+            name: 'A conformance bucket',
+            payer: session.group,
+            url: id,
+            intent: {
+              action: 'deliverService',
+              resourceConformsTo: skill,
+              effortQuantity: { hasUnit: 'hour', hasNumericalValue: '2' },
+            },
+            price: { amount: '10', currency },
+          })
+          await publishAndMatch(request, { id: origin, type: 'Application', name: 'Budgeting' })
+          return { id }
         },
         'start-sign-in'(session) {
           return { url: `${origin}/signin?group=${encodeURIComponent(session.group)}` }
@@ -493,13 +540,16 @@ export async function startBudgeting(options: {
 
   async function publishAndMatch(
     proposal: Proposal,
-    by: SessionMember,
+    actor: { id: string; type: 'Person' | 'Application'; name: string },
     activityId = activity(),
   ): Promise<FoundMatch[]> {
     matcher.upsert(proposal)
-    await producer.emit(
-      proposalPublished(proposal, { source: origin, actor: person(by), activityId }),
-    )
+    await producer.emit(proposalPublished(proposal, { source: origin, actor, activityId }))
+    return announceMatches(proposal)
+  }
+
+  /** Matches a proposal against those held, and announces each match (`intent.matched`). */
+  async function announceMatches(proposal: Proposal): Promise<FoundMatch[]> {
     const found: FoundMatch[] = []
     for (const candidate of matcher.match(proposal)) {
       const match = createMatch({
@@ -513,7 +563,7 @@ export async function startBudgeting(options: {
         intentMatched(match, {
           source: origin,
           actor: { id: origin, type: 'Application', name: 'Budgeting' },
-          audience: group,
+          audience: proposal.audience,
           summary: `Match found: “${proposal.name}” fits “${candidate.proposal.name}”`,
           url: candidate.proposal.url ?? candidate.proposal.id,
         }),
@@ -618,7 +668,7 @@ export async function startBudgeting(options: {
       })
       const published = activity()
       buckets.set(id, { proposal: bucket, published, funded: '0.00', done: false })
-      await publishAndMatch(bucket, by, published)
+      await publishAndMatch(bucket, person(by), published)
       return id
     },
 
@@ -638,7 +688,7 @@ export async function startBudgeting(options: {
         },
         price: { amount: price, currency },
       })
-      return publishAndMatch(offer, by)
+      return publishAndMatch(offer, person(by))
     },
 
     async contribute(id, amount, session) {

@@ -60,7 +60,7 @@ export function exampleTools(origins: { decisions: string; budgeting: string }):
       name: 'Budgeting (example)',
       slug: 'budgeting',
       origin: origins.budgeting,
-      profiles: ['core', 'emitter', 'receiver', 'group-auth-relying-tool'],
+      profiles: ['core', 'emitter', 'receiver', 'group-auth-relying-tool', 'intent-exchange'],
       control: `${origins.budgeting}/__cta-conformance`,
     },
   ]

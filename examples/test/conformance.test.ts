@@ -45,6 +45,7 @@ describe('cta-conformance live against the example tools', () => {
     expect(ran('budgeting', 'group-auth-relying-tool')).toBeGreaterThanOrEqual(15)
     expect(ran('budgeting', 'receiver')).toBeGreaterThanOrEqual(14)
     expect(ran('budgeting', 'emitter')).toBeGreaterThanOrEqual(7)
+    expect(ran('budgeting', 'intent-exchange')).toBeGreaterThanOrEqual(4)
     for (const run of runs) expect(run.summary['untested'] ?? 0).toBe(0)
   })
 

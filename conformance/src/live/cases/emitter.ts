@@ -38,7 +38,7 @@ async function postSubscription(ctx: LiveContext, body: string) {
 }
 
 /** Subscribes the suite's inbox to every event of the session's group, once per run. */
-function subscribe(ctx: LiveContext) {
+export function subscribe(ctx: LiveContext) {
   let pending = subscribed.get(ctx)
   if (pending === undefined) {
     pending = (async () => {

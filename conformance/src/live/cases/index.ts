@@ -2,6 +2,7 @@
 import type { LiveCase } from '../case.js'
 import { AUTHORITY_CASES } from './authority.js'
 import { EMITTER_CASES } from './emitter.js'
+import { INTENT_CASES } from './intents.js'
 import { RECEIVER_CASES } from './receiver.js'
 import { RELYING_CASES } from './relying.js'
 
@@ -10,4 +11,5 @@ export const LIVE_CASES: readonly LiveCase[] = [
   ...EMITTER_CASES,
   ...AUTHORITY_CASES,
   ...RELYING_CASES,
+  ...INTENT_CASES,
 ]
