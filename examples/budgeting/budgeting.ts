@@ -377,7 +377,11 @@ export async function startBudgeting(options: {
   const producer = await startProducer({
     name: 'Budgeting',
     emits: BUDGETING_EMITS,
-    consumes: ['tech.collaborative.membership.*', 'tech.collaborative.group.tool.*'],
+    consumes: [
+      'tech.collaborative.membership.*',
+      'tech.collaborative.group.tool.*',
+      'tech.collaborative.proposal.*',
+    ],
     profiles: ['core', 'emitter', 'receiver', 'intent-exchange'],
     // Installations come from the group's authority; in a conformance session (test and demo
     // only), the control API has the tool treat the suite as installed in the session's group.
