@@ -382,7 +382,7 @@ export async function startBudgeting(options: {
       'tech.collaborative.group.tool.*',
       'tech.collaborative.proposal.*',
     ],
-    profiles: ['core', 'emitter', 'receiver', 'intent-exchange'],
+    profiles: ['core', 'emitter', 'receiver', 'group-auth-relying-tool', 'intent-exchange'],
     // Installations come from the group's authority; in a conformance session (test and demo
     // only), the control API has the tool treat the suite as installed in the session's group.
     isInstalled: (g, tool) => isInstalled(g, tool),
