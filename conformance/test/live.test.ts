@@ -12,6 +12,11 @@ import { LIVE_CASES } from '../src/live/cases/index.js'
 import { runLive } from '../src/live/run-live.js'
 import { parseSutManifest, SutError } from '../src/live/sut.js'
 import { parseReport } from '../src/report/sign.js'
+import {
+  RELYING_PLANTS,
+  startReferenceRelyingTool,
+  type RelyingPlant,
+} from './fixtures/reference-relying-tool.js'
 import { PLANTS, startReferenceTool, type Plant } from './fixtures/reference-tool.js'
 
 const dir = await mkdtemp(join(tmpdir(), 'cta-live-'))
@@ -52,6 +57,32 @@ describe('live mode against the reference tool', () => {
         expect(failing(result.tests)).toEqual([...PLANTS[plant]])
         const broken = result.tests.find((t) => t.id === PLANTS[plant][0])
         expect(broken?.repro).toContain(`--only ${PLANTS[plant][0]}`)
+      } finally {
+        await tool.close()
+      }
+    },
+  )
+
+  it('passes every relying tool case against the reference relying tool, as a real authority', async () => {
+    const tool = await startReferenceRelyingTool()
+    try {
+      const result = await runLive(parseSutManifest(tool.sut), { sutPath: 'relying.sut.json' })
+      const ran = result.tests.filter((t) => t.profiles.includes('group-auth-relying-tool'))
+      expect(ran.length).toBeGreaterThanOrEqual(15)
+      expect(failing(result.tests)).toEqual([])
+      expect(ran.every((t) => t.status === 'passed')).toBe(true)
+    } finally {
+      await tool.close()
+    }
+  })
+
+  it.each(Object.keys(RELYING_PLANTS) as RelyingPlant[])(
+    'reports exactly the relying tool failures planted by %s',
+    async (plant) => {
+      const tool = await startReferenceRelyingTool({ plant })
+      try {
+        const result = await runLive(parseSutManifest(tool.sut), { sutPath: 'relying.sut.json' })
+        expect(failing(result.tests).sort()).toEqual([...RELYING_PLANTS[plant]].sort())
       } finally {
         await tool.close()
       }
