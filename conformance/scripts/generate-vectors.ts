@@ -14,6 +14,8 @@ import {
   importSigningKey,
   issueGroupAssertion,
   signEvent,
+  signRequestToken,
+  signSubscriptionRequest,
   toJwks,
   validateDocument,
   type SigningKey,
@@ -26,6 +28,7 @@ import type {
   Operation,
   Profile,
   SingleExpectation,
+  TokenRequest,
   TrustedAuthority,
   TrustedTool,
   Vector,
@@ -102,6 +105,10 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'INT-MAT-009': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-MAT-010': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-MAT-011': { profiles: ['intent-exchange'], level: 'MUST' },
+  'DLV-SUB-002': { profiles: ['emitter'], level: 'MUST' },
+  'DLV-SUB-003': { profiles: ['emitter'], level: 'MUST' },
+  'DLV-SUB-004': { profiles: ['emitter'], level: 'MUST' },
+  'DLV-REQ-001': { profiles: ['emitter'], level: 'MUST' },
 }
 
 export const CITED_REQUIREMENTS = REQUIREMENTS
@@ -194,7 +201,8 @@ function profilesAndLevel(requirements: readonly string[]): { profiles: Profile[
 /**
  * The one profile an operation tests, whatever its requirements cite: verifying events is what a
  * receiver does, verifying assertions what a relying tool does, matching and amounts what an
- * intent exchange does. Documents test the profiles of their requirements.
+ * intent exchange does, verifying subscription requests and request tokens what a producer (an
+ * emitter) does. Documents test the profiles of their requirements.
  */
 const OPERATION_PROFILE: Partial<Record<Operation, Profile>> = {
   verifyEvent: 'receiver',
@@ -203,6 +211,10 @@ const OPERATION_PROFILE: Partial<Record<Operation, Profile>> = {
   verifyGroupAssertionSequence: 'group-auth-relying-tool',
   matchProposals: 'intent-exchange',
   computeAmount: 'intent-exchange',
+  verifySubscriptionRequest: 'emitter',
+  verifySubscriptionRequestSequence: 'emitter',
+  verifyRequestToken: 'emitter',
+  verifyRequestTokenSequence: 'emitter',
 }
 
 function vector(
@@ -331,6 +343,27 @@ const SIGNED_VALID = [
 const addSeconds = (iso: string, seconds: number): string =>
   new Date(Date.parse(iso) + seconds * 1000).toISOString().replace('.000Z', 'Z')
 
+/**
+ * The tools a verifier trusts, each with the JWKS its manifest publishes: decisions.example (its
+ * two Ed25519 keys), budgeting.example and intruder.example.
+ */
+function publishedTrust(keys: Map<KeyName, TestKey>): TrustedTool[] {
+  const trust: TrustedTool[] = []
+  for (const origin of [
+    'https://decisions.example',
+    'https://budgeting.example',
+    'https://intruder.example',
+  ]) {
+    const published = KEYS.filter((k) => k.published && k.origin === origin).map((k) => {
+      const signing = keys.get(k.name)?.signing
+      if (signing === undefined) throw new Error(`no key ${k.name}`)
+      return signing
+    })
+    trust.push({ source: origin, jwks: toJwks(published) as unknown as TrustedTool['jwks'] })
+  }
+  return trust
+}
+
 /** Signed-event vectors: every example event, then the mutation catalogue on a golden one. */
 async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { dir: string })[]> {
   const key = (name: KeyName): TestKey => {
@@ -338,17 +371,7 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
     if (k === undefined) throw new Error(`no key ${name}`)
     return k
   }
-  const trust: TrustedTool[] = []
-  for (const origin of [
-    'https://decisions.example',
-    'https://budgeting.example',
-    'https://intruder.example',
-  ]) {
-    const published = KEYS.filter((k) => k.published && k.origin === origin).map(
-      (k) => key(k.name).signing,
-    )
-    trust.push({ source: origin, jwks: toJwks(published) as unknown as TrustedTool['jwks'] })
-  }
+  const trust = publishedTrust(keys)
   const keyFor = (source: string): TestKey =>
     source === 'https://budgeting.example' ? key('budgeting') : key('decisions')
 
@@ -1521,6 +1544,739 @@ async function assertionVectors(
   return out
 }
 
+/**
+ * Delivery vectors: the two signed requests a producer verifies. A subscription request from
+ * budgeting.example for its inbox (examples/documents/tool-manifest.json) to decisions.example,
+ * and request tokens from decisions.example for the feed and subscriptions of budgeting.example
+ * (the same manifest); each with its mutation catalogue and its replays.
+ */
+async function deliveryVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { dir: string })[]> {
+  const key = (name: KeyName): TestKey => {
+    const k = keys.get(name)
+    if (k === undefined) throw new Error(`no key ${name}`)
+    return k
+  }
+  const manifest = (await readJson(join(EXAMPLES, 'tool-manifest.json'))) as {
+    id: string
+    inbox: string
+    subscriptions: string
+    feed: string
+  }
+  const group = String(((await readJson(join(EXAMPLES, 'group.json'))) as Doc)['id'])
+  const trust = publishedTrust(keys)
+  const p256 = key('decisions-p256')
+  const trustEs = trust.map((t) =>
+    t.source === 'https://decisions.example'
+      ? {
+          ...t,
+          jwks: {
+            keys: [...t.jwks.keys, { ...p256.signing.publicJwk }],
+          },
+        }
+      : t,
+  )
+  // The subscription of spec/delivery.md, signed 16 seconds before the clock.
+  const currentDate = '2026-08-20T09:13:16Z'
+  const now = Date.parse(currentDate) / 1000
+  const iat = now - 16
+  const at = (seconds: number) => new Date(seconds * 1000)
+  const out: (Vector & { dir: string })[] = []
+
+  // Subscription requests: budgeting.example subscribes at decisions.example.
+  const producer = 'https://decisions.example'
+  const b = key('budgeting')
+  const subJti = '01K33C5X0D7H2M9R4T8W1Y6B3E'
+  const wanted = { sink: manifest.inbox, group, types: ['tech.collaborative.membership.*'] }
+  const subscribe = (
+    changes: { sink?: string; everyType?: true } = {},
+    options: { iat?: number; jti?: string; key?: TestKey; audience?: string } = {},
+  ) =>
+    signSubscriptionRequest(
+      changes.everyType === true
+        ? { sink: changes.sink ?? wanted.sink, group }
+        : { ...wanted, sink: changes.sink ?? wanted.sink },
+      (options.key ?? b).signing,
+      {
+        audience: options.audience ?? producer,
+        currentDate: at(options.iat ?? iat),
+        jti: options.jti ?? subJti,
+      },
+    )
+  const golden = await subscribe()
+  const [gh = '', gp = '', gs = ''] = golden.split('.')
+  const payload = JSON.parse(Buffer.from(gp, 'base64url').toString('utf8')) as Doc
+  const header = { alg: 'EdDSA', kid: b.signing.kid, typ: 'cta-subscription+jws' }
+  const subscribed = (subscriber: string, sink: string): SingleExpectation => ({
+    valid: true,
+    kind: 'SubscriptionRequest',
+    result: { subscriber, sink, group },
+  })
+  const accepted = subscribed(manifest.id, manifest.inbox)
+  const subscription = (
+    dir: 'valid' | 'invalid',
+    id: string,
+    title: string,
+    requirements: string[],
+    flags: string[],
+    jws: string,
+    expected: SingleExpectation,
+    mutation: string,
+    options: { audience?: string; trust?: TrustedTool[]; requires?: string[] } = {},
+  ) =>
+    vector({
+      dir: `delivery/subscriptions/${dir}`,
+      id: `dlv.sub.${id}`,
+      title,
+      requirements,
+      operation: 'verifySubscriptionRequest',
+      ...(options.requires === undefined ? {} : { requires: options.requires }),
+      flags,
+      input: {
+        jws,
+        currentDate,
+        audience: options.audience ?? producer,
+        trust: options.trust ?? trust,
+      },
+      expected,
+      informative: {
+        derivedFrom: 'examples/documents/tool-manifest.json (inbox)',
+        mutation,
+        protectedHeader: decodeHeader(jws),
+      },
+    })
+  const refused = (
+    id: string,
+    title: string,
+    requirements: string[],
+    flags: string[],
+    jws: string,
+    error: string,
+    mutation: string,
+  ) => subscription('invalid', id, title, requirements, flags, jws, { error }, mutation)
+  const withMembers = (changes: Doc) => forge(header, { ...payload, ...changes }, b)
+  const intruder = key('intruder')
+
+  out.push(
+    subscription(
+      'valid',
+      'valid.eddsa',
+      'Accepts a subscription request signed by the subscriber for its own inbox',
+      ['DLV-SUB-002', 'DLV-SUB-003', 'DLV-SUB-004'],
+      ['Valid'],
+      golden,
+      accepted,
+      'none: signed by signSubscriptionRequest with conformance/keys/budgeting, 16 s before currentDate',
+    ),
+    subscription(
+      'valid',
+      'valid.es256',
+      'Accepts a subscription request signed with ES256 and a P-256 key',
+      ['DLV-SUB-002'],
+      ['Valid'],
+      forge(
+        { ...header, alg: 'ES256', kid: p256.signing.kid },
+        {
+          ...payload,
+          sink: 'https://decisions.example/cta/inbox',
+          aud: manifest.id,
+        },
+        p256,
+      ),
+      subscribed('https://decisions.example', 'https://decisions.example/cta/inbox'),
+      'decisions.example subscribes at budgeting.example; signed with conformance/keys/decisions-p256 (RFC 6979 nonce)',
+      { audience: manifest.id, trust: trustEs, requires: ['alg:ES256'] },
+    ),
+    subscription(
+      'valid',
+      'valid.every-type',
+      'Accepts a subscription request without types',
+      ['DLV-SUB-002'],
+      ['Valid'],
+      await subscribe({ everyType: true }),
+      accepted,
+      'types left out: every type of the group',
+    ),
+    subscription(
+      'valid',
+      'sink.other-path',
+      'Accepts a sink anywhere on the subscriber’s origin',
+      ['DLV-SUB-004'],
+      ['Valid'],
+      await subscribe({ sink: `${manifest.id}/hooks/cta?via=conformance` }),
+      subscribed(manifest.id, `${manifest.id}/hooks/cta?via=conformance`),
+      `sink: ${manifest.id}/hooks/cta?via=conformance`,
+    ),
+    subscription(
+      'valid',
+      'time.issued-within-skew',
+      'Accepts a subscription request signed 30 seconds ahead of the clock',
+      ['DLV-SUB-003'],
+      ['Valid'],
+      await subscribe({}, { iat: now + 30 }),
+      accepted,
+      'iat: currentDate + 30 s',
+    ),
+    subscription(
+      'valid',
+      'time.within-window',
+      'Accepts a subscription request 4 minutes and 50 seconds old',
+      ['DLV-SUB-003'],
+      ['Valid'],
+      await subscribe({}, { iat: now - 290 }),
+      accepted,
+      'iat: currentDate − 290 s',
+    ),
+    ...['none', 'NONE'].map((alg) =>
+      refused(
+        `sig.alg-none.${alg}`,
+        `Rejects alg "${alg}" with an empty signature`,
+        ['DLV-SUB-002'],
+        ['AlgNone'],
+        `${b64u(JSON.stringify({ ...header, alg }))}.${gp}.`,
+        'ERR_ALG_NOT_ALLOWED',
+        `protected header alg: "${alg}"; signature removed`,
+      ),
+    ),
+    ...(
+      [
+        ['event', 'cta-event+jws', 'an event'],
+        ['request-token', 'cta-request+jws', 'a request token'],
+        ['jwt', 'JWT', 'a JWT'],
+      ] as const
+    ).map(([name, typ, what]) =>
+      refused(
+        `sig.typ.${name}`,
+        `Rejects typ "${typ}": ${what} presented as a subscription request`,
+        ['DLV-SUB-002'],
+        ['TypMismatch'],
+        forge({ ...header, typ }, payload, b),
+        'ERR_TYP_MISMATCH',
+        `typ: "${typ}"`,
+      ),
+    ),
+    refused(
+      'sig.typ.missing',
+      'Rejects a protected header without typ',
+      ['DLV-SUB-002'],
+      ['TypMismatch'],
+      forge({ alg: 'EdDSA', kid: b.signing.kid }, payload, b),
+      'ERR_TYP_MISMATCH',
+      'typ removed',
+    ),
+    ...(
+      [
+        ['jwk', { jwk: b.signing.publicJwk }, 'EmbeddedJwk'],
+        ['crit', { crit: ['exp'], exp: 1 }, 'CritUnknown'],
+      ] as const
+    ).map(([name, extra, flag]) =>
+      refused(
+        `sig.header.${name}`,
+        `Rejects a protected header with ${Object.keys(extra).join(' and ')}`,
+        ['DLV-SUB-002'],
+        [flag],
+        forge({ ...header, ...extra }, payload, b),
+        'ERR_HEADER_NOT_ALLOWED',
+        `header members added: ${JSON.stringify(extra)}`,
+      ),
+    ),
+    refused(
+      'key.kid-unknown',
+      'Rejects a kid that resolves to no key of the subscriber',
+      ['DLV-SUB-002'],
+      ['KidUnknown'],
+      forge({ ...header, kid: `${manifest.id}#unknown` }, payload, b),
+      'ERR_KEY_UNRESOLVED',
+      `kid: ${manifest.id}#unknown`,
+    ),
+    refused(
+      'sig.signature-by-other-key',
+      'Rejects a signature made by another key under the subscriber’s kid',
+      ['DLV-SUB-002'],
+      ['SignatureInvalid'],
+      forge(header, payload, key('attacker')),
+      'ERR_SIGNATURE_INVALID',
+      'kid of conformance/keys/budgeting; signed with conformance/keys/attacker',
+    ),
+    refused(
+      'sig.payload-tampered',
+      'Rejects a request altered after signing',
+      ['DLV-SUB-002'],
+      ['PayloadTampered'],
+      `${gh}.${b64u(JSON.stringify({ ...payload, filters: [{ exact: { group: 'https://decisions.example/g/other' } }] }))}.${gs}`,
+      'ERR_SIGNATURE_INVALID',
+      'filters changed to the group https://decisions.example/g/other; signature unchanged',
+    ),
+    refused(
+      'aud.other-producer',
+      'Rejects a subscription request made for another producer',
+      ['DLV-SUB-003'],
+      ['AudienceMismatch'],
+      await subscribe({}, { audience: 'https://intruder.example' }),
+      'ERR_UNAUTHORIZED',
+      'aud: https://intruder.example',
+    ),
+    refused(
+      'aud.trailing-slash',
+      'Rejects an aud that differs from the producer’s origin by a trailing slash',
+      ['DLV-SUB-003'],
+      ['AudienceMismatch'],
+      withMembers({ aud: `${producer}/` }),
+      'ERR_UNAUTHORIZED',
+      `aud: ${producer}/`,
+    ),
+    refused(
+      'time.stale',
+      'Rejects a subscription request older than 5 minutes and the skew',
+      ['DLV-SUB-003'],
+      ['Stale'],
+      await subscribe({}, { iat: now - 421 }),
+      'ERR_UNAUTHORIZED',
+      'iat: currentDate − 421 s (5 minutes, the 60 s skew and 61 s more)',
+    ),
+    refused(
+      'time.future',
+      'Rejects a subscription request signed beyond the clock skew',
+      ['DLV-SUB-003'],
+      ['Future'],
+      await subscribe({}, { iat: now + 121 }),
+      'ERR_UNAUTHORIZED',
+      'iat: currentDate + 121 s',
+    ),
+    refused(
+      'sink.other-origin',
+      'Rejects a sink on another origin than the subscriber’s',
+      ['DLV-SUB-004'],
+      ['SinkOriginMismatch'],
+      await subscribe({ sink: 'https://intruder.example/cta/inbox' }),
+      'ERR_UNAUTHORIZED',
+      'sink: https://intruder.example/cta/inbox',
+    ),
+    refused(
+      'sink.other-port',
+      'Rejects a sink on another port of the subscriber’s host',
+      ['DLV-SUB-004'],
+      ['SinkOriginMismatch'],
+      await subscribe({ sink: 'https://budgeting.example:8443/cta/inbox' }),
+      'ERR_UNAUTHORIZED',
+      'sink: https://budgeting.example:8443/cta/inbox',
+    ),
+    refused(
+      'sink.third-party-inbox',
+      'Rejects a request that directs events to another tool’s inbox',
+      ['DLV-SUB-004'],
+      ['SinkOriginMismatch'],
+      await subscribe({}, { key: intruder }),
+      'ERR_UNAUTHORIZED',
+      `signed by conformance/keys/intruder (https://intruder.example); sink: ${manifest.inbox}`,
+    ),
+    subscription(
+      'invalid',
+      'schema.unknown-member',
+      'Rejects a request with a member the closed payload does not have',
+      ['DLV-SUB-002'],
+      ['SchemaViolation'],
+      withMembers({ config: { secret: 'x' } }),
+      {
+        error: 'ERR_SCHEMA_INVALID',
+        issue: { instancePath: '/config', keyword: 'additionalProperties' },
+      },
+      'member added: "config": {"secret": "x"}',
+    ),
+    subscription(
+      'invalid',
+      'schema.protocol',
+      'Rejects a protocol other than HTTP',
+      ['DLV-SUB-002'],
+      ['SchemaViolation'],
+      withMembers({ protocol: 'MQTT' }),
+      { error: 'ERR_SCHEMA_INVALID', issue: { instancePath: '/protocol', keyword: 'const' } },
+      'protocol: "MQTT"',
+    ),
+    refused(
+      'json.duplicate-member',
+      'Rejects a request that repeats a member name',
+      ['DLV-SUB-002'],
+      ['DuplicateMember'],
+      forge(
+        header,
+        `{"sink":"https://intruder.example/cta/inbox",${JSON.stringify(payload).slice(1)}`,
+        b,
+      ),
+      'ERR_JSON_INVALID',
+      '"sink" appears twice (https://intruder.example first, the subscriber’s inbox last)',
+    ),
+  )
+
+  // Replays: one producer, one memory of the jti it has seen from each subscriber.
+  const subscriptions = (
+    id: string,
+    title: string,
+    requests: string[],
+    expected: SingleExpectation[],
+    mutation: string,
+    flags: string[],
+  ) =>
+    vector({
+      dir: 'delivery/subscriptions/replay',
+      id: `dlv.sub.replay.${id}`,
+      title,
+      requirements: ['DLV-SUB-003'],
+      operation: 'verifySubscriptionRequestSequence',
+      flags,
+      input: { requests, currentDate, audience: producer, trust },
+      expected: { sequence: expected },
+      informative: { derivedFrom: 'examples/documents/tool-manifest.json (inbox)', mutation },
+    })
+  const otherJti = '01K33C9F4K8N1Q5V2Z6D3G7J0M'
+  out.push(
+    subscriptions(
+      'same-request',
+      'Rejects the second use of the same subscription request',
+      [golden, golden],
+      [accepted, { error: 'ERR_UNAUTHORIZED' }],
+      'the same bytes posted twice',
+      ['Replay'],
+    ),
+    subscriptions(
+      'same-jti-other-bytes',
+      'Rejects a request signed again with the jti of one already accepted',
+      [golden, await subscribe({}, { iat: iat + 1 })],
+      [accepted, { error: 'ERR_UNAUTHORIZED' }],
+      'second: the same request signed one second later (other bytes, same jti)',
+      ['Replay'],
+    ),
+    subscriptions(
+      'rejected-not-remembered',
+      'Accepts the genuine request after a rejected forgery with its jti',
+      [forge(header, payload, key('attacker')), golden],
+      [{ error: 'ERR_SIGNATURE_INVALID' }, accepted],
+      'first: the request signed by conformance/keys/attacker under the subscriber’s kid',
+      ['Replay', 'SignatureInvalid'],
+    ),
+    subscriptions(
+      'other-jti',
+      'Accepts two requests of one subscriber with different jti',
+      [golden, await subscribe({}, { jti: otherJti })],
+      [accepted, accepted],
+      `second: the same request with jti ${otherJti}`,
+      ['Valid'],
+    ),
+    subscriptions(
+      'same-jti-other-subscriber',
+      'Accepts the jti of one subscriber from another subscriber',
+      [golden, await subscribe({ sink: 'https://intruder.example/cta/inbox' }, { key: intruder })],
+      [accepted, subscribed('https://intruder.example', 'https://intruder.example/cta/inbox')],
+      'second: https://intruder.example subscribes its own inbox with the same jti',
+      ['Valid'],
+    ),
+  )
+
+  // Request tokens: decisions.example reads and deletes at budgeting.example.
+  const d = key('decisions')
+  const feed = `${manifest.feed}?group=${encodeURIComponent(group)}`
+  const one = `${manifest.subscriptions}/5d1c1a8e-6a55-4cf0-9a55-2f0f0c1b3e5a`
+  const reqJti = '01K33CD2M6Q9T3X7A1E5H8K2N4'
+  const token = (
+    method: string,
+    url: string,
+    options: { iat?: number; jti?: string; key?: TestKey } = {},
+  ) =>
+    signRequestToken({ method, url }, (options.key ?? d).signing, {
+      currentDate: at(options.iat ?? iat),
+      jti: options.jti ?? reqJti,
+    })
+  const feedToken = await token('GET', feed)
+  const fp = feedToken.split('.')[1] ?? ''
+  const claims = JSON.parse(Buffer.from(fp, 'base64url').toString('utf8')) as Doc
+  const readToken = await token('GET', one)
+  const [rh = '', rp = '', rs = ''] = readToken.split('.')
+  const tokenHeader = { alg: 'EdDSA', kid: d.signing.kid, typ: 'cta-request+jws' }
+  const authenticated: SingleExpectation = {
+    valid: true,
+    kind: 'RequestToken',
+    result: { tool: 'https://decisions.example' },
+  }
+  const request = (
+    dir: 'valid' | 'invalid',
+    id: string,
+    title: string,
+    flags: string[],
+    call: TokenRequest,
+    expected: SingleExpectation,
+    mutation: string,
+    options: { trust?: TrustedTool[]; requires?: string[] } = {},
+  ) =>
+    vector({
+      dir: `delivery/request-tokens/${dir}`,
+      id: `dlv.req.${id}`,
+      title,
+      requirements: ['DLV-REQ-001'],
+      operation: 'verifyRequestToken',
+      ...(options.requires === undefined ? {} : { requires: options.requires }),
+      flags,
+      input: { ...call, currentDate, trust: options.trust ?? trust },
+      expected,
+      informative: {
+        derivedFrom: 'examples/documents/tool-manifest.json (feed, subscriptions)',
+        mutation,
+        protectedHeader: decodeHeader(call.token),
+      },
+    })
+  const denied = (
+    id: string,
+    title: string,
+    flags: string[],
+    call: TokenRequest,
+    error: string,
+    mutation: string,
+  ) => request('invalid', id, title, flags, call, { error }, mutation)
+  const getFeed = (t: string): TokenRequest => ({ token: t, method: 'GET', url: feed })
+
+  out.push(
+    request(
+      'valid',
+      'valid.feed',
+      'Accepts a token made for reading the feed, its query aside',
+      ['Valid'],
+      getFeed(feedToken),
+      authenticated,
+      'none: signed by signRequestToken with conformance/keys/decisions, 16 s before currentDate; htu leaves out the query',
+    ),
+    request(
+      'valid',
+      'valid.delete-subscription',
+      'Accepts a token made for deleting a subscription',
+      ['Valid'],
+      { token: await token('DELETE', one), method: 'DELETE', url: one },
+      authenticated,
+      `DELETE ${one}`,
+    ),
+    request(
+      'valid',
+      'valid.es256',
+      'Accepts a token signed with ES256 and a P-256 key',
+      ['Valid'],
+      getFeed(forge({ ...tokenHeader, alg: 'ES256', kid: p256.signing.kid }, claims, p256)),
+      authenticated,
+      'signed with conformance/keys/decisions-p256 (RFC 6979 nonce)',
+      { trust: trustEs, requires: ['alg:ES256'] },
+    ),
+    request(
+      'valid',
+      'time.issued-within-skew',
+      'Accepts a token signed 30 seconds ahead of the clock',
+      ['Valid'],
+      getFeed(await token('GET', feed, { iat: now + 30 })),
+      authenticated,
+      'iat: currentDate + 30 s',
+    ),
+    request(
+      'valid',
+      'time.within-window',
+      'Accepts a token 4 minutes and 50 seconds old',
+      ['Valid'],
+      getFeed(await token('GET', feed, { iat: now - 290 })),
+      authenticated,
+      'iat: currentDate − 290 s',
+    ),
+    denied(
+      'htm.other-method',
+      'Rejects a token made for reading a subscription, presented to delete it',
+      ['MethodMismatch'],
+      { token: readToken, method: 'DELETE', url: one },
+      'ERR_UNAUTHORIZED',
+      `htm: GET; the request: DELETE ${one}`,
+    ),
+    denied(
+      'htu.other-path',
+      'Rejects a token made for another path of the producer',
+      ['UrlMismatch'],
+      { token: feedToken, method: 'GET', url: manifest.subscriptions },
+      'ERR_UNAUTHORIZED',
+      `htu: ${manifest.feed}; the request: GET ${manifest.subscriptions}`,
+    ),
+    denied(
+      'htu.other-origin',
+      'Rejects a token made for the same path on another origin',
+      ['UrlMismatch'],
+      getFeed(await token('GET', 'https://intruder.example/cta/events')),
+      'ERR_UNAUTHORIZED',
+      'htu: https://intruder.example/cta/events',
+    ),
+    denied(
+      'htu.with-query',
+      'Rejects an htu that carries the request’s query',
+      ['UrlMismatch'],
+      getFeed(forge(tokenHeader, { ...claims, htu: feed }, d)),
+      'ERR_UNAUTHORIZED',
+      `htu: ${feed}`,
+    ),
+    denied(
+      'time.stale',
+      'Rejects a token older than 5 minutes and the skew',
+      ['Stale'],
+      getFeed(await token('GET', feed, { iat: now - 421 })),
+      'ERR_UNAUTHORIZED',
+      'iat: currentDate − 421 s (5 minutes, the 60 s skew and 61 s more)',
+    ),
+    denied(
+      'time.future',
+      'Rejects a token signed beyond the clock skew',
+      ['Future'],
+      getFeed(await token('GET', feed, { iat: now + 121 })),
+      'ERR_UNAUTHORIZED',
+      'iat: currentDate + 121 s',
+    ),
+    denied(
+      'sig.alg-none.none',
+      'Rejects alg "none" with an empty signature',
+      ['AlgNone'],
+      getFeed(`${b64u(JSON.stringify({ ...tokenHeader, alg: 'none' }))}.${fp}.`),
+      'ERR_ALG_NOT_ALLOWED',
+      'protected header alg: "none"; signature removed',
+    ),
+    ...(
+      [
+        ['subscription', 'cta-subscription+jws', 'a subscription request'],
+        ['dpop', 'dpop+jwt', 'a DPoP proof'],
+      ] as const
+    ).map(([name, typ, what]) =>
+      denied(
+        `sig.typ.${name}`,
+        `Rejects typ "${typ}": ${what} presented as a request token`,
+        ['TypMismatch'],
+        getFeed(forge({ ...tokenHeader, typ }, claims, d)),
+        'ERR_TYP_MISMATCH',
+        `typ: "${typ}"`,
+      ),
+    ),
+    denied(
+      'sig.header.jwk',
+      'Rejects a protected header with jwk, as a DPoP proof carries',
+      ['EmbeddedJwk'],
+      getFeed(forge({ ...tokenHeader, jwk: d.signing.publicJwk }, claims, d)),
+      'ERR_HEADER_NOT_ALLOWED',
+      'header member added: jwk (the caller’s public key)',
+    ),
+    denied(
+      'key.kid-unknown',
+      'Rejects a kid that resolves to no key of the caller',
+      ['KidUnknown'],
+      getFeed(forge({ ...tokenHeader, kid: 'https://decisions.example#unknown' }, claims, d)),
+      'ERR_KEY_UNRESOLVED',
+      'kid: https://decisions.example#unknown',
+    ),
+    denied(
+      'sig.signature-by-other-key',
+      'Rejects a signature made by another key under the caller’s kid',
+      ['SignatureInvalid'],
+      getFeed(forge(tokenHeader, claims, key('attacker'))),
+      'ERR_SIGNATURE_INVALID',
+      'kid of conformance/keys/decisions; signed with conformance/keys/attacker',
+    ),
+    denied(
+      'sig.payload-tampered',
+      'Rejects a token altered after signing to fit another method',
+      ['PayloadTampered'],
+      {
+        token: `${rh}.${b64u(JSON.stringify({ ...JSON.parse(Buffer.from(rp, 'base64url').toString('utf8')), htm: 'DELETE' }))}.${rs}`,
+        method: 'DELETE',
+        url: one,
+      },
+      'ERR_SIGNATURE_INVALID',
+      `htm of a token for GET ${one} changed to DELETE; signature unchanged`,
+    ),
+    request(
+      'invalid',
+      'schema.unknown-member',
+      'Rejects a token with a member the closed payload does not have',
+      ['SchemaViolation'],
+      getFeed(forge(tokenHeader, { ...claims, nonce: 'n-0S6_WzA2Mj' }, d)),
+      {
+        error: 'ERR_SCHEMA_INVALID',
+        issue: { instancePath: '/nonce', keyword: 'additionalProperties' },
+      },
+      'member added: "nonce": "n-0S6_WzA2Mj"',
+    ),
+    denied(
+      'json.duplicate-member',
+      'Rejects a token that repeats a member name',
+      ['DuplicateMember'],
+      getFeed(
+        forge(
+          tokenHeader,
+          `{"htu":"https://intruder.example/cta/events",${JSON.stringify(claims).slice(1)}`,
+          d,
+        ),
+      ),
+      'ERR_JSON_INVALID',
+      '"htu" appears twice (https://intruder.example first, the feed last)',
+    ),
+  )
+
+  // Replays: one producer, one memory of used jti.
+  const requests = (
+    id: string,
+    title: string,
+    calls: TokenRequest[],
+    expected: SingleExpectation[],
+    mutation: string,
+    flags: string[],
+  ) =>
+    vector({
+      dir: 'delivery/request-tokens/replay',
+      id: `dlv.req.replay.${id}`,
+      title,
+      requirements: ['DLV-REQ-001'],
+      operation: 'verifyRequestTokenSequence',
+      flags,
+      input: { requests: calls, currentDate, trust },
+      expected: { sequence: expected },
+      informative: {
+        derivedFrom: 'examples/documents/tool-manifest.json (feed, subscriptions)',
+        mutation,
+      },
+    })
+  out.push(
+    requests(
+      'same-token',
+      'Rejects the second use of the same token',
+      [getFeed(feedToken), getFeed(feedToken)],
+      [authenticated, { error: 'ERR_UNAUTHORIZED' }],
+      'the same token sent with two requests for the feed',
+      ['Replay'],
+    ),
+    requests(
+      'same-jti-other-request',
+      'Rejects a token for another request with the jti of one already used',
+      [getFeed(feedToken), { token: await token('DELETE', one), method: 'DELETE', url: one }],
+      [authenticated, { error: 'ERR_UNAUTHORIZED' }],
+      `second: a token for DELETE ${one} with the same jti`,
+      ['Replay'],
+    ),
+    requests(
+      'refused-not-remembered',
+      'Accepts a token for its own request after it was refused for another',
+      [
+        { token: readToken, method: 'DELETE', url: one },
+        { token: readToken, method: 'GET', url: one },
+      ],
+      [{ error: 'ERR_UNAUTHORIZED' }, authenticated],
+      `first: the token for GET ${one} sent with DELETE; then with GET`,
+      ['Replay', 'MethodMismatch'],
+    ),
+    requests(
+      'fresh-tokens',
+      'Accepts two requests, each with a token of its own',
+      [getFeed(feedToken), getFeed(await token('GET', feed, { jti: otherJti }))],
+      [authenticated, authenticated],
+      `second: a token for the same request with jti ${otherJti}`,
+      ['Valid'],
+    ),
+  )
+  return out
+}
+
 type Doc = Record<string, unknown>
 
 /**
@@ -2191,6 +2947,7 @@ export async function generate(out: string = ROOT): Promise<number> {
     ...(await eventVectors(keys)),
     ...(await assertionVectors(keys)),
     ...(await intentVectors()),
+    ...(await deliveryVectors(keys)),
   ]
   const ids = new Set<string>()
   for (const { dir, ...v } of vectors) {

@@ -23,6 +23,10 @@ export const OPERATIONS = [
   'verifyGroupAssertionSequence',
   'matchProposals',
   'computeAmount',
+  'verifySubscriptionRequest',
+  'verifySubscriptionRequestSequence',
+  'verifyRequestToken',
+  'verifyRequestTokenSequence',
 ] as const
 export type Operation = (typeof OPERATIONS)[number]
 
@@ -123,6 +127,48 @@ export interface ComputeAmountInput {
   readonly currencies?: readonly unknown[]
 }
 
+/** `verifySubscriptionRequest`: one subscription request, checked by one producer. */
+export interface VerifySubscriptionRequestInput {
+  /** The compact JWS: the body of the `POST` to the producer's subscriptions endpoint. */
+  readonly jws: string
+  readonly currentDate: string
+  /** The producer's own origin: the `aud` the request must carry. */
+  readonly audience: string
+  /** The tools whose manifests the producer resolves subscribers' keys through. */
+  readonly trust: readonly TrustedTool[]
+}
+
+/** `verifySubscriptionRequestSequence`: requests verified in order with one replay memory. */
+export interface VerifySubscriptionRequestSequenceInput {
+  readonly requests: readonly string[]
+  readonly currentDate: string
+  readonly audience: string
+  readonly trust: readonly TrustedTool[]
+}
+
+/** One request to a producer's subscriptions or feed, with the request token it carries. */
+export interface TokenRequest {
+  /** The token of `Authorization: CTA-JWS <token>`. */
+  readonly token: string
+  /** The request's method (`GET`, `DELETE`). */
+  readonly method: string
+  /** The request's absolute URL as the producer receives it (its origin is the producer's). */
+  readonly url: string
+}
+
+/** `verifyRequestToken`: one request authenticated by its request token. */
+export interface VerifyRequestTokenInput extends TokenRequest {
+  readonly currentDate: string
+  readonly trust: readonly TrustedTool[]
+}
+
+/** `verifyRequestTokenSequence`: requests authenticated in order with one replay memory. */
+export interface VerifyRequestTokenSequenceInput {
+  readonly requests: readonly TokenRequest[]
+  readonly currentDate: string
+  readonly trust: readonly TrustedTool[]
+}
+
 /** What a single operation must produce. */
 export type SingleExpectation =
   | {
@@ -160,6 +206,10 @@ export interface Vector {
     | VerifyGroupAssertionSequenceInput
     | MatchProposalsInput
     | ComputeAmountInput
+    | VerifySubscriptionRequestInput
+    | VerifySubscriptionRequestSequenceInput
+    | VerifyRequestTokenInput
+    | VerifyRequestTokenSequenceInput
   readonly expected: Expectation
   /** Decoded views and provenance for reviewers: not normative. */
   readonly informative?: Readonly<Record<string, unknown>>

@@ -33,6 +33,14 @@ const CAUGHT_BY: Record<VerificationStep, string> = {
   'amount-exact': 'INT-AMT-002',
   'match-visibility': 'INT-MAT-003',
   'proposal-expiry': 'INT-PROP-002',
+  'subscription-audience': 'DLV-SUB-003',
+  'subscription-sink': 'DLV-SUB-004',
+  'subscription-age': 'DLV-SUB-003',
+  'subscription-replay': 'DLV-SUB-003',
+  'request-token-method': 'DLV-REQ-001',
+  'request-token-url': 'DLV-REQ-001',
+  'request-token-age': 'DLV-REQ-001',
+  'request-token-replay': 'DLV-REQ-001',
 }
 
 // Each verification step of the SDK is switched off in turn through a deliberately broken

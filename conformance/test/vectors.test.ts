@@ -16,6 +16,8 @@ describe('the vector files', () => {
       'assertions/invalid',
       'assertions/replay',
       'assertions/valid',
+      'delivery/request-tokens',
+      'delivery/subscriptions',
       'documents/invalid',
       'documents/valid',
       'events/invalid',

@@ -4,7 +4,7 @@
  * pass against one of these does not test that step.
  */
 import { createPublicKey, verify } from 'node:crypto'
-import type { ResolvedKey, SignatureVerifier } from '@cta-interop/sdk'
+import type { DedupeStore, ResolvedKey, SignatureVerifier } from '@cta-interop/sdk'
 import type { ComputeAmountInput, Implementation, TrustedTool } from '../types.js'
 import { sdkImplementation, type AdapterHooks } from './sdk.js'
 
@@ -32,6 +32,14 @@ export const VERIFICATION_STEPS = [
   'amount-exact',
   'match-visibility',
   'proposal-expiry',
+  'subscription-audience',
+  'subscription-sink',
+  'subscription-age',
+  'subscription-replay',
+  'request-token-method',
+  'request-token-url',
+  'request-token-age',
+  'request-token-replay',
 ] as const
 export type VerificationStep = (typeof VERIFICATION_STEPS)[number]
 
@@ -129,6 +137,18 @@ function floatAmount(input: ComputeAmountInput): string | number | undefined {
   }
 }
 
+/** A replay memory that remembers nothing: every `jti` is new. */
+const FORGETFUL: DedupeStore = {
+  claim: () => Promise.resolve(true),
+  release: () => Promise.resolve(),
+}
+
+/** A token's claim as a string, or `undefined`. */
+function claim(token: string, name: string): string | undefined {
+  const value = claimsOf(token)[name]
+  return typeof value === 'string' ? value : undefined
+}
+
 /** The key of the same `kid` decides the algorithm, as if the header named none. */
 function keyAlg(header: Record<string, unknown>, trust: readonly TrustedTool[]): void {
   const key = findKey(trust, header['kid'])
@@ -143,7 +163,8 @@ function allowedOnly(header: Record<string, unknown>): void {
 }
 
 // The steps without a prefix concern events (and documents); the `assertion-` ones membership
-// assertions; the others intents.
+// assertions; the `subscription-` and `request-token-` ones the signed requests of delivery; the
+// others intents.
 const HOOKS: Record<VerificationStep, AdapterHooks> = {
   signature: { verifyOptions: () => ({ verifySignature: () => Promise.resolve(true) }) },
   typ: headerRewrite((header) => {
@@ -191,6 +212,40 @@ const HOOKS: Record<VerificationStep, AdapterHooks> = {
   'amount-exact': { computeAmount: floatAmount },
   'match-visibility': { matcherOptions: { canSee: () => true } },
   'proposal-expiry': { matcherOptions: { now: () => 0 } },
+  // Takes the request's aud as this producer's origin.
+  'subscription-audience': {
+    subscriptionOptions: (jws) => {
+      const aud = claim(jws, 'aud')
+      return aud === undefined ? {} : { audience: aud }
+    },
+  },
+  // Takes the sink's origin for the subscriber's, so any sink passes the comparison.
+  'subscription-sink': {
+    subscriptionOptions: (jws, options) => {
+      const sink = claim(jws, 'sink')
+      if (sink === undefined || !URL.canParse(sink)) return {}
+      return {
+        resolveKey: async (kid) => {
+          const key = await options.resolveKey(kid)
+          return key === undefined ? undefined : { ...key, source: new URL(sink).origin }
+        },
+      }
+    },
+  },
+  'subscription-age': { subscriptionOptions: () => ({ maxAge: 1e9, clockTolerance: 1e9 }) },
+  'subscription-replay': { subscriptionOptions: () => ({ replay: FORGETFUL }) },
+  // Each of these takes what the token claims as the request it authenticates.
+  'request-token-method': {
+    tokenRequest: ({ token, method, url }) => ({ method: claim(token, 'htm') ?? method, url }),
+  },
+  'request-token-url': {
+    tokenRequest: ({ token, method, url }) => {
+      const htu = claim(token, 'htu')
+      return { method, url: htu !== undefined && URL.canParse(htu) ? htu : url }
+    },
+  },
+  'request-token-age': { requestTokenOptions: () => ({ maxAge: 1e9, clockTolerance: 1e9 }) },
+  'request-token-replay': { requestTokenOptions: () => ({ replay: FORGETFUL }) },
 }
 
 /** The SDK adapter with one verification step switched off. */

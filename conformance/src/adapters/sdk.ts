@@ -13,10 +13,13 @@ import {
   isProtocolError,
   multiplyAmounts,
   normalizeAmount,
+  REQUEST_AUTH_SCHEME,
   roundAmount,
   validateDocument,
   verifyEvent,
   verifyGroupAssertion,
+  verifyRequestToken,
+  verifySubscriptionRequest,
   type CreateMatcherOptions,
   type DedupeStore,
   type DocumentKind,
@@ -27,6 +30,8 @@ import {
   type RoundingMode,
   type VerifyEventOptions,
   type VerifyGroupAssertionOptions,
+  type VerifyRequestTokenOptions,
+  type VerifySubscriptionRequestOptions,
 } from '@cta-interop/sdk'
 import sdkPackage from '@cta-interop/sdk/package.json' with { type: 'json' }
 import {
@@ -38,6 +43,7 @@ import {
   type MatchProposalsInput,
   type RunReply,
   type SingleActual,
+  type TokenRequest,
   type TrustedTool,
   type ValidateDocumentInput,
   type Vector,
@@ -45,6 +51,10 @@ import {
   type VerifyEventSequenceInput,
   type VerifyGroupAssertionInput,
   type VerifyGroupAssertionSequenceInput,
+  type VerifyRequestTokenInput,
+  type VerifyRequestTokenSequenceInput,
+  type VerifySubscriptionRequestInput,
+  type VerifySubscriptionRequestSequenceInput,
 } from '../types.js'
 
 /**
@@ -78,6 +88,18 @@ export interface AdapterHooks {
   readonly matcherOptions?: Partial<CreateMatcherOptions>
   /** Computes an amount instead of the SDK (`undefined`: leave it to the SDK). */
   readonly computeAmount?: (input: ComputeAmountInput) => string | number | undefined
+  /**
+   * Extra options for `verifySubscriptionRequest`, given the request as received and the options
+   * the adapter made.
+   */
+  readonly subscriptionOptions?: (
+    jws: string,
+    options: VerifySubscriptionRequestOptions,
+  ) => Partial<VerifySubscriptionRequestOptions>
+  /** The method and URL a request token is checked against, instead of the request's own. */
+  readonly tokenRequest?: (request: TokenRequest) => Pick<TokenRequest, 'method' | 'url'>
+  /** Extra options for `verifyRequestToken`, given the token as received. */
+  readonly requestTokenOptions?: (token: string) => Partial<VerifyRequestTokenOptions>
 }
 
 /** The profiles and features the SDK implements. */
@@ -285,6 +307,59 @@ function runAmount(input: ComputeAmountInput, hooks: AdapterHooks): SingleActual
   }
 }
 
+async function runSubscription(
+  jws: string,
+  input: Omit<VerifySubscriptionRequestInput, 'jws'>,
+  replay: DedupeStore,
+  hooks: AdapterHooks,
+): Promise<SingleActual> {
+  const options: VerifySubscriptionRequestOptions = {
+    resolveKey: resolverFor(input.trust, input.currentDate),
+    audience: input.audience,
+    replay,
+    currentDate: new Date(input.currentDate),
+  }
+  try {
+    const { subscriber, request } = await verifySubscriptionRequest(jws, {
+      ...options,
+      ...hooks.subscriptionOptions?.(jws, options),
+    })
+    return {
+      valid: true,
+      kind: 'SubscriptionRequest',
+      result: { subscriber, sink: request.sink, group: request.group },
+    }
+  } catch (err) {
+    return errorActual(err)
+  }
+}
+
+async function runRequestToken(
+  call: TokenRequest,
+  currentDate: string,
+  trust: readonly TrustedTool[],
+  replay: DedupeStore,
+  hooks: AdapterHooks,
+): Promise<SingleActual> {
+  const { method, url } = hooks.tokenRequest?.(call) ?? call
+  // The request as the producer's server receives it: the token in `Authorization: CTA-JWS …`.
+  const request = new Request(url, {
+    method,
+    headers: { authorization: `${REQUEST_AUTH_SCHEME} ${call.token}` },
+  })
+  try {
+    const { caller } = await verifyRequestToken(request, {
+      resolveKey: resolverFor(trust, currentDate),
+      replay,
+      currentDate: new Date(currentDate),
+      ...hooks.requestTokenOptions?.(call.token),
+    })
+    return { valid: true, kind: 'RequestToken', result: { tool: caller } }
+  } catch (err) {
+    return errorActual(err)
+  }
+}
+
 function memoryDedupe(currentDate: string): DedupeStore {
   const now = new Date(currentDate).getTime()
   return createMemoryDedupeStore({ now: () => now })
@@ -328,6 +403,30 @@ export async function runWithSdk(
       return runMatch(vector.input as MatchProposalsInput, hooks)
     case 'computeAmount':
       return runAmount(vector.input as ComputeAmountInput, hooks)
+    case 'verifySubscriptionRequest': {
+      const { jws, ...rest } = vector.input as VerifySubscriptionRequestInput
+      return runSubscription(jws, rest, memoryDedupe(rest.currentDate), hooks)
+    }
+    case 'verifySubscriptionRequestSequence': {
+      const { requests, ...rest } = vector.input as VerifySubscriptionRequestSequenceInput
+      const replay = memoryDedupe(rest.currentDate)
+      const sequence: SingleActual[] = []
+      for (const jws of requests) sequence.push(await runSubscription(jws, rest, replay, hooks))
+      return { sequence }
+    }
+    case 'verifyRequestToken': {
+      const { currentDate, trust, ...call } = vector.input as VerifyRequestTokenInput
+      return runRequestToken(call, currentDate, trust, memoryDedupe(currentDate), hooks)
+    }
+    case 'verifyRequestTokenSequence': {
+      const { requests, currentDate, trust } = vector.input as VerifyRequestTokenSequenceInput
+      const replay = memoryDedupe(currentDate)
+      const sequence: SingleActual[] = []
+      for (const call of requests) {
+        sequence.push(await runRequestToken(call, currentDate, trust, replay, hooks))
+      }
+      return { sequence }
+    }
   }
 }
 
