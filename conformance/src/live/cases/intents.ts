@@ -122,10 +122,7 @@ async function cast(ctx: LiveContext, proposal: Proposal) {
     actor: { id: proposal.attributedTo, type: 'Person', name: 'An offerer' },
     activityId: `${ctx.peer.origin}/activities/offer-${Date.now()}-${offers}`,
   })
-  const answer = await postToInbox(
-    ctx,
-    await signValid(structuredClone(event), ctx.peer.key),
-  )
+  const answer = await postToInbox(ctx, await signValid(structuredClone(event), ctx.peer.key))
   return { event, answer }
 }
 
