@@ -17,7 +17,6 @@ import { ReportError } from './report/sign.js'
 import { REPORT_USAGE, runReportCommand, writeReports } from './report/command.js'
 import { buildReport, type Report } from './report/report.js'
 import { FORMATS, type Format } from './report/render.js'
-import { runLive } from './live/run-live.js'
 import { loadSutManifest, SutError } from './live/sut.js'
 import {
   globToRegExp,
@@ -412,6 +411,8 @@ async function live(values: Values, argv: readonly string[], io: Io): Promise<nu
     throw new ConfigError('--patience must be a positive number of milliseconds')
   }
   const startedAt = new Date().toISOString()
+  // Loaded only for live runs: it brings oidc-provider, which the other commands do not need.
+  const { runLive } = await import('./live/run-live.js')
   const result = await runLive(sut, {
     profiles,
     level,
