@@ -19,7 +19,7 @@ import { buildReport, type Report } from './report/report.js'
 import { FORMATS, type Format } from './report/render.js'
 import { loadSutManifest, SutError } from './live/sut.js'
 import {
-  globToRegExp,
+  matchesAny,
   passesAt,
   runVectors,
   selectVectors,
@@ -236,12 +236,8 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const selected = selectVectors(vectors, { profiles, level })
 
   if (command === 'list') {
-    const matches = (id: string, reqs: readonly string[], globs: string[]) =>
-      globs.some((g) => globToRegExp(g).test(id) || reqs.some((r) => globToRegExp(g).test(r)))
     const listed = selected.filter(
-      ({ vector: v }) =>
-        (only.length === 0 || matches(v.id, v.requirements, only)) &&
-        !matches(v.id, v.requirements, exclude),
+      ({ vector: v }) => (only.length === 0 || matchesAny(v, only)) && !matchesAny(v, exclude),
     )
     if (values.json === true) {
       io.stdout(

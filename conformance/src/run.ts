@@ -105,8 +105,8 @@ export interface RunResult {
 }
 
 /** Levels from the strongest: a filter `must` keeps rank 0, `should` ranks 0–1, `may` all. */
-export const LEVEL_RANK: Record<Level, number> = { MUST: 0, SHOULD: 1, MAY: 2 }
-export const FILTER_RANK = { must: 0, should: 1, may: 2 } as const
+const LEVEL_RANK: Record<Level, number> = { MUST: 0, SHOULD: 1, MAY: 2 }
+const FILTER_RANK = { must: 0, should: 1, may: 2 } as const
 
 /** `*` matches any run of characters; matching is exact otherwise. */
 export function globToRegExp(glob: string): RegExp {
@@ -117,11 +117,36 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`)
 }
 
-function matchesAny(vector: Vector, globs: readonly string[]): boolean {
+/** What selection and skipping look at: a vector or a live case. */
+export interface Selectable {
+  readonly id: string
+  readonly requirements: readonly string[]
+  readonly profiles: readonly Profile[]
+  readonly level: Level
+  readonly requires?: readonly string[]
+}
+
+/** Whether a glob matches the item's ID or one of the requirements it cites. */
+export function matchesAny(
+  item: Pick<Selectable, 'id' | 'requirements'>,
+  globs: readonly string[],
+): boolean {
   return globs.some((glob) => {
     const re = globToRegExp(glob)
-    return re.test(vector.id) || vector.requirements.some((r) => re.test(r))
+    return re.test(item.id) || item.requirements.some((r) => re.test(r))
   })
+}
+
+/** Whether an item belongs to the chosen profiles (empty: all) and levels. */
+export function inSelection(
+  item: Pick<Selectable, 'profiles' | 'level'>,
+  options: Pick<RunOptions, 'profiles' | 'level'>,
+): boolean {
+  const profiles = options.profiles ?? []
+  return (
+    (profiles.length === 0 || item.profiles.some((p) => profiles.includes(p))) &&
+    LEVEL_RANK[item.level] <= FILTER_RANK[options.level ?? 'may']
+  )
 }
 
 /** The vectors a run includes at all: those of the chosen profiles and levels. */
@@ -129,13 +154,68 @@ export function selectVectors(
   vectors: readonly LoadedVector[],
   options: Pick<RunOptions, 'profiles' | 'level'>,
 ): LoadedVector[] {
-  const profiles = options.profiles ?? []
-  const maxRank = FILTER_RANK[options.level ?? 'may']
-  return vectors.filter(
-    ({ vector }) =>
-      (profiles.length === 0 || vector.profiles.some((p) => profiles.includes(p))) &&
-      LEVEL_RANK[vector.level] <= maxRank,
-  )
+  return vectors.filter(({ vector }) => inSelection(vector, options))
+}
+
+/**
+ * Why an item is not run: `untested` when `--only` leaves it out or `--exclude` names it,
+ * `inapplicable` when the implementation claims none of its profiles or lacks a feature it
+ * requires; `undefined` when it runs.
+ */
+export function skipReason(
+  item: Selectable,
+  info: Pick<ImplementationInfo, 'profiles' | 'features'>,
+  options: Pick<RunOptions, 'only' | 'exclude'>,
+): { readonly status: 'untested' | 'inapplicable'; readonly message: string } | undefined {
+  if ((options.only ?? []).length > 0 && !matchesAny(item, options.only ?? [])) {
+    return { status: 'untested', message: 'untested: not selected by --only' }
+  }
+  if (matchesAny(item, options.exclude ?? [])) {
+    return { status: 'untested', message: 'untested: excluded by --exclude' }
+  }
+  if (!item.profiles.some((p) => info.profiles.includes(p))) {
+    return {
+      status: 'inapplicable',
+      message: `inapplicable: profile not claimed (${item.profiles.join(', ')})`,
+    }
+  }
+  const missing = (item.requires ?? []).filter((f) => !info.features.includes(f))
+  if (missing.length > 0) {
+    return {
+      status: 'inapplicable',
+      message: `inapplicable: feature not declared (${missing.join(', ')})`,
+    }
+  }
+  return undefined
+}
+
+/**
+ * Applies the expectations file to an outcome: a failure it covers becomes `expected-fail`; a pass
+ * it covers is kept, with a warning to remove the entry.
+ */
+export function settle(
+  id: string,
+  outcome: { readonly status: Status; readonly message: string | undefined },
+  expectations: readonly ExpectationEntry[],
+  today: Date,
+  warnings: string[],
+): { status: Status; message: string | undefined; expectation?: TestResult['expectation'] } {
+  const entry = activeExpectation({ id }, expectations, today, warnings)
+  if (entry === undefined) return { ...outcome }
+  if (outcome.status === 'failed' || outcome.status === 'errored') {
+    return {
+      status: 'expected-fail',
+      message: `known failure: ${entry.reason} (${entry.link}); ${outcome.message ?? ''}`,
+      expectation: entry,
+    }
+  }
+  if (outcome.status === 'passed') {
+    warnings.push(
+      `unexpected pass: ${id} passes although expected to fail (${entry.link}); remove the expectation`,
+    )
+    return { ...outcome, expectation: { ...entry, unexpectedPass: true } }
+  }
+  return { ...outcome }
 }
 
 function compareSingle(expected: SingleExpectation, actual: SingleActual): string | undefined {
@@ -201,7 +281,7 @@ export function reproCommand(harness: string, id: string): string {
 }
 
 /** The expectation entry that covers a test, if any; expired entries only add a warning. */
-export function activeExpectation(
+function activeExpectation(
   vector: Pick<Vector, 'id'>,
   expectations: readonly ExpectationEntry[],
   today: Date,
@@ -292,33 +372,9 @@ export async function runVectors(
       expected: vector.expected,
       repro: reproCommand(options.harness, vector.id),
     }
-    const skipReason =
-      (options.only ?? []).length > 0 && !matchesAny(vector, options.only ?? [])
-        ? 'untested: not selected by --only'
-        : matchesAny(vector, options.exclude ?? [])
-          ? 'untested: excluded by --exclude'
-          : undefined
-    if (skipReason !== undefined) {
-      tests.push({ ...base, status: 'untested', message: skipReason, durationMs: 0 })
-      continue
-    }
-    if (!vector.profiles.some((p) => info.profiles.includes(p))) {
-      tests.push({
-        ...base,
-        status: 'inapplicable',
-        message: `inapplicable: profile not claimed (${vector.profiles.join(', ')})`,
-        durationMs: 0,
-      })
-      continue
-    }
-    const missing = (vector.requires ?? []).filter((f) => !info.features.includes(f))
-    if (missing.length > 0) {
-      tests.push({
-        ...base,
-        status: 'inapplicable',
-        message: `inapplicable: feature not declared (${missing.join(', ')})`,
-        durationMs: 0,
-      })
+    const skip = skipReason(vector, info, options)
+    if (skip !== undefined) {
+      tests.push({ ...base, ...skip, durationMs: 0 })
       continue
     }
     const t0 = performance.now()
@@ -342,27 +398,20 @@ export async function runVectors(
       message = compare(vector.expected, reply.actual)
       status = message === undefined ? 'passed' : 'failed'
     }
-    const expectation = activeExpectation(vector, options.expectations ?? [], today, warnings)
-    let expectationField: TestResult['expectation']
-    if (expectation !== undefined) {
-      if (status === 'failed' || status === 'errored') {
-        message = `known failure: ${expectation.reason} (${expectation.link}); ${message ?? ''}`
-        status = 'expected-fail'
-        expectationField = expectation
-      } else if (status === 'passed') {
-        warnings.push(
-          `unexpected pass: ${vector.id} passes although expected to fail (${expectation.link}); remove the expectation`,
-        )
-        expectationField = { ...expectation, unexpectedPass: true }
-      }
-    }
+    const settled = settle(
+      vector.id,
+      { status, message },
+      options.expectations ?? [],
+      today,
+      warnings,
+    )
     tests.push({
       ...base,
-      status,
-      ...(message === undefined ? {} : { message }),
+      status: settled.status,
+      ...(settled.message === undefined ? {} : { message: settled.message }),
       ...(actual === undefined ? {} : { actual }),
       durationMs,
-      ...(expectationField === undefined ? {} : { expectation: expectationField }),
+      ...(settled.expectation === undefined ? {} : { expectation: settled.expectation }),
     })
   }
   const summary = { ...emptyCounts(), total: tests.length }

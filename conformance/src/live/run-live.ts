@@ -7,12 +7,11 @@
 import { randomBytes } from 'node:crypto'
 import { createManifestResolver, type ToolManifest } from '@cta-interop/sdk'
 import {
-  FILTER_RANK,
-  LEVEL_RANK,
-  activeExpectation,
   emptyCounts,
-  globToRegExp,
+  inSelection,
+  settle,
   shellQuote,
+  skipReason,
   verdicts,
   type ExpectationEntry,
   type RunResult,
@@ -48,23 +47,15 @@ export function liveReproCommand(sutPath: string, id: string): string {
   return `npx cta-conformance live --sut ${shellQuote(sutPath)} --only ${shellQuote(id)}`
 }
 
-const matches = (c: LiveCase, globs: readonly string[]): boolean =>
-  globs.some((g) => {
-    const re = globToRegExp(g)
-    return re.test(c.id) || c.requirements.some((r) => re.test(r))
-  })
+/** A live case as selection and skipping see it (one profile, as a list). */
+const selectable = (c: LiveCase) => ({ ...c, profiles: [c.profile] })
 
 /** The live cases a run includes at all: those of the chosen profiles and levels. */
 export function selectCases(
   cases: readonly LiveCase[],
   options: Pick<LiveOptions, 'profiles' | 'level'>,
 ): LiveCase[] {
-  const profiles = options.profiles ?? []
-  const maxRank = FILTER_RANK[options.level ?? 'may']
-  return cases.filter(
-    (c) =>
-      (profiles.length === 0 || profiles.includes(c.profile)) && LEVEL_RANK[c.level] <= maxRank,
-  )
+  return cases.filter((c) => inSelection(selectable(c), options))
 }
 
 /** Runs the live cases against a running tool. */
@@ -79,13 +70,10 @@ export async function runLive(sut: SutManifest, options: LiveOptions): Promise<R
     features: sut.features,
   }
   const selected = selectCases(options.cases ?? LIVE_CASES, options)
-  const runnable = (c: LiveCase): boolean =>
-    sut.profiles.includes(c.profile) &&
-    (c.requires ?? []).every((f) => sut.features.includes(f)) &&
-    !((options.only ?? []).length > 0 && !matches(c, options.only ?? [])) &&
-    !matches(c, options.exclude ?? [])
   const needsAuthority = selected.some(
-    (c) => runnable(c) && c.profile === 'group-auth-relying-tool',
+    (c) =>
+      c.profile === 'group-auth-relying-tool' &&
+      skipReason(selectable(c), info, options) === undefined,
   )
 
   const resolver = createManifestResolver({ allowHttp: true, allowPrivateNetwork: true })
@@ -165,27 +153,16 @@ export async function runLive(sut: SutManifest, options: LiveOptions): Promise<R
         operation: 'live',
         repro: liveReproCommand(options.sutPath, c.id),
       }
-      const skip = (status: Status, message: string) =>
-        tests.push({ ...base, status, message, expected: {}, durationMs: 0 })
-      if ((options.only ?? []).length > 0 && !matches(c, options.only ?? [])) {
-        skip('untested', 'untested: not selected by --only')
-        continue
-      }
-      if (matches(c, options.exclude ?? [])) {
-        skip('untested', 'untested: excluded by --exclude')
-        continue
-      }
-      if (!sut.profiles.includes(c.profile)) {
-        skip('inapplicable', `inapplicable: profile not claimed (${c.profile})`)
-        continue
-      }
-      const missing = (c.requires ?? []).filter((f) => !sut.features.includes(f))
-      if (missing.length > 0) {
-        skip('inapplicable', `inapplicable: feature not declared (${missing.join(', ')})`)
-        continue
-      }
-      if ((c.actions ?? []).length > 0 && control === undefined) {
-        skip('untested', `untested: needs the control API (${(c.actions ?? []).join(', ')})`)
+      const skip =
+        skipReason(selectable(c), info, options) ??
+        ((c.actions ?? []).length > 0 && control === undefined
+          ? {
+              status: 'untested' as const,
+              message: `untested: needs the control API (${(c.actions ?? []).join(', ')})`,
+            }
+          : undefined)
+      if (skip !== undefined) {
+        tests.push({ ...base, ...skip, expected: {}, durationMs: 0 })
         continue
       }
       const t0 = performance.now()
@@ -222,26 +199,15 @@ export async function runLive(sut: SutManifest, options: LiveOptions): Promise<R
         }
       }
       const durationMs = performance.now() - t0
-      const entry = activeExpectation(c, options.expectations ?? [], today, warnings)
-      let expectation: TestResult['expectation']
-      if (entry !== undefined && (status === 'failed' || status === 'errored')) {
-        message = `known failure: ${entry.reason} (${entry.link}); ${message ?? ''}`
-        status = 'expected-fail'
-        expectation = entry
-      } else if (entry !== undefined && status === 'passed') {
-        warnings.push(
-          `unexpected pass: ${c.id} passes although expected to fail (${entry.link}); remove the expectation`,
-        )
-        expectation = { ...entry, unexpectedPass: true }
-      }
+      const settled = settle(c.id, { status, message }, options.expectations ?? [], today, warnings)
       tests.push({
         ...base,
-        status,
-        ...(message === undefined ? {} : { message }),
+        status: settled.status,
+        ...(settled.message === undefined ? {} : { message: settled.message }),
         expected,
         ...(actual === undefined ? {} : { actual }),
         durationMs,
-        ...(expectation === undefined ? {} : { expectation }),
+        ...(settled.expectation === undefined ? {} : { expectation: settled.expectation }),
         transcript: wire.take(),
       })
     }
