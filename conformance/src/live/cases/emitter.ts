@@ -87,6 +87,17 @@ async function emitAndReceive(
 
 const needs = ['emit']
 
+/** Fails unless the answer is `401` with the registry's problem type for `code`. */
+function expect401(
+  actual: { readonly status: number; readonly type: string | undefined },
+  code: string,
+  message: string,
+) {
+  const expected = { status: 401, type: problemType(code) }
+  check(actual.status === 401 && actual.type === expected.type, message, expected, actual)
+  return { expected, actual }
+}
+
 /** The `id` in a delivered JWS's payload, without verifying it (verification is a case of its own). */
 function deliveredId(body: string): string | undefined {
   try {
@@ -147,14 +158,11 @@ export const EMITTER_CASES: readonly LiveCase[] = [
       // The first character of the signature changed: still canonical base64url, no longer valid.
       const forged = `${s.startsWith('A') ? 'B' : 'A'}${s.slice(1)}`
       const result = await postSubscription(ctx, `${h}.${p}.${forged}`)
-      const expected = { status: 401, type: problemType('ERR_SIGNATURE_INVALID') }
-      check(
-        result.status === 401 && result.type === expected.type,
-        `expected 401 ${expected.type}`,
-        expected,
+      return expect401(
         result,
+        'ERR_SIGNATURE_INVALID',
+        `expected 401 ${problemType('ERR_SIGNATURE_INVALID')}`,
       )
-      return { expected, actual: result }
     },
   },
   {
@@ -170,14 +178,11 @@ export const EMITTER_CASES: readonly LiveCase[] = [
         { audience: ctx.sut.endpoints.origin },
       )
       const result = await postSubscription(ctx, body)
-      const expected = { status: 401, type: problemType('ERR_UNAUTHORIZED') }
-      check(
-        result.status === 401 && result.type === expected.type,
-        `expected 401 ${expected.type}`,
-        expected,
+      return expect401(
         result,
+        'ERR_UNAUTHORIZED',
+        `expected 401 ${problemType('ERR_UNAUTHORIZED')}`,
       )
-      return { expected, actual: result }
     },
   },
   {
@@ -324,15 +329,11 @@ export const EMITTER_CASES: readonly LiveCase[] = [
         `${feed}?group=${encodeURIComponent(sessionGroup(ctx))}`,
       )
       const body = (await response.json().catch(() => ({}))) as { type?: string }
-      const expected = { status: 401, type: problemType('ERR_UNAUTHORIZED') }
-      const actual = { status: response.status, type: body.type }
-      check(
-        response.status === 401 && body.type === expected.type,
+      return expect401(
+        { status: response.status, type: body.type },
+        'ERR_UNAUTHORIZED',
         'an unauthenticated feed request was not refused',
-        expected,
-        actual,
       )
-      return { expected, actual }
     },
   },
 ]
