@@ -11,6 +11,10 @@ export interface PgPoolClientLike {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
   /** Returns the client to its pool (destroying it when given an error). */
   release(error?: Error | boolean): void
+  /** Listens for the connection failing while the client is checked out (`pg.Client` does). */
+  on?(event: 'error', listener: (error: Error) => void): unknown
+  /** Stops listening. */
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown
 }
 
 /** The part of a `pg.Pool` the store uses. */
@@ -25,12 +29,30 @@ export interface PgPoolLike {
 
 /** Options of {@link createPostgresDeliveryStore}: a pool, or a connection string. */
 export interface PostgresDeliveryStoreOptions extends SqlStoreOptions {
-  /** A `pg.Pool` to use; the store never ends it. */
+  /**
+   * A `pg.Pool` to use; the store never ends it. Its `error` events (an idle connection closed
+   * by the server) are yours to listen for, as with any `pg.Pool`.
+   */
   readonly pool?: PgPoolLike
   /** A PostgreSQL connection string; the store opens a pool and ends it on `close()`. */
   readonly connectionString?: string
   /** Most connections of a pool the store opens. Default 10. */
   readonly max?: number
+  /**
+   * How long opening a connection may take before the call that needs it fails, in ms, for a
+   * pool the store opens. Default 10,000.
+   */
+  readonly connectionTimeout?: number
+  /**
+   * Called when a connection fails outside a call: an idle connection of the store's own pool,
+   * or the connection of a transaction in progress, closed by a server restart or a network
+   * failure. The failed connection is discarded and the next call opens a new one. Calls that
+   * needed the database reject with the error themselves (the loop of `createDeliveryWorker` passes
+   * those to its own `onError` and keeps polling); this callback is for logs and metrics.
+   * Without it such failures are dropped: they never end the process as an unhandled `error`
+   * event.
+   */
+  readonly onError?: (error: unknown) => void
 }
 
 /**
@@ -39,7 +61,14 @@ export interface PostgresDeliveryStoreOptions extends SqlStoreOptions {
  * share the outbox safely: deliveries are claimed with `FOR UPDATE SKIP LOCKED` and leases, and
  * dedupe claims are atomic. Requires the optional peer dependency `pg`.
  *
- * @param options A `pool` or `connectionString`, and the `schema` for the tables.
+ * When the server goes away (a restart, a failover, a network failure), each call that needs it
+ * rejects with the driver's error, a transaction in progress is rolled back by the server, and
+ * its connection is discarded; `onError` hears of connections that fail between calls. Nothing
+ * ends the process, and the next call after the server is back succeeds. What was committed
+ * stays committed: an outcome that could not be recorded leaves the delivery leased, and it is
+ * attempted again once the lease runs out (the receiver deduplicates).
+ *
+ * @param options A `pool` or `connectionString`, the `schema` for the tables, and `onError`.
  * @returns The store, with its tables created.
  * @throws {TypeError} When neither `pool` nor `connectionString` is given, or `schema` is not a
  *   plain name.
@@ -48,17 +77,39 @@ export interface PostgresDeliveryStoreOptions extends SqlStoreOptions {
  * import pg from 'pg'
  * const store = await createPostgresDeliveryStore({ pool: new pg.Pool(), schema: 'cta' })
  * ```
+ * @example
+ * ```ts
+ * const store = await createPostgresDeliveryStore({
+ *   connectionString: process.env.DATABASE_URL,
+ *   onError: (error) => console.warn('outbox database:', error),
+ * })
+ * const worker = createDeliveryWorker({ store, fetch: createSafeFetch(), onError: console.warn })
+ * ```
  * @see {@link https://w3id.org/cta/spec/delivery#outbox Spec: the outbox}
  */
 export async function createPostgresDeliveryStore(
   options: PostgresDeliveryStoreOptions,
 ): Promise<DeliveryStore> {
+  const report = (error: unknown): void => {
+    try {
+      options.onError?.(error)
+    } catch {
+      // A failing listener must not turn a handled database failure into an uncaught one.
+    }
+  }
   let pool = options.pool
   const owned = pool === undefined
   if (pool === undefined) {
     if (options.connectionString === undefined) throw new TypeError('give pool or connectionString')
     const { default: pg } = await import('pg')
-    pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 })
+    const own = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+      connectionTimeoutMillis: options.connectionTimeout ?? 10_000,
+    })
+    // pg-pool has already removed the failed idle client when it emits this.
+    own.on('error', report)
+    pool = own
   }
   const db = pool
   const rows = async (
@@ -66,21 +117,39 @@ export async function createPostgresDeliveryStore(
     text: string,
     params: readonly unknown[],
   ) => (await q.query(text, [...params])).rows as Record<string, unknown>[]
-  return createSqlDeliveryStore(
+  const store = createSqlDeliveryStore(
     {
       query: (text, params = []) => rows(db, text, params),
       async transaction(fn) {
         const client = await db.connect()
+        // A checked-out client has no listener of the pool's: without one, a connection that
+        // fails mid-transaction emits an `error` event nobody handles, and Node exits.
+        let broken: Error | undefined
+        const onClientError = (error: Error): void => {
+          broken ??= error
+          report(error)
+        }
+        client.on?.('error', onClientError)
+        const release = (error?: Error): void => {
+          client.removeListener?.('error', onClientError)
+          // Given an error, the pool destroys the client instead of reusing it.
+          client.release(error ?? broken)
+        }
         const tx: SqlQueryable = { query: (text, params = []) => rows(client, text, params) }
         try {
           await client.query('BEGIN')
           const result = await fn(tx)
           await client.query('COMMIT')
-          client.release()
+          release()
           return result
         } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined)
-          client.release(err instanceof Error ? err : true)
+          let rollback: Error | undefined
+          if (broken === undefined) {
+            await client.query('ROLLBACK').catch((error: unknown) => {
+              rollback = error instanceof Error ? error : new Error(String(error))
+            })
+          }
+          release(rollback)
           throw err
         }
       },
@@ -88,4 +157,12 @@ export async function createPostgresDeliveryStore(
     },
     options,
   )
+  if (owned) {
+    // A pool the store opened is closed again when the tables cannot be created.
+    return store.catch(async (error: unknown) => {
+      await db.end().catch(() => undefined)
+      throw error
+    })
+  }
+  return store
 }

@@ -28,7 +28,12 @@ export interface DeliveryWorkerOptions extends DeliverEventOptions {
   readonly random?: () => number
   /** Called after each attempt is recorded: for logs, metrics, and telling owners of ended subscriptions. */
   readonly onOutcome?: (report: DeliveryReport) => void
-  /** Called when the loop of {@link DeliveryWorker.start} fails (for example, the database is down). */
+  /**
+   * Called when the loop of {@link DeliveryWorker.start} fails: a store call rejected (for
+   * example, the database is down or restarting). The loop keeps polling every `pollInterval`,
+   * and resumes once the store answers again; deliveries whose outcome could not be recorded are
+   * attempted again when their lease runs out. An exception thrown here is ignored.
+   */
   readonly onError?: (error: unknown) => void
 }
 
@@ -166,16 +171,26 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       lost: 'lost',
     } as const
     let next = 0
+    // The first store failure ends the batch: no lane starts another attempt, and runOnce
+    // rejects only once every attempt in flight has ended, so that a failing store never leaves
+    // attempts running behind the loop's back. What was not attempted keeps its lease and is
+    // attempted again when the lease runs out.
+    let failure: { error: unknown } | undefined
     const lane = async (): Promise<void> => {
-      while (next < claimed.length) {
+      while (failure === undefined && next < claimed.length) {
         const delivery = claimed[next++] as ClaimedDelivery
         const attempt = await deliverEvent(delivery.jws, delivery.sink, options)
-        const report = await settle(delivery, attempt)
-        counts[key[report.result]]++
-        options.onOutcome?.(report)
+        try {
+          const report = await settle(delivery, attempt)
+          counts[key[report.result]]++
+          options.onOutcome?.(report)
+        } catch (error) {
+          failure ??= { error }
+        }
       }
     }
     await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, lane))
+    if (failure !== undefined) throw failure.error
     return counts
   }
 
@@ -204,7 +219,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
             const result = await runOnce()
             if (result.claimed < batchSize && !stopped()) await pause(pollInterval)
           } catch (err) {
-            options.onError?.(err)
+            try {
+              options.onError?.(err)
+            } catch {
+              // The loop outlives a failing listener: an exception here would end the process.
+            }
             if (!stopped()) await pause(pollInterval)
           }
         }
