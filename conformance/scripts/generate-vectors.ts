@@ -48,9 +48,11 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'DOC-CTX-001': { profiles: ['core'], level: 'MUST' },
   'DOC-CTX-002': { profiles: ['core'], level: 'MUST' },
   'DOC-CTX-003': { profiles: ['core'], level: 'MUST' },
+  'DOC-CTX-004': { profiles: ['core'], level: 'MUST' },
   'DOC-VAL-001': { profiles: ['core'], level: 'MUST' },
   'DOC-VAL-002': { profiles: ['core'], level: 'MUST' },
   'DOC-VAL-003': { profiles: ['core'], level: 'MUST' },
+  'DOC-VAL-004': { profiles: ['core'], level: 'MUST' },
   'DOC-IRI-001': { profiles: ['core'], level: 'MUST' },
   'DOC-TIME-001': { profiles: ['core'], level: 'MUST' },
   'DOC-AMT-001': { profiles: ['core'], level: 'MUST' },
@@ -248,6 +250,8 @@ interface ManifestEntry {
   title?: string
   defect?: string
   twinOf?: string
+  /** The code a context defect is rejected with (DOC-CTX-004); schema defects leave it out. */
+  error?: 'ERR_JSONLD_UNSAFE' | 'ERR_JSONLD_CONTEXT_UNKNOWN'
   instancePath?: string
   keyword?: string
   requirements: string[]
@@ -296,8 +300,12 @@ async function documentVectors(): Promise<(Vector & { dir: string })[]> {
       seen.add(entry.file)
       const document = await readJson(join(EXAMPLES, entry.file))
       const named = entry.kind === 'MembershipAssertionClaims'
+      // A context defect is found before the schema is checked (DOC-CTX-004): only its code is
+      // compared, since the issues a validator reports are those of the schema.
       const expected: Expectation =
-        entry.instancePath !== undefined && entry.keyword !== undefined
+        entry.error !== undefined
+          ? { error: entry.error }
+          : entry.instancePath !== undefined && entry.keyword !== undefined
           ? {
               error: 'ERR_SCHEMA_INVALID',
               issue: { instancePath: entry.instancePath, keyword: entry.keyword },
@@ -310,7 +318,7 @@ async function documentVectors(): Promise<(Vector & { dir: string })[]> {
           title: `Rejects: ${entry.defect ?? entry.file}`,
           requirements: entry.requirements,
           operation: 'validateDocument',
-          flags: ['SchemaViolation'],
+          flags: [entry.error === undefined ? 'SchemaViolation' : 'ContextViolation'],
           input: named ? { document, kind: entry.kind } : { document },
           expected,
           informative: {

@@ -12,6 +12,8 @@ const PLAIN_JSON = new Set<DocumentKind>(['MembershipAssertionClaims'])
 interface Entry {
   readonly file: string
   readonly kind: DocumentKind
+  /** The code a twin is rejected with; `ERR_SCHEMA_INVALID` when absent. */
+  readonly error?: string
   readonly instancePath?: string
   readonly keyword?: string
 }
@@ -69,6 +71,8 @@ export async function checkDocuments(): Promise<DocumentCheck[]> {
           expected === 'valid'
             ? result.valid && result.kind === entry.kind && !jsonLd.startsWith('ERR_')
             : issue !== undefined &&
+              !result.valid &&
+              result.code === (entry.error ?? 'ERR_SCHEMA_INVALID') &&
               issue.keyword === entry.keyword &&
               issue.instancePath === entry.instancePath
         checks.push({ file: entry.file, expected, kind: result.kind ?? '?', schema, jsonLd, ok })

@@ -15,6 +15,7 @@ describe('example documents', () => {
     expect(result.kind).toBe(twin.kind)
     expect(result.valid).toBe(false)
     if (result.valid) return
+    expect(result.code).toBe(twin.error ?? 'ERR_SCHEMA_INVALID')
     expect(result.issues[0]).toMatchObject({
       instancePath: twin.instancePath,
       keyword: twin.keyword,

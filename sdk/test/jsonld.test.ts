@@ -8,7 +8,7 @@ import {
   staticDocumentLoader,
 } from '../src/jsonld/index.js'
 import activityStreams from '../src/jsonld/contexts/activitystreams.json' with { type: 'json' }
-import { PROPERTY_TERMS, TYPE_TERMS } from '../src/jsonld/terms.js'
+import { PROPERTY_TERMS, REDEFINED_AS2_TERMS, TYPE_TERMS } from '../src/jsonld/terms.js'
 import { documentSchemas } from '../src/schemas/index.js'
 import { examples, loadDocument } from './helpers/documents.js'
 import { codeOf } from './helpers/code-of.js'
@@ -82,12 +82,7 @@ describe('JSON-LD: every example means what it says', () => {
         `${AS}alsoKnownAs`,
       ],
       'tool-installation.json': [`${CTA}ToolInstallation`, `${CTA}tool`, `${ORG}organization`],
-      'tool-manifest.json': [
-        `${AS}Application`,
-        `${CTA}jwksUri`,
-        'http://www.w3.org/ns/ldp#inbox',
-        `${CTA}emits`,
-      ],
+      'tool-manifest.json': [`${AS}Application`, `${CTA}jwksUri`, `${CTA}inbox`, `${CTA}emits`],
       'proposal-offer.json': [
         `${VF}Proposal`,
         `${VF}Intent`,
@@ -195,9 +190,18 @@ describe('the CTA context', () => {
     expect([...BUNDLED_CONTEXTS].sort()).toEqual([AS2_CONTEXT, CTA_CONTEXT].sort())
   })
 
-  it('redefines no ActivityStreams term', () => {
+  it('redefines no ActivityStreams term but the listed ones (inbox)', () => {
     const ours = [...Object.keys(TYPE_TERMS), ...Object.keys(PROPERTY_TERMS)]
-    expect(ours.filter((term) => as2Terms.has(term))).toEqual([])
+    expect(ours.filter((term) => as2Terms.has(term))).toEqual([...REDEFINED_AS2_TERMS])
+    expect(REDEFINED_AS2_TERMS).toEqual(['inbox'])
+  })
+
+  it("expands a manifest's inbox to cta:inbox, never to the ActivityPub inbox (ldp:inbox)", async () => {
+    const { expanded } = await checkJsonLd(loadDocument('tool-manifest.json'))
+    const node = expanded[0] ?? {}
+    expect(node).toHaveProperty([`${CTA}inbox`])
+    expect(node).not.toHaveProperty(['http://www.w3.org/ns/ldp#inbox'])
+    expect(JSON.stringify(expanded)).not.toContain('ldp#inbox')
   })
 
   it('defines every property and type any schema uses', () => {

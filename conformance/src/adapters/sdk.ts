@@ -172,7 +172,7 @@ function runValidate(input: ValidateDocumentInput, hooks: AdapterHooks): SingleA
   if (result.valid) return { valid: true, kind: result.kind }
   if (hooks.acceptAnyDocument === true) return { valid: true, kind: result.kind ?? 'unknown' }
   return {
-    error: 'ERR_SCHEMA_INVALID',
+    error: result.code,
     issues: result.issues.map(({ instancePath, keyword }) => ({ instancePath, keyword })),
   }
 }

@@ -1,11 +1,11 @@
 import { compactVerify, errors as joseErrors } from 'jose'
-import { AS2_CONTEXT, CONTEXT, CTA_CONTEXT } from '../constants.js'
 import { ProtocolError } from '../errors.js'
 import { checkJwsHeader } from '../internal/check-jws-header.js'
 import { decodePayloadText, decodeSignature } from '../internal/decode-parts.js'
 import { parseStrictJson } from '../internal/strict-json.js'
 import { toVerifyKey, type ResolveKey, type ResolvedKey } from '../keys/resolve-key.js'
 import type { Event } from '../schemas/index.js'
+import { checkContext as checkDocumentContext } from '../validate/check-context.js'
 import { assertValid } from '../validate/validate-document.js'
 import {
   DEFAULT_CLOCK_TOLERANCE,
@@ -66,8 +66,6 @@ export interface VerifyEventResult {
 }
 
 const encoder = new TextEncoder()
-const BUNDLED = new Set<string>([AS2_CONTEXT, CTA_CONTEXT])
-
 const reject = (code: ConstructorParameters<typeof ProtocolError>[0], message: string): never => {
   throw new ProtocolError(code, message)
 }
@@ -99,24 +97,10 @@ function refuseNestedContext(key: string, depth: number): void {
   }
 }
 
-/** Checks the activity's context before the schema, to report the precise JSON-LD problem. */
+/** Checks the activity's context before the schema, in the order of DOC-CTX-004. */
 function checkContext(event: Record<string, unknown>): void {
-  const data = event['data']
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return
-  const context = (data as Record<string, unknown>)['@context']
-  if (Array.isArray(context)) {
-    for (const iri of context) {
-      if (typeof iri === 'string' && !BUNDLED.has(iri)) {
-        reject('ERR_JSONLD_CONTEXT_UNKNOWN', `context is not bundled: ${iri}`)
-      }
-    }
-  }
-  const exact =
-    Array.isArray(context) &&
-    context.length === CONTEXT.length &&
-    context.every((iri, i) => iri === CONTEXT[i])
-  if (context !== undefined && !exact)
-    reject('ERR_JSONLD_UNSAFE', '@context is not the pinned array')
+  const defect = checkDocumentContext(event, 'event')
+  if (defect !== undefined) reject(defect.code, defect.issue.message)
 }
 
 /**

@@ -1,6 +1,6 @@
 import jsonld from 'jsonld'
-import { CONTEXT } from '../constants.js'
 import { ProtocolError, isProtocolError } from '../errors.js'
+import { checkContext } from '../validate/check-context.js'
 import { staticDocumentLoader } from './document-loader.js'
 
 /** An expanded JSON-LD document (the output of the JSON-LD expansion algorithm). */
@@ -14,23 +14,6 @@ export interface CheckJsonLdResult {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null
-}
-
-/** Refuses any `@context` below the top: a nested context could redefine terms. */
-function assertNoNestedContext(value: unknown, path: string): void {
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      assertNoNestedContext(item, `${path}/${i}`)
-    })
-    return
-  }
-  if (!isObject(value)) return
-  for (const [key, child] of Object.entries(value)) {
-    if (key === '@context') {
-      throw new ProtocolError('ERR_JSONLD_UNSAFE', `@context is only allowed at the top: ${path}`)
-    }
-    assertNoNestedContext(child, `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`)
-  }
 }
 
 const isAbsolute = (iri: string): boolean =>
@@ -61,7 +44,9 @@ function assertAllTermsDefined(value: unknown): void {
 /**
  * Proves that a document means in JSON-LD exactly what it says in JSON: its `@context` is the
  * pinned CTA array, no `@context` appears deeper, and safe-mode expansion with only the bundled
- * contexts drops nothing and leaves no term without an IRI. For a CloudEvents envelope, its `data`
+ * contexts drops nothing and leaves no term without an IRI. The context checks run first and in
+ * the order of {@link https://w3id.org/cta/spec/documents#DOC-CTX-004 DOC-CTX-004}, so a defect
+ * gets the same code here as from `validateDocument` and `verifyEvent`. For a CloudEvents envelope, its `data`
  * is checked (the envelope itself is plain JSON). No network request is ever made.
  *
  * This is for tooling and tests (it loads `jsonld`); receivers check the `@context` array and
@@ -69,9 +54,9 @@ function assertAllTermsDefined(value: unknown): void {
  *
  * @param document A CTA document or event, as parsed JSON.
  * @returns The expanded form.
- * @throws {ProtocolError} `ERR_JSONLD_CONTEXT_UNKNOWN` when a context is not bundled;
- *   `ERR_JSONLD_UNSAFE` when the `@context` is not the pinned array, a `@context` is nested, or
- *   expansion would drop or blank-node a property.
+ * @throws {ProtocolError} `ERR_JSONLD_UNSAFE` when a `@context` is nested (checked first);
+ *   `ERR_JSONLD_CONTEXT_UNKNOWN` when a context is not bundled; `ERR_JSONLD_UNSAFE` when the
+ *   `@context` is missing or not the pinned array, or expansion would drop or blank-node a property.
  * @example
  * ```ts
  * import { checkJsonLd } from '@cta-interop/sdk/jsonld'
@@ -81,26 +66,16 @@ function assertAllTermsDefined(value: unknown): void {
  * @see {@link https://w3id.org/cta/spec/documents#json-ld Spec: JSON-LD}
  */
 export async function checkJsonLd(document: unknown): Promise<CheckJsonLdResult> {
-  let node = document
-  if (isObject(node) && !Array.isArray(node) && Object.hasOwn(node, 'specversion')) {
-    node = node['data']
-  }
+  const isEvent = isObject(document) && !Array.isArray(document) && 'specversion' in document
+  const node: unknown = isEvent ? document['data'] : document
   if (!isObject(node) || Array.isArray(node)) {
     throw new ProtocolError('ERR_JSONLD_UNSAFE', 'a JSON-LD document must be an object')
   }
-  const context = node['@context']
-  if (
-    !Array.isArray(context) ||
-    context.length !== CONTEXT.length ||
-    context.some((iri, i) => typeof iri !== 'string' || iri !== CONTEXT[i])
-  ) {
-    if (Array.isArray(context) && context.every((iri) => typeof iri === 'string')) {
-      for (const iri of context) await staticDocumentLoader(iri)
-    }
+  // The same checks, in the same order, as validateDocument (DOC-CTX-004).
+  const defect = checkContext(document, isEvent ? 'event' : 'document')
+  if (defect !== undefined) throw new ProtocolError(defect.code, defect.issue.message)
+  if (!Object.hasOwn(node, '@context')) {
     throw new ProtocolError('ERR_JSONLD_UNSAFE', '@context is not the pinned CTA context array')
-  }
-  for (const [key, child] of Object.entries(node)) {
-    if (key !== '@context') assertNoNestedContext(child, `/${key}`)
   }
   let expanded: ExpandedDocument
   try {

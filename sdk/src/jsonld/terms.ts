@@ -1,7 +1,8 @@
 /**
  * The one table of terms CTA Interop adds to ActivityStreams 2.0: JSON name → IRI, and whether the
  * value is an IRI (`@id`) or a typed literal. Terms ActivityStreams already defines (`name`,
- * `audience`, `published`, …) are never redefined here. `context.jsonld` is generated from it.
+ * `audience`, `published`, …) are not redefined here, with the exceptions listed in
+ * {@link REDEFINED_AS2_TERMS}. `context.jsonld` is generated from it.
  * @internal
  */
 
@@ -70,7 +71,10 @@ export const PROPERTY_TERMS: Readonly<Record<string, TermDefinition>> = {
   scopes: literal('cta:scopes'),
   installedBy: iri('cta:installedBy'),
   installationStatus: literal('cta:installationStatus'),
-  // Tool manifest.
+  // Tool manifest. `inbox` is the tool's CTA event inbox, not an ActivityPub inbox: it expands to
+  // `cta:inbox`, never to ActivityStreams' `ldp:inbox`, so no Fediverse software that reads the
+  // manifest as linked data posts activities to it.
+  inbox: iri('cta:inbox'),
   jwks_uri: iri('cta:jwksUri'),
   subscriptions: iri('cta:subscriptions'),
   feed: iri('cta:feed'),
@@ -110,3 +114,10 @@ export const PROPERTY_TERMS: Readonly<Record<string, TermDefinition>> = {
   score: literal('cta:score', 'xsd:decimal'),
   closeReason: literal('cta:closeReason'),
 }
+
+/**
+ * ActivityStreams terms the CTA context deliberately redefines. `inbox` in a tool manifest is where
+ * signed CTA events are pushed (spec/delivery.md), a different endpoint from an ActivityPub inbox
+ * (`ldp:inbox` in the ActivityStreams context), so it gets a CTA IRI of its own.
+ */
+export const REDEFINED_AS2_TERMS: readonly string[] = Object.freeze(['inbox'])

@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox'
-import { SchemaInvalid, type ValidationIssue } from '../errors.js'
+import { ProtocolError, SchemaInvalid, type ValidationIssue } from '../errors.js'
 import type { DocumentKind, documentSchemas } from '../schemas/index.js'
+import { checkContext, type ContextErrorCode, type ContextScope } from './check-context.js'
 import * as validators from './generated/validators.js'
 
 /** The document type of a kind, e.g. `DocumentOfKind<'Group'>`. */
@@ -23,10 +24,28 @@ export type ValidateDocumentResult<K extends DocumentKind = DocumentKind> =
   | {
       readonly valid: false
       readonly kind: K | undefined
+      /**
+       * The error code the document is rejected with: `ERR_JSONLD_UNSAFE` or
+       * `ERR_JSONLD_CONTEXT_UNKNOWN` for a context defect (checked first), `ERR_SCHEMA_INVALID`
+       * otherwise.
+       */
+      readonly code: ValidateDocumentErrorCode
       readonly issues: readonly ValidationIssue[]
     }
 
+/** The codes {@link validateDocument} rejects a document with. */
+export type ValidateDocumentErrorCode = 'ERR_SCHEMA_INVALID' | ContextErrorCode
+
 const KINDS = new Set<string>(Object.keys(validators).filter((key) => !key.endsWith('ByType')))
+/** Kinds that are JSON-LD documents of their own, with the pinned `@context` at their top. */
+const DOCUMENT_KINDS = new Set<string>(Object.values(validators.kindByType))
+
+/** Where a kind carries its `@context`: events in `data`; claims and fragments carry none. */
+function contextScope(kind: string): ContextScope {
+  if (kind.endsWith('Event')) return 'event'
+  if (kind.endsWith('Activity') || DOCUMENT_KINDS.has(kind)) return 'document'
+  return 'none'
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -60,18 +79,25 @@ function kindOf(input: unknown): DocumentKind | ValidationIssue {
  * CloudEvents envelope, by its event `type`; tools' own event types use the generic `Event`
  * schema), or named with `options.kind`. Runs generated code: nothing is compiled at runtime.
  *
+ * The context checks run first, in the order the specification fixes: a nested `@context`
+ * (`ERR_JSONLD_UNSAFE`), a context that is not published with CTA (`ERR_JSONLD_CONTEXT_UNKNOWN`),
+ * a `@context` that is not exactly the pinned array (`ERR_JSONLD_UNSAFE`); then the schema
+ * (`ERR_SCHEMA_INVALID`), with `format` asserted (`iri` is DOC-IRI-001, `date-time` DOC-TIME-001).
+ * The result's `code` says which. An event's context is that of its `data`; the claims of a
+ * membership assertion are plain JSON and have none.
+ *
  * @param input Parsed JSON from anywhere, trusted or not.
  * @param options `kind` to validate against a named schema.
- * @returns `{ valid: true, kind, document }` or `{ valid: false, kind, issues }`. Never throws for
- *   bad input.
+ * @returns `{ valid: true, kind, document }` or `{ valid: false, kind, code, issues }`. Never
+ *   throws for bad input.
  * @throws {TypeError} When `options.kind` is not a known kind (a bug in the caller).
  * @example
  * ```ts
  * import { validateDocument } from '@cta-interop/sdk'
  * const result = validateDocument(JSON.parse(body))
- * if (!result.valid) console.log(result.issues) // [{ instancePath: '/name', keyword: 'maxLength', … }]
+ * if (!result.valid) console.log(result.code, result.issues) // 'ERR_SCHEMA_INVALID', [{ instancePath: '/name', keyword: 'maxLength', … }]
  * ```
- * @see {@link https://w3id.org/cta/spec/documents#validation Spec: validation}
+ * @see {@link https://w3id.org/cta/spec/documents#DOC-CTX-004 Spec: the order of the checks}
  */
 export function validateDocument<K extends DocumentKind = DocumentKind>(
   input: unknown,
@@ -83,8 +109,14 @@ export function validateDocument<K extends DocumentKind = DocumentKind>(
     kind = options.kind
   } else {
     const found = kindOf(input)
-    if (typeof found !== 'string') return { valid: false, kind: undefined, issues: [found] }
+    if (typeof found !== 'string') {
+      return { valid: false, kind: undefined, code: 'ERR_SCHEMA_INVALID', issues: [found] }
+    }
     kind = found
+  }
+  const context = checkContext(input, contextScope(kind))
+  if (context !== undefined) {
+    return { valid: false, kind: kind as K, code: context.code, issues: [context.issue] }
   }
   const validate = validators[kind]
   if (validate(input)) {
@@ -97,7 +129,7 @@ export function validateDocument<K extends DocumentKind = DocumentKind>(
       message: message ?? keyword,
     }),
   )
-  return { valid: false, kind: kind as K, issues }
+  return { valid: false, kind: kind as K, code: 'ERR_SCHEMA_INVALID', issues }
 }
 
 /**
@@ -106,6 +138,8 @@ export function validateDocument<K extends DocumentKind = DocumentKind>(
  * @param input Parsed JSON from anywhere, trusted or not.
  * @param options `kind` to validate against a named schema.
  * @returns The same object, typed as its document kind.
+ * @throws {ProtocolError} `ERR_JSONLD_UNSAFE` or `ERR_JSONLD_CONTEXT_UNKNOWN` when its `@context`
+ *   is nested, unknown or not the pinned array (checked first).
  * @throws {SchemaInvalid} `ERR_SCHEMA_INVALID` when the document does not match its schema;
  *   `err.issues` says where.
  * @throws {TypeError} When `options.kind` is not a known kind.
@@ -122,6 +156,11 @@ export function assertValid<K extends DocumentKind = DocumentKind>(
   options: ValidateDocumentOptions<K> = {},
 ): DocumentOfKind<K> {
   const result = validateDocument(input, options)
-  if (!result.valid) throw new SchemaInvalid(result.issues)
+  if (!result.valid) {
+    if (result.code !== 'ERR_SCHEMA_INVALID') {
+      throw new ProtocolError(result.code, result.issues[0]?.message ?? result.code)
+    }
+    throw new SchemaInvalid(result.issues)
+  }
   return result.document
 }

@@ -18,6 +18,8 @@ export interface TwinEntry {
   readonly twinOf: string
   readonly kind: DocumentKind
   readonly defect: string
+  /** The code it is rejected with; `ERR_SCHEMA_INVALID` when absent. */
+  readonly error?: 'ERR_JSONLD_UNSAFE' | 'ERR_JSONLD_CONTEXT_UNKNOWN'
   readonly instancePath: string
   readonly keyword: string
   /** Requirement IDs this document breaks. */
