@@ -25,6 +25,7 @@ export type EventErrorCode =
   | 'ERR_HANDSHAKE_FAILED'
   | 'ERR_REQUEST_INVALID'
   | 'ERR_NOT_FOUND'
+  | 'ERR_STORE_CORRUPT'
 
 /** Error codes of the intents chapter. */
 export type IntentErrorCode =

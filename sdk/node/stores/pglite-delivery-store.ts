@@ -1,9 +1,11 @@
 import type { DeliveryStore } from '@cta-interop/sdk'
 import {
   createSqlDeliveryStore,
+  schemaName,
   type SqlQueryable,
   type SqlStoreOptions,
 } from './sql-delivery-store.js'
+import { verifyRowCounts } from './verify-row-counts.js'
 
 /** The part of a PGlite instance the store uses (`import { PGlite } from '@electric-sql/pglite'`). */
 export interface PgliteLike {
@@ -28,6 +30,12 @@ export interface PgliteDeliveryStoreOptions extends SqlStoreOptions {
   readonly dataDir?: string
   /** An open PGlite database to use instead; the store never closes it. */
   readonly db?: PgliteLike
+  /**
+   * Whether to count every table of the store when it opens, and refuse to open when one holds
+   * fewer or more rows than were written to it (`ERR_STORE_CORRUPT`). Default `true`. Counting
+   * reads every table once; turn it off only for a store too large to read at each start.
+   */
+  readonly verifyOnOpen?: boolean
 }
 
 /**
@@ -36,9 +44,17 @@ export interface PgliteDeliveryStoreOptions extends SqlStoreOptions {
  * as {@link createPostgresDeliveryStore}, so a tool can move to a PostgreSQL server without a
  * change of semantics. Requires the optional peer dependency `@electric-sql/pglite`.
  *
- * @param options `dataDir` (or an open `db`), and the `schema` for the tables.
+ * PGlite has no server to lose, but its files can be damaged (a disk error, a copy cut short, a
+ * file overwritten). PostgreSQL's page checksums (on in PGlite) do not notice a table file cut
+ * short or zeroed: such a store would open with part of its outbox, or none, and say nothing.
+ * So the store keeps the row count of each of its tables in another relation, updated in the
+ * same transaction as every change, and compares it with the tables when it opens.
+ *
+ * @param options `dataDir` (or an open `db`), the `schema` for the tables, and `verifyOnOpen`.
  * @returns The store, with its tables created.
  * @throws {TypeError} When neither `dataDir` nor `db` is given, or `schema` is not a plain name.
+ * @throws {ProtocolError} `ERR_STORE_CORRUPT` when a table holds fewer or more rows than were
+ *   written to it, or cannot be read: the files are damaged; restore them from a backup.
  * @example
  * ```ts
  * import { createPgliteDeliveryStore } from '@cta-interop/sdk/node'
@@ -65,12 +81,18 @@ export async function createPgliteDeliveryStore(
       return (await q.query(text, [...params])).rows as Record<string, unknown>[]
     },
   })
-  return createSqlDeliveryStore(
-    {
-      ...wrap(pglite),
-      transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx))),
-      close: () => (owned ? pglite.close() : Promise.resolve()),
-    },
-    options,
-  )
+  const client = {
+    ...wrap(pglite),
+    transaction: <T>(fn: (tx: SqlQueryable) => Promise<T>) =>
+      pglite.transaction((tx) => fn(wrap(tx))),
+    close: () => (owned ? pglite.close() : Promise.resolve()),
+  }
+  try {
+    const store = await createSqlDeliveryStore(client, options)
+    if (options.verifyOnOpen !== false) await verifyRowCounts(client, schemaName(options))
+    return store
+  } catch (error) {
+    await client.close().catch(() => undefined)
+    throw error
+  }
 }
