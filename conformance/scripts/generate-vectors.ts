@@ -78,6 +78,7 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'EVT-GRP-001': { profiles: ['emitter', 'receiver'], level: 'MUST' },
   'EVT-AGE-001': { profiles: ['receiver'], level: 'MUST' },
   'EVT-DUP-001': { profiles: ['receiver'], level: 'MUST' },
+  'EVT-TIME-001': { profiles: ['receiver'], level: 'MUST' },
   'AUTH-ASN-001': { profiles: ['group-authority'], level: 'MUST' },
   'AUTH-VER-001': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
   'AUTH-VER-002': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
@@ -88,6 +89,7 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'AUTH-VER-007': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
   'AUTH-VER-008': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
   'AUTH-VER-009': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
+  'AUTH-VER-010': { profiles: ['group-auth-relying-tool'], level: 'MUST' },
   'INT-PROP-002': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-PROP-003': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-PROP-004': { profiles: ['intent-exchange'], level: 'MUST' },
@@ -992,6 +994,70 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
     out.push({ ...v, input: { jws, currentDate: now, trust } })
   }
 
+  // Leap seconds (EVT-TIME-001): `:60` reads as `:59.999` of its minute; never as NaN.
+  const leap = (iso: string): string => iso.replace(/:\d{2}Z$/, ':60Z')
+  const leapVector = (
+    id: string,
+    title: string,
+    time: string,
+    expected: Vector['expected'],
+    flags: string[],
+    note: string,
+  ) =>
+    vector({
+      dir: 'error' in expected ? 'events/invalid' : 'events/valid',
+      id: `evt.time.${id}`,
+      title,
+      requirements: ['EVT-TIME-001', 'EVT-AGE-001'],
+      operation: 'verifyEvent',
+      flags,
+      input: { jws: '', currentDate: now, trust },
+      expected,
+      informative: {
+        derivedFrom: 'examples/documents/events/membership-joined.json',
+        mutation: `time: ${time} (${note})`,
+      },
+    })
+  const leapValid = { valid: true as const, kind: 'MembershipJoinedEvent' }
+  for (const [id, title, time, expected, flags, note] of [
+    [
+      'leap-second-accepted',
+      'Accepts an event whose time has second 60',
+      leap(addSeconds(now, -60)),
+      leapValid,
+      ['Valid'],
+      'reads as 59.999 s of the minute before currentDate',
+    ],
+    [
+      'leap-second-stale',
+      'Rejects a ten-day-old event whose time has second 60',
+      leap(addSeconds(now, -10 * 86400)),
+      { error: 'ERR_EVENT_STALE' },
+      ['Stale'],
+      'ten days before currentDate',
+    ],
+    [
+      'leap-second-stale-by-1ms',
+      'Rejects an event whose second-60 time is one millisecond older than the window',
+      leap(addSeconds(now, -(4 * 86400 + 60 + 60))),
+      { error: 'ERR_EVENT_STALE' },
+      ['Stale'],
+      'window and skew reach back to the next minute; :60 reads as :59.999, 1 ms before it',
+    ],
+    [
+      'leap-second-future',
+      'Rejects an event whose second-60 time is beyond the clock skew',
+      leap(addSeconds(now, 60)),
+      { error: 'ERR_EVENT_FUTURE' },
+      ['Future'],
+      'the minute after currentDate + 60 s skew starts',
+    ],
+  ] as const) {
+    const v = leapVector(id, title, time, expected, [...flags], note)
+    const jws = await signEvent({ ...golden, time }, d.signing)
+    out.push({ ...v, input: { jws, currentDate: now, trust } })
+  }
+
   // Sequences: one receiver, one replay memory.
   const sequence = (
     id: string,
@@ -1053,6 +1119,23 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
       'second delivery: a ping from https://budgeting.example with the id of the first event',
       ['Valid'],
     ),
+  )
+  const leapJws = await signEvent({ ...golden, time: leap(addSeconds(now, -60)) }, d.signing)
+  out.push(
+    vector({
+      dir: 'events/replay',
+      id: 'evt.dup.replay-leap-second',
+      title: 'Rejects the second delivery of an event whose time has second 60',
+      requirements: ['EVT-DUP-001', 'EVT-TIME-001'],
+      operation: 'verifyEventSequence',
+      flags: ['Replay'],
+      input: { deliveries: [leapJws, leapJws], currentDate: now, trust },
+      expected: { sequence: [accepted, { error: 'ERR_DUPLICATE' }] as never },
+      informative: {
+        derivedFrom: 'examples/documents/events/membership-joined.json',
+        mutation: `time: ${leap(addSeconds(now, -60))}; the same bytes delivered twice`,
+      },
+    }),
   )
   return out
 }
@@ -1183,6 +1266,7 @@ async function assertionVectors(
         'AUTH-VER-006',
         'AUTH-VER-007',
         'AUTH-VER-009',
+        'AUTH-VER-010',
       ],
       ['Valid'],
       golden,
@@ -1400,6 +1484,15 @@ async function assertionVectors(
       withClaims({ groups: ['https://decisions.example/g/other'] }),
       'ERR_GROUP_MISMATCH',
       'groups: ["https://decisions.example/g/other"]',
+    ),
+    hostile(
+      'status.suspended',
+      'Rejects an assertion whose cta_status is suspended',
+      ['AUTH-VER-010'],
+      ['StatusNotActive'],
+      withClaims({ cta_status: 'suspended' }),
+      'ERR_MEMBERSHIP_ENDED',
+      'cta_status: "suspended"',
     ),
     hostile(
       'lifetime.301-seconds',

@@ -27,6 +27,7 @@ const CAUGHT_BY: Record<VerificationStep, string> = {
   'assertion-issuer': 'AUTH-VER-004',
   'assertion-audience': 'AUTH-VER-005',
   'assertion-group': 'AUTH-VER-006',
+  'assertion-status': 'AUTH-VER-010',
   'assertion-lifetime': 'AUTH-VER-007',
   'assertion-expiry': 'AUTH-VER-007',
   'assertion-replay': 'AUTH-VER-008',

@@ -13,6 +13,10 @@ import type { Jwks } from '../keys/signing-key.js'
 import type { MembershipAssertionClaims } from '../schemas/index.js'
 import { assertValid } from '../validate/validate-document.js'
 import { MAX_ASSERTION_LENGTH, MAX_ASSERTION_LIFETIME, MEMBERSHIP_JWT_TYP } from './constants.js'
+import { secondsOption } from '../internal/seconds-option.js'
+
+/** The most clock skew a relying tool may tolerate, in seconds (AUTH-VER-007). */
+const MAX_CLOCK_TOLERANCE = 60
 import { checkJwsHeader } from '../internal/check-jws-header.js'
 import { decodePayloadText, decodeSignature } from '../internal/decode-parts.js'
 import { parseClaims } from './internal/parse-claims.js'
@@ -34,9 +38,9 @@ export interface VerifyGroupAssertionOptions {
    * accepted once: `createMemoryDedupeStore()` or a shared store. Without it, replays pass.
    */
   readonly replay?: DedupeStore
-  /** Clock skew tolerated, in seconds. Default 60. */
+  /** Clock skew tolerated, in seconds: 0 to 60. Default and maximum 60. */
   readonly clockTolerance?: number
-  /** Longest lifetime (`exp − iat`) accepted, in seconds. Default and maximum 300. */
+  /** Longest lifetime (`exp − iat`) accepted, in seconds: 1 to 300. Default and maximum 300. */
   readonly maxLifetime?: number
   /** "Now", for tests. */
   readonly currentDate?: Date
@@ -118,20 +122,22 @@ async function joseSignature(
  * protected header exactly `{ alg, kid, typ }`; `typ` is `cta-membership+jwt` (an ID token or an
  * access token is refused); algorithm allowed and equal to the key's; the key; the signature; the
  * claims as strict JSON and against their schema; `iss` is the group's authority and the key is
- * the authority's; `aud` is this tool; `groups` is exactly this group; the lifetime is at most
- * 300 s; `iat`, `nbf` and `exp` against now with the clock tolerance; and, with a replay store,
- * that `(iss, jti)` was not accepted before.
+ * the authority's; `aud` is this tool; `groups` is exactly this group; `cta_status`, when present,
+ * is `active`; the lifetime is at most 300 s; `iat`, `nbf` and `exp` against now with the clock
+ * tolerance; and, with a replay store, that `(iss, jti)` was not accepted before.
  *
  * @param jwt The compact JWT, as received.
  * @param options `group`, `audience` and `authority` (all required), and `resolveKey` or `jwks`.
  * @returns The claims and the `kid` that signed them.
  * @throws {TypeError} When `group`, `audience` or `authority` is missing, or neither `resolveKey`
  *   nor `jwks` is given.
+ * @throws {RangeError} `code: 'ERR_OUT_OF_RANGE'` when `maxLifetime` is not 1 to 300 seconds or
+ *   `clockTolerance` not 0 to 60: options may narrow what the spec allows, never widen it.
  * @throws {ProtocolError} `ERR_TOO_LARGE`, `ERR_JWS_MALFORMED`, `ERR_HEADER_NOT_ALLOWED`,
  *   `ERR_TYP_MISMATCH`, `ERR_ALG_NOT_ALLOWED`, `ERR_KEY_UNRESOLVED`, `ERR_SIGNATURE_INVALID`,
  *   `ERR_JSON_INVALID`, `ERR_SCHEMA_INVALID`, `ERR_ISSUER_NOT_AUTHORITY`, `ERR_AUDIENCE_MISMATCH`,
- *   `ERR_GROUP_MISMATCH`, `ERR_ASSERTION_LIFETIME`, `ERR_ASSERTION_NOT_YET_VALID`,
- *   `ERR_ASSERTION_EXPIRED`, `ERR_REPLAYED`.
+ *   `ERR_GROUP_MISMATCH`, `ERR_MEMBERSHIP_ENDED`, `ERR_ASSERTION_LIFETIME`,
+ *   `ERR_ASSERTION_NOT_YET_VALID`, `ERR_ASSERTION_EXPIRED`, `ERR_REPLAYED`.
  * @example
  * ```ts
  * const { claims } = await verifyGroupAssertion(jwt, {
@@ -156,7 +162,21 @@ export async function verifyGroupAssertion(
     throw new TypeError('options.authority is required')
   }
   const resolveKey = resolverOf(options)
-  const maxLifetime = options.maxLifetime ?? MAX_ASSERTION_LIFETIME
+  // Options may narrow what the spec allows, never widen it (AUTH-VER-007).
+  const maxLifetime = secondsOption(
+    options.maxLifetime,
+    'maxLifetime',
+    1,
+    MAX_ASSERTION_LIFETIME,
+    MAX_ASSERTION_LIFETIME,
+  )
+  const tolerance = secondsOption(
+    options.clockTolerance,
+    'clockTolerance',
+    0,
+    MAX_CLOCK_TOLERANCE,
+    DEFAULT_CLOCK_TOLERANCE,
+  )
   if (jwt.length > MAX_ASSERTION_LENGTH) reject('ERR_TOO_LARGE', 'the JWT is longer than allowed')
   const first = jwt.indexOf('.')
   const second = jwt.indexOf('.', first + 1)
@@ -187,11 +207,13 @@ export async function verifyGroupAssertion(
   if (claims.groups[0] !== group) {
     reject('ERR_GROUP_MISMATCH', 'the assertion is about another group')
   }
+  if (claims.cta_status !== undefined && claims.cta_status !== 'active') {
+    reject('ERR_MEMBERSHIP_ENDED', 'the membership is not active') // AUTH-VER-010
+  }
   if (claims.exp <= claims.iat || claims.exp - claims.iat > maxLifetime) {
     reject('ERR_ASSERTION_LIFETIME', `the assertion must live at most ${maxLifetime} s`)
   }
   const now = (options.currentDate ?? new Date()).getTime() / 1000
-  const tolerance = options.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE
   if (claims.iat > now + tolerance || (claims.nbf ?? 0) > now + tolerance) {
     reject('ERR_ASSERTION_NOT_YET_VALID', 'the assertion was issued in the future')
   }

@@ -2,6 +2,7 @@ import { compactVerify, errors as joseErrors } from 'jose'
 import { ProtocolError } from '../errors.js'
 import { checkJwsHeader } from '../internal/check-jws-header.js'
 import { decodePayloadText, decodeSignature } from '../internal/decode-parts.js'
+import { readInstant } from '../internal/parse-instant.js'
 import { parseStrictJson } from '../internal/strict-json.js'
 import { toVerifyKey, type ResolveKey, type ResolvedKey } from '../keys/resolve-key.js'
 import type { Event } from '../schemas/index.js'
@@ -177,7 +178,7 @@ export async function verifyEvent(
   const now = (options.currentDate ?? new Date()).getTime()
   const tolerance = (options.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE) * 1000
   const maxAge = (options.maxAge ?? DEFAULT_MAX_EVENT_AGE) * 1000
-  const time = Date.parse(event.time)
+  const time = readInstant(event.time) // a leap second reads as :59.999 (EVT-TIME-001)
   if (time > now + tolerance) reject('ERR_EVENT_FUTURE', 'the event time is in the future')
   if (time < now - maxAge - tolerance)
     reject('ERR_EVENT_STALE', 'the event is older than the window')

@@ -1,6 +1,7 @@
 import { MAX_ASSERTION_LIFETIME } from '../auth/constants.js'
 import { ProtocolError } from '../errors.js'
 import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
+import { readInstant } from '../internal/parse-instant.js'
 import type {
   CoreRole,
   EmbeddedMembership,
@@ -64,6 +65,8 @@ export interface MembershipCache {
    * `active`, and `group.tool.disconnected` for this tool end access; `.updated` with another core
    * role drops the entry so that a fresh assertion brings the new entitlements. Events about a
    * group from any source but its authority, and all other types, are ignored.
+   * @throws {ProtocolError} `ERR_SCHEMA_INVALID` when the event's `time` is not a date-time that
+   *   can be compared ([EVT-TIME-001](https://w3id.org/cta/spec/events#EVT-TIME-001)).
    */
   onEvent(event: Event): void
 }
@@ -153,7 +156,9 @@ export function createMembershipCache(options: MembershipCacheOptions = {}): Mem
 
     onEvent(event) {
       const authority = originOf(event.source)
-      const at = Date.parse(event.time)
+      // A leap second reads as :59.999, so a removal stamped `:60` still ends every assertion
+      // issued before it; a time that cannot be compared is refused, never skipped.
+      const at = readInstant(event.time)
       const type = event.type
       if (type === 'tech.collaborative.group.tool.disconnected') {
         const installation = event.data.object as { tool?: unknown }
