@@ -202,7 +202,8 @@ export async function startBudgeting(options: {
   const allowed = new Set<string>()
   const sessions = new Map<string, Session>()
   const signIns = new Map<string, PendingSignIn>()
-  const resolver = createManifestResolver(LOCAL)
+  // Keys are fetched only for the group's authority and the tools installed in a served group.
+  const resolver = createManifestResolver({ ...LOCAL, trustedSources: (o) => isKnownTool(o) })
   // Remembers accepted events by (source, id), so pulled and pushed membership events count once.
   // In memory here; use a PGlite or PostgreSQL store's `dedupe` so restarts do not forget.
   const dedupe = createMemoryDedupeStore()
@@ -212,6 +213,12 @@ export async function startBudgeting(options: {
   const controlInstalled = new Set<string>()
   const isInstalled = async (g: string, tool: string): Promise<boolean> =>
     controlInstalled.has(`${g} ${tool}`) || (await options.isInstalled(g, tool))
+  const isKnownTool = async (tool: string): Promise<boolean> => {
+    for (const g of served.keys()) {
+      if (tool === new URL(g).origin || (await isInstalled(g, tool))) return true
+    }
+    return false
+  }
   /** The groups this tool serves, each with its client secret at the group's authority. */
   const served = new Map<string, ServedGroup>([[group, { clientSecret: options.clientSecret }]])
 
@@ -386,6 +393,7 @@ export async function startBudgeting(options: {
     // Installations come from the group's authority; in a conformance session (test and demo
     // only), the control API has the tool treat the suite as installed in the session's group.
     isInstalled: (g, tool) => isInstalled(g, tool),
+    isKnownTool,
     routes: (origin) => async (request) => {
       const path = new URL(request.url).pathname
       if (path === '/cta/inbox') {

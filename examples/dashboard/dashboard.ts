@@ -80,7 +80,8 @@ export async function startDashboard(options: { dataDir: string }): Promise<Dash
     consumes: ['tech.collaborative.*'],
     profiles: ['core', 'receiver'],
   })
-  const resolver = createManifestResolver(LOCAL)
+  // Keys are fetched only for the tools this dashboard follows.
+  const resolver = createManifestResolver({ ...LOCAL, trustedSources: (o) => allowedOrigins(o) })
   const arrivals = new Map<string, number>()
   const inboxAnswers = new Map<number, number>()
 

@@ -95,12 +95,20 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
   let counter = 0
   const isInstalled = async (group: string, tool: string): Promise<boolean> =>
     (await store.getInstallation(group, tool))?.installationStatus === 'active'
+  /** Conformance sessions' groups (test and demo only), by id. */
+  const groups = new Map<string, string>()
+  /** Keys are fetched only for tools installed in one of this authority's groups. */
+  const isKnownTool = async (tool: string): Promise<boolean> => {
+    for (const g of [state.group, ...groups.keys()]) if (await isInstalled(g, tool)) return true
+    return false
+  }
 
   const producer = await startProducer({
     name: 'Decisions',
     emits: DECISIONS_EMITS,
     profiles: ['core', 'emitter', 'group-authority'],
     isInstalled,
+    isKnownTool,
     routes: (origin) => async (request) => {
       const path = new URL(request.url).pathname
       const poll = polls.get(`${origin}${path}`)
@@ -160,7 +168,6 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
   // The conformance control API (test and demo only). Each session gets a group of its own, so a
   // conformance run never touches the members of Harbour Commons.
   if (options.controlToken !== undefined) {
-    const groups = new Map<string, string>()
     const control = createControlHandler({
       token: options.controlToken,
       async createSession({ peer, members }) {

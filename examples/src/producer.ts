@@ -39,6 +39,12 @@ export interface ProducerOptions {
   readonly profiles: ToolManifest['profiles']
   /** Whether a tool is installed in a group: asked of the group's authority. */
   readonly isInstalled: IsInstalled
+  /**
+   * Whether a tool (by origin) is one whose keys this tool may fetch: installed in a group it
+   * serves. A subscription request or feed call from any other origin is refused without a request
+   * to that origin (SEC-SSRF-004). Default: no tool.
+   */
+  readonly isKnownTool?: (origin: string) => boolean | Promise<boolean>
   /** The tool's own routes (pages, inbox, sign-in), tried after the CTA endpoints. */
   readonly routes?: (origin: string) => Route
 }
@@ -87,7 +93,10 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
   // The examples keep each tool's outbox in memory, to start fast; a tool that must not lose queued
   // deliveries on restart uses createPgliteDeliveryStore or createPostgresDeliveryStore instead.
   const store = createMemoryDeliveryStore()
-  const resolver = createManifestResolver(LOCAL)
+  const resolver = createManifestResolver({
+    ...LOCAL,
+    trustedSources: options.isKnownTool ?? (() => false),
+  })
   const subscriptions = createSubscriptionsHandler({
     url: `${origin}/cta/subscriptions`,
     store,

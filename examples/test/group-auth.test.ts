@@ -136,8 +136,10 @@ describe('ending access', () => {
     if (!signedIn.ok) throw new Error('Rangi could not sign in')
     expect(budgeting.hasAccess(rangi.id)).toBe(true)
 
-    // A well-signed event from another tool, claiming Rangi was removed: accepted by the inbox
-    // (its signature verifies), but it does not speak for the group's memberships.
+    // A well-signed event from another tool installed in the group (receivers fetch keys only for
+    // installed tools, SEC-SSRF-004), claiming Rangi was removed: accepted by the inbox (its
+    // signature verifies), but it does not speak for the group's memberships.
+    await decisions.connectTool({ origin: impostor.origin, name: 'Impostor' }, tomas)
     const forged = createEvent(
       'tech.collaborative.membership.removed',
       {

@@ -1,9 +1,17 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import http from 'node:http'
 import https from 'node:https'
-import type { LookupFunction } from 'node:net'
+import { isIP, type LookupFunction } from 'node:net'
 import { Readable } from 'node:stream'
-import { isNonPublicAddress } from '@cta-interop/sdk'
+import { ProtocolError, isNonPublicAddress } from '@cta-interop/sdk'
+
+/** One address a host name resolves to, as {@link SafeFetchOptions.lookup} returns it. */
+export interface ResolvedAddress {
+  /** The address as text, e.g. `93.184.216.34` or `2606:4700::1111`. */
+  readonly address: string
+  /** `4` or `6`. */
+  readonly family: number
+}
 
 /** Options of {@link createSafeFetch}. */
 export interface SafeFetchOptions {
@@ -11,6 +19,24 @@ export interface SafeFetchOptions {
   readonly allowPrivateNetwork?: boolean
   /** Time allowed to connect, in milliseconds. Default 5,000. */
   readonly connectTimeout?: number
+  /**
+   * Resolves a host name to all its addresses. Default: the operating system's resolver
+   * (`dns.lookup` with `all: true`). Every address it returns is checked.
+   */
+  readonly lookup?: (hostname: string) => Promise<readonly ResolvedAddress[]>
+}
+
+function refusal(address: string): ProtocolError {
+  return new ProtocolError('ERR_ADDRESS_NOT_ALLOWED', `address not allowed: ${address}`)
+}
+
+function systemLookup(hostname: string): Promise<readonly ResolvedAddress[]> {
+  return new Promise((resolve, reject) => {
+    dnsLookup(hostname, { all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) reject(err)
+      else resolve(addresses)
+    })
+  })
 }
 
 /**
@@ -30,28 +56,40 @@ export interface SafeFetchOptions {
  * @see {@link https://w3id.org/cta/spec/security#ssrf Spec: SSRF}
  */
 export function createSafeFetch(options: SafeFetchOptions = {}): typeof fetch {
+  const resolveAll = options.lookup ?? systemLookup
+  const allowPrivate = options.allowPrivateNetwork === true
   const guardedLookup: LookupFunction = (hostname, lookupOptions, callback) => {
-    dnsLookup(hostname, { ...lookupOptions, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) {
-        callback(err, '', 4)
-        return
-      }
-      const refused = addresses.find((a) => isNonPublicAddress(a.address))
-      if (refused !== undefined && options.allowPrivateNetwork !== true) {
-        const error = Object.assign(new Error(`address not allowed: ${refused.address}`), {
-          code: 'ERR_ADDRESS_NOT_ALLOWED',
-        })
-        callback(error, '', 4)
-        return
-      }
-      const first = addresses[0]
-      if (first === undefined) {
-        callback(new Error(`no address for ${hostname}`), '', 4)
-        return
-      }
-      if (lookupOptions.all === true) callback(null, addresses)
-      else callback(null, first.address, first.family)
-    })
+    resolveAll(hostname).then(
+      (found) => {
+        // Every address the name has is checked, not only the one connected to.
+        const refused = found.find((a) => isNonPublicAddress(a.address))
+        if (refused !== undefined && !allowPrivate) {
+          callback(refusal(refused.address), '', 4)
+          return
+        }
+        const family =
+          lookupOptions.family === 'IPv4'
+            ? 4
+            : lookupOptions.family === 'IPv6'
+              ? 6
+              : lookupOptions.family
+        const addresses = found.filter((a) => !family || a.family === family)
+        const first = addresses[0]
+        if (first === undefined) {
+          callback(new Error(`no address for ${hostname}`), '', 4)
+          return
+        }
+        if (lookupOptions.all === true)
+          callback(
+            null,
+            addresses.map((a) => ({ ...a })),
+          )
+        else callback(null, first.address, first.family)
+      },
+      (err: unknown) => {
+        callback(err instanceof Error ? err : new Error(String(err)), '', 4)
+      },
+    )
   }
 
   return (input, init = {}) =>
@@ -60,6 +98,12 @@ export function createSafeFetch(options: SafeFetchOptions = {}): typeof fetch {
       const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined
       if (client === undefined) {
         reject(new TypeError(`unsupported scheme: ${url.protocol}`))
+        return
+      }
+      // Node connects to an address literal without calling `lookup`: check it here.
+      const literal = url.hostname.replace(/^\[|\]$/g, '')
+      if (isIP(literal) !== 0 && isNonPublicAddress(literal) && !allowPrivate) {
+        reject(refusal(literal))
         return
       }
       const headers = new Headers(init.headers)

@@ -76,7 +76,11 @@ export async function runLive(sut: SutManifest, options: LiveOptions): Promise<R
       skipReason(selectable(c), info, options) === undefined,
   )
 
-  const resolver = createManifestResolver({ allowHttp: true, allowPrivateNetwork: true })
+  const resolver = createManifestResolver({
+    allowHttp: true,
+    allowPrivateNetwork: true,
+    trustedSources: [new URL(sut.endpoints.origin).origin],
+  })
   let manifest: ToolManifest
   try {
     manifest = await resolver.manifest(sut.endpoints.origin)

@@ -1,5 +1,6 @@
 import type { ClaimedDelivery, DeliveryAnswer, DeliveryStore } from '../stores/delivery-store.js'
 import { DEFAULT_DELIVERY_TIMEOUT, DEFAULT_RETRY_POLICY, type RetryPolicy } from './constants.js'
+import { outboundFetch } from '../http/guarded-fetch.js'
 import { deliverEvent, type DeliverEventOptions, type DeliveryAttempt } from './deliver-event.js'
 import { retryDelay } from './retry-delay.js'
 
@@ -112,6 +113,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     throw new TypeError('lease must be longer than the attempt timeout')
   }
   retryDelay(1, { policy, random: () => 0.5 }) // validates the policy now, not at the first failure
+  outboundFetch(options) // refuses now, not at the first delivery, a missing `fetch` (SEC-SSRF-002)
 
   async function settle(
     delivery: ClaimedDelivery,

@@ -1,7 +1,7 @@
 import { ProtocolError } from '../errors.js'
 import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
 import { JOSE_MEDIA_TYPE } from '../events/create-inbox.js'
-import { assertOutboundUrl, type OutboundPolicy } from '../http/guarded-fetch.js'
+import { assertOutboundUrl, outboundFetch, type OutboundPolicy } from '../http/guarded-fetch.js'
 import { readBody } from '../http/read-body.js'
 import type { ResolveKey } from '../keys/resolve-key.js'
 import type { DeliveryStore, Subscription } from '../stores/delivery-store.js'
@@ -75,6 +75,7 @@ export function createSubscriptionsHandler(
 ): (request: Request) => Promise<Response> {
   const base = basePath(options.url)
   const origin = new URL(options.url).origin
+  outboundFetch(options) // the handshake's fetch: refuses a missing one now (SEC-SSRF-002)
   const { store } = options
   const now = options.now ?? Date.now
   const maxBytes = options.maxBodyBytes ?? 8 * 1024

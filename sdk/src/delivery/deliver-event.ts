@@ -1,6 +1,6 @@
 import { isProtocolError } from '../errors.js'
 import { JOSE_MEDIA_TYPE } from '../events/create-inbox.js'
-import { assertOutboundUrl, type OutboundPolicy } from '../http/guarded-fetch.js'
+import { assertOutboundUrl, outboundFetch, type OutboundPolicy } from '../http/guarded-fetch.js'
 import { DEFAULT_DELIVERY_TIMEOUT, MAX_ANSWER_BYTES } from './constants.js'
 import { addressRefusal } from './internal/error-code.js'
 import { parseRetryAfter } from './internal/parse-retry-after.js'
@@ -77,7 +77,7 @@ export async function deliverEvent(
     if (!isProtocolError(err)) throw err
     return { outcome: 'failed', code: 'ERR_ADDRESS_NOT_ALLOWED', detail: err.message }
   }
-  const doFetch = options.fetch ?? globalThis.fetch
+  const doFetch = outboundFetch(options)
   const signal = AbortSignal.timeout(options.timeout ?? DEFAULT_DELIVERY_TIMEOUT)
   let response: Response
   try {

@@ -1,7 +1,7 @@
 import { ProtocolError, isProtocolError, type AnyProtocolError } from '../errors.js'
 import type { InboxContext } from '../events/create-inbox.js'
 import { verifyEvent, type DedupeStore, type VerifyEventOptions } from '../events/verify-event.js'
-import { assertOutboundUrl, type OutboundPolicy } from '../http/guarded-fetch.js'
+import { assertOutboundUrl, outboundFetch, type OutboundPolicy } from '../http/guarded-fetch.js'
 import { readBody } from '../http/read-body.js'
 import type { SigningKey } from '../keys/signing-key.js'
 import type { Event } from '../schemas/index.js'
@@ -91,7 +91,7 @@ export async function pullEvents(
   options: PullEventsOptions,
 ): Promise<PullEventsResult> {
   const url = assertOutboundUrl(feedUrl, options)
-  const doFetch = options.fetch ?? globalThis.fetch
+  const doFetch = outboundFetch(options)
   const maxPages = options.maxPages ?? 100
   let cursor = options.after
   let processed = 0

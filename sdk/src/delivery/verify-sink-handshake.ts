@@ -1,5 +1,5 @@
 import { ProtocolError, isProtocolError } from '../errors.js'
-import { assertOutboundUrl, type OutboundPolicy } from '../http/guarded-fetch.js'
+import { assertOutboundUrl, outboundFetch, type OutboundPolicy } from '../http/guarded-fetch.js'
 import { addressRefusal } from './internal/error-code.js'
 
 /** Options of {@link verifySinkHandshake}. */
@@ -30,7 +30,7 @@ export async function verifySinkHandshake(
   options: VerifySinkHandshakeOptions,
 ): Promise<void> {
   assertOutboundUrl(sink, options)
-  const doFetch = options.fetch ?? globalThis.fetch
+  const doFetch = outboundFetch(options)
   let response: Response
   try {
     response = await doFetch(sink, {

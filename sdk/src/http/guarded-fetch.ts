@@ -1,13 +1,22 @@
-import { ProtocolError } from '../errors.js'
+import { ProtocolError, isProtocolError } from '../errors.js'
 import { isNonPublicAddress } from '../net/address.js'
 import { readBody } from './read-body.js'
 
 /** How outgoing requests to URLs a peer supplied are guarded. */
 export interface OutboundPolicy {
-  /** The fetch to use. In Node, pass `createSafeFetch()` from `@cta-interop/sdk/node` to also
-   * refuse host names that resolve to non-public addresses. Default: the global `fetch`. */
+  /**
+   * The fetch to use for URLs a peer supplied. In Node, pass `createSafeFetch()` from
+   * `@cta-interop/sdk/node`: it refuses host names that resolve to non-public addresses and
+   * connects to the address it checked. Elsewhere, pass a fetch that cannot reach the private
+   * network (a browser's or an edge runtime's `globalThis.fetch`). Required unless
+   * `allowPrivateNetwork` is `true`: without it a call that would send a request throws
+   * `TypeError`, because the global `fetch` alone cannot check resolved addresses.
+   */
   readonly fetch?: typeof fetch
-  /** Allow loopback, private and link-local addresses (tests, demos, private deployments). */
+  /**
+   * Allow loopback, private and link-local addresses (tests, demos, private deployments). With
+   * `true` and no `fetch`, the global `fetch` is used.
+   */
   readonly allowPrivateNetwork?: boolean
   /** Allow `http:` URLs, not only `https:`. */
   readonly allowHttp?: boolean
@@ -35,12 +44,31 @@ export function assertOutboundUrl(url: string, policy: OutboundPolicy): URL {
   if (parsed.username !== '' || parsed.password !== '') {
     throw new ProtocolError('ERR_ADDRESS_NOT_ALLOWED', 'credentials in URL')
   }
-  const host = parsed.hostname.toLowerCase()
-  const local = host === 'localhost' || host.endsWith('.localhost') || isNonPublicAddress(host)
+  // `localhost.` and `a.localhost.` are the same names as `localhost` and `a.localhost`.
+  const host = parsed.hostname.toLowerCase().replace(/\.+$/, '')
+  const local =
+    host === '' || host === 'localhost' || host.endsWith('.localhost') || isNonPublicAddress(host)
   if (local && policy.allowPrivateNetwork !== true) {
     throw new ProtocolError('ERR_ADDRESS_NOT_ALLOWED', `address not allowed: ${host}`)
   }
   return parsed
+}
+
+/**
+ * The fetch an outbound request uses: the caller's `fetch`, or the global one when the caller
+ * allowed the private network (then there is no resolved address to check).
+ * @throws {TypeError} When neither is given: the global `fetch` cannot check the address a host
+ *   name resolves to, so it is not a safe default for URLs a peer supplied.
+ * @see {@link https://w3id.org/cta/spec/security#SEC-SSRF-002 Spec: SEC-SSRF-002}
+ * @internal
+ */
+export function outboundFetch(policy: OutboundPolicy): typeof fetch {
+  if (policy.fetch !== undefined) return policy.fetch
+  if (policy.allowPrivateNetwork === true) return globalThis.fetch
+  throw new TypeError(
+    'pass `fetch` for URLs peers supply (in Node: `createSafeFetch()` from @cta-interop/sdk/node), ' +
+      'or `allowPrivateNetwork: true` for tests and private deployments',
+  )
 }
 
 /**
@@ -55,7 +83,7 @@ export async function fetchJson(
   maxBytes: number,
 ): Promise<unknown> {
   assertOutboundUrl(url, policy)
-  const doFetch = policy.fetch ?? globalThis.fetch
+  const doFetch = outboundFetch(policy)
   let response: Response
   try {
     response = await doFetch(url, {
@@ -64,7 +92,7 @@ export async function fetchJson(
       signal: AbortSignal.timeout(policy.timeout ?? 5000),
     })
   } catch (err) {
-    if (err instanceof ProtocolError) throw err
+    if (isProtocolError(err)) throw err // e.g. ERR_ADDRESS_NOT_ALLOWED from a safe fetch
     throw new ProtocolError('ERR_FETCH_FAILED', `could not fetch ${url}`, { cause: err })
   }
   if (response.status !== 200) {

@@ -1,5 +1,5 @@
-import { ProtocolError, type ProtocolErrorCode } from '../errors.js'
-import { assertOutboundUrl, type OutboundPolicy } from '../http/guarded-fetch.js'
+import { ProtocolError, isProtocolError, type ProtocolErrorCode } from '../errors.js'
+import { assertOutboundUrl, outboundFetch, type OutboundPolicy } from '../http/guarded-fetch.js'
 import { PROBLEM_STATUS } from '../http/problem.js'
 import { readBody } from '../http/read-body.js'
 import { parseStrictJson } from '../internal/strict-json.js'
@@ -56,9 +56,10 @@ async function fetchPage(url: string, options: SyncRosterOptions): Promise<Roste
   const authorization =
     options.authorization ??
     (options.accessToken === undefined ? undefined : `Bearer ${options.accessToken}`)
+  const doFetch = outboundFetch(options)
   let response: Response
   try {
-    response = await (options.fetch ?? globalThis.fetch)(url, {
+    response = await doFetch(url, {
       redirect: 'manual',
       headers: {
         accept: 'application/json',
@@ -67,6 +68,7 @@ async function fetchPage(url: string, options: SyncRosterOptions): Promise<Roste
       signal: AbortSignal.timeout(options.timeout ?? 30_000),
     })
   } catch (err) {
+    if (isProtocolError(err)) throw err // e.g. ERR_ADDRESS_NOT_ALLOWED from a safe fetch
     throw new ProtocolError('ERR_FETCH_FAILED', `could not fetch ${url}`, { cause: err })
   }
   const text = await readBody(response.body, options.maxPageBytes ?? 4 * 1024 * 1024)

@@ -1,34 +1,44 @@
 /**
  * Tells whether an IP address (v4 or v6, as text) is one a server must not be tricked into
- * calling: loopback, private, link-local, carrier-grade NAT, multicast, unspecified, reserved,
- * or an IPv4-mapped IPv6 form of one of those.
+ * calling: loopback, private, link-local, carrier-grade NAT, multicast, unspecified, reserved or
+ * documentation space. IPv6 is public only inside global unicast (`2000::/3`), outside its special
+ * blocks. IPv6 forms that carry an IPv4 address (IPv4-mapped `::ffff:0:0/96`, IPv4-translated
+ * `::ffff:0:0:0/96`, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`) are classified by that IPv4 address.
  *
- * @param address An IP address as text, e.g. `10.0.0.1` or `fe80::1`.
+ * @param address An IP address as text, e.g. `10.0.0.1` or `fe80::1` (brackets and a `%zone` are
+ *   ignored).
  * @returns `true` for a non-public address; `false` for a public one or for text that is not an IP.
  * @example
  * ```ts
  * isNonPublicAddress('169.254.169.254') // true: cloud metadata
+ * isNonPublicAddress('2002:7f00:1::1') // true: 6to4 for 127.0.0.1
  * ```
- * @see {@link https://w3id.org/cta/spec/security#ssrf Spec: SSRF}
+ * @see {@link https://w3id.org/cta/spec/security#SEC-SSRF-003 Spec: SEC-SSRF-003}
  */
 export function isNonPublicAddress(address: string): boolean {
   const v4 = parseIPv4(address)
   if (v4 !== undefined) return isNonPublicIPv4(v4)
-  const v6 = parseIPv6(address.startsWith('[') ? address.slice(1, -1) : address)
+  const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address
+  const zone = bare.indexOf('%')
+  const v6 = parseIPv6(zone < 0 ? bare : bare.slice(0, zone))
   if (v6 === undefined) return false
   const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0] = v6
-  if (v6.every((x) => x === 0)) return true // ::
-  if (a === 0 && b === 0 && c === 0 && d === 0 && e === 0 && f === 0 && g === 0 && h === 1)
-    return true // ::1
-  if (a === 0 && b === 0 && c === 0 && d === 0 && e === 0 && (f === 0xffff || f === 0)) {
-    return isNonPublicIPv4([g >> 8, g & 255, h >> 8, h & 255]) // IPv4-mapped or -compatible
+  const low32 = [g >> 8, g & 255, h >> 8, h & 255]
+  if (a === 0 && b === 0 && c === 0 && d === 0) {
+    // ::ffff:a.b.c.d (IPv4-mapped) and ::ffff:0:a.b.c.d (IPv4-translated, RFC 6052/SIIT)
+    if ((e === 0 && f === 0xffff) || (e === 0xffff && f === 0)) return isNonPublicIPv4(low32)
+    return true // ::, ::1, deprecated IPv4-compatible ::a.b.c.d, and the rest of ::/64
   }
-  if (a === 0x64 && b === 0xff9b) return isNonPublicIPv4([g >> 8, g & 255, h >> 8, h & 255]) // NAT64
-  if ((a & 0xfe00) === 0xfc00) return true // fc00::/7 unique local
-  if ((a & 0xffc0) === 0xfe80) return true // fe80::/10 link-local
-  if ((a & 0xffc0) === 0xfec0) return true // fec0::/10 site-local (deprecated)
-  if ((a & 0xff00) === 0xff00) return true // ff00::/8 multicast
-  if (a === 0x2001 && b === 0x0db8) return true // documentation
+  if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0) {
+    return isNonPublicIPv4(low32) // NAT64 well-known prefix 64:ff9b::/96
+  }
+  if (a === 0x2002) return isNonPublicIPv4([b >> 8, b & 255, c >> 8, c & 255]) // 6to4
+  if ((a & 0xe000) !== 0x2000) return true // outside global unicast 2000::/3: ULA, link-local, multicast, reserved, 64:ff9b:1::/48
+  if (a === 0x2001 && b === 0) return true // Teredo 2001::/32 (client address obscured)
+  if (a === 0x2001 && b === 2 && c === 0) return true // benchmarking 2001:2::/48
+  if (a === 0x2001 && (b & 0xfff0) === 0x10) return true // ORCHID 2001:10::/28
+  if (a === 0x2001 && b === 0x0db8) return true // documentation 2001:db8::/32
+  if ((a & 0xfff0) === 0x3ff0) return true // documentation 3fff::/20
   return false
 }
 
@@ -42,6 +52,7 @@ function isNonPublicIPv4([a = 0, b = 0, c = 0]: readonly number[]): boolean {
     (a === 172 && b >= 16 && b <= 31) ||
     (a === 192 && b === 168) ||
     (a === 192 && b === 0 && (c === 0 || c === 2)) ||
+    (a === 192 && b === 88 && c === 99) ||
     (a === 198 && (b === 18 || b === 19)) ||
     (a === 198 && b === 51 && c === 100) ||
     (a === 203 && b === 0 && c === 113) ||

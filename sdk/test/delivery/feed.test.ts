@@ -30,7 +30,7 @@ import {
 } from './support.js'
 
 const { key, resolveKey } = await producerKeys()
-const resolver = createManifestResolver(LOCAL)
+const resolver = createManifestResolver({ ...LOCAL, allowAnySource: true })
 const installed = new Set<string>()
 let server: Server
 let feedUrl: string

@@ -138,7 +138,7 @@ describe('guarding sinks', () => {
     expect(resolved).toMatchObject({ outcome: 'failed', code: 'ERR_ADDRESS_NOT_ALLOWED' })
     // The worker dead-letters such a delivery at once.
     const store = await producer(`https://10.0.0.7/inbox`, [jws])
-    const result = await createDeliveryWorker({ store }).runOnce()
+    const result = await createDeliveryWorker({ store, fetch: createSafeFetch() }).runOnce()
     expect(result).toMatchObject({ claimed: 1, dead: 1 })
     const [record] = await store.listDeliveries({ status: 'dead' })
     expect(record?.lastAnswer?.code).toBe('ERR_ADDRESS_NOT_ALLOWED')

@@ -20,7 +20,7 @@ import {
   type SubscriptionRequest,
   type SubscriptionsHandlerOptions,
 } from '../../src/index.js'
-import { toNodeListener } from '../../node/index.js'
+import { createSafeFetch, toNodeListener } from '../../node/index.js'
 import { forge } from '../helpers/events.js'
 import { startToolServer, type ToolServer } from '../helpers/tool-server.js'
 import {
@@ -91,7 +91,7 @@ let handler: (request: Request) => Promise<Response>
 const installed = new Set<string>()
 let alice: Subscriber
 let bob: Subscriber
-const resolver = createManifestResolver(LOCAL)
+const resolver = createManifestResolver({ ...LOCAL, allowAnySource: true })
 
 function makeHandler(extra: Partial<SubscriptionsHandlerOptions> = {}) {
   return createSubscriptionsHandler({
@@ -344,7 +344,7 @@ describe('subscription requests', () => {
   })
 
   it('[DLV-SND-003] are refused when the sink is a non-public address and private networks are not allowed', async () => {
-    handler = makeHandler({ allowPrivateNetwork: false })
+    handler = makeHandler({ allowPrivateNetwork: false, fetch: createSafeFetch() })
     const response = await subscribe(alice)
     expect(response.status).toBe(422)
     expect(await codeIn(response)).toBe('ERR_ADDRESS_NOT_ALLOWED')

@@ -15,7 +15,7 @@ import { loadDocument } from '../helpers/documents.js'
 import { startToolServer, type ToolServer } from '../helpers/tool-server.js'
 import { codeOf } from '../helpers/code-of.js'
 
-const local = { allowPrivateNetwork: true, allowHttp: true } as const
+const local = { allowPrivateNetwork: true, allowHttp: true, allowAnySource: true } as const
 
 function eventFrom(origin: string) {
   const doc = loadDocument('events/membership-joined.json') as { data: Record<string, unknown> }
@@ -77,12 +77,16 @@ describe('createManifestResolver, against a real tool on loopback', () => {
 
   it('[SEC-SSRF-001] rejects loopback addresses and plain http unless allowed, before any request', async () => {
     const before = tool.hits.get('/.well-known/cta-tool') ?? 0
-    const strict = createManifestResolver({ allowHttp: true })
+    const strict = createManifestResolver({
+      allowHttp: true,
+      allowAnySource: true,
+      fetch: createSafeFetch(),
+    })
     expect(await codeOf(Promise.resolve(strict.resolveKey(tool.key.kid)))).toBe(
       'ERR_ADDRESS_NOT_ALLOWED',
     )
     expect(tool.hits.get('/.well-known/cta-tool') ?? 0).toBe(before)
-    const https = createManifestResolver({ allowPrivateNetwork: true })
+    const https = createManifestResolver({ allowPrivateNetwork: true, allowAnySource: true })
     expect(await codeOf(Promise.resolve(https.resolveKey(tool.key.kid)))).toBe(
       'ERR_ADDRESS_NOT_ALLOWED',
     )

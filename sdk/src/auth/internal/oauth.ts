@@ -6,7 +6,7 @@ import {
   type CustomFetch,
 } from 'openid-client'
 import { ProtocolError, isProtocolError, type ProtocolErrorCode } from '../../errors.js'
-import { assertOutboundUrl, type OutboundPolicy } from '../../http/guarded-fetch.js'
+import { assertOutboundUrl, outboundFetch, type OutboundPolicy } from '../../http/guarded-fetch.js'
 
 /**
  * Turns what `openid-client` throws for a bad answer from the authority into a coded protocol
@@ -36,7 +36,7 @@ export function oauthFailure(err: unknown, code: ProtocolErrorCode, what: string
  * @internal
  */
 export function guardedFetch(policy: OutboundPolicy): CustomFetch {
-  const doFetch = policy.fetch ?? globalThis.fetch
+  const doFetch = outboundFetch(policy)
   return (url, options) => {
     assertOutboundUrl(url, policy)
     return doFetch(url, { ...options, redirect: 'manual' } as RequestInit)
