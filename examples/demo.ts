@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { checkDocuments } from './src/check-documents.js'
 import { allConformant, exampleTools, runConformance } from './src/conformance.js'
-import { runScenario } from './src/scenario.js'
+import { runScenario, scenarioChecks } from './src/scenario.js'
 import { table } from './src/table.js'
 
 const keep = process.argv.includes('--keep')
@@ -45,69 +45,12 @@ const scenario = await runScenario(
   { controlToken: token },
 )
 const o = scenario.outcome
-const rows: [string, string, boolean][] = [
-  [
-    'events from Decisions on the dashboard',
-    `${o.stored.decisions} of ${o.emitted.decisions}`,
-    o.stored.decisions === o.emitted.decisions,
-  ],
-  [
-    'events from Budgeting on the dashboard',
-    `${o.stored.budgeting} of ${o.emitted.budgeting}`,
-    o.stored.budgeting === o.emitted.budgeting,
-  ],
-  ['events accepted more than once', String(o.storedTwice.length), o.storedTwice.length === 0],
-  [
-    'caught up from feeds after the restart',
-    `${o.caughtUpAfterRestart} events`,
-    o.caughtUpAfterRestart > 0,
-  ],
-  [
-    'retried pushes answered 200 (duplicate)',
-    String(o.duplicatePushesAfterRestart),
-    o.duplicatePushesAfterRestart === o.caughtUpAfterRestart,
-  ],
-  [
-    'bucket (request) matched with an offer',
-    o.match === undefined ? 'no match' : `score ${o.match.score}`,
-    o.match !== undefined,
-  ],
-  ['poll closed with an outcome, on the dashboard', o.pollClosed ? 'yes' : 'no', o.pollClosed],
-  [
-    'group authority, from the group document',
-    o.authority === o.decisions ? 'Decisions (OpenID Provider)' : o.authority,
-    o.authority === o.decisions,
-  ],
-  [
-    'members signed in to Budgeting with their group',
-    o.signedIn.join(', ') || 'none',
-    o.signedIn.length === 4,
-  ],
-  [
-    'signed-in member could contribute before removal',
-    o.allowedBefore ? 'yes' : 'no',
-    o.allowedBefore,
-  ],
-  [
-    'removed member’s open session refused',
-    o.deniedAfter
-      ? `refused ${o.revokedWithinMs} ms after removal (HTTP ${o.sessionStatusAfter})`
-      : 'NOT refused',
-    o.deniedAfter && o.sessionStatusAfter === 403,
-  ],
-  [
-    'removed member’s fresh sign-in',
-    o.signInAfterRemoval.refused
-      ? `denied by the authority (${String(o.signInAfterRemoval.error)})`
-      : 'NOT denied',
-    o.signInAfterRemoval.refused && o.signInAfterRemoval.error === 'access_denied',
-  ],
-]
+const rows = scenarioChecks(o)
 console.log(
   '\n' +
     table(
       ['check', 'result', 'ok'],
-      rows.map(([check, result, ok]) => [check, result, ok ? 'ok' : 'FAILED']),
+      rows.map(({ check, result, ok }) => [check, result, ok ? 'ok' : 'FAILED']),
     ),
 )
 console.log('\n3. The conformance suite, live against both tools\n')
@@ -140,7 +83,7 @@ console.log(
 )
 console.log(`Decisions: ${o.decisions}${' '.repeat(2)}Budgeting: ${o.budgeting}`)
 
-const ok = failed.length === 0 && rows.every(([, , good]) => good) && conformant
+const ok = failed.length === 0 && rows.every((row) => row.ok) && conformant
 if (keep) {
   console.log('\n--keep: the servers are running; press Ctrl-C to stop them.')
   process.once('SIGINT', () => {

@@ -1,6 +1,11 @@
 // A notification dashboard: one page for what every tool a group uses did. It subscribes to each
-// tool (push, with the handshake), catches up from their feeds (pull) after a restart, and keeps the
-// verified events in an embedded PGlite database, deduplicated by (source, id) across both paths.
+// tool (push, with the handshake), and keeps the verified events in an embedded PGlite database,
+// deduplicated by (source, id) across both paths. When it starts again it first reads every feed it
+// follows from its saved cursor (pull), and opens its inbox only then: until it has caught up, its
+// inbox answers `503` with `Retry-After`, and the tools retry their pushes later.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { PGlite } from '@electric-sql/pglite'
 import {
   TOOL_MANIFEST_PATH,
@@ -22,20 +27,59 @@ import { json, listen } from '../src/http.js'
 import { LOCAL } from '../src/producer.js'
 import { renderPage, type Filter, type Notification } from './page.js'
 
+/** Options of {@link startDashboard}. */
+export interface DashboardOptions {
+  /** Where its data lives (events, cursors, its key, its port): the same directory resumes. */
+  readonly dataDir: string
+  /** Told what a start is doing (creating or opening the database, catching up), as it goes. */
+  readonly onProgress?: (text: string) => void
+}
+
+/** What reading the followed feeds brought. */
+export interface CatchUp {
+  /** Events stored from the feeds (new to the dashboard). */
+  readonly pulled: number
+  /** Events the feeds had that the dashboard already held. */
+  readonly duplicates: number
+  /** Tools whose feed could not be read, with why. */
+  readonly failed: readonly string[]
+}
+
+/**
+ * One run of the dashboard's effect for an event: it stored the event. Effects are kept in a table
+ * with no unique key, across restarts, so an event stored twice would show twice.
+ */
+export interface Effect {
+  readonly source: string
+  readonly id: string
+  /** How the event arrived: pushed to the inbox, or pulled from a feed. */
+  readonly via: 'push' | 'pull'
+  /** The start of the dashboard (1 the first) during which it arrived. */
+  readonly start: number
+}
+
 /** The running dashboard. */
 export interface Dashboard {
   readonly origin: string
   readonly port: number
+  /** Which start of its data directory this is: 1 the first. */
+  readonly start: number
+  /** What this start read from the followed feeds before it opened its inbox. */
+  readonly caughtUp: CatchUp
   /** Subscribes to a tool's events of a group, after reading what its feed already has. */
   follow(tool: string, group: string): Promise<{ pulled: number }>
   /** Reads every followed feed from the last saved cursor. */
-  catchUp(): Promise<{ pulled: number; duplicates: number }>
+  catchUp(): Promise<CatchUp>
   /** Stored notifications, newest first. */
   notifications(filter?: Filter): Promise<Notification[]>
-  /** How many times each event arrived, by `<source> <id>`: pushes and pulls that were accepted. */
-  readonly arrivals: ReadonlyMap<string, number>
-  /** How the inbox answered pushes since this start, by HTTP status (202 new, 200 duplicate). */
+  /** Every effect so far, across restarts, oldest first. */
+  effects(): Promise<Effect[]>
+  /**
+   * How the inbox answered since this start, by HTTP status: `202` new, `200` already held, `503`
+   * while it was catching up or stopping.
+   */
   readonly inboxAnswers: ReadonlyMap<number, number>
+  /** Stops taking pushes, lets those in progress finish, then stops. */
   close(): Promise<void>
 }
 
@@ -48,15 +92,38 @@ create table if not exists notifications (
   jws text not null, received timestamptz not null default now(), primary key (source, id));
 create table if not exists follows (tool text not null, grp text not null, feed text not null,
   cursor text, tool_name text not null, subscription text, primary key (tool, grp));
+create table if not exists effects (source text not null, id text not null, via text not null,
+  start integer not null, at timestamptz not null default now());
 `
 
 /**
  * Starts the dashboard on 127.0.0.1. Its data (events, cursors, its signing key, its port) lives in
- * `dataDir`; starting again with the same directory resumes where it stopped, on the same origin.
+ * `dataDir`; starting again with the same directory resumes where it stopped, on the same origin:
+ * it reads every feed it follows from the saved cursor, and only then opens its inbox.
  */
-export async function startDashboard(options: { dataDir: string }): Promise<Dashboard> {
+export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
+  const progress = options.onProgress ?? (() => undefined)
+  const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`
+  // PGlite runs PostgreSQL in WebAssembly. A new data directory needs initdb first: 8 to 11 s of
+  // CPU on an idle machine, three times as long on a busy one, in a worker thread so that this
+  // process keeps printing and answering. Opening an existing directory takes about a second.
+  if (!existsSync(join(options.dataDir, 'PG_VERSION'))) {
+    const creating = Date.now()
+    progress('creating its PGlite database (initdb, first start only: about 10 s)')
+    const ticking = setInterval(() => {
+      progress(`still creating its database (${seconds(creating)})`)
+    }, 5_000)
+    try {
+      await createDatabase(options.dataDir)
+    } finally {
+      clearInterval(ticking)
+    }
+    progress(`database created in ${seconds(creating)}`)
+  }
+  const opening = Date.now()
   const db = new PGlite(options.dataDir)
   await db.exec(SCHEMA)
+  progress(`database open in ${seconds(opening)}`)
   const setting = async (name: string): Promise<string | undefined> =>
     (await db.query<{ value: string }>('select value from settings where name = $1', [name]))
       .rows[0]?.value
@@ -65,6 +132,8 @@ export async function startDashboard(options: { dataDir: string }): Promise<Dash
       name,
       value,
     ])
+  const start = Number((await setting('starts')) ?? 0) + 1
+  await save('starts', String(start))
   // The durable dedupe record of accepted events (EVT-DUP-001), from the SDK's PGlite store.
   const { dedupe } = await createPgliteDeliveryStore({ db, schema: 'dashboard_dedupe' })
 
@@ -82,8 +151,11 @@ export async function startDashboard(options: { dataDir: string }): Promise<Dash
   })
   // Keys are fetched only for the tools this dashboard follows.
   const resolver = createManifestResolver({ ...LOCAL, trustedSources: (o) => allowedOrigins(o) })
-  const arrivals = new Map<string, number>()
   const inboxAnswers = new Map<number, number>()
+  const answered = (response: Response): Response => {
+    inboxAnswers.set(response.status, (inboxAnswers.get(response.status) ?? 0) + 1)
+    return response
+  }
 
   const store = (via: 'push' | 'pull') => async (event: Event, context: InboxContext) => {
     const data = event.data as {
@@ -97,29 +169,36 @@ export async function startDashboard(options: { dataDir: string }): Promise<Dash
     }
     const objectId = typeof data.object === 'string' ? data.object : data.object?.id
     const recipients = [...(data.to ?? []), data.result?.member?.id ?? ''].join(' ')
-    await db.query(
-      `insert into notifications (source, id, type, grp, actor_id, actor_name, summary, published,
-         url, object_id, recipients, kid, via, jws)
-       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) on conflict do nothing`,
-      [
+    // The notification and the record of this effect commit together.
+    await db.transaction(async (tx) => {
+      await tx.query(
+        `insert into notifications (source, id, type, grp, actor_id, actor_name, summary, published,
+           url, object_id, recipients, kid, via, jws)
+         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) on conflict do nothing`,
+        [
+          event.source,
+          event.id,
+          event.type,
+          event.group,
+          data.actor?.id ?? null,
+          data.actor?.name ?? null,
+          data.summary,
+          data.published,
+          data.url,
+          objectId ?? null,
+          recipients,
+          context.kid,
+          via,
+          context.jws,
+        ],
+      )
+      await tx.query('insert into effects (source, id, via, start) values ($1, $2, $3, $4)', [
         event.source,
         event.id,
-        event.type,
-        event.group,
-        data.actor?.id ?? null,
-        data.actor?.name ?? null,
-        data.summary,
-        data.published,
-        data.url,
-        objectId ?? null,
-        recipients,
-        context.kid,
         via,
-        context.jws,
-      ],
-    )
-    const k = `${event.source} ${event.id}`
-    arrivals.set(k, (arrivals.get(k) ?? 0) + 1)
+        start,
+      ])
+    })
   }
 
   const followed = async (): Promise<
@@ -134,6 +213,11 @@ export async function startDashboard(options: { dataDir: string }): Promise<Dash
   const inbox = createInbox({ resolveKey: resolver.resolveKey, dedupe, onEvent: store('push') })
   const allowedOrigins = async (o: string): Promise<boolean> =>
     (await followed()).some((f) => f.tool === o)
+  /** `catching-up` until the feeds are read, `open` then, `closing` once `close` is called. */
+  let inboxState: 'catching-up' | 'open' | 'closing' = 'catching-up'
+  const inFlight = new Set<Promise<Response>>()
+  const receive = async (request: Request): Promise<Response> =>
+    (await answerHandshake(request, { allowedOrigins })) ?? inbox(request)
 
   server.handle(async (request) => {
     const url = new URL(request.url)
@@ -143,11 +227,16 @@ export async function startDashboard(options: { dataDir: string }): Promise<Dash
       case '/.well-known/jwks.json':
         return json(toJwks([key]))
       case '/cta/inbox': {
-        const handshake = await answerHandshake(request, { allowedOrigins })
-        if (handshake !== undefined) return handshake
-        const response = await inbox(request)
-        inboxAnswers.set(response.status, (inboxAnswers.get(response.status) ?? 0) + 1)
-        return response
+        // Not ready (or stopping): the sender keeps the delivery and retries after a second.
+        if (inboxState !== 'open')
+          return answered(new Response(null, { status: 503, headers: { 'retry-after': '1' } }))
+        const receiving = receive(request)
+        inFlight.add(receiving)
+        try {
+          return answered(await receiving)
+        } finally {
+          inFlight.delete(receiving)
+        }
       }
       case '/favicon.ico':
         return new Response(null, { status: 204 })
@@ -217,12 +306,46 @@ export async function startDashboard(options: { dataDir: string }): Promise<Dash
     return result
   }
 
+  async function catchUp(): Promise<CatchUp> {
+    let pulled = 0
+    let duplicates = 0
+    const failed: string[] = []
+    for (const f of await followed()) {
+      try {
+        const result = await pull(f)
+        pulled += result.processed
+        duplicates += result.duplicates
+      } catch (err) {
+        // A tool that is down must not keep the dashboard deaf to the others: its feed is read
+        // again on the next catch-up, and its pushes are retried.
+        failed.push(`${f.tool}: ${err instanceof Error ? err.message : String(err)}`)
+      }
+    }
+    return { pulled, duplicates, failed }
+  }
+
+  // Read what the followed tools published while the dashboard was stopped, then open the inbox:
+  // every event missed arrives from a feed, and every push retried afterwards is a duplicate.
+  const follows = (await followed()).length
+  if (follows > 0) progress(`catching up from the ${follows} feeds it follows`)
+  const caughtUp: CatchUp =
+    follows === 0 ? { pulled: 0, duplicates: 0, failed: [] } : await catchUp()
+  inboxState = 'open'
+
   return {
     origin,
     port: server.port,
-    arrivals,
+    start,
+    caughtUp,
     inboxAnswers,
     notifications,
+    catchUp,
+
+    async effects() {
+      return (
+        await db.query<Effect>('select source, id, via, start from effects order by at, start')
+      ).rows
+    },
 
     async follow(tool, group) {
       const toolManifest = await resolver.manifest(tool)
@@ -253,22 +376,27 @@ export async function startDashboard(options: { dataDir: string }): Promise<Dash
       return { pulled: pulled.processed }
     },
 
-    async catchUp() {
-      let pulled = 0
-      let duplicates = 0
-      for (const f of await followed()) {
-        const result = await pull(f)
-        pulled += result.processed
-        duplicates += result.duplicates
-      }
-      return { pulled, duplicates }
-    },
-
     async close() {
+      inboxState = 'closing'
+      await Promise.allSettled([...inFlight])
       await server.close()
       await db.close()
     },
   }
+}
+
+/** Creates a PGlite data directory (initdb) in a worker thread: see `create-database.mjs`. */
+async function createDatabase(dataDir: string): Promise<void> {
+  const worker = new Worker(new URL('./create-database.mjs', import.meta.url), {
+    workerData: { dataDir },
+  })
+  await new Promise<void>((resolve, reject) => {
+    worker.once('error', reject)
+    worker.once('exit', (code) => {
+      if (code === 0) resolve()
+      else reject(new Error(`creating the dashboard's database in ${dataDir} failed (${code})`))
+    })
+  })
 }
 
 function filterOf(url: URL): Filter {

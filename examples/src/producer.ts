@@ -110,11 +110,13 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
     resolveKey: resolver.resolveKey,
     isInstalled: options.isInstalled,
   })
-  // Retries start after one second here (the SDK's default is 30 s), so the demo sees them.
+  // Retries start after one second and wait at most four here (the SDK's defaults are 30 s and
+  // 8 h), so that the demo sees them. Nothing depends on when they come: a receiver that is not
+  // ready answers 503 with Retry-After, and the delivery stays in the outbox until it is delivered.
   const worker = createDeliveryWorker({
     store,
     ...LOCAL,
-    retry: { initialDelay: 1 },
+    retry: { initialDelay: 1, maxDelay: 4 },
     pollInterval: 100,
   })
   worker.start()
