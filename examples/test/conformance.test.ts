@@ -22,7 +22,7 @@ beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'cta-examples-conformance-'))
   scenario = await runScenario(() => undefined, { controlToken: token })
   runs = await runConformance(exampleTools(scenario.outcome), { outDir, token })
-}, 120_000)
+}, 300_000)
 
 afterAll(async () => {
   await scenario.close()

@@ -33,7 +33,7 @@ beforeAll(async () => {
     if (message.type() === 'error') consoleErrors.push(message.text())
   })
   page.on('pageerror', (error) => consoleErrors.push(error.message))
-}, 60_000)
+}, 300_000)
 afterAll(async () => {
   await browser.close()
   await scenario.close()
