@@ -4,7 +4,7 @@
  * durable delivery stores, and the test-only conformance control API.
  * @module
  */
-export { createSafeFetch, type SafeFetchOptions } from './safe-fetch.js'
+export { createSafeFetch, type ResolvedAddress, type SafeFetchOptions } from './safe-fetch.js'
 export { toNodeListener, type NodeListenerOptions } from './to-node-listener.js'
 export { nodeSignatureVerifier } from './node-signature-verifier.js'
 export { createNodeInbox } from './create-node-inbox.js'

@@ -40,20 +40,23 @@ function systemLookup(hostname: string): Promise<readonly ResolvedAddress[]> {
 }
 
 /**
- * A `fetch` for URLs that peers supply, for Node. It resolves the host name itself and refuses to
- * connect when any resolved address is loopback, private, link-local or otherwise non-public
- * (unless allowed), and connects to the address it checked, so a DNS answer cannot change between
- * the check and the connection. It never follows redirects.
+ * A `fetch` for URLs that peers supply, for Node. It refuses an address literal that is loopback,
+ * private, link-local or otherwise non-public ({@link isNonPublicAddress}), resolves a host name
+ * itself and refuses it when any of its addresses is non-public (unless allowed), and connects to
+ * the address it checked, so a DNS answer cannot change between the check and the connection. It
+ * never follows redirects. Pass it as `fetch` to every SDK function that calls a URL a peer
+ * supplied; without one they throw `TypeError` unless `allowPrivateNetwork` is `true`.
  *
- * @param options `allowPrivateNetwork`, `connectTimeout`.
- * @returns A function with the signature of `fetch`.
+ * @param options `allowPrivateNetwork`, `connectTimeout`, and `lookup` (a resolver, for tests).
+ * @returns A function with the signature of `fetch`. It rejects with a `ProtocolError`
+ *   `ERR_ADDRESS_NOT_ALLOWED` for a refused address, before connecting.
  * @example
  * ```ts
  * import { createManifestResolver } from '@cta-interop/sdk'
  * import { createSafeFetch } from '@cta-interop/sdk/node'
  * const resolver = createManifestResolver({ fetch: createSafeFetch() })
  * ```
- * @see {@link https://w3id.org/cta/spec/security#ssrf Spec: SSRF}
+ * @see {@link https://w3id.org/cta/spec/security#SEC-SSRF-002 Spec: SEC-SSRF-002}
  */
 export function createSafeFetch(options: SafeFetchOptions = {}): typeof fetch {
   const resolveAll = options.lookup ?? systemLookup

@@ -59,7 +59,7 @@ export function assertOutboundUrl(url: string, policy: OutboundPolicy): URL {
  * allowed the private network (then there is no resolved address to check).
  * @throws {TypeError} When neither is given: the global `fetch` cannot check the address a host
  *   name resolves to, so it is not a safe default for URLs a peer supplied.
- * @see {@link https://w3id.org/cta/spec/security#SEC-SSRF-002 Spec: SEC-SSRF-002}
+ * @see {@link https://w3id.org/cta/spec/security#SEC-SSRF-001 Spec: SEC-SSRF-001}
  * @internal
  */
 export function outboundFetch(policy: OutboundPolicy): typeof fetch {
