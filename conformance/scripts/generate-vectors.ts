@@ -74,6 +74,7 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'EVT-SRC-001': { profiles: ['receiver'], level: 'MUST' },
   'EVT-LIM-001': { profiles: ['receiver'], level: 'MUST' },
   'EVT-JSON-001': { profiles: ['receiver'], level: 'MUST' },
+  'EVT-JSON-002': { profiles: ['emitter', 'receiver'], level: 'MUST' },
   'EVT-CTX-001': { profiles: ['receiver'], level: 'MUST' },
   'EVT-GRP-001': { profiles: ['emitter', 'receiver'], level: 'MUST' },
   'EVT-AGE-001': { profiles: ['receiver'], level: 'MUST' },
@@ -165,7 +166,11 @@ async function deriveKey(name: KeyName, origin: string, alg: 'EdDSA' | 'ES256'):
  */
 function forge(header: Record<string, unknown> | string, payload: unknown, key: TestKey): string {
   const h = b64u(typeof header === 'string' ? header : JSON.stringify(header))
-  const p = b64u(typeof payload === 'string' ? payload : JSON.stringify(payload))
+  const p = b64u(
+    typeof payload === 'string' || payload instanceof Uint8Array
+      ? payload
+      : JSON.stringify(payload),
+  )
   const input = Buffer.from(`${h}.${p}`)
   if (key.signing.alg === 'ES256') {
     return `${h}.${p}.${b64u(signEs256(String(key.privateJwk['d']), input))}`
@@ -755,6 +760,52 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
       'payload: {"specversion":',
     ),
     hostile(
+      'json.not-utf8',
+      'Rejects a signed payload that is not UTF-8 as invalid JSON, not as a malformed JWS',
+      ['EVT-JSON-001'],
+      ['NotUtf8'],
+      forge(header, new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), d),
+      'ERR_JSON_INVALID',
+      'payload bytes: 7B 22 FF 22 3A 31 7D ({"<FF>":1}), correctly signed',
+    ),
+    hostile(
+      'json.not-an-object',
+      'Rejects a signed payload that is JSON but not an object',
+      ['EVT-JSON-001'],
+      ['NotAnObject'],
+      forge(header, [golden], d),
+      'ERR_JSON_INVALID',
+      'payload: the event wrapped in an array',
+    ),
+    hostile(
+      'json.bom-payload',
+      'Refuses a byte-order mark before the payload JSON',
+      ['EVT-JSON-002'],
+      ['ByteOrderMark'],
+      forge(header, `\ufeff${JSON.stringify(golden)}`, d),
+      'ERR_JSON_INVALID',
+      'payload bytes EF BB BF (U+FEFF) prepended, then signed',
+    ),
+    hostile(
+      'sig.header.bom',
+      'Refuses a byte-order mark before the protected header JSON',
+      ['EVT-JSON-002', 'EVT-SIG-004'],
+      ['ByteOrderMark'],
+      forge(`\ufeff${JSON.stringify(header)}`, golden, d),
+      'ERR_JWS_MALFORMED',
+      'header bytes EF BB BF (U+FEFF) prepended, then signed',
+      { protectedHeader: '(U+FEFF, then the golden header)' },
+    ),
+    hostile(
+      'sig.shape.newline-in-payload',
+      'Rejects a line break inside the payload part as malformed, before the signature',
+      ['EVT-SIG-004'],
+      ['NonUrlSafeBase64'],
+      `${gh}.${gp.slice(0, 40)}\n${gp.slice(40)}.${gs}`,
+      'ERR_JWS_MALFORMED',
+      'a "\\n" inserted after the 40th character of the payload part',
+    ),
+    hostile(
       'schema.not-an-event',
       'Rejects a signed payload that is not an event',
       ['DOC-VAL-002'],
@@ -891,6 +942,31 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
     const seq = Buffer.concat([int(raw.subarray(0, 32)), int(raw.subarray(32))])
     return b64u(Buffer.concat([Buffer.from([0x30, seq.length]), seq]))
   })()
+  const goldenAccepted: SingleExpectation = {
+    valid: true,
+    kind: 'MembershipJoinedEvent',
+    result: { id: golden['id'], source: golden['source'], type: golden['type'] },
+  }
+  // EVT-JSON-002 refuses only a byte-order mark: JSON white space around the object is JSON.
+  const spaced = forge(header, ` \n${JSON.stringify(golden)}\r\n\t`, d)
+  out.push(
+    vector({
+      dir: 'events/valid',
+      id: 'evt.valid.json-white-space',
+      title: 'Accepts JSON white space around the payload (only a byte-order mark is refused)',
+      requirements: ['EVT-JSON-001', 'EVT-JSON-002'],
+      operation: 'verifyEvent',
+      flags: ['Valid'],
+      input: { jws: spaced, currentDate: now, trust },
+      expected: goldenAccepted,
+      informative: {
+        source: 'examples/documents/events/membership-joined.json',
+        mutation: 'payload: " \\n" before the object and "\\r\\n\\t" after it, then signed',
+        protectedHeader: decodeHeader(spaced),
+        signedWith: 'conformance/keys/decisions.private.jwk.json',
+      },
+    }),
+  )
   out.push(
     vector({
       dir: 'events/valid',
@@ -901,11 +977,7 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
       requires: ['alg:ES256'],
       flags: ['Valid'],
       input: { jws: esJws, currentDate: now, trust: trustEs },
-      expected: {
-        valid: true,
-        kind: 'MembershipJoinedEvent',
-        result: { id: golden['id'], source: golden['source'], type: golden['type'] },
-      },
+      expected: goldenAccepted,
       informative: {
         source: 'examples/documents/events/membership-joined.json',
         protectedHeader: decodeHeader(esJws),
@@ -1567,6 +1639,24 @@ async function assertionVectors(
       '"\\u0061ud" (that is, "aud") precedes the real "aud" claim',
     ),
     hostile(
+      'json.bom',
+      'Refuses a byte-order mark before the claims JSON',
+      ['AUTH-VER-009', 'EVT-JSON-002'],
+      ['ByteOrderMark'],
+      forge(header, `\ufeff${JSON.stringify(claims)}`, d),
+      'ERR_JSON_INVALID',
+      'claims bytes EF BB BF (U+FEFF) prepended, then signed',
+    ),
+    hostile(
+      'json.not-utf8',
+      'Rejects signed claims that are not UTF-8 as invalid JSON',
+      ['AUTH-VER-009'],
+      ['NotUtf8'],
+      forge(header, new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), d),
+      'ERR_JSON_INVALID',
+      'claims bytes: 7B 22 FF 22 3A 31 7D ({"<FF>":1}), correctly signed',
+    ),
+    hostile(
       'json.proto-member',
       'Rejects claims with a __proto__ member',
       ['AUTH-VER-009'],
@@ -2005,6 +2095,24 @@ async function deliveryVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & {
       ),
       'ERR_JSON_INVALID',
       '"sink" appears twice (https://intruder.example first, the subscriber’s inbox last)',
+    ),
+    refused(
+      'json.bom',
+      'Refuses a byte-order mark before the request JSON',
+      ['DLV-SUB-002', 'EVT-JSON-002'],
+      ['ByteOrderMark'],
+      forge(header, `\ufeff${JSON.stringify(payload)}`, b),
+      'ERR_JSON_INVALID',
+      'payload bytes EF BB BF (U+FEFF) prepended, then signed',
+    ),
+    refused(
+      'sig.newline-in-payload',
+      'Rejects a line break inside the payload part as malformed, before the signature',
+      ['DLV-SUB-002', 'EVT-SIG-004'],
+      ['NonUrlSafeBase64'],
+      `${gh}.${gp.slice(0, 40)}\n${gp.slice(40)}.${gs}`,
+      'ERR_JWS_MALFORMED',
+      'a "\\n" inserted after the 40th character of the payload part',
     ),
   )
 

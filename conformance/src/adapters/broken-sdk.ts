@@ -33,10 +33,18 @@ export const VERIFICATION_STEPS = [
   'amount-exact',
   'match-visibility',
   'proposal-expiry',
+  'subscription-signature',
+  'subscription-typ',
+  'subscription-alg',
+  'subscription-header-allowlist',
   'subscription-audience',
   'subscription-sink',
   'subscription-age',
   'subscription-replay',
+  'request-token-signature',
+  'request-token-typ',
+  'request-token-alg',
+  'request-token-header-allowlist',
   'request-token-method',
   'request-token-url',
   'request-token-age',
@@ -92,23 +100,30 @@ function rewriteHeader(
 }
 
 /**
- * Rewrites the protected header of events or of membership assertions, keeping the original
- * bytes for the signature check.
+ * Rewrites the protected header of one kind of token, keeping the original bytes for the
+ * signature check (through the verifier's `verifySignature` hook).
  */
 function headerRewrite(
   fix: (header: Record<string, unknown>, trust: readonly TrustedTool[]) => void,
-  scope: 'events' | 'assertions',
+  scope: 'events' | 'assertions' | 'subscriptions' | 'request-tokens',
 ): AdapterHooks {
-  const events: AdapterHooks = {
-    rewriteJws: (jws, trust) => rewriteHeader(jws, trust, fix),
-    verifyOptions: (original) => ({ verifySignature: originalSignature(original) }),
+  const rewrite = (jws: string, trust: readonly TrustedTool[]): string =>
+    rewriteHeader(jws, trust, fix)
+  const original = (jws: string) => ({ verifySignature: originalSignature(jws) })
+  switch (scope) {
+    case 'events':
+      return { rewriteJws: rewrite, verifyOptions: original }
+    case 'assertions':
+      return { rewriteToken: rewrite, assertionOptions: original }
+    case 'subscriptions':
+      return { rewriteSubscription: rewrite, subscriptionOptions: original }
+    case 'request-tokens':
+      return { rewriteRequestToken: rewrite, requestTokenOptions: original }
   }
-  const assertions: AdapterHooks = {
-    rewriteToken: (token, trust) => rewriteHeader(token, trust, fix),
-    assertionOptions: (original) => ({ verifySignature: originalSignature(original) }),
-  }
-  return scope === 'events' ? events : assertions
 }
+
+/** Every signature verifies. */
+const ANY_SIGNATURE = { verifySignature: () => Promise.resolve(true) }
 
 /** The claims of a token, decoded without any check, or `{}`. */
 function claimsOf(token: string): Record<string, unknown> {
@@ -156,6 +171,13 @@ function keyAlg(header: Record<string, unknown>, trust: readonly TrustedTool[]):
   if (key !== undefined) header['alg'] = key['alg']
 }
 
+/** The header claims the expected `typ`, whatever it said. */
+const typOf =
+  (typ: string) =>
+  (header: Record<string, unknown>): void => {
+    header['typ'] = typ
+  }
+
 /** Only `alg`, `kid` and `typ` are kept, as if the others were never there. */
 function allowedOnly(header: Record<string, unknown>): void {
   const kept = Object.entries(header).filter(([name]) => ALLOWED.has(name))
@@ -168,9 +190,7 @@ function allowedOnly(header: Record<string, unknown>): void {
 // others intents.
 const HOOKS: Record<VerificationStep, AdapterHooks> = {
   signature: { verifyOptions: () => ({ verifySignature: () => Promise.resolve(true) }) },
-  typ: headerRewrite((header) => {
-    header['typ'] = 'cta-event+jws'
-  }, 'events'),
+  typ: headerRewrite(typOf('cta-event+jws'), 'events'),
   alg: headerRewrite(keyAlg, 'events'),
   'header-allowlist': headerRewrite(allowedOnly, 'events'),
   age: { verifyOptions: () => ({ maxAge: 1e9, clockTolerance: 1e9 }) },
@@ -181,9 +201,7 @@ const HOOKS: Record<VerificationStep, AdapterHooks> = {
   'assertion-signature': {
     assertionOptions: () => ({ verifySignature: () => Promise.resolve(true) }),
   },
-  'assertion-typ': headerRewrite((header) => {
-    header['typ'] = 'cta-membership+jwt'
-  }, 'assertions'),
+  'assertion-typ': headerRewrite(typOf('cta-membership+jwt'), 'assertions'),
   'assertion-alg': headerRewrite(keyAlg, 'assertions'),
   'assertion-header-allowlist': headerRewrite(allowedOnly, 'assertions'),
   // Each of these takes what the token claims as what the tool expects.
@@ -215,6 +233,10 @@ const HOOKS: Record<VerificationStep, AdapterHooks> = {
   'amount-exact': { computeAmount: floatAmount },
   'match-visibility': { matcherOptions: { canSee: () => true } },
   'proposal-expiry': { matcherOptions: { now: () => 0 } },
+  'subscription-signature': { subscriptionOptions: () => ANY_SIGNATURE },
+  'subscription-typ': headerRewrite(typOf('cta-subscription+jws'), 'subscriptions'),
+  'subscription-alg': headerRewrite(keyAlg, 'subscriptions'),
+  'subscription-header-allowlist': headerRewrite(allowedOnly, 'subscriptions'),
   // Takes the request's aud as this producer's origin.
   'subscription-audience': {
     subscriptionOptions: (jws) => {
@@ -237,6 +259,10 @@ const HOOKS: Record<VerificationStep, AdapterHooks> = {
   },
   'subscription-age': { subscriptionOptions: () => ({ maxAge: 1e9, clockTolerance: 1e9 }) },
   'subscription-replay': { subscriptionOptions: () => ({ replay: FORGETFUL }) },
+  'request-token-signature': { requestTokenOptions: () => ANY_SIGNATURE },
+  'request-token-typ': headerRewrite(typOf('cta-request+jws'), 'request-tokens'),
+  'request-token-alg': headerRewrite(keyAlg, 'request-tokens'),
+  'request-token-header-allowlist': headerRewrite(allowedOnly, 'request-tokens'),
   // Each of these takes what the token claims as the request it authenticates.
   'request-token-method': {
     tokenRequest: ({ token, method, url }) => ({ method: claim(token, 'htm') ?? method, url }),

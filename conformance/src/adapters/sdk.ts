@@ -99,8 +99,12 @@ export interface AdapterHooks {
     jws: string,
     options: VerifySubscriptionRequestOptions,
   ) => Partial<VerifySubscriptionRequestOptions>
+  /** Rewrites a subscription request before the SDK sees it (`trust`: the vector's tools). */
+  readonly rewriteSubscription?: (jws: string, trust: readonly TrustedTool[]) => string
   /** The method and URL a request token is checked against, instead of the request's own. */
   readonly tokenRequest?: (request: TokenRequest) => Pick<TokenRequest, 'method' | 'url'>
+  /** Rewrites a request token before the SDK sees it (`trust`: the vector's tools). */
+  readonly rewriteRequestToken?: (token: string, trust: readonly TrustedTool[]) => string
   /** Extra options for `verifyRequestToken`, given the token as received. */
   readonly requestTokenOptions?: (token: string) => Partial<VerifyRequestTokenOptions>
 }
@@ -326,8 +330,9 @@ async function runSubscription(
     replay,
     currentDate: new Date(input.currentDate),
   }
+  const received = hooks.rewriteSubscription?.(jws, input.trust) ?? jws
   try {
-    const { subscriber, request } = await verifySubscriptionRequest(jws, {
+    const { subscriber, request } = await verifySubscriptionRequest(received, {
       ...options,
       ...hooks.subscriptionOptions?.(jws, options),
     })
@@ -349,10 +354,11 @@ async function runRequestToken(
   hooks: AdapterHooks,
 ): Promise<SingleActual> {
   const { method, url } = hooks.tokenRequest?.(call) ?? call
+  const token = hooks.rewriteRequestToken?.(call.token, trust) ?? call.token
   // The request as the producer's server receives it: the token in `Authorization: CTA-JWS …`.
   const request = new Request(url, {
     method,
-    headers: { authorization: `${REQUEST_AUTH_SCHEME} ${call.token}` },
+    headers: { authorization: `${REQUEST_AUTH_SCHEME} ${token}` },
   })
   try {
     const { caller } = await verifyRequestToken(request, {

@@ -1,14 +1,8 @@
-import { compactVerify, errors as joseErrors } from 'jose'
 import { ProtocolError, type ProtocolErrorCode } from '../errors.js'
-import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
+import { DEFAULT_CLOCK_TOLERANCE, MAX_HEADER_LENGTH } from '../events/constants.js'
 import type { DedupeStore, SignatureVerifier } from '../events/verify-event.js'
-import type { SigningAlgorithm } from '../keys/algorithms.js'
-import {
-  staticKeyResolver,
-  toVerifyKey,
-  type ResolveKey,
-  type ResolvedKey,
-} from '../keys/resolve-key.js'
+import { compactJwsRules, verifyCompactJws } from '../internal/verify-compact-jws.js'
+import { staticKeyResolver, type ResolveKey, type ResolvedKey } from '../keys/resolve-key.js'
 import type { Jwks } from '../keys/signing-key.js'
 import type { MembershipAssertionClaims } from '../schemas/index.js'
 import { assertValid } from '../validate/validate-document.js'
@@ -17,9 +11,6 @@ import { secondsOption } from '../internal/seconds-option.js'
 
 /** The most clock skew a relying tool may tolerate, in seconds (AUTH-VER-007). */
 const MAX_CLOCK_TOLERANCE = 60
-import { checkJwsHeader } from '../internal/check-jws-header.js'
-import { decodePayloadText, decodeSignature } from '../internal/decode-parts.js'
-import { parseClaims } from './internal/parse-claims.js'
 
 /** Options of {@link verifyGroupAssertion}. */
 export interface VerifyGroupAssertionOptions {
@@ -59,23 +50,16 @@ export interface VerifyGroupAssertionResult {
   readonly kid: string
 }
 
-const encoder = new TextEncoder()
+const ASSERTION_RULES = compactJwsRules({
+  typ: MEMBERSHIP_JWT_TYP,
+  maxLength: MAX_ASSERTION_LENGTH,
+  maxHeaderLength: MAX_HEADER_LENGTH,
+  maxDepth: 4,
+})
 const resolvers = new WeakMap<Jwks, ResolveKey>()
 
 const reject = (code: ProtocolErrorCode, message: string): never => {
   throw new ProtocolError(code, message)
-}
-
-function decodeJson(part: string, code: 'ERR_JWS_MALFORMED' | 'ERR_JSON_INVALID'): unknown {
-  const text = decodePayloadText(part)
-  try {
-    return parseClaims(text, 4)
-  } catch (err) {
-    if (err instanceof ProtocolError && err.code === 'ERR_JSON_INVALID') {
-      throw new ProtocolError(code, err.message, { cause: err })
-    }
-    throw err
-  }
 }
 
 function resolverOf(options: VerifyGroupAssertionOptions): ResolveKey {
@@ -97,22 +81,6 @@ function publishedBy(resolved: ResolvedKey, authority: string): boolean {
     return resolved.source === new URL(authority).origin
   } catch {
     return false
-  }
-}
-
-/** Checks the signature with jose and Web Crypto (when no `verifySignature` hook is given). */
-async function joseSignature(
-  jws: string,
-  resolved: ResolvedKey,
-  alg: SigningAlgorithm,
-): Promise<void> {
-  try {
-    await compactVerify(jws, await toVerifyKey(resolved), { algorithms: [alg] })
-  } catch (err) {
-    if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
-      reject('ERR_SIGNATURE_INVALID', 'the signature does not verify')
-    }
-    throw new ProtocolError('ERR_JWS_MALFORMED', 'the JWS is malformed', { cause: err })
   }
 }
 
@@ -177,28 +145,14 @@ export async function verifyGroupAssertion(
     MAX_CLOCK_TOLERANCE,
     DEFAULT_CLOCK_TOLERANCE,
   )
-  if (jwt.length > MAX_ASSERTION_LENGTH) reject('ERR_TOO_LARGE', 'the JWT is longer than allowed')
-  const first = jwt.indexOf('.')
-  const second = jwt.indexOf('.', first + 1)
-  if (first < 0 || second < 0 || jwt.indexOf('.', second + 1) >= 0) {
-    reject('ERR_JWS_MALFORMED', 'a compact JWS has exactly three parts')
-  }
-  const { alg, kid } = checkJwsHeader(jwt.slice(0, first), MEMBERSHIP_JWT_TYP)
-  const found = resolveKey(kid)
-  const resolved = found instanceof Promise ? await found : found
-  if (resolved === undefined) return reject('ERR_KEY_UNRESOLVED', 'no key for this kid')
-  if (resolved.alg !== alg) reject('ERR_ALG_NOT_ALLOWED', 'alg does not match the key')
-  // jose decodes leniently; strict decoding here keeps one accepted form per token.
-  const signature = decodeSignature(jwt.slice(second + 1))
-  if (options.verifySignature === undefined) {
-    await joseSignature(jwt, resolved, alg)
-  } else if (
-    !(await options.verifySignature(resolved, encoder.encode(jwt.slice(0, second)), signature))
-  ) {
-    reject('ERR_SIGNATURE_INVALID', 'the signature does not verify')
-  }
-
-  const payload = decodeJson(jwt.slice(first + 1, second), 'ERR_JSON_INVALID')
+  const {
+    kid,
+    key: resolved,
+    payload,
+  } = await verifyCompactJws(jwt, ASSERTION_RULES, {
+    resolveKey,
+    verifySignature: options.verifySignature,
+  })
   const claims = assertValid(payload, { kind: 'MembershipAssertionClaims' })
   if (claims.iss !== authority || !publishedBy(resolved, authority)) {
     reject('ERR_ISSUER_NOT_AUTHORITY', "the issuer is not the group's authority")

@@ -1,6 +1,6 @@
 import { ProtocolError } from '../errors.js'
 import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
-import type { DedupeStore } from '../events/verify-event.js'
+import type { DedupeStore, SignatureVerifier } from '../events/verify-event.js'
 import type { ResolveKey } from '../keys/resolve-key.js'
 import { DEFAULT_REQUEST_MAX_AGE, REQUEST_AUTH_SCHEME, REQUEST_JWS_TYP } from './constants.js'
 import { checkFresh, checker } from './internal/claims.js'
@@ -23,6 +23,11 @@ export interface VerifyRequestTokenOptions {
   readonly clockTolerance?: number
   /** "Now", for tests. */
   readonly currentDate?: Date
+  /**
+   * Verifies the signature bytes. Default: Web Crypto. In Node, pass `nodeSignatureVerifier()` from
+   * `@cta-interop/sdk/node`.
+   */
+  readonly verifySignature?: SignatureVerifier
 }
 
 /** Who sent an authenticated request. */
@@ -39,7 +44,8 @@ export interface VerifyRequestTokenResult {
  * `maxAge`, and a `jti` not seen before (it is claimed).
  *
  * @param request The incoming request.
- * @param options `resolveKey` and `replay` (required), `origin`, and time options.
+ * @param options `resolveKey` and `replay` (required), `origin`, time options, and
+ *   `verifySignature`.
  * @returns The caller's origin and `kid`.
  * @throws {ProtocolError} `ERR_UNAUTHORIZED` when the header is missing or the token does not fit
  *   the request, is stale or reused; the JWS codes of {@link verifyEvent} for a bad token;
@@ -61,7 +67,12 @@ export async function verifyRequestToken(
     throw new ProtocolError('ERR_UNAUTHORIZED', `expected Authorization: ${REQUEST_AUTH_SCHEME}`)
   }
   const token = header.slice(space + 1).trim()
-  const { kid, origin, payload } = await verifyToolJws(token, REQUEST_JWS_TYP, options.resolveKey)
+  const { kid, origin, payload } = await verifyToolJws(
+    token,
+    REQUEST_JWS_TYP,
+    options.resolveKey,
+    options.verifySignature,
+  )
   const c = checker(payload, ['htm', 'htu', 'iat', 'jti'])
   const htm = c.string('htm', 16)
   const htu = c.string('htu', 2048)

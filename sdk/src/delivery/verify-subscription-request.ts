@@ -1,5 +1,5 @@
 import { ProtocolError } from '../errors.js'
-import type { DedupeStore } from '../events/verify-event.js'
+import type { DedupeStore, SignatureVerifier } from '../events/verify-event.js'
 import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
 import type { ResolveKey } from '../keys/resolve-key.js'
 import { DEFAULT_REQUEST_MAX_AGE, SUBSCRIPTION_JWS_TYP } from './constants.js'
@@ -21,6 +21,11 @@ export interface VerifySubscriptionRequestOptions {
   readonly clockTolerance?: number
   /** "Now", for tests. */
   readonly currentDate?: Date
+  /**
+   * Verifies the signature bytes. Default: Web Crypto. In Node, pass `nodeSignatureVerifier()` from
+   * `@cta-interop/sdk/node`.
+   */
+  readonly verifySignature?: SignatureVerifier
 }
 
 /** A verified subscription request. */
@@ -93,7 +98,8 @@ function parseRequest(payload: Record<string, unknown>) {
  * does both).
  *
  * @param jws The request body.
- * @param options `resolveKey`, `audience` and `replay` (required), and time options.
+ * @param options `resolveKey`, `audience` and `replay` (required), time options, and
+ *   `verifySignature`.
  * @returns The subscriber's origin, the `kid`, and the request.
  * @throws {ProtocolError} The JWS codes of {@link verifyEvent} (`ERR_JWS_MALFORMED`,
  *   `ERR_HEADER_NOT_ALLOWED`, `ERR_TYP_MISMATCH`, `ERR_ALG_NOT_ALLOWED`, `ERR_KEY_UNRESOLVED`,
@@ -117,6 +123,7 @@ export async function verifySubscriptionRequest(
     jws,
     SUBSCRIPTION_JWS_TYP,
     options.resolveKey,
+    options.verifySignature,
   )
   const { request, aud, iat, jti } = parseRequest(payload)
   if (aud !== options.audience) {

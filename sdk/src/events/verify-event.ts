@@ -1,10 +1,7 @@
-import { compactVerify, errors as joseErrors } from 'jose'
 import { ProtocolError } from '../errors.js'
-import { checkJwsHeader } from '../internal/check-jws-header.js'
-import { decodePayloadText, decodeSignature } from '../internal/decode-parts.js'
 import { readInstant } from '../internal/parse-instant.js'
-import { parseStrictJson } from '../internal/strict-json.js'
-import { toVerifyKey, type ResolveKey, type ResolvedKey } from '../keys/resolve-key.js'
+import { compactJwsRules, verifyCompactJws } from '../internal/verify-compact-jws.js'
+import type { ResolveKey, ResolvedKey } from '../keys/resolve-key.js'
 import type { Event } from '../schemas/index.js'
 import { checkContext as checkDocumentContext } from '../validate/check-context.js'
 import { assertValid } from '../validate/validate-document.js'
@@ -14,6 +11,7 @@ import {
   EVENT_JWS_TYP,
   MAX_EVENT_DEPTH,
   MAX_EVENT_JWS_LENGTH,
+  MAX_HEADER_LENGTH,
 } from './constants.js'
 
 /**
@@ -66,29 +64,8 @@ export interface VerifyEventResult {
   readonly kid: string
 }
 
-const encoder = new TextEncoder()
 const reject = (code: ConstructorParameters<typeof ProtocolError>[0], message: string): never => {
   throw new ProtocolError(code, message)
-}
-
-function decodeJson(
-  part: string,
-  code: 'ERR_JWS_MALFORMED' | 'ERR_JSON_INVALID',
-  depth: number,
-  onKey?: (key: string, depth: number) => void,
-) {
-  const text = decodePayloadText(part)
-  try {
-    return parseStrictJson(
-      text,
-      onKey === undefined ? { maxDepth: depth } : { maxDepth: depth, onKey },
-    )
-  } catch (err) {
-    if (err instanceof ProtocolError && err.code === 'ERR_JSON_INVALID') {
-      throw new ProtocolError(code, err.message, { cause: err })
-    }
-    throw err
-  }
 }
 
 /** `@context` may appear only at the top of `data` (depth 2 of the payload). */
@@ -97,6 +74,14 @@ function refuseNestedContext(key: string, depth: number): void {
     reject('ERR_JSONLD_UNSAFE', '@context is only allowed at the top of data')
   }
 }
+
+const EVENT_RULES = compactJwsRules({
+  typ: EVENT_JWS_TYP,
+  maxLength: MAX_EVENT_JWS_LENGTH,
+  maxHeaderLength: MAX_HEADER_LENGTH,
+  maxDepth: MAX_EVENT_DEPTH,
+  onKey: refuseNestedContext,
+})
 
 /** Checks the activity's context before the schema, in the order of DOC-CTX-004. */
 function checkContext(event: Record<string, unknown>): void {
@@ -131,42 +116,16 @@ export async function verifyEvent(
   options: VerifyEventOptions,
 ): Promise<VerifyEventResult> {
   if (typeof jws !== 'string') throw new TypeError('jws must be a string')
-  if (jws.length > (options.maxLength ?? MAX_EVENT_JWS_LENGTH)) {
-    reject('ERR_TOO_LARGE', 'the JWS is longer than allowed')
-  }
-  const first = jws.indexOf('.')
-  const second = jws.indexOf('.', first + 1)
-  if (first < 0 || second < 0 || jws.indexOf('.', second + 1) >= 0) {
-    reject('ERR_JWS_MALFORMED', 'a compact JWS has exactly three parts')
-  }
-  const headerPart = jws.slice(0, first)
-  const { alg, kid } = checkJwsHeader(headerPart, EVENT_JWS_TYP)
-  const resolved = await options.resolveKey(kid)
-  if (resolved === undefined) return reject('ERR_KEY_UNRESOLVED', 'no key for this kid')
-  if (resolved.alg !== alg) reject('ERR_ALG_NOT_ALLOWED', 'alg does not match the key')
-  const payloadPart = jws.slice(first + 1, second)
-  // jose decodes leniently; strict decoding here keeps one accepted form per token.
-  const signature = decodeSignature(jws.slice(second + 1))
-  if (options.verifySignature !== undefined) {
-    const input = encoder.encode(jws.slice(0, second))
-    if (!(await options.verifySignature(resolved, input, signature))) {
-      reject('ERR_SIGNATURE_INVALID', 'the signature does not verify')
-    }
-  } else {
-    try {
-      await compactVerify(jws, await toVerifyKey(resolved), { algorithms: [alg] })
-    } catch (err) {
-      if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
-        reject('ERR_SIGNATURE_INVALID', 'the signature does not verify')
-      }
-      throw new ProtocolError('ERR_JWS_MALFORMED', 'the JWS is malformed', { cause: err })
-    }
-  }
-  const payload = decodeJson(payloadPart, 'ERR_JSON_INVALID', MAX_EVENT_DEPTH, refuseNestedContext)
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    return reject('ERR_JSON_INVALID', 'the payload is not an object')
-  }
-  checkContext(payload as Record<string, unknown>)
+  const {
+    kid,
+    key: resolved,
+    payload,
+  } = await verifyCompactJws(jws, EVENT_RULES, {
+    resolveKey: options.resolveKey,
+    verifySignature: options.verifySignature,
+    maxLength: options.maxLength,
+  })
+  checkContext(payload)
   const event = assertValid(payload) as Event
   if (!('specversion' in event)) return reject('ERR_SCHEMA_INVALID', 'not an event')
   if (event.source !== resolved.source) {

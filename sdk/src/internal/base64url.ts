@@ -1,38 +1,53 @@
 import { ProtocolError } from '../errors.js'
 
+// The one base64url decoder of the SDK. `atob` is native in every runtime and several times
+// faster than decoding in JavaScript; the checks in front of it make it strict: the URL-safe
+// alphabet only, no padding, no white space, and zero unused bits in the last character, so that
+// every byte string has exactly one accepted encoding and re-encodings of a token cannot pass as
+// different tokens.
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-const VALUES = new Int16Array(128).fill(-1)
-for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i
+const URL_SAFE = /^[A-Za-z0-9_-]*$/
 
 /**
- * Decodes unpadded base64url strictly: only the URL-safe alphabet, no padding, no white space,
- * and the unused low bits of the last character must be zero. Every byte string therefore has
- * exactly one accepted encoding, so re-encodings of a token cannot pass as different tokens.
+ * Is `text` unpadded base64url in canonical form: only the URL-safe alphabet, a possible length,
+ * and zero unused bits in the last character?
+ * @internal
+ */
+export function isCanonicalBase64url(text: string): boolean {
+  const rest = text.length % 4
+  if (rest === 1 || !URL_SAFE.test(text)) return false
+  if (rest === 0) return true
+  const last = ALPHABET.indexOf(text.charAt(text.length - 1))
+  return (last & (rest === 2 ? 0x0f : 0x03)) === 0
+}
+
+/**
+ * Decodes text that {@link isCanonicalBase64url} accepted to a binary string (one character per
+ * byte), without checking it again.
+ * @internal
+ */
+export function base64urlToBinary(text: string): string {
+  return atob(text.replaceAll('-', '+').replaceAll('_', '/'))
+}
+
+/** The bytes of a binary string. @internal */
+export function binaryToBytes(value: string): Uint8Array {
+  const out = new Uint8Array(value.length)
+  for (let i = 0; i < value.length; i++) out[i] = value.charCodeAt(i)
+  return out
+}
+
+/**
+ * Decodes unpadded base64url strictly (see {@link isCanonicalBase64url}).
  * @throws {ProtocolError} `ERR_JWS_MALFORMED` for anything else.
  * @internal
  */
 export function decodeBase64url(text: string): Uint8Array {
-  const rest = text.length % 4
-  if (rest === 1) throw new ProtocolError('ERR_JWS_MALFORMED', 'base64url has an impossible length')
-  const out = new Uint8Array(Math.floor((text.length * 3) / 4))
-  let bits = 0
-  let buffer = 0
-  let o = 0
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    const value = code < 128 ? (VALUES[code] ?? -1) : -1
-    if (value < 0) throw new ProtocolError('ERR_JWS_MALFORMED', 'not base64url')
-    buffer = (buffer << 6) | value
-    bits += 6
-    if (bits >= 8) {
-      bits -= 8
-      out[o++] = (buffer >> bits) & 0xff
-    }
+  if (!isCanonicalBase64url(text)) {
+    throw new ProtocolError('ERR_JWS_MALFORMED', 'not canonical base64url')
   }
-  if ((buffer & ((1 << bits) - 1)) !== 0) {
-    throw new ProtocolError('ERR_JWS_MALFORMED', 'base64url is not canonical')
-  }
-  return out.subarray(0, o)
+  return binaryToBytes(base64urlToBinary(text))
 }
 
 /** Encodes bytes as unpadded base64url. @internal */

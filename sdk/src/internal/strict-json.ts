@@ -12,58 +12,64 @@ const fail = (message: string): never => {
   throw new ProtocolError('ERR_JSON_INVALID', message)
 }
 
-/** One open object or array during the scan. */
-interface Frame {
-  /** Member names seen so far; `null` for an array. */
-  readonly keys: Set<string> | null
-  /** Is the next string in this object a member name? */
-  expectKey: boolean
+/** The index of the quote that closes the string opened at `start`. */
+function closingQuote(text: string, start: number): number {
+  let j = text.indexOf('"', start + 1)
+  while (j > 0) {
+    if (text.charCodeAt(j - 1) !== 0x5c) return j
+    let k = j - 1
+    while (text.charCodeAt(k) === 0x5c) k--
+    if ((j - 1 - k) % 2 === 0) return j
+    j = text.indexOf('"', j + 1)
+  }
+  return fail('unterminated string')
 }
 
 /**
  * Parses JSON text after a linear pre-scan that refuses what `JSON.parse` would accept silently:
  * nesting deeper than `maxDepth`, duplicate member names (which parsers resolve differently) and
- * `__proto__` members. The scan stops at the first problem, so hostile input is rejected cheaply.
+ * `__proto__` members. The scan stops at the first problem, so hostile input is rejected cheaply;
+ * it skips over string contents with the native `indexOf`. A byte-order mark is not JSON white
+ * space, so text that starts with one is refused like any other stray character.
  * @throws {ProtocolError} `ERR_JSON_INVALID`.
  * @internal
  */
 export function parseStrictJson(text: string, limits: StrictJsonLimits): unknown {
-  const stack: Frame[] = []
+  const { maxDepth, onKey } = limits
+  // Member names per open object (`null` for an array).
+  const stack: (Set<string> | null)[] = []
+  // Is the next string a member name? Only the last structural character decides.
+  let expectKey = false
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (c === 0x22) {
-      const start = i
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i)
-        if (d === 0x5c) i++
-        else if (d === 0x22) break
-      }
-      if (i >= text.length) fail('unterminated string')
-      const top = stack[stack.length - 1]
-      if (top?.keys != null && top.expectKey) {
-        const raw = text.slice(start, i + 1)
-        let key = raw.slice(1, -1)
-        if (raw.includes('\\')) {
+      const end = closingQuote(text, i)
+      if (expectKey) {
+        const names = stack[stack.length - 1] as Set<string>
+        let name = text.slice(i + 1, end)
+        if (name.includes('\\')) {
           try {
-            key = JSON.parse(raw) as string
+            name = JSON.parse(text.slice(i, end + 1)) as string
           } catch {
             fail('invalid escape in a member name')
           }
         }
-        if (key === '__proto__') fail('__proto__ member')
-        if (top.keys.has(key)) fail(`duplicate member name: ${key}`)
-        top.keys.add(key)
-        limits.onKey?.(key, stack.length)
-        top.expectKey = false
+        if (name === '__proto__') fail('__proto__ member')
+        if (names.has(name)) fail(`duplicate member name: ${name}`)
+        names.add(name)
+        onKey?.(name, stack.length)
+        expectKey = false
       }
+      i = end
     } else if (c === 0x7b || c === 0x5b) {
-      if (stack.length >= limits.maxDepth) fail(`nesting deeper than ${limits.maxDepth}`)
-      stack.push({ keys: c === 0x7b ? new Set() : null, expectKey: c === 0x7b })
+      if (stack.length >= maxDepth) fail(`nesting deeper than ${maxDepth}`)
+      stack.push(c === 0x7b ? new Set() : null)
+      expectKey = c === 0x7b
     } else if (c === 0x7d || c === 0x5d) {
       if (stack.pop() === undefined) fail('unbalanced brackets')
+      expectKey = false
     } else if (c === 0x2c) {
-      const top = stack[stack.length - 1]
-      if (top?.keys != null) top.expectKey = true
+      expectKey = stack[stack.length - 1] != null
     }
   }
   if (stack.length !== 0) fail('unbalanced brackets')

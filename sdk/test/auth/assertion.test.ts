@@ -382,17 +382,18 @@ describe('verifyGroupAssertion rejects hostile assertions, each with its code', 
       'ERR_JWS_MALFORMED',
     ],
     [
-      'rejects base64 characters outside the URL-safe alphabet',
+      // The shape is checked before the signature (AUTH-VER order, EVT-SIG-004).
+      '[EVT-SIG-004] rejects base64 characters outside the URL-safe alphabet in the claims part',
       async () => {
         const [h, p, sig] = (await issue()).split('.')
         return `${h ?? ''}.${(p ?? '').slice(0, -4)}+/+/.${sig ?? ''}`
       },
-      'ERR_SIGNATURE_INVALID',
+      'ERR_JWS_MALFORMED',
     ],
     [
       '[AUTH-VER-009] rejects signed claims that are not UTF-8',
       () => forgeBytes(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])),
-      'ERR_JWS_MALFORMED',
+      'ERR_JSON_INVALID',
     ],
     [
       '[AUTH-VER-009] rejects an escaped duplicate member name',
