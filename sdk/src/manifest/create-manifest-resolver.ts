@@ -1,6 +1,7 @@
 import { ProtocolError, isProtocolError, type AnyProtocolError } from '../errors.js'
 import { fetchJson, outboundFetch, type OutboundPolicy } from '../http/guarded-fetch.js'
 import { isAllowedAlgorithm } from '../keys/algorithms.js'
+import { isUsablePublicJwk } from '../keys/is-usable-public-jwk.js'
 import type { ResolveKey, ResolvedKey } from '../keys/resolve-key.js'
 import type { PublicJwk } from '../keys/signing-key.js'
 import type { ToolManifest } from '../schemas/index.js'
@@ -23,8 +24,8 @@ export interface ManifestResolverOptions extends OutboundPolicy {
   readonly allowAnySource?: boolean
   /**
    * How long a failed fetch of a tool's manifest or keys is remembered, in seconds: within it, a
-   * `kid` of that origin fails at once with the same code, without a request. Default 30, at most
-   * 300.
+   * `kid` of that origin fails at once with the same code, without a request. Default 30; from 1
+   * to 300.
    */
   readonly failureTtl?: number
   /** How long a manifest and its keys are cached, in seconds. Default 300. */
@@ -43,7 +44,10 @@ export interface ManifestResolverOptions extends OutboundPolicy {
 export interface ManifestResolver {
   /** Resolves a `kid` of the form `<tool origin>#<key id>` to the key its tool publishes. */
   readonly resolveKey: ResolveKey
-  /** The validated manifest of a tool, by origin. */
+  /**
+   * The validated manifest of a tool, by origin: the origin you name is fetched (with the same
+   * guards, cache and remembered failures), whether or not it is in `trustedSources`.
+   */
   manifest(origin: string): Promise<ToolManifest>
 }
 
@@ -73,7 +77,8 @@ function parseJwks(value: unknown): Map<string, PublicJwk> {
   }
   const out = new Map<string, PublicJwk>()
   for (const key of keys as Record<string, unknown>[]) {
-    if (typeof key !== 'object' || 'd' in key) continue // never accept private material
+    // Private material, other algorithms, small-order and non-canonical keys (EVT-KEY-002).
+    if (!isUsablePublicJwk(key)) continue
     const { kid, alg, use, kty, crv } = key
     const fits =
       (alg === 'EdDSA' && kty === 'OKP' && crv === 'Ed25519') ||
@@ -103,7 +108,7 @@ function parseJwks(value: unknown): Map<string, PublicJwk> {
  * @param options Trust, caching and network options.
  * @returns The resolver; pass `resolver.resolveKey` to {@link verifyEvent} or {@link createInbox}.
  * @throws {TypeError} Without `trustedSources` or `allowAnySource: true`; without `fetch` unless
- *   `allowPrivateNetwork` is `true`; with `failureTtl` outside 0–300.
+ *   `allowPrivateNetwork` is `true`; with `failureTtl` outside 1–300.
  * @throws {ProtocolError} From `resolveKey` and `manifest`: `ERR_FETCH_FAILED`,
  *   `ERR_ADDRESS_NOT_ALLOWED`, `ERR_TOO_LARGE`, `ERR_MANIFEST_INVALID`.
  * @example
@@ -126,8 +131,8 @@ export function createManifestResolver(options: ManifestResolverOptions): Manife
     )
   }
   const failureTtl = (options.failureTtl ?? 30) * 1000
-  if (!(failureTtl >= 0 && failureTtl <= 300_000)) {
-    throw new TypeError('failureTtl must be between 0 and 300 seconds')
+  if (!(failureTtl >= 1000 && failureTtl <= 300_000)) {
+    throw new TypeError('failureTtl must be between 1 and 300 seconds')
   }
   const ttl = (options.ttl ?? 300) * 1000
   const refetch = (options.refetchInterval ?? 60) * 1000
@@ -173,7 +178,7 @@ export function createManifestResolver(options: ManifestResolverOptions): Manife
 
   function loadRemembering(origin: string): Promise<Entry> {
     return load(origin).catch((err: unknown) => {
-      if (isProtocolError(err) && failureTtl > 0) {
+      if (isProtocolError(err)) {
         remember(failures, origin, { error: err, until: now() + failureTtl })
       }
       throw err

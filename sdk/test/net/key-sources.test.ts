@@ -183,9 +183,11 @@ describe('failed origins', () => {
     )
     t += 5_000
     expect(await resolver.resolveKey(signing.kid)).toMatchObject({ source: origin })
-    expect(() =>
-      createManifestResolver({ ...LOCAL, allowAnySource: true, failureTtl: 301 }),
-    ).toThrow(/failureTtl/)
+    for (const failureTtl of [0, 301, Number.NaN]) {
+      expect(() => createManifestResolver({ ...LOCAL, allowAnySource: true, failureTtl })).toThrow(
+        /failureTtl/,
+      )
+    }
     await flaky.close()
   })
 })
