@@ -66,7 +66,7 @@ export interface Dashboard {
   readonly start: number
   /** What this start read from the followed feeds before it opened its inbox. */
   readonly caughtUp: CatchUp
-  /** Subscribes to a tool's events of a group, after reading what its feed already has. */
+  /** Subscribes to a tool's events of a group, then reads what its feed already has. */
   follow(tool: string, group: string): Promise<{ pulled: number }>
   /** Reads every followed feed from the last saved cursor. */
   catchUp(): Promise<CatchUp>
@@ -356,7 +356,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
          on conflict (tool, grp) do nothing`,
         [tool, group, toolManifest.feed, toolManifest.name],
       )
-      const pulled = await pull({ tool, grp: group, feed: toolManifest.feed, cursor: null })
+      // Subscribe first, then read the feed: an event published in between is both pushed and in
+      // the feed (stored once), where reading first would miss one published before subscribing.
       const body = await signSubscriptionRequest({ sink: `${origin}/cta/inbox`, group }, key, {
         audience: tool,
       })
@@ -373,6 +374,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         tool,
         group,
       ])
+      const pulled = await pull({ tool, grp: group, feed: toolManifest.feed, cursor: null })
       return { pulled: pulled.processed }
     },
 

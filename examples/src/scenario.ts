@@ -160,7 +160,7 @@ export async function runScenario(
 
     step('Budgeting finds the authority in the group document, catches up (pull), subscribes')
     const { authority } = await budgeting.followAuthority()
-    step('the dashboard subscribes to both tools, after reading their feeds')
+    step('the dashboard subscribes to both tools, then reads their feeds')
     await dashboard.follow(decisions.origin, group)
     await dashboard.follow(budgeting.origin, group)
 
