@@ -2,6 +2,8 @@
 // on 127.0.0.1, members join, sign in to the budgeting tool through the group's authority (the
 // decisions tool), a bucket is matched with an offer, a poll closes, the dashboard restarts and
 // catches up, and a removed member loses access to the budgeting tool at once, session and all.
+// What it returns is counted (each event stored once, how it arrived), so that its checks
+// (`scenarioChecks`) hold whichever way a race between two legitimate paths goes.
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -124,7 +126,15 @@ export async function runScenario(
       step(`… dashboard: ${text}`)
     },
   }
-  let dashboard = await startDashboard(dashboardOptions)
+  let dashboard: Dashboard
+  try {
+    dashboard = await startDashboard(dashboardOptions)
+  } catch (err) {
+    await budgeting.close()
+    await decisions.close()
+    await rm(dataDir, { recursive: true, force: true })
+    throw err
+  }
   const running = { dashboard }
 
   const close = async (): Promise<void> => {
