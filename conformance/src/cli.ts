@@ -1,7 +1,8 @@
 /**
  * `cta-conformance`: lists and runs the conformance vectors against an implementation.
  *
- * Exit codes: 0 conformant at the chosen level, 1 failures, 2 configuration or suite error.
+ * Exit codes: 0 every claimed profile conformant, 1 failures, 2 configuration or suite error,
+ * 3 nothing failed but a claimed profile is not proven (some of its MUST cases were not tested).
  */
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
@@ -19,8 +20,10 @@ import { buildReport, type Report } from './report/report.js'
 import { FORMATS, type Format } from './report/render.js'
 import { loadSutManifest, SutError } from './live/sut.js'
 import {
+  CONTROL_API_DOCS,
+  exitCodeOf,
   matchesAny,
-  passesAt,
+  notProven,
   runVectors,
   selectVectors,
   type ExpectationEntry,
@@ -60,7 +63,10 @@ Options:
                                written next to it as <name>.jws)
   --json                       (list) print JSON
 
-Exit codes: 0 conformant at the chosen level, 1 failures, 2 configuration or suite error.`
+Exit codes: 0 every claimed profile conformant at the chosen level; 1 a vector or case failed or
+errored; 2 configuration or suite error; 3 nothing failed, but a claimed profile is "not-proven":
+some of its MUST cases were not tested (filtered out, skipped by the harness, or, in live mode,
+needing the control API: ${CONTROL_API_DOCS}).`
 
 function splitList(values: readonly string[] | undefined): string[] {
   return (values ?? [])
@@ -334,7 +340,8 @@ async function finish(
 ): Promise<number> {
   const { io, failOn, reporters, harness } = run
   const { vectors, digest } = await loadVectors()
-  const conformant = passesAt(result, failOn)
+  const exitCode = exitCodeOf(result, failOn)
+  const conformant = exitCode === 0
   const report = buildReport(result, {
     suite: {
       name: '@cta-interop/conformance',
@@ -360,7 +367,7 @@ async function finish(
     `  ${s.passed} passed, ${s.failed} failed, ${s.errored} errored, ${s['expected-fail']} expected-fail, ${s.inapplicable} inapplicable, ${s.untested} untested`,
     ...result.verdicts.map(
       (v) =>
-        `  ${v.profile.padEnd(24)} ${v.verdict}${v.mustFailures > 0 ? ` (${v.mustFailures} MUST failures)` : ''}`,
+        `  ${v.profile.padEnd(24)} ${v.verdict}${v.mustFailures > 0 ? ` (${v.mustFailures} MUST failures)` : ''}${v.verdict === 'not-proven' ? ` (${v.mustUntested} of ${v.mustUntested + v.counts.passed + v.counts.failed + v.counts.errored + v.counts['expected-fail']} MUST ${unit} untested)` : ''}`,
     ),
     ...result.tests
       .filter((t) => t.status === 'failed' || t.status === 'errored')
@@ -369,10 +376,37 @@ async function finish(
           `  ${t.status.toUpperCase()} ${t.id} [${t.requirements.join(', ')}]: ${t.message ?? ''}\n    ${t.repro}`,
       ),
     ...result.warnings.map((w) => `  warning: ${w}`),
+    ...notProvenLines(result, run.mode),
   ]
   const toStdout = reporters.some((r) => r.path === '-')
   ;(toStdout ? io.stderr : io.stdout)(`${lines.join('\n')}\n`)
-  return conformant ? 0 : 1
+  return exitCode
+}
+
+/** What to tell the user when a claimed profile is not proven: which, and how to prove it. */
+function notProvenLines(result: RunResult, mode: 'vectors' | 'live'): string[] {
+  const profiles = notProven(result)
+  if (profiles.length === 0) return []
+  const untested = result.tests.filter((t) => t.status === 'untested' && t.level === 'MUST')
+  const needControl = untested.some((t) => /control API|does not support/.test(t.message ?? ''))
+  return [
+    `  NOT PROVEN: ${profiles.map((v) => v.profile).join(', ')}: a claimed profile is proven only when every MUST case ran (exit code 3).`,
+    ...(mode === 'live' && needControl
+      ? [
+          `    The untested cases need the tool's test-only control API: mount it and name it in the SUT manifest's "control"; see ${CONTROL_API_DOCS}.`,
+        ]
+      : []),
+    ...(untested.some((t) => /--only|--exclude/.test(t.message ?? ''))
+      ? [
+          '    Some cases were left out with --only or --exclude: run without them to prove the profile.',
+        ]
+      : []),
+    ...(untested.some((t) => /skipped it|does not support/.test(t.message ?? ''))
+      ? [
+          '    Some cases were skipped by the implementation: each counts as untested, never as passed.',
+        ]
+      : []),
+  ]
 }
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>

@@ -72,13 +72,16 @@ export interface TestResult {
   readonly transcript?: readonly Exchange[]
 }
 
+/**
+ * A profile's verdict. `not-proven`: the profile is claimed and nothing failed, but some of its
+ * MUST vectors or live cases were not tested (filtered out, skipped by the harness, or needing a
+ * control API the tool does not offer), so the run proves nothing about them; the CLI exits 3.
+ */
 export type VerdictValue =
-  | 'conformant+recommended'
-  | 'conformant'
-  | 'not-conformant'
-  | 'incomplete'
-  | 'untested'
-  | 'not-claimed'
+  'conformant+recommended' | 'conformant' | 'not-conformant' | 'not-proven' | 'not-claimed'
+
+/** The verdict of a claimed profile with untested MUST cases (and no failure). */
+export const NOT_PROVEN: VerdictValue = 'not-proven'
 
 /** A profile's verdict, computed over the vectors that ran for it. */
 export interface ProfileVerdict {
@@ -89,6 +92,8 @@ export interface ProfileVerdict {
   /** Failed, errored or expected-fail MUST vectors. */
   readonly mustFailures: number
   readonly shouldFailures: number
+  /** MUST vectors or live cases that did not run: they keep a claimed profile `not-proven`. */
+  readonly mustUntested: number
 }
 
 export interface Summary extends Readonly<Record<Status, number>> {
@@ -334,18 +339,18 @@ export function verdicts(
         }
       }
       const ran = counts.passed + counts.failed + counts.errored + counts['expected-fail']
+      // Nothing that did not run counts as proven: a claimed profile with an untested MUST case,
+      // or with nothing run at all, is `not-proven`, never `conformant`.
       const verdict: VerdictValue = !claimed
         ? 'not-claimed'
         : mustFailures > 0
           ? 'not-conformant'
-          : ran === 0
-            ? 'untested'
-            : mustUntested > 0
-              ? 'incomplete'
-              : shouldRan > 0 && shouldFailures === 0 && shouldUntested === 0
-                ? 'conformant+recommended'
-                : 'conformant'
-      return { profile, claimed, verdict, counts, mustFailures, shouldFailures }
+          : ran === 0 || mustUntested > 0
+            ? NOT_PROVEN
+            : shouldRan > 0 && shouldFailures === 0 && shouldUntested === 0
+              ? 'conformant+recommended'
+              : 'conformant'
+      return { profile, claimed, verdict, counts, mustFailures, shouldFailures, mustUntested }
     })
 }
 
@@ -425,6 +430,45 @@ export async function runVectors(
     durationMs: performance.now() - started,
   }
 }
+
+/** Where the control API that most live cases need is documented. */
+export const CONTROL_API_DOCS =
+  'conformance/README.md#control-api and conformance/control-api.openapi.yaml'
+
+/**
+ * One sentence for every report format when a claimed profile is `not-proven`: which profiles,
+ * how many MUST cases did not run, and (when they needed it) where the control API is described.
+ */
+export function notProvenNote(result: Pick<RunResult, 'verdicts' | 'tests'>): string | undefined {
+  const profiles = notProven(result)
+  if (profiles.length === 0) return undefined
+  const list = profiles.map((v) => `${v.profile} (${v.mustUntested} MUST untested)`).join(', ')
+  const needControl = result.tests.some(
+    (t) => t.status === 'untested' && /control API|does not support/.test(t.message ?? ''),
+  )
+  return `Not proven: ${list}. A claimed profile is proven only when every MUST case ran; untested cases never count as passed.${
+    needControl
+      ? ` The untested live cases need the tool's test-only control API: see ${CONTROL_API_DOCS}.`
+      : ''
+  }`
+}
+
+/** The claimed profiles the run could not prove: some of their MUST cases were not tested. */
+export function notProven(result: Pick<RunResult, 'verdicts'>): ProfileVerdict[] {
+  return result.verdicts.filter((v) => v.claimed && v.verdict === NOT_PROVEN)
+}
+
+/**
+ * The exit code of a run: `1` when a vector or case failed or errored at or above `failOn`; else
+ * `3` when a claimed profile is `not-proven`; else `0` (every claimed profile conforms).
+ */
+export function exitCodeOf(result: RunResult, failOn: 'must' | 'should'): 0 | 1 | 3 {
+  if (!passesAt(result, failOn)) return 1
+  return notProven(result).length > 0 ? EXIT_NOT_PROVEN : 0
+}
+
+/** The exit code of a run that failed nothing but left a claimed profile `not-proven`. */
+export const EXIT_NOT_PROVEN = 3
 
 /** Does the run pass at the chosen level? Expected failures do not fail the exit code. */
 export function passesAt(result: RunResult, failOn: 'must' | 'should'): boolean {

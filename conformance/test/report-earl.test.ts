@@ -116,6 +116,7 @@ describe('EARL reporter', () => {
       expect(ids(test, `${DCT}references`)).toEqual(t.requirements.map((r) => requirementIri(r)))
       const description = values(result, `${DCT}description`)
       if (t.status === 'expected-fail') expect(description[0]).toMatch(/^Known failure/)
+      else if (t.status === 'untested') expect(description[0]).toMatch(/not proven/)
       else expect(description).toEqual([])
     }
     expect([...seen].sort()).toEqual([...STATUSES].sort())

@@ -144,7 +144,7 @@ describe('outcomes', () => {
     expect(statuses.get('evt.age.stale')).toBe('passed')
     expect(statuses.get('evt.age.future')).toBe('untested')
     expect(statuses.get('doc.valid.group')).toBe('untested')
-    expect(result.verdicts.find((v) => v.profile === 'receiver')?.verdict).toBe('incomplete')
+    expect(result.verdicts.find((v) => v.profile === 'receiver')?.verdict).toBe('not-proven')
     const receiverOnly = await run(
       sdkImplementation({}, { name: 'r', version: '0', profiles: ['receiver'], features: [] }),
     )

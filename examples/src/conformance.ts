@@ -31,7 +31,10 @@ export interface ProfileVerdict {
 /** What one live run over one tool produced. */
 export interface ConformanceRun {
   readonly tool: ToolUnderTest
-  /** The suite's exit code: 0 conformant, 1 failures, 2 configuration or suite error. */
+  /**
+   * The suite's exit code: 0 conformant, 1 failures, 2 configuration or suite error, 3 a claimed
+   * profile not proven (cases untested, e.g. without the control API).
+   */
   readonly exitCode: number
   readonly report: string
   readonly html: string

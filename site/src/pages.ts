@@ -167,16 +167,16 @@ export function renderReport(
       heading('Verdicts by profile', 'verdicts'),
       '',
       table(
-        ['Profile', 'Claimed', 'Verdict', 'MUST failures', 'SHOULD failures'],
-        verdicts
-          .filter(isObject)
-          .map((v) => [
-            escapeHtml(text(v['profile'])),
-            escapeHtml(text(v['claimed'])),
-            `<strong>${escapeHtml(text(v['verdict']))}</strong>`,
-            escapeHtml(text(v['mustFailures'])),
-            escapeHtml(text(v['shouldFailures'])),
-          ]),
+        ['Profile', 'Claimed', 'Verdict', 'MUST failures', 'SHOULD failures', 'MUST untested'],
+        verdicts.filter(isObject).map((v) => [
+          escapeHtml(text(v['profile'])),
+          escapeHtml(text(v['claimed'])),
+          `<strong>${escapeHtml(text(v['verdict']))}</strong>`,
+          escapeHtml(text(v['mustFailures'])),
+          escapeHtml(text(v['shouldFailures'])),
+          // A claimed profile with untested MUST cases is `not-proven`, never conformant.
+          escapeHtml(text(v['mustUntested'])),
+        ]),
       ),
       '',
     )

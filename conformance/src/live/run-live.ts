@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { createManifestResolver, type ToolManifest } from '@cta-interop/sdk'
 import {
+  CONTROL_API_DOCS,
   emptyCounts,
   inSelection,
   settle,
@@ -129,7 +130,9 @@ export async function runLive(sut: SutManifest, options: LiveOptions): Promise<R
             }),
       })
     } else {
-      warnings.push('no control API configured: cases that need it are untested')
+      warnings.push(
+        `no control API configured: cases that need it are untested and the profiles they test not proven; see ${CONTROL_API_DOCS}`,
+      )
     }
     wire.take()
     const ctx: LiveContext = {

@@ -4,7 +4,7 @@
  *
  * The `@context` is inline, so the document expands without any network access.
  */
-import type { Status, TestResult } from '../run.js'
+import { notProvenNote, type Status, type TestResult } from '../run.js'
 import type { Report } from './report.js'
 
 /** Test IRIs are this base followed by the vector ID. */
@@ -67,6 +67,9 @@ function description(t: TestResult): string | undefined {
   if (t.expectation?.unexpectedPass === true) {
     return `Unexpected pass: declared as a known failure (${t.expectation.link}).`
   }
+  if (t.status === 'untested') {
+    return 'Not tested: it does not count toward conformance, and a claimed profile with an untested MUST case is not proven.'
+  }
   return undefined
 }
 
@@ -98,6 +101,13 @@ function assertion(report: Report, t: TestResult): Record<string, unknown> {
   }
 }
 
+/** The verdicts as one sentence: `receiver: not-proven; emitter: conformant`, plus why. */
+function verdictSummary(report: Report): string {
+  const verdicts = report.verdicts.map((v) => `${v.profile}: ${v.verdict}`).join('; ')
+  const note = notProvenNote(report)
+  return `Verdicts: ${verdicts === '' ? 'none' : verdicts}.${note === undefined ? '' : ` ${note}`}`
+}
+
 /**
  * Renders a report as EARL 1.0 in JSON-LD (`report.earl.jsonld`): one `earl:Assertion` per test
  * result, with the implementation as a `doap:Project` subject, the suite as assertor, test IRIs
@@ -118,6 +128,8 @@ export function renderEarl(report: Report): string {
     'doap:release': { '@type': 'doap:Version', 'doap:revision': impl.version },
     ...(homepage === undefined ? {} : { 'doap:homepage': { '@id': homepage } }),
     ...(impl.language === undefined ? {} : { 'doap:programming-language': impl.language }),
+    // The verdict per profile, in the same words as every other format (not-proven included).
+    'dct:description': verdictSummary(report),
   }
   const assertor = {
     '@id': '_:assertor',

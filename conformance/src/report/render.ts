@@ -2,7 +2,7 @@
  * Renderings of the canonical report: JUnit XML, Markdown, a single-file offline HTML page and
  * EARL (in `earl.ts`).
  */
-import type { TestResult } from '../run.js'
+import { notProvenNote, type TestResult } from '../run.js'
 import { renderEarl } from './earl.js'
 import type { Report } from './report.js'
 
@@ -123,6 +123,7 @@ export function renderMarkdown(report: Report): string {
     '',
     `${s.total} vectors: ${s.passed} passed, ${s.failed} failed, ${s.errored} errored, ${s['expected-fail']} expected to fail, ${s.inapplicable} inapplicable, ${s.untested} untested.`,
     '',
+    ...(notProvenNote(report) === undefined ? [] : [`**${md(notProvenNote(report) ?? '')}**`, '']),
   ]
   const problems = report.tests.filter((t) =>
     ['failed', 'errored', 'expected-fail'].includes(t.status),
@@ -163,8 +164,7 @@ const VERDICT_CLASS: Record<string, string> = {
   'conformant+recommended': 'ok',
   conformant: 'ok',
   'not-conformant': 'bad',
-  incomplete: 'warn',
-  untested: 'warn',
+  'not-proven': 'warn',
   'not-claimed': 'none',
 }
 
@@ -175,9 +175,10 @@ export function renderHtml(report: Report): string {
       (v) => `<section class="card ${VERDICT_CLASS[v.verdict] ?? ''}"><h2>${html(v.profile)}</h2>
 <p class="verdict">${html(v.verdict)}</p>
 <p>${v.counts.passed} passed · ${v.counts.failed} failed · ${v.counts.errored} errored · ${v.counts['expected-fail']} expected fail · ${v.counts.inapplicable} inapplicable · ${v.counts.untested} untested</p>
-${v.mustFailures > 0 ? `<p><strong>${v.mustFailures} MUST failure${v.mustFailures === 1 ? '' : 's'}</strong></p>` : ''}</section>`,
+${v.mustFailures > 0 ? `<p><strong>${v.mustFailures} MUST failure${v.mustFailures === 1 ? '' : 's'}</strong></p>` : ''}${v.verdict === 'not-proven' ? `<p><strong>${v.mustUntested} MUST case${v.mustUntested === 1 ? '' : 's'} untested: not proven</strong></p>` : ''}</section>`,
     )
     .join('\n')
+  const note = notProvenNote(report)
   const order = ['failed', 'errored', 'expected-fail', 'untested', 'inapplicable', 'passed']
   const rows = [...report.tests]
     .sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status))
@@ -208,7 +209,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-wei
 <dt>Harness</dt><dd><code>${html(report.harness)}</code></dd><dt>Command</dt><dd><code>${html(report.command)}</code></dd>
 <dt>Started</dt><dd>${html(report.startedAt)} (${(report.durationMs / 1000).toFixed(2)} s)</dd>
 <dt>Totals</dt><dd>${s.passed} passed, ${s.failed} failed, ${s.errored} errored, ${s['expected-fail']} expected fail, ${s.inapplicable} inapplicable, ${s.untested} untested</dd></dl>
-<div class="cards">${cards}</div>
+<div class="cards">${cards}</div>${note === undefined ? '' : `\n<p class="not-proven"><strong>${html(note)}</strong></p>`}
 ${report.warnings.length > 0 ? `<h2>Warnings</h2><ul>${report.warnings.map((w) => `<li>${html(w)}</li>`).join('')}</ul>` : ''}
 <h2>Tests</h2>
 <p><label>Show <select id="filter"><option value="">all</option>${order.map((o) => `<option>${o}</option>`).join('')}</select></label></p>
