@@ -1,11 +1,17 @@
 /**
  * `@cta-interop/sdk/node`: the parts of the SDK that need Node.js: a `fetch` that refuses
- * non-public addresses after DNS resolution, an adapter from Fetch API handlers to `node:http`,
- * durable delivery stores, and the test-only conformance control API.
+ * non-public addresses after DNS resolution, an adapter from Fetch API handlers to `node:http`, a
+ * server whose timeouts close slow connections, durable delivery stores, and the test-only
+ * conformance control API.
  * @module
  */
 export { createSafeFetch, type ResolvedAddress, type SafeFetchOptions } from './safe-fetch.js'
 export { toNodeListener, type NodeListenerOptions } from './to-node-listener.js'
+export {
+  createNodeServer,
+  NODE_SERVER_DEFAULTS,
+  type NodeServerOptions,
+} from './create-node-server.js'
 export { nodeSignatureVerifier } from './node-signature-verifier.js'
 export { createNodeInbox } from './create-node-inbox.js'
 export {
