@@ -1,6 +1,6 @@
-import http from 'node:http'
+import type http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { toNodeListener } from '@cta-interop/sdk/node'
+import { createNodeServer, toNodeListener, type NodeServerOptions } from '@cta-interop/sdk/node'
 
 /** A Fetch API handler, as every SDK endpoint is. */
 export type Handler = (request: Request) => Promise<Response> | Response
@@ -26,19 +26,29 @@ export interface Listening {
 
 /**
  * Listens on 127.0.0.1 (an ephemeral port unless `port` is given). A tool needs its origin before
- * it can build its manifest and key, so the handlers come afterwards.
+ * it can build its manifest and key, so the handlers come afterwards. The server is the SDK's
+ * `createNodeServer`, whose timeouts close slow connections (`limits` overrides them): every
+ * example tool serves through it.
  */
-export async function listen(port = 0): Promise<Listening> {
+export async function listen(port = 0, limits: NodeServerOptions = {}): Promise<Listening> {
   let listener: NodeListener = (_req, res) => {
     res.statusCode = 503
     res.end()
   }
   const mounts: { match: (path: string) => boolean; listener: NodeListener }[] = []
-  const server = http.createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
-    const mounted = mounts.find((m) => m.match(path))
-    ;(mounted?.listener ?? listener)(req, res)
-  })
+  const server = createNodeServer((req, res) => {
+    // A target that is no URL (`http://[`) matches no mount: the Fetch handler refuses it.
+    const target = req.url ?? '/'
+    const base = 'http://127.0.0.1'
+    const path = URL.canParse(target, base) ? new URL(target, base).pathname : undefined
+    const mounted = path === undefined ? undefined : mounts.find((m) => m.match(path))
+    try {
+      ;(mounted?.listener ?? listener)(req, res)
+    } catch {
+      // A listener that throws ends its request, not the tool.
+      res.destroy()
+    }
+  }, limits)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, '127.0.0.1', resolve)
