@@ -15,6 +15,12 @@ import { assertOutboundUrl, outboundFetch, type OutboundPolicy } from '../../htt
  */
 export function oauthFailure(err: unknown, code: ProtocolErrorCode, what: string): unknown {
   if (isProtocolError(err) || err instanceof TypeError) return err
+  // A refusal of our own guarded fetch (ERR_ADDRESS_NOT_ALLOWED), wrapped by openid-client.
+  for (let e = (err as { cause?: unknown } | null)?.cause, depth = 0; depth < 4; depth++) {
+    if (isProtocolError(e)) return e
+    if (typeof e !== 'object' || e === null) break
+    e = (e as { cause?: unknown }).cause
+  }
   if (
     err instanceof ClientError ||
     err instanceof ResponseBodyError ||
