@@ -28,11 +28,15 @@ import {
  * import { createNodeInbox, createNodeServer, nodeSignatureVerifier } from '@cta-interop/sdk/node'
  * createNodeServer(createNodeInbox({ resolveKey, dedupe, onEvent, verifySignature: nodeSignatureVerifier() }))
  *   .listen(8080, '127.0.0.1')
+ * // Exactly once: the record of each event commits with what onEvent writes through `transaction`.
+ * const store = await createPostgresDeliveryStore({ pool, schema: 'cta' })
+ * createNodeInbox({ resolveKey, inbox: store.inbox, onEvent: (event, { transaction }) =>
+ *   transaction.query('INSERT INTO seen (id) VALUES ($1)', [event.id]).then(() => undefined) })
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#inbox Spec: the inbox}
  */
-export function createNodeInbox(
-  options: InboxOptions,
+export function createNodeInbox<Tx = undefined>(
+  options: InboxOptions<Tx>,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const maxBytes = options.maxBodyBytes ?? DEFAULT_INBOX_MAX_BYTES
   const receive = createInboxReceiver(options)

@@ -25,7 +25,11 @@ export {
   type PgPoolLike,
   type PostgresDeliveryStoreOptions,
 } from './stores/postgres-delivery-store.js'
-export type { SqlStoreOptions } from './stores/sql-delivery-store.js'
+export type {
+  SqlDeliveryStore,
+  SqlStoreOptions,
+  SqlTransaction,
+} from './stores/sql-delivery-store.js'
 export {
   CONTROL_BASE_PATH,
   CONTROL_UNSUPPORTED,

@@ -85,11 +85,21 @@ export {
   type MemoryDedupeStoreOptions,
 } from './stores/memory-dedupe-store.js'
 export {
+  DEFAULT_PROCESSING_LEASE,
+  MAX_IN_PROGRESS_RETRY_AFTER,
+  toInboxStore,
+  type InboxKey,
+  type InboxReceipt,
+  type InboxStore,
+  type TwoPhaseDedupeStore,
+} from './stores/inbox-store.js'
+export {
   DEFAULT_INBOX_MAX_BYTES,
   JOSE_MEDIA_TYPE,
   createInbox,
   createInboxReceiver,
   type InboxContext,
+  type InboxEventContext,
   type InboxOptions,
   type InboxReply,
   type InboxRequest,

@@ -1,7 +1,7 @@
-import type { DeliveryStore } from '@cta-interop/sdk'
 import {
   createSqlDeliveryStore,
   schemaName,
+  type SqlDeliveryStore,
   type SqlQueryable,
   type SqlStoreOptions,
 } from './sql-delivery-store.js'
@@ -65,7 +65,7 @@ export interface PgliteDeliveryStoreOptions extends SqlStoreOptions {
  */
 export async function createPgliteDeliveryStore(
   options: PgliteDeliveryStoreOptions,
-): Promise<DeliveryStore> {
+): Promise<SqlDeliveryStore> {
   let db = options.db
   const owned = db === undefined
   if (db === undefined) {

@@ -1,6 +1,6 @@
-import type { DeliveryStore } from '@cta-interop/sdk'
 import {
   createSqlDeliveryStore,
+  type SqlDeliveryStore,
   type SqlQueryable,
   type SqlStoreOptions,
 } from './sql-delivery-store.js'
@@ -89,7 +89,7 @@ export interface PostgresDeliveryStoreOptions extends SqlStoreOptions {
  */
 export async function createPostgresDeliveryStore(
   options: PostgresDeliveryStoreOptions,
-): Promise<DeliveryStore> {
+): Promise<SqlDeliveryStore> {
   const report = (error: unknown): void => {
     try {
       options.onError?.(error)

@@ -1,18 +1,36 @@
-import type {
-  ClaimedDelivery,
-  DedupeStore,
-  DeliveryAnswer,
-  DeliveryRecord,
-  DeliveryStatus,
-  DeliveryStore,
-  Subscription,
-  SubscriptionStatus,
+import {
+  DEFAULT_PROCESSING_LEASE,
+  MAX_IN_PROGRESS_RETRY_AFTER,
+  type ClaimedDelivery,
+  type DeliveryAnswer,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  type DeliveryStore,
+  type InboxReceipt,
+  type InboxStore,
+  type Subscription,
+  type SubscriptionStatus,
+  type TwoPhaseDedupeStore,
 } from '@cta-interop/sdk'
 
-/** Something that runs one SQL statement with `$1`-style parameters. @internal */
-export interface SqlQueryable {
+/**
+ * The transaction of a SQL store's `inbox`, handed to an inbox's `onEvent` as
+ * `context.transaction`: statements run through it commit together with the record that the
+ * event was processed, or are rolled back with it.
+ *
+ * On PGlite a transaction holds the whole database: inside `onEvent`, run every statement through
+ * `transaction`, never through the PGlite instance itself (that would wait for this transaction).
+ */
+export interface SqlTransaction {
+  /**
+   * Runs one statement with `$1`-style parameters in the transaction.
+   * @returns The rows it returned, as plain objects.
+   */
   query(text: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>
 }
+
+/** Something that runs one SQL statement with `$1`-style parameters. @internal */
+export type SqlQueryable = SqlTransaction
 
 /** A database the delivery store runs on: PGlite or a PostgreSQL pool. @internal */
 export interface SqlClient extends SqlQueryable {
@@ -31,6 +49,36 @@ export interface SqlStoreOptions {
   readonly schema?: string
   /** "Now" in milliseconds, for the dedupe store's expiry checks. Default `Date.now`. */
   readonly now?: () => number
+  /**
+   * How long an event being processed through `dedupe` blocks its copies, in seconds: the lease
+   * of a two-phase claim. A process that dies mid-event leaves the lease to run out; the retry is
+   * then processed again. Make it longer than processing can take. Default 60.
+   */
+  readonly processingLease?: number
+  /**
+   * How long `inbox` waits for a copy of the same event that another connection is processing
+   * before it answers "in progress" (`503`, `Retry-After`), in seconds. Default 5.
+   */
+  readonly inboxLockTimeout?: number
+}
+
+/**
+ * A delivery store on SQL (PGlite or PostgreSQL), with an {@link InboxStore} whose effects commit
+ * in the same transaction as the record of the event.
+ */
+export interface SqlDeliveryStore extends DeliveryStore {
+  /**
+   * Two-phase claims without a transaction: `receive` marks an event "processing" with a lease
+   * (`processingLease`), runs the effect, and marks it done after. At least once across a crash.
+   */
+  readonly dedupe: TwoPhaseDedupeStore
+  /**
+   * Exactly once: `receive` records the event and runs the effect in ONE transaction, which the
+   * effect gets to write through. Pass it to an inbox as `inbox`; a copy arriving while the first
+   * is in flight waits for its outcome (at most `inboxLockTimeout`, then "in progress").
+   * @see {@link https://w3id.org/cta/spec/delivery#crash-guarantees Spec: crash guarantees}
+   */
+  readonly inbox: InboxStore<SqlTransaction>
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
@@ -56,6 +104,8 @@ function migrations(s: string): string[] {
       id text NOT NULL,
       expires_at bigint NOT NULL,
       PRIMARY KEY (source, id))`,
+    // `pending`: the first phase of a two-phase claim; `expires_at` is then the lease's end.
+    `ALTER TABLE "${s}".dedupe ADD COLUMN IF NOT EXISTS pending boolean NOT NULL DEFAULT false`,
     `CREATE INDEX IF NOT EXISTS dedupe_expires_at ON "${s}".dedupe (expires_at)`,
     `CREATE TABLE IF NOT EXISTS "${s}".subscriptions (
       id text PRIMARY KEY,
@@ -156,7 +206,7 @@ function toAnswer(value: unknown): DeliveryAnswer | undefined {
 export async function createSqlDeliveryStore(
   db: SqlClient,
   options: SqlStoreOptions,
-): Promise<DeliveryStore> {
+): Promise<SqlDeliveryStore> {
   const s = `"${schemaName(options)}"`
   const now = options.now ?? Date.now
   const lockKey = `cta-delivery:${schemaName(options)}`
@@ -165,19 +215,102 @@ export async function createSqlDeliveryStore(
     for (const statement of migrations(schemaName(options))) await tx.query(statement)
   })
 
-  const dedupe: DedupeStore = {
-    async claim(source, id, expiresAt) {
-      const rows = await db.query(
-        `INSERT INTO ${s}.dedupe (source, id, expires_at) VALUES ($1, $2, $3)
-         ON CONFLICT (source, id) DO UPDATE SET expires_at = EXCLUDED.expires_at
-         WHERE ${s}.dedupe.expires_at <= $4
-         RETURNING 1 AS claimed`,
-        [source, id, expiresAt.getTime(), now()],
-      )
-      return rows.length === 1
+  const leaseMs = (options.processingLease ?? DEFAULT_PROCESSING_LEASE) * 1000
+  if (!(leaseMs > 0)) throw new TypeError('processingLease must be a positive number of seconds')
+  const lockTimeout = (options.inboxLockTimeout ?? 5) * 1000
+  if (!(lockTimeout > 0))
+    throw new TypeError('inboxLockTimeout must be a positive number of seconds')
+
+  /** Inserts the key, or takes over an expired one; `true` when this call claimed it. */
+  const insertKey = async (
+    q: SqlQueryable,
+    source: string,
+    id: string,
+    expires: number,
+    pending: boolean,
+  ): Promise<boolean> => {
+    // Refused here, not as a raw database error (22P02) for `NaN`.
+    if (!Number.isFinite(expires)) throw new TypeError('expiresAt is not a valid Date')
+    const rows = await q.query(
+      `INSERT INTO ${s}.dedupe (source, id, expires_at, pending) VALUES ($1, $2, $3, $5)
+       ON CONFLICT (source, id) DO UPDATE SET expires_at = EXCLUDED.expires_at, pending = $5
+       WHERE ${s}.dedupe.expires_at <= $4
+       RETURNING 1 AS claimed`,
+      [source, id, expires, now(), pending],
+    )
+    return rows.length === 1
+  }
+  /** Why a key could not be claimed: recorded (`duplicate`) or leased (`in-progress`). */
+  const refusal = async (
+    q: SqlQueryable,
+    source: string,
+    id: string,
+  ): Promise<InboxReceipt<never>> => {
+    const rows = await q.query(
+      `SELECT pending, expires_at FROM ${s}.dedupe WHERE source = $1 AND id = $2`,
+      [source, id],
+    )
+    const row = rows[0]
+    if (row === undefined || row['pending'] !== true) return { status: 'duplicate' }
+    const left = Math.ceil((num(row['expires_at']) - now()) / 1000)
+    return {
+      status: 'in-progress',
+      retryAfter: Math.min(MAX_IN_PROGRESS_RETRY_AFTER, Math.max(1, left)),
+    }
+  }
+
+  const dedupe: TwoPhaseDedupeStore = {
+    claim(source, id, expiresAt) {
+      return insertKey(db, source, id, expiresAt.getTime(), false)
     },
     async release(source, id) {
       await db.query(`DELETE FROM ${s}.dedupe WHERE source = $1 AND id = $2`, [source, id])
+    },
+    async receive(key, expiresAt, effect) {
+      const { source, id } = key
+      if (!Number.isFinite(expiresAt.getTime()))
+        throw new TypeError('expiresAt is not a valid Date')
+      if (!(await insertKey(db, source, id, now() + leaseMs, true))) {
+        return refusal(db, source, id)
+      }
+      let value
+      try {
+        value = await effect(undefined)
+      } catch (err) {
+        await db.query(`DELETE FROM ${s}.dedupe WHERE source = $1 AND id = $2 AND pending`, [
+          source,
+          id,
+        ])
+        throw err
+      }
+      await db.query(
+        `UPDATE ${s}.dedupe SET pending = false, expires_at = $3 WHERE source = $1 AND id = $2`,
+        [source, id, expiresAt.getTime()],
+      )
+      return { status: 'processed', value }
+    },
+  }
+
+  const inbox: InboxStore<SqlTransaction> = {
+    async receive(key, expiresAt, effect) {
+      const { source, id } = key
+      try {
+        return await db.transaction(async (tx) => {
+          // A copy in flight on another connection holds the key's index entry until it commits
+          // or rolls back: wait for its outcome, but not for ever.
+          await tx.query(`SET LOCAL lock_timeout = ${String(Math.ceil(lockTimeout))}`)
+          if (!(await insertKey(tx, source, id, expiresAt.getTime(), false))) {
+            return refusal(tx, source, id)
+          }
+          return { status: 'processed' as const, value: await effect(tx) }
+        })
+      } catch (err) {
+        // 55P03 lock_not_available: the other copy is still being processed.
+        if ((err as { code?: unknown } | null)?.code === '55P03') {
+          return { status: 'in-progress', retryAfter: Math.max(1, Math.ceil(lockTimeout / 1000)) }
+        }
+        throw err
+      }
     },
   }
 
@@ -208,6 +341,7 @@ export async function createSqlDeliveryStore(
 
   return {
     dedupe,
+    inbox,
 
     async createSubscription(sub) {
       await db.query(

@@ -2,6 +2,7 @@ import { ProtocolError, isProtocolError } from '../errors.js'
 import { problemFor, problemResponse } from '../http/problem.js'
 import { readBody } from '../http/read-body.js'
 import type { Event } from '../schemas/index.js'
+import { toInboxStore, type InboxReceipt, type InboxStore } from '../stores/inbox-store.js'
 import { verifyEvent, type DedupeStore, type VerifyEventOptions } from './verify-event.js'
 
 /** The media type of a compact JWS body (RFC 7515 §9.2.1). */
@@ -16,12 +17,51 @@ export interface InboxContext {
   readonly jws: string
 }
 
-/** Options of {@link createInbox}. */
-export interface InboxOptions extends Omit<VerifyEventOptions, 'dedupe' | 'maxLength'> {
-  /** Remembers accepted events by `(source, id)`: required, so that retries are processed once. */
-  readonly dedupe: DedupeStore
-  /** Called once per new event. If it throws, the event is forgotten and the sender retries. */
-  readonly onEvent: (event: Event, context: InboxContext) => Promise<void> | void
+/**
+ * What an inbox's `onEvent` receives besides the event: the {@link InboxContext}, and the
+ * transaction of its `inbox` store.
+ *
+ * @typeParam Tx The store's transaction (`SqlTransaction` for a SQL store's `inbox`), or
+ *   `undefined` for stores without transactions.
+ */
+export interface InboxEventContext<Tx = undefined> extends InboxContext {
+  /**
+   * The transaction in which the inbox records this event as accepted: write the application's
+   * effect through it, and the effect and the record commit together, or neither does (exactly
+   * once across a crash). `undefined` with a `dedupe` store or a store without transactions.
+   */
+  readonly transaction: Tx
+}
+
+/**
+ * Options of {@link createInbox}: `resolveKey`, `onEvent`, and where accepted events are recorded:
+ * `inbox` (preferred) or `dedupe`.
+ *
+ * @typeParam Tx The transaction type of the `inbox` store, handed to `onEvent`.
+ */
+export interface InboxOptions<Tx = undefined> extends Omit<
+  VerifyEventOptions,
+  'dedupe' | 'maxLength'
+> {
+  /**
+   * Records accepted events by `(source, id)` and runs `onEvent` at most once per event: a SQL
+   * store's `inbox` (exactly once: `onEvent` gets the store's `transaction`, which commits with the
+   * record) or a memory dedupe store (two-phase claims, at least once across a crash). Give this or
+   * `dedupe`.
+   */
+  readonly inbox?: InboxStore<Tx>
+  /**
+   * Remembers accepted events by `(source, id)`, for stores given the older way. A store that
+   * implements `receive` (the SDK's memory store and a SQL store's `dedupe`) claims in two phases;
+   * any other is claimed before `onEvent` and released if it throws, which loses the event if the
+   * process dies inside `onEvent`. Prefer `inbox`.
+   */
+  readonly dedupe?: DedupeStore
+  /**
+   * Called once per new event. If it throws, nothing is recorded (the transaction rolls back) and
+   * the sender retries. With a SQL store's `inbox`, write the effect through `context.transaction`.
+   */
+  readonly onEvent: (event: Event, context: InboxEventContext<Tx>) => Promise<void> | void
   /** Largest body accepted, in bytes. Default 64 KiB. */
   readonly maxBodyBytes?: number
 }
@@ -64,6 +104,7 @@ function problemReply(err: unknown, extra: Record<string, string> = {}): InboxRe
  *
  * @param options The options of {@link createInbox}.
  * @returns A function from an {@link InboxRequest} to an {@link InboxReply}.
+ * @throws {TypeError} When neither or both of `inbox` and `dedupe` are given.
  * @example
  * ```ts
  * const receive = createInboxReceiver(options)
@@ -71,10 +112,11 @@ function problemReply(err: unknown, extra: Record<string, string> = {}): InboxRe
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#inbox Spec: the inbox}
  */
-export function createInboxReceiver(
-  options: InboxOptions,
+export function createInboxReceiver<Tx = undefined>(
+  options: InboxOptions<Tx>,
 ): (request: InboxRequest) => Promise<InboxReply> {
   const maxBytes = options.maxBodyBytes ?? DEFAULT_INBOX_MAX_BYTES
+  const store = inboxStoreOf(options)
   const verifyOptions = { ...options, maxLength: Math.ceil((maxBytes * 4) / 3) }
   return async (request) => {
     if (request.method !== 'POST') return { status: 405, headers: { allow: 'POST' }, body: null }
@@ -84,43 +126,95 @@ export function createInboxReceiver(
     }
     let accepted: { event: Event; kid: string }
     let jws: string
+    // verifyEvent computes how long the event's record must be kept, and hands it to a dedupe
+    // store's claim as its last check: this one only takes note. The store claims below.
+    let expiresAt: Date | undefined
+    const noted: DedupeStore = {
+      claim(_source, _id, until) {
+        expiresAt = until
+        return Promise.resolve(true)
+      },
+      release: () => Promise.resolve(),
+    }
     try {
       jws = (await request.text()).trim()
-      accepted = await verifyEvent(jws, verifyOptions)
+      accepted = await verifyEvent(jws, { ...verifyOptions, dedupe: noted })
     } catch (err) {
-      if (isProtocolError(err) && err.code === 'ERR_DUPLICATE') {
-        return reply(200, { status: 'duplicate' })
-      }
       if (!isProtocolError(err)) throw err
       return problemReply(err, err.code === 'ERR_FETCH_FAILED' ? { 'retry-after': '60' } : {})
     }
+    const { event, kid } = accepted
+    if (expiresAt === undefined) throw new TypeError('verifyEvent did not compute an expiry')
+    let receipt: InboxReceipt<void>
     try {
-      await options.onEvent(accepted.event, { kid: accepted.kid, jws })
+      receipt = await store.receive(
+        { source: event.source, id: event.id },
+        expiresAt,
+        (transaction) => options.onEvent(event, { kid, jws, transaction }),
+      )
     } catch (err) {
-      await options.dedupe.release(accepted.event.source, accepted.event.id)
       return problemReply(err)
     }
-    return reply(202, { status: 'accepted', id: accepted.event.id })
+    switch (receipt.status) {
+      case 'processed':
+        return reply(202, { status: 'accepted', id: event.id })
+      case 'duplicate':
+        return reply(200, { status: 'duplicate' })
+      case 'in-progress':
+        return problemReply(
+          new ProtocolError('ERR_IN_PROGRESS', 'this event is being processed; retry later'),
+          { 'retry-after': String(receipt.retryAfter) },
+        )
+    }
   }
+}
+
+function inboxStoreOf<Tx>(options: InboxOptions<Tx>): InboxStore<Tx> {
+  if (options.inbox !== undefined) {
+    if (options.dedupe !== undefined) throw new TypeError('give inbox or dedupe, not both')
+    return options.inbox
+  }
+  if (options.dedupe === undefined) throw new TypeError('an inbox needs an inbox or dedupe store')
+  // Without an inbox store there is no transaction: `Tx` is `undefined` here.
+  return toInboxStore(options.dedupe) as unknown as InboxStore<Tx>
 }
 
 /**
  * Creates an inbox: a Fetch API handler (`Request` → `Response`) that receives signed events.
- * It answers `202` when it accepts an event, `200` for an event it already accepted, and an
+ * It answers `202` when it accepts an event, `200` for an event it already accepted, `503` with
+ * `Retry-After` (`ERR_IN_PROGRESS`) for a copy of an event still being processed, and an
  * `application/problem+json` rejection whose `type` names the error code otherwise (`413` past the
  * body cap, `401` for signature and key failures, `422` for invalid events, `503` when the sender's
- * keys cannot be fetched right now). Nothing is stored for a rejected event.
+ * keys cannot be fetched right now). Nothing is stored for a rejected event, nor for one whose
+ * `onEvent` throws.
  *
- * @param options `resolveKey`, `dedupe` and `onEvent` (required), and verification options.
+ * With a SQL store's `inbox`, the record of the event and what `onEvent` writes through
+ * `context.transaction` commit in one transaction: each event is processed exactly once, also when
+ * the process dies mid-way (the sender's retry is then processed anew).
+ *
+ * @param options `resolveKey`, `onEvent`, and `inbox` or `dedupe` (required); verification options.
  * @returns The handler; mount it at the URL the tool manifest names as `inbox`.
+ * @throws {TypeError} When neither or both of `inbox` and `dedupe` are given.
  * @example
  * ```ts
- * const inbox = createInbox({ resolveKey, dedupe, onEvent: (event) => notifications.add(event) })
+ * const store = await createPostgresDeliveryStore({ pool, schema: 'cta' })
+ * const inbox = createInbox({
+ *   resolveKey,
+ *   inbox: store.inbox,
+ *   onEvent: async (event, { transaction }) => {
+ *     await transaction.query('INSERT INTO notifications (id, summary) VALUES ($1, $2)', [
+ *       event.id,
+ *       event.data.summary,
+ *     ])
+ *   },
+ * })
  * Bun.serve({ fetch: inbox }) // or toNodeListener(inbox) from '@cta-interop/sdk/node'
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#inbox Spec: the inbox}
  */
-export function createInbox(options: InboxOptions): (request: Request) => Promise<Response> {
+export function createInbox<Tx = undefined>(
+  options: InboxOptions<Tx>,
+): (request: Request) => Promise<Response> {
   const maxBytes = options.maxBodyBytes ?? DEFAULT_INBOX_MAX_BYTES
   const receive = createInboxReceiver(options)
   return async (request) => {

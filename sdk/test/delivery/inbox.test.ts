@@ -220,3 +220,70 @@ describe('an application that fails', () => {
     await server.close()
   })
 })
+
+describe('an event still being processed', () => {
+  const request = (jws: string) =>
+    new Request('http://x/inbox', {
+      method: 'POST',
+      headers: { 'content-type': 'application/jose' },
+      body: jws,
+    })
+
+  it('[DLV-INB-005] refuses a copy with 503, Retry-After and ERR_IN_PROGRESS, never 200, until the first is done', async () => {
+    let open!: () => void
+    let started!: () => void
+    const opened = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    const running = new Promise<void>((resolve) => {
+      started = resolve
+    })
+    let runs = 0
+    const inbox = createInbox({
+      resolveKey,
+      dedupe: createMemoryDedupeStore(),
+      onEvent: async () => {
+        runs++
+        started()
+        await opened
+      },
+    })
+    const jws = await signEvent(pingEvent(), key)
+    const first = inbox(request(jws))
+    await running
+    const copy = await inbox(request(jws))
+    expect(copy.status).toBe(503)
+    expect(copy.headers.get('retry-after')).toMatch(/^[1-9]\d*$/)
+    expect(((await copy.json()) as { code: string }).code).toBe('ERR_IN_PROGRESS')
+    open()
+    expect((await first).status).toBe(202)
+    expect((await inbox(request(jws))).status).toBe(200)
+    expect(runs).toBe(1)
+  })
+
+  it('[DLV-INB-006] hands onEvent the inbox store’s transaction, and accepts the event once', async () => {
+    const seen: unknown[] = []
+    const store = createMemoryDedupeStore()
+    const inbox = createInbox<string>({
+      resolveKey,
+      inbox: {
+        receive: (k, expiresAt, effect) => store.receive(k, expiresAt, () => effect('tx-handle')),
+      },
+      onEvent: (_event, { transaction }) => {
+        seen.push(transaction)
+      },
+    })
+    const jws = await signEvent(pingEvent(), key)
+    expect((await inbox(request(jws))).status).toBe(202)
+    expect((await inbox(request(jws))).status).toBe(200)
+    expect(seen).toEqual(['tx-handle'])
+  })
+
+  it('refuses options with neither or both of inbox and dedupe', () => {
+    const dedupe = createMemoryDedupeStore()
+    expect(() => createInbox({ resolveKey, onEvent: () => undefined })).toThrow(TypeError)
+    expect(() =>
+      createInbox({ resolveKey, dedupe, inbox: dedupe, onEvent: () => undefined }),
+    ).toThrow(TypeError)
+  })
+})

@@ -3,12 +3,18 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createMemoryDeliveryStore,
+  toInboxStore,
   type DeliveryAnswer,
   type DeliveryStore,
   type OutgoingEvent,
   type Subscription,
 } from '../../src/index.js'
-import { createPgliteDeliveryStore, createPostgresDeliveryStore } from '../../node/index.js'
+import {
+  createPgliteDeliveryStore,
+  createPostgresDeliveryStore,
+  type SqlDeliveryStore,
+  type SqlTransaction,
+} from '../../node/index.js'
 import { GROUP, OTHER_GROUP, POSTGRES_URL, fakeClock, type Clock } from './support.js'
 
 /** Why the PostgreSQL tests cannot run here, or `undefined` when they can. */
@@ -39,30 +45,53 @@ let counter = 0
 interface Factory {
   readonly name: string
   readonly skip?: string
+  /** A SQL store, with a transactional `inbox`; `query` reaches its database directly. */
+  readonly sql?: boolean
   create(clock: Clock): Promise<DeliveryStore>
+}
+
+/** Runs a statement on the database of the last SQL store created, outside any store call. */
+let direct: (text: string) => Promise<Record<string, unknown>[]> = () => Promise.resolve([])
+/** The schema of the last SQL store created. */
+let lastSchema = ''
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A gate an effect waits at, and a signal that the effect has started. */
+function gate() {
+  let open!: () => void
+  let started!: () => void
+  const opened = new Promise<void>((resolve) => {
+    open = resolve
+  })
+  const running = new Promise<void>((resolve) => {
+    started = resolve
+  })
+  return { open, opened, started, running }
 }
 
 const factories: Factory[] = [
   { name: 'memory', create: (clock) => Promise.resolve(createMemoryDeliveryStore({ now: clock })) },
   {
     name: 'PGlite',
+    sql: true,
     async create(clock) {
-      pglite ??= await PGlite.create()
-      return createPgliteDeliveryStore({
-        db: pglite,
-        schema: `cta_${RUN}_${++counter}`,
-        now: clock,
-      })
+      const db = (pglite ??= await PGlite.create())
+      lastSchema = `cta_${RUN}_${++counter}`
+      direct = async (text) => (await db.query<Record<string, unknown>>(text)).rows
+      return createPgliteDeliveryStore({ db, schema: lastSchema, now: clock })
     },
   },
   {
     name: 'PostgreSQL',
     ...(pgSkip === undefined ? {} : { skip: pgSkip }),
+    sql: true,
     async create(clock) {
-      pool ??= new pg.Pool({ connectionString: POSTGRES_URL, max: 8 })
+      const p = (pool ??= new pg.Pool({ connectionString: POSTGRES_URL, max: 8 }))
       const schema = `cta_${RUN}_${++counter}`
       schemas.push(schema)
-      return createPostgresDeliveryStore({ pool, schema, now: clock })
+      lastSchema = schema
+      direct = async (text) => (await p.query(text)).rows as Record<string, unknown>[]
+      return createPostgresDeliveryStore({ pool: p, schema, now: clock })
     },
   },
 ]
@@ -105,10 +134,114 @@ for (const factory of factories) {
   describe.skipIf(factory.skip !== undefined)(`the ${factory.name} delivery store`, () => {
     let store: DeliveryStore
     let clock: Clock
+    let query: typeof direct
+    let schema = ''
     beforeAll(async () => {
       clock = fakeClock(T0)
       store = await factory.create(clock)
+      query = direct
+      schema = lastSchema
     }, 120_000)
+
+    it('[DLV-INB-005] answers a key being processed "in progress", never "duplicate", until it is done', async () => {
+      const inbox = toInboxStore(store.dedupe)
+      const key = { source: 'https://a.example', id: 'two-phase' }
+      const g = gate()
+      const first = inbox.receive(key, at(9e9), async () => {
+        g.started()
+        await g.opened
+        return 'done'
+      })
+      await g.running
+      const copy = await inbox.receive(key, at(9e9), () => 'again')
+      expect(copy.status).toBe('in-progress')
+      expect(copy.status === 'in-progress' && copy.retryAfter >= 1).toBe(true)
+      g.open()
+      expect(await first).toEqual({ status: 'processed', value: 'done' })
+      expect(await inbox.receive(key, at(9e9), () => 'again')).toEqual({ status: 'duplicate' })
+    })
+
+    it('[DLV-INB-003] forgets a key whose effect throws, so that the retry is processed', async () => {
+      const inbox = toInboxStore(store.dedupe)
+      const key = { source: 'https://a.example', id: 'fails-once' }
+      await expect(
+        inbox.receive(key, at(9e9), () => {
+          throw new Error('database down')
+        }),
+      ).rejects.toThrow('database down')
+      expect(await inbox.receive(key, at(9e9), () => 1)).toEqual({ status: 'processed', value: 1 })
+    })
+
+    it('[DLV-INB-006] takes over a two-phase claim whose process died, once its lease ran out, and not before', async () => {
+      const inbox = toInboxStore(store.dedupe)
+      const key = { source: 'https://a.example', id: 'died' }
+      const g = gate()
+      // An effect that never ends: its process died mid-event.
+      void inbox.receive(key, at(9e9), () => {
+        g.started()
+        return new Promise<never>(() => undefined)
+      })
+      await g.running
+      clock.set(T0 + 59_000)
+      expect((await inbox.receive(key, at(9e9), () => 'retry')).status).toBe('in-progress')
+      clock.set(T0 + 60_000)
+      expect(await inbox.receive(key, at(9e9), () => 'retry')).toEqual({
+        status: 'processed',
+        value: 'retry',
+      })
+      clock.set(T0)
+    })
+
+    it.skipIf(factory.sql !== true)(
+      '[DLV-INB-007] commits the effect with the record of the event, or neither: a failed effect leaves nothing',
+      async () => {
+        const { inbox } = store as SqlDeliveryStore
+        await query(`CREATE TABLE "${schema}".effects (id text)`)
+        const effect = (fail: boolean) => async (tx: SqlTransaction) => {
+          await tx.query(`INSERT INTO "${schema}".effects (id) VALUES ($1)`, ['e1'])
+          if (fail) throw new Error('crashed after writing')
+          return 'ok'
+        }
+        const key = { source: 'https://a.example', id: 'tx-1' }
+        await expect(inbox.receive(key, at(9e9), effect(true))).rejects.toThrow('crashed')
+        expect(await query(`SELECT id FROM "${schema}".effects`)).toEqual([])
+        expect(await inbox.receive(key, at(9e9), effect(false))).toEqual({
+          status: 'processed',
+          value: 'ok',
+        })
+        expect(await inbox.receive(key, at(9e9), effect(false))).toEqual({ status: 'duplicate' })
+        expect(await query(`SELECT id FROM "${schema}".effects`)).toEqual([{ id: 'e1' }])
+      },
+    )
+
+    it.skipIf(factory.sql !== true)(
+      '[DLV-INB-005] never answers a copy "duplicate" before the first one in flight has committed',
+      async () => {
+        const { inbox } = store as SqlDeliveryStore
+        await query(`CREATE TABLE IF NOT EXISTS "${schema}".copies (id text)`)
+        const key = { source: 'https://a.example', id: 'in-flight' }
+        const g = gate()
+        const first = inbox.receive(key, at(9e9), async (tx) => {
+          await tx.query(`INSERT INTO "${schema}".copies (id) VALUES ('first')`)
+          g.started()
+          await g.opened
+        })
+        await g.running
+        // The copy's answer, and what had committed when it came.
+        const copy = inbox
+          .receive(key, at(9e9), () => 'copy')
+          .then(async (receipt) => ({
+            receipt,
+            committed: (await query(`SELECT id FROM "${schema}".copies`)).length,
+          }))
+        await Promise.race([copy, sleep(1000)])
+        g.open()
+        await first
+        const { receipt, committed } = await copy
+        if (receipt.status === 'duplicate') expect(committed).toBe(1)
+        else expect(receipt.status).toBe('in-progress')
+      },
+    )
 
     it('claims a dedupe key once until it expires, and again after release', async () => {
       const { dedupe } = store
