@@ -37,7 +37,7 @@ console.log(
 console.log('\n2. Decisions, Budgeting and a dashboard, on 127.0.0.1\n')
 const started = Date.now()
 // The tools mount the test-only conformance control API with this token, for this run only.
-const token = randomBytes(24).toString('base64url')
+const token = randomBytes(32).toString('base64url')
 const scenario = await runScenario(
   (text) => {
     console.log(`  [${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${text}`)

@@ -8,7 +8,7 @@ import { startBudgeting } from './budgeting/budgeting.js'
 import { startDecisions } from './decisions/decisions.js'
 import { allConformant, exampleTools, runConformance } from './src/conformance.js'
 
-const token = randomBytes(24).toString('base64url')
+const token = randomBytes(32).toString('base64url')
 const outDir = fileURLToPath(new URL('../conformance/reports/latest/', import.meta.url))
 const decisions = await startDecisions({ controlToken: token })
 const clientSecret = randomBytes(32).toString('base64url')

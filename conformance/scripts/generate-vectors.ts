@@ -64,6 +64,8 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'DOC-EVT-002': { profiles: ['receiver'], level: 'MUST' },
   'DOC-EVT-003': { profiles: ['emitter'], level: 'MUST' },
   'DOC-EXT-001': { profiles: ['receiver'], level: 'MUST' },
+  'DOC-EXT-002': { profiles: ['core'], level: 'MUST' },
+  'DOC-TEXT-001': { profiles: ['core'], level: 'MUST' },
   'EVT-SIG-001': { profiles: ['emitter'], level: 'MUST' },
   'EVT-SIG-002': { profiles: ['emitter', 'receiver'], level: 'MUST' },
   'EVT-SIG-003': { profiles: ['receiver'], level: 'MUST' },
@@ -275,6 +277,101 @@ const slug = (file: string): string =>
     .replace(/\.json$/, '')
 
 /** Document vectors: every example and every invalid twin, from both manifests. */
+/**
+ * Display strings (DOC-TEXT-001): bidi controls and invisible characters refused in names,
+ * summaries, tag names and currency symbols; the joiners that scripts and emoji need accepted.
+ */
+async function textVectors(): Promise<(Vector & { dir: string })[]> {
+  const currency = (await readJson(join(EXAMPLES, 'resource-specification.json'))) as object
+  const group = (await readJson(join(EXAMPLES, 'group.json'))) as object
+  const offer = (await readJson(join(EXAMPLES, 'proposal-offer.json'))) as { tag: object[] }
+  const cases: [string, string, object, string, string, string?][] = [
+    // id, title, document, kind, what changed, instancePath when refused
+    [
+      'valid.name-with-joiners',
+      'Accepts a name with the joiners Persian script and emoji sequences need',
+      {
+        ...group,
+        name: 'Harbour \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u{1F468}\u200d\u{1F469}\u200d\u{1F467}',
+      },
+      'Group',
+      'name with U+200C (zero width non-joiner) and U+200D (zero width joiner)',
+    ],
+    [
+      'symbol-rtl-override',
+      'Rejects a currency symbol with a right-to-left override',
+      { ...currency, symbol: '\u202eRUE' },
+      'ResourceSpecification',
+      'symbol: U+202E then "RUE", which displays as "EUR"',
+      '/symbol',
+    ],
+    [
+      'symbol-zero-width-space',
+      'Rejects a currency symbol with a zero width space',
+      { ...currency, symbol: 'H\u200bC' },
+      'ResourceSpecification',
+      'symbol: "H", U+200B, "C"',
+      '/symbol',
+    ],
+    [
+      'symbol-zero-width-joiner',
+      'Rejects a currency symbol with a zero width joiner',
+      { ...currency, symbol: 'H\u200dC' },
+      'ResourceSpecification',
+      'symbol: "H", U+200D, "C"',
+      '/symbol',
+    ],
+    [
+      'name-rtl-override',
+      'Rejects a name with a right-to-left override',
+      { ...group, name: 'Harbour \u202esnommoC' },
+      'Group',
+      'name: U+202E reverses the rest of the line',
+      '/name',
+    ],
+    [
+      'summary-isolate',
+      'Rejects a summary with a first-strong isolate',
+      { ...group, summary: 'A housing co-operative \u2068of 40 households\u2069.' },
+      'Group',
+      'summary with U+2068 and U+2069',
+      '/summary',
+    ],
+    [
+      'name-byte-order-mark',
+      'Rejects a name with an invisible U+FEFF',
+      { ...group, name: 'Harbour\ufeff Commons' },
+      'Group',
+      'name with U+FEFF inside',
+      '/name',
+    ],
+    [
+      'tag-word-joiner',
+      'Rejects a tag name with a word joiner',
+      { ...offer, tag: [{ type: 'Hashtag', name: '#re\u2060pairs' }] },
+      'Proposal',
+      'tag[0].name with U+2060',
+      '/tag/0/name',
+    ],
+  ]
+  return cases.map(([id, title, document, kind, mutation, instancePath]) =>
+    vector({
+      dir: instancePath === undefined ? 'documents/valid' : 'documents/invalid',
+      id: `doc.text.${id}`,
+      title,
+      requirements: ['DOC-TEXT-001'],
+      operation: 'validateDocument',
+      flags: [instancePath === undefined ? 'Valid' : 'SchemaViolation'],
+      input: { document },
+      expected:
+        instancePath === undefined
+          ? { valid: true, kind }
+          : { error: 'ERR_SCHEMA_INVALID', issue: { instancePath, keyword: 'pattern' } },
+      informative: { mutation },
+    }),
+  )
+}
+
 async function documentVectors(): Promise<(Vector & { dir: string })[]> {
   const out: (Vector & { dir: string })[] = []
   const seen = new Set<string>()
@@ -354,6 +451,9 @@ const SIGNED_VALID = [
   'EVT-GRP-001',
   'EVT-AGE-001',
 ]
+
+/** The prime of Ed25519's field, 2^255 − 19. */
+const P25519 = (1n << 255n) - 19n
 
 const addSeconds = (iso: string, seconds: number): string =>
   new Date(Date.parse(iso) + seconds * 1000).toISOString().replace('.000Z', 'Z')
@@ -904,6 +1004,41 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
       {},
       { trust: withDecisionsKeys([{ ...publicOf(d), kid: elsewhere }]) },
     ),
+    // EVT-KEY-002: a key of small order verifies R = identity, S = 0 on every message.
+    ...[
+      ['small-order-identity', 'the identity point (y = 1)', 1n],
+      [
+        'small-order-non-canonical',
+        'the identity point spelled y = p + 1 (non-canonical)',
+        P25519 + 1n,
+      ],
+    ].map(([id, what, y]) => {
+      const kid = `https://decisions.example#${String(id)}`
+      const x = Buffer.alloc(32)
+      for (let i = 0, v = y as bigint; i < 32; i++, v >>= 8n) x[i] = Number(v & 0xffn)
+      const forgedSignature = Buffer.alloc(64)
+      forgedSignature[0] = 1 // R = the identity point, S = 0
+      const jws = [b64u(JSON.stringify({ ...header, kid })), b64u(JSON.stringify(golden))]
+        .concat(b64u(forgedSignature))
+        .join('.')
+      return hostile(
+        `key.${String(id)}`,
+        `Rejects an event forged under an Ed25519 key of small order: ${String(what)}`,
+        ['EVT-KEY-002'],
+        ['KeySmallOrder'],
+        jws,
+        'ERR_KEY_UNRESOLVED',
+        `the JWKS lists ${String(what)} under ${kid}; the signature is R = identity, S = 0, which that key verifies for every message; a receiver ignores the key`,
+        {},
+        {
+          trust: withDecisionsKeys([
+            publicOf(d),
+            publicOf(key('decisions-next')),
+            { kty: 'OKP', crv: 'Ed25519', x: b64u(x), kid, alg: 'EdDSA', use: 'sig' },
+          ]),
+        },
+      )
+    }),
     hostile(
       'json.escaped-duplicate-member',
       'Rejects a payload that repeats a member name spelled with an escape',
@@ -1128,6 +1263,50 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
     const v = leapVector(id, title, time, expected, [...flags], note)
     const jws = await signEvent({ ...golden, time }, d.signing)
     out.push({ ...v, input: { jws, currentDate: now, trust } })
+  }
+
+  // Extension attribute names (DOC-EXT-002): CloudEvents allows [a-z0-9], at most 20.
+  out.push(
+    vector({
+      dir: 'events/valid',
+      id: 'evt.ext.name-20-characters',
+      title: 'Accepts an extension attribute named with 20 lower-case letters and digits',
+      requirements: ['DOC-EXT-001', 'DOC-EXT-002'],
+      operation: 'verifyEvent',
+      flags: ['Valid'],
+      input: {
+        jws: await signEvent({ ...golden, abcdefghij0123456789: 'x' }, d.signing),
+        currentDate: now,
+        trust,
+      },
+      expected: { valid: true, kind: 'MembershipJoinedEvent' },
+      informative: {
+        derivedFrom: 'examples/documents/events/membership-joined.json',
+        mutation: 'extension attribute "abcdefghij0123456789": "x"',
+      },
+    }),
+  )
+  for (const [id, name, what] of [
+    ['empty', '', 'the empty name'],
+    ['upper-case', 'UPPER', 'upper-case letters'],
+    ['brace', 'sub}ject', 'a brace'],
+    ['dollar-ref', '$ref', 'a dollar sign (a JSON Schema keyword)'],
+    ['data-base64', 'data_base64', 'the name the JSON format reserves for binary data'],
+    ['dot', 'a.b', 'a dot'],
+    ['non-ascii', '\u9759', 'a letter outside ASCII'],
+    ['21-characters', 'a'.repeat(21), '21 characters'],
+  ] as const) {
+    out.push(
+      hostile(
+        `ext.name-${id}`,
+        `Rejects an extension attribute name with ${what}`,
+        ['DOC-EXT-002'],
+        ['SchemaViolation'],
+        forge(header, { ...golden, [name]: 'x' }, d),
+        'ERR_SCHEMA_INVALID',
+        `extension attribute ${JSON.stringify(name)}: "x"`,
+      ),
+    )
   }
 
   // Sequences: one receiver, one replay memory.
@@ -3153,6 +3332,7 @@ export async function generate(out: string = ROOT): Promise<number> {
   }
   const vectors = [
     ...(await documentVectors()),
+    ...(await textVectors()),
     ...(await eventVectors(keys)),
     ...(await assertionVectors(keys)),
     ...(await intentVectors()),

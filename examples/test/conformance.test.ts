@@ -18,7 +18,7 @@ let runs: ConformanceRun[]
 let outDir: string
 
 beforeAll(async () => {
-  const token = randomBytes(24).toString('base64url')
+  const token = randomBytes(32).toString('base64url')
   outDir = await mkdtemp(join(tmpdir(), 'cta-examples-conformance-'))
   scenario = await runScenario(() => undefined, { controlToken: token })
   runs = await runConformance(exampleTools(scenario.outcome), { outDir, token })

@@ -65,8 +65,10 @@ export type ControlAction = (
 /** Options of {@link createControlHandler}. */
 export interface ControlHandlerOptions {
   /**
-   * The bearer token the suite must present, at least 16 characters. Without one there is no
-   * control API: pass it only from test or demo configuration, never in production.
+   * The bearer token the suite must present: at least 32 characters and an estimated 128 bits of
+   * entropy, such as 32 random bytes in base64url (`openssl rand -base64 32 | tr '+/' '-_'` or
+   * `randomBytes(32).toString('base64url')`). Without one there is no control API: pass it only
+   * from test or demo configuration, never in production.
    */
   readonly token: string
   /** The path prefix. Default {@link CONTROL_BASE_PATH}. */
@@ -157,6 +159,29 @@ function parseSessionRequest(body: unknown): ControlSessionRequest {
   }
 }
 
+/** The shortest control token accepted. */
+const MIN_TOKEN_LENGTH = 32
+/** The least estimated entropy of a control token, in bits. */
+const MIN_TOKEN_BITS = 128
+
+/**
+ * An upper estimate of a token's entropy from its own character frequencies (its length times the
+ * Shannon entropy of its characters): 0 for `aaaa…`, about 4.6 bits a character for random
+ * base64url. It cannot see that a phrase is guessable, so it rejects only what has too little
+ * variety; the documentation asks for random bytes.
+ */
+function estimatedBits(token: string): number {
+  const counts = new Map<string, number>()
+  let length = 0
+  for (const c of token) {
+    counts.set(c, (counts.get(c) ?? 0) + 1)
+    length++
+  }
+  let bits = 0
+  for (const n of counts.values()) bits -= n * Math.log2(n / length)
+  return bits
+}
+
 /**
  * The test-only control API that lets the conformance suite drive a tool unattended in live mode:
  * open a session (trust the suite as a peer, set up a group and members), trigger actions, and
@@ -168,7 +193,9 @@ function parseSessionRequest(body: unknown): ControlSessionRequest {
  *   `maxBodyBytes`.
  * @returns `handle` (a Fetch API handler that answers `undefined` outside the base path),
  *   `observe` (call it from the inbox's `onEvent`) and `sessions`.
- * @throws {TypeError} When `token` is missing or shorter than 16 characters.
+ * @throws {TypeError} When `token` is missing, shorter than 32 characters or of too little
+ *   variety: its characters' frequencies estimate less than 128 bits (16 repeated letters, a
+ *   short phrase).
  * @example
  * ```ts
  * import { createControlHandler } from '@cta-interop/sdk/node'
@@ -184,8 +211,15 @@ function parseSessionRequest(body: unknown): ControlSessionRequest {
  * @see {@link https://w3id.org/cta/spec/index#conformance Spec: conformance}
  */
 export function createControlHandler(options: ControlHandlerOptions): ControlHandler {
-  if (typeof options.token !== 'string' || options.token.length < 16) {
-    throw new TypeError('the control API needs a token of at least 16 characters')
+  if (
+    typeof options.token !== 'string' ||
+    options.token.length < MIN_TOKEN_LENGTH ||
+    estimatedBits(options.token) < MIN_TOKEN_BITS
+  ) {
+    throw new TypeError(
+      'the control API needs a random token: at least 32 characters and 128 bits, ' +
+        "such as randomBytes(32).toString('base64url')",
+    )
   }
   const expected = new TextEncoder().encode(options.token)
   const base = (options.basePath ?? CONTROL_BASE_PATH).replace(/\/$/, '')

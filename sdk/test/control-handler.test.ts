@@ -1,5 +1,6 @@
 // The test-only control API middleware: nothing without the bearer token, coded problems for bad
 // input, 501 for actions a tool does not support, and observations scoped to the session's peer.
+import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
   CONTROL_UNSUPPORTED,
@@ -7,7 +8,7 @@ import {
   type ControlHandler,
 } from '../node/create-control-handler.js'
 
-const TOKEN = 'a-control-token-for-tests-only'
+const TOKEN = randomBytes(32).toString('base64url')
 const BASE = 'http://127.0.0.1:3000/__cta-conformance'
 const PEER = 'http://127.0.0.1:4100'
 
@@ -76,7 +77,7 @@ describe('createControlHandler', () => {
 
   it.each([
     ['no token', null],
-    ['a wrong token', 'a-control-token-for-tests-onlx'],
+    ['a wrong token', `${TOKEN.slice(0, -1)}${TOKEN.endsWith('A') ? 'B' : 'A'}`],
     ['a prefix of the token', TOKEN.slice(0, 10)],
   ])('rejects a request with %s (ERR_UNAUTHORIZED)', async (_, token) => {
     const control = handler()
@@ -128,8 +129,19 @@ describe('createControlHandler', () => {
     }
   })
 
-  it('refuses to exist without a token of at least 16 characters', () => {
-    for (const token of [undefined, '', 'short-token']) {
+  it('refuses to exist without a random token: 32 characters and about 128 bits at least', () => {
+    const weak = [
+      undefined,
+      '',
+      'short-token',
+      'a'.repeat(16),
+      'a'.repeat(64),
+      'ab'.repeat(32),
+      'reference-tool-conformance-token',
+      randomBytes(15).toString('base64url'), // 20 characters
+      randomBytes(16).toString('hex'), // 32 characters, 16 symbols: under the estimate
+    ]
+    for (const token of weak) {
       expect(() =>
         createControlHandler({
           token: token as string,

@@ -1,5 +1,7 @@
 import { importJWK, type JWK } from 'jose'
+import { ProtocolError } from '../errors.js'
 import type { SigningAlgorithm } from './algorithms.js'
+import { hasUsableKeyMaterial, isUsablePublicJwk } from './is-usable-public-jwk.js'
 import type { Jwks } from './signing-key.js'
 
 /** A public key found for a `kid`, and who publishes it. */
@@ -21,7 +23,10 @@ export type ResolveKey = (kid: string) => Promise<ResolvedKey | undefined> | Res
 
 /**
  * A key resolver over fixed JWKS documents, one per tool: for tests, and for tools that pin their
- * peers' keys.
+ * peers' keys. Keys a receiver must not use are skipped as if they were not published
+ * (EVT-KEY-002): private keys, keys for other algorithms or curves, `use` other than `sig`, and
+ * Ed25519 keys of small order or in a non-canonical encoding (such a key verifies a forged
+ * signature on any message).
  *
  * @param tools Each tool's origin and its JWKS.
  * @returns A {@link ResolveKey}.
@@ -37,18 +42,28 @@ export function staticKeyResolver(
 ): ResolveKey {
   const byKid = new Map<string, ResolvedKey>()
   for (const { source, jwks } of tools) {
-    for (const jwk of jwks.keys) byKid.set(jwk.kid, { key: jwk, alg: jwk.alg, source })
+    for (const jwk of jwks.keys) {
+      if (isUsablePublicJwk(jwk)) byKid.set(jwk.kid, { key: jwk, alg: jwk.alg, source })
+    }
   }
   return (kid) => byKid.get(kid)
 }
 
 const imported = new WeakMap<object, Promise<CryptoKey>>()
 
-/** Imports a resolved key once and reuses the Web Crypto key. @internal */
+/**
+ * Imports a resolved key once and reuses the Web Crypto key. A JWK that is no usable public key
+ * for its algorithm (small order, non-canonical, private) is refused, whoever resolved it.
+ * @throws {ProtocolError} `ERR_KEY_UNRESOLVED` (as a rejection).
+ * @internal
+ */
 export function toVerifyKey(resolved: ResolvedKey): Promise<CryptoKey> {
   if (resolved.key instanceof CryptoKey) return Promise.resolve(resolved.key)
   let key = imported.get(resolved.key)
   if (key === undefined) {
+    if (!hasUsableKeyMaterial(resolved.key, resolved.alg)) {
+      return Promise.reject(new ProtocolError('ERR_KEY_UNRESOLVED', 'the key is not usable'))
+    }
     key = importJWK({ ...resolved.key, alg: resolved.alg }, resolved.alg) as Promise<CryptoKey>
     imported.set(resolved.key, key)
   }

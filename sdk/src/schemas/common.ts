@@ -42,10 +42,33 @@ export function schemaId(name: string): string {
 export const Iri = Type.String({ format: 'iri', maxLength: LIMITS.iri })
 /** An RFC 3339 date-time with a time zone, e.g. `2026-08-20T09:12:44Z`. */
 export const DateTime = Type.String({ format: 'date-time', maxLength: 64 })
-/** A display name: one line of plain text. */
-export const Name = Type.String({ minLength: 1, maxLength: LIMITS.name })
-/** A plain-text summary of at most 280 characters. */
-export const Summary = Type.String({ minLength: 1, maxLength: LIMITS.summary })
+/**
+ * What every display string (names, summaries, tag names) may not contain (DOC-TEXT-001): the
+ * explicit bidirectional formatting characters (embeddings and overrides U+202A–U+202E, isolates
+ * U+2066–U+2069), which reorder what a reader sees (U+202E shows `RUE` as "EUR"), and the
+ * invisible U+200B (zero width space), U+2060 (word joiner) and U+FEFF. The joiners U+200C and
+ * U+200D stay allowed: Persian, Indic scripts and emoji sequences need them.
+ */
+export const DISPLAY_TEXT_PATTERN = '^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$'
+/**
+ * What a currency `symbol` may not contain (DOC-TEXT-001): what no display string may, and also
+ * control characters, the joiners and marks U+200C–U+200F, U+061C and U+2061–U+2064, so that a
+ * symbol that looks like another is another.
+ */
+export const SYMBOL_PATTERN =
+  '^[^\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]+$'
+/** A display name: one line of plain text, without bidi controls or invisible characters. */
+export const Name = Type.String({
+  minLength: 1,
+  maxLength: LIMITS.name,
+  pattern: DISPLAY_TEXT_PATTERN,
+})
+/** A plain-text summary of at most 280 characters, without bidi controls or invisible characters. */
+export const Summary = Type.String({
+  minLength: 1,
+  maxLength: LIMITS.summary,
+  pattern: DISPLAY_TEXT_PATTERN,
+})
 /** Longer text (HTML or plain), at most 10,000 characters. */
 export const Content = Type.String({ maxLength: LIMITS.content })
 /**
@@ -123,7 +146,7 @@ export type MemberRef = Static<typeof MemberRef>
 export const Tag = Type.Object(
   {
     type: StringEnum(['Hashtag', 'Mention'] as const),
-    name: Type.String({ minLength: 1, maxLength: 128 }),
+    name: Type.String({ minLength: 1, maxLength: 128, pattern: DISPLAY_TEXT_PATTERN }),
     href: Type.Optional(Iri),
   },
   { additionalProperties: false },

@@ -112,6 +112,13 @@ export const Activity = Type.Object(activityProperties, {
 })
 export type Activity = Static<typeof Activity>
 
+/**
+ * The name of every attribute of an envelope, known or extension (DOC-EXT-002): CloudEvents 1.0
+ * allows only lower-case ASCII letters and digits, and advises at most 20 of them. This also
+ * refuses `data_base64`, which the JSON format reserves, and names such as `$ref` or `sub}ject`.
+ */
+const ATTRIBUTE_NAME = { pattern: '^[a-z0-9]{1,20}$' }
+
 /** A CloudEvents extension attribute value: string, boolean or 32-bit integer. */
 const ExtensionValue = Type.Union([
   Type.String({ maxLength: 2048 }),
@@ -148,12 +155,14 @@ function envelope<T extends TSchema, S extends TSchema, D extends TSchema>(
 
 /**
  * The CloudEvents 1.0 envelope (JSON format) of any CTA event: core types and tools' own types.
- * Unknown extension attributes are allowed (string, boolean or integer values).
+ * Unknown extension attributes are allowed (string, boolean or integer values), under names of
+ * 1 to 20 lower-case letters and digits.
  * @see {@link https://w3id.org/cta/spec/events#envelope Spec: event envelope}
  */
 export const Event = Type.Object(envelope(EventType, Iri, Ref(Activity)), {
   $id: schemaId('event'),
   additionalProperties: ExtensionValue,
+  propertyNames: ATTRIBUTE_NAME,
   title: 'Event',
   description:
     'A CloudEvents 1.0 envelope whose data is an AS2 activity with the renderable minimum.',
@@ -180,6 +189,7 @@ function coreEvent<const S extends string, P extends TProperties>(
   const event = Type.Object(envelope(Type.Literal(type), Type.Literal(activityId), Ref(activity)), {
     $id: schemaId(`event-${name}`),
     additionalProperties: ExtensionValue,
+    propertyNames: ATTRIBUTE_NAME,
     title: `${title}Event`,
     description: `A \`${type}\` event: ${description}`,
   })

@@ -6,12 +6,13 @@ export const kindByType = {"Group":"Group","Role":"Role","Membership":"Membershi
 export const eventKindByType = {"tech.collaborative.membership.requested":"MembershipRequestedEvent","tech.collaborative.membership.invited":"MembershipInvitedEvent","tech.collaborative.membership.joined":"MembershipJoinedEvent","tech.collaborative.membership.updated":"MembershipUpdatedEvent","tech.collaborative.membership.left":"MembershipLeftEvent","tech.collaborative.membership.removed":"MembershipRemovedEvent","tech.collaborative.group.tool.connected":"GroupToolConnectedEvent","tech.collaborative.group.tool.disconnected":"GroupToolDisconnectedEvent","tech.collaborative.proposal.published":"ProposalPublishedEvent","tech.collaborative.proposal.updated":"ProposalUpdatedEvent","tech.collaborative.proposal.closed":"ProposalClosedEvent","tech.collaborative.proposal.responded":"ProposalRespondedEvent","tech.collaborative.agreement.accepted":"AgreementAcceptedEvent","tech.collaborative.agreement.rejected":"AgreementRejectedEvent","tech.collaborative.agreement.fulfilled":"AgreementFulfilledEvent","tech.collaborative.intent.matched":"IntentMatchedEvent","tech.collaborative.ping":"PingEvent"}
 export const activitySchemaByType = {"tech.collaborative.membership.requested":"https://w3id.org/cta/schemas/v1/activity-membership-requested.json","tech.collaborative.membership.invited":"https://w3id.org/cta/schemas/v1/activity-membership-invited.json","tech.collaborative.membership.joined":"https://w3id.org/cta/schemas/v1/activity-membership-joined.json","tech.collaborative.membership.updated":"https://w3id.org/cta/schemas/v1/activity-membership-updated.json","tech.collaborative.membership.left":"https://w3id.org/cta/schemas/v1/activity-membership-left.json","tech.collaborative.membership.removed":"https://w3id.org/cta/schemas/v1/activity-membership-removed.json","tech.collaborative.group.tool.connected":"https://w3id.org/cta/schemas/v1/activity-group-tool-connected.json","tech.collaborative.group.tool.disconnected":"https://w3id.org/cta/schemas/v1/activity-group-tool-disconnected.json","tech.collaborative.proposal.published":"https://w3id.org/cta/schemas/v1/activity-proposal-published.json","tech.collaborative.proposal.updated":"https://w3id.org/cta/schemas/v1/activity-proposal-updated.json","tech.collaborative.proposal.closed":"https://w3id.org/cta/schemas/v1/activity-proposal-closed.json","tech.collaborative.proposal.responded":"https://w3id.org/cta/schemas/v1/activity-proposal-responded.json","tech.collaborative.agreement.accepted":"https://w3id.org/cta/schemas/v1/activity-agreement-accepted.json","tech.collaborative.agreement.rejected":"https://w3id.org/cta/schemas/v1/activity-agreement-rejected.json","tech.collaborative.agreement.fulfilled":"https://w3id.org/cta/schemas/v1/activity-agreement-fulfilled.json","tech.collaborative.intent.matched":"https://w3id.org/cta/schemas/v1/activity-intent-matched.json","tech.collaborative.ping":"https://w3id.org/cta/schemas/v1/activity-ping.json"}
 export const Group = validate52;
-const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/group.json","additionalProperties":false,"title":"Group","description":"A group held by its authority (an OpenID Provider), with its policies and endpoints.","type":"object","required":["@context","id","type","name","authority","joinPolicy","visibility","rosterVisibility","memberships","tools"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Group","type":"string"},"name":{"minLength":1,"maxLength":256,"type":"string"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"authority":{"format":"iri","maxLength":2048,"type":"string"},"joinPolicy":{"type":"string","enum":["open","approval","invitation"]},"visibility":{"type":"string","enum":["public","unlisted","secret"]},"rosterVisibility":{"type":"string","enum":["public","members","admins"]},"subOrganizationOf":{"format":"iri","maxLength":2048,"type":"string"},"alsoKnownAs":{"maxItems":16,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"roles":{"format":"iri","maxLength":2048,"type":"string"},"memberships":{"format":"iri","maxLength":2048,"type":"string"},"tools":{"format":"iri","maxLength":2048,"type":"string"}}};
+const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/group.json","additionalProperties":false,"title":"Group","description":"A group held by its authority (an OpenID Provider), with its policies and endpoints.","type":"object","required":["@context","id","type","name","authority","joinPolicy","visibility","rosterVisibility","memberships","tools"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Group","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"authority":{"format":"iri","maxLength":2048,"type":"string"},"joinPolicy":{"type":"string","enum":["open","approval","invitation"]},"visibility":{"type":"string","enum":["public","unlisted","secret"]},"rosterVisibility":{"type":"string","enum":["public","members","admins"]},"subOrganizationOf":{"format":"iri","maxLength":2048,"type":"string"},"alsoKnownAs":{"maxItems":16,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"roles":{"format":"iri","maxLength":2048,"type":"string"},"memberships":{"format":"iri","maxLength":2048,"type":"string"},"tools":{"format":"iri","maxLength":2048,"type":"string"}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = ucs2length;
 const formats0 = formats.iri;
 const formats6 = formats["date-time"];
-const schema20 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/image.json","additionalProperties":false,"title":"Image","type":"object","required":["type","url"],"properties":{"type":{"const":"Image","type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"mediaType":{"maxLength":127,"type":"string"},"name":{"minLength":1,"maxLength":256,"type":"string"}}};
+const pattern3 = new RegExp("^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$", "u");
+const schema20 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/image.json","additionalProperties":false,"title":"Image","type":"object","required":["type","url"],"properties":{"type":{"const":"Image","type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"mediaType":{"maxLength":127,"type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"}}};
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/image.json" */;
@@ -121,6 +122,12 @@ else {
 if((data3.length < 1 || func2(data3) < 1)){
 validate53.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data3)){
+validate53.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -304,6 +311,12 @@ if((data5.length < 1 || func2(data5) < 1)){
 validate52.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern3.test(data5)){
+validate52.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -330,6 +343,12 @@ else {
 if((data6.length < 1 || func2(data6) < 1)){
 validate52.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data6)){
+validate52.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -742,7 +761,7 @@ return errors === 0;
 validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Role = validate55;
-const schema21 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/role.json","additionalProperties":false,"title":"Role","description":"A group's own role, mapped onto a core role and permissions.","type":"object","required":["@context","id","type","name","organization","coreRole","permission"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Role","type":"string"},"name":{"minLength":1,"maxLength":256,"type":"string"},"organization":{"format":"iri","maxLength":2048,"type":"string"},"coreRole":{"type":"string","enum":["guest","member","moderator","admin"]},"permission":{"maxItems":16,"uniqueItems":true,"type":"array","items":{"type":"string","enum":["read","participate","propose","manageMembers","manageTools","administer"]}}}};
+const schema21 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/role.json","additionalProperties":false,"title":"Role","description":"A group's own role, mapped onto a core role and permissions.","type":"object","required":["@context","id","type","name","organization","coreRole","permission"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Role","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"organization":{"format":"iri","maxLength":2048,"type":"string"},"coreRole":{"type":"string","enum":["guest","member","moderator","admin"]},"permission":{"maxItems":16,"uniqueItems":true,"type":"array","items":{"type":"string","enum":["read","participate","propose","manageMembers","manageTools","administer"]}}}};
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/role.json" */;
@@ -897,6 +916,12 @@ if((data5.length < 1 || func2(data5) < 1)){
 validate55.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern3.test(data5)){
+validate55.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -1037,7 +1062,7 @@ validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Membership = validate56;
 const schema22 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/membership.json","additionalProperties":false,"title":"Membership","description":"One member's membership of one group, with roles, status and period.","type":"object","required":["@context","id","type","member","organization","role","coreRole","membershipStatus"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Membership","type":"string"},"member":{"$ref":"https://w3id.org/cta/schemas/v1/member-ref.json"},"organization":{"format":"iri","maxLength":2048,"type":"string"},"role":{"minItems":1,"maxItems":16,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"coreRole":{"type":"string","enum":["guest","member","moderator","admin"]},"membershipStatus":{"type":"string","enum":["requested","invited","active","suspended","left","removed"]},"startTime":{"format":"date-time","maxLength":64,"type":"string"},"endTime":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"}}};
-const schema23 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/member-ref.json","additionalProperties":false,"title":"MemberRef","type":"object","required":["id","type"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Person","type":"string"},"name":{"minLength":1,"maxLength":256,"type":"string"}}};
+const schema23 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/member-ref.json","additionalProperties":false,"title":"MemberRef","type":"object","required":["id","type"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Person","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"}}};
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/member-ref.json" */;
@@ -1126,6 +1151,12 @@ else {
 if((data2.length < 1 || func2(data2) < 1)){
 validate57.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data2)){
+validate57.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -2180,7 +2211,7 @@ validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ToolInstallation = validate63;
 const schema26 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/tool-installation.json","additionalProperties":false,"title":"ToolInstallation","description":"The authority's record that a group uses a tool, and what the tool may do there.","type":"object","required":["@context","id","type","organization","tool","scopes","published","installationStatus"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"ToolInstallation","type":"string"},"organization":{"format":"iri","maxLength":2048,"type":"string"},"tool":{"format":"iri","maxLength":2048,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"localGroup":{"format":"iri","maxLength":2048,"type":"string"},"scopes":{"maxItems":16,"uniqueItems":true,"type":"array","items":{"pattern":"^[A-Za-z][A-Za-z0-9_.:-]*$","maxLength":64,"type":"string"}},"installedBy":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"installationStatus":{"type":"string","enum":["active","suspended","removed"]}}};
-const pattern3 = new RegExp("^[A-Za-z][A-Za-z0-9_.:-]*$", "u");
+const pattern8 = new RegExp("^[A-Za-z][A-Za-z0-9_.:-]*$", "u");
 
 function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/tool-installation.json" */;
@@ -2459,7 +2490,7 @@ validate63.errors = [{instancePath:instancePath+"/scopes/" + i0,schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern3.test(data10)){
+if(!pattern8.test(data10)){
 validate63.errors = [{instancePath:instancePath+"/scopes/" + i0,schemaPath:"#/properties/scopes/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_.:-]*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_.:-]*$"+"\""}];
 return false;
 }
@@ -2606,10 +2637,10 @@ return errors === 0;
 validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ToolManifest = validate64;
-const schema27 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/tool-manifest.json","additionalProperties":false,"title":"ToolManifest","description":"A tool's manifest, served at /.well-known/cta-tool. Its `id` is the tool's origin and equals the `source` of the events it emits.","type":"object","required":["@context","id","type","name","jwks_uri","emits","consumes","profiles"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","pattern":"^https?://[^/?#@\\s]+$","maxLength":2048,"description":"The tool's origin: scheme, host and optional port, no path.","type":"string"},"type":{"const":"Application","type":"string"},"name":{"minLength":1,"maxLength":256,"type":"string"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"jwks_uri":{"format":"iri","maxLength":2048,"type":"string"},"authority":{"format":"iri","maxLength":2048,"type":"string"},"inbox":{"format":"iri","maxLength":2048,"type":"string"},"subscriptions":{"format":"iri","maxLength":2048,"type":"string"},"feed":{"format":"iri","maxLength":2048,"type":"string"},"emits":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$","maxLength":128,"type":"string"}},"consumes":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$","maxLength":128,"type":"string"}},"profiles":{"minItems":1,"maxItems":6,"uniqueItems":true,"type":"array","items":{"type":"string","enum":["core","emitter","receiver","group-authority","group-auth-relying-tool","intent-exchange"]}}}};
-const pattern4 = new RegExp("^https?://[^/?#@\\s]+$", "u");
-const pattern5 = new RegExp("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$", "u");
-const pattern6 = new RegExp("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$", "u");
+const schema27 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/tool-manifest.json","additionalProperties":false,"title":"ToolManifest","description":"A tool's manifest, served at /.well-known/cta-tool. Its `id` is the tool's origin and equals the `source` of the events it emits.","type":"object","required":["@context","id","type","name","jwks_uri","emits","consumes","profiles"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","pattern":"^https?://[^/?#@\\s]+$","maxLength":2048,"description":"The tool's origin: scheme, host and optional port, no path.","type":"string"},"type":{"const":"Application","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"jwks_uri":{"format":"iri","maxLength":2048,"type":"string"},"authority":{"format":"iri","maxLength":2048,"type":"string"},"inbox":{"format":"iri","maxLength":2048,"type":"string"},"subscriptions":{"format":"iri","maxLength":2048,"type":"string"},"feed":{"format":"iri","maxLength":2048,"type":"string"},"emits":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$","maxLength":128,"type":"string"}},"consumes":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$","maxLength":128,"type":"string"}},"profiles":{"minItems":1,"maxItems":6,"uniqueItems":true,"type":"array","items":{"type":"string","enum":["core","emitter","receiver","group-authority","group-auth-relying-tool","intent-exchange"]}}}};
+const pattern9 = new RegExp("^https?://[^/?#@\\s]+$", "u");
+const pattern12 = new RegExp("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$", "u");
+const pattern13 = new RegExp("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$", "u");
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/tool-manifest.json" */;
@@ -2715,7 +2746,7 @@ validate64.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/i
 return false;
 }
 else {
-if(!pattern4.test(data3)){
+if(!pattern9.test(data3)){
 validate64.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^https?://[^/?#@\\s]+$"},message:"must match pattern \""+"^https?://[^/?#@\\s]+$"+"\""}];
 return false;
 }
@@ -2770,6 +2801,12 @@ if((data5.length < 1 || func2(data5) < 1)){
 validate64.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern3.test(data5)){
+validate64.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -2796,6 +2833,12 @@ else {
 if((data6.length < 1 || func2(data6) < 1)){
 validate64.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data6)){
+validate64.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -3018,7 +3061,7 @@ validate64.errors = [{instancePath:instancePath+"/emits/" + i0,schemaPath:"#/pro
 return false;
 }
 else {
-if(!pattern5.test(data15)){
+if(!pattern12.test(data15)){
 validate64.errors = [{instancePath:instancePath+"/emits/" + i0,schemaPath:"#/properties/emits/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$"},message:"must match pattern \""+"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$"+"\""}];
 return false;
 }
@@ -3089,7 +3132,7 @@ validate64.errors = [{instancePath:instancePath+"/consumes/" + i2,schemaPath:"#/
 return false;
 }
 else {
-if(!pattern6.test(data17)){
+if(!pattern13.test(data17)){
 validate64.errors = [{instancePath:instancePath+"/consumes/" + i2,schemaPath:"#/properties/consumes/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$"},message:"must match pattern \""+"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$"+"\""}];
 return false;
 }
@@ -3232,7 +3275,7 @@ return errors === 0;
 validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const MembershipAssertionClaims = validate66;
-const schema28 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/membership-assertion-claims.json","additionalProperties":true,"title":"MembershipAssertionClaims","description":"Claims of a group membership assertion (JWT, typ cta-membership+jwt): one group, one audience, a short life.","type":"object","required":["iss","sub","aud","iat","exp","jti","groups","roles","entitlements","cta_ver"],"properties":{"iss":{"format":"iri","maxLength":2048,"type":"string"},"sub":{"format":"iri","maxLength":2048,"type":"string"},"aud":{"format":"iri","maxLength":2048,"type":"string"},"client_id":{"format":"iri","maxLength":2048,"type":"string"},"iat":{"minimum":0,"maximum":4102444800,"type":"integer"},"exp":{"minimum":0,"maximum":4102444800,"type":"integer"},"nbf":{"minimum":0,"maximum":4102444800,"type":"integer"},"jti":{"minLength":1,"maxLength":64,"type":"string"},"groups":{"minItems":1,"maxItems":1,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"roles":{"minItems":1,"maxItems":4,"uniqueItems":true,"type":"array","items":{"type":"string","enum":["guest","member","moderator","admin"]}},"entitlements":{"maxItems":16,"uniqueItems":true,"type":"array","items":{"type":"string","enum":["read","participate","propose","manageMembers","manageTools","administer"]}},"cta_ver":{"const":"1","type":"string"},"cta_membership":{"format":"iri","maxLength":2048,"type":"string"},"cta_status":{"type":"string","enum":["requested","invited","active","suspended","left","removed"]},"name":{"minLength":1,"maxLength":256,"type":"string"}}};
+const schema28 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/membership-assertion-claims.json","additionalProperties":true,"title":"MembershipAssertionClaims","description":"Claims of a group membership assertion (JWT, typ cta-membership+jwt): one group, one audience, a short life.","type":"object","required":["iss","sub","aud","iat","exp","jti","groups","roles","entitlements","cta_ver"],"properties":{"iss":{"format":"iri","maxLength":2048,"type":"string"},"sub":{"format":"iri","maxLength":2048,"type":"string"},"aud":{"format":"iri","maxLength":2048,"type":"string"},"client_id":{"format":"iri","maxLength":2048,"type":"string"},"iat":{"minimum":0,"maximum":4102444800,"type":"integer"},"exp":{"minimum":0,"maximum":4102444800,"type":"integer"},"nbf":{"minimum":0,"maximum":4102444800,"type":"integer"},"jti":{"minLength":1,"maxLength":64,"type":"string"},"groups":{"minItems":1,"maxItems":1,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"roles":{"minItems":1,"maxItems":4,"uniqueItems":true,"type":"array","items":{"type":"string","enum":["guest","member","moderator","admin"]}},"entitlements":{"maxItems":16,"uniqueItems":true,"type":"array","items":{"type":"string","enum":["read","participate","propose","manageMembers","manageTools","administer"]}},"cta_ver":{"const":"1","type":"string"},"cta_membership":{"format":"iri","maxLength":2048,"type":"string"},"cta_status":{"type":"string","enum":["requested","invited","active","suspended","left","removed"]},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"}}};
 
 function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/membership-assertion-claims.json" */;
@@ -3741,6 +3784,12 @@ if((data17.length < 1 || func2(data17) < 1)){
 validate66.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern3.test(data17)){
+validate66.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -3780,8 +3829,9 @@ return errors === 0;
 validate66.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ResourceSpecification = validate67;
-const schema29 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/resource-specification.json","additionalProperties":false,"title":"ResourceSpecification","description":"A currency (fiat, mutual credit, timebank hours, a group budget, points) with its symbol and decimals.","type":"object","required":["@context","id","type","name","currencyType","symbol","decimals"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"ResourceSpecification","type":"string"},"name":{"minLength":1,"maxLength":256,"type":"string"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"currencyType":{"type":"string","enum":["fiat","mutualCredit","timebank","groupBudget","points"]},"symbol":{"minLength":1,"maxLength":16,"type":"string"},"decimals":{"minimum":0,"maximum":18,"type":"integer"},"currencyCode":{"pattern":"^[A-Z]{3}$","maxLength":3,"type":"string"},"issuer":{"format":"iri","maxLength":2048,"type":"string"}}};
-const pattern7 = new RegExp("^[A-Z]{3}$", "u");
+const schema29 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/resource-specification.json","additionalProperties":false,"title":"ResourceSpecification","description":"A currency (fiat, mutual credit, timebank hours, a group budget, points) with its symbol and decimals.","type":"object","required":["@context","id","type","name","currencyType","symbol","decimals"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"ResourceSpecification","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"currencyType":{"type":"string","enum":["fiat","mutualCredit","timebank","groupBudget","points"]},"symbol":{"minLength":1,"maxLength":16,"pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]+$","type":"string"},"decimals":{"minimum":0,"maximum":18,"type":"integer"},"currencyCode":{"pattern":"^[A-Z]{3}$","maxLength":3,"type":"string"},"issuer":{"format":"iri","maxLength":2048,"type":"string"}}};
+const pattern17 = new RegExp("^[^\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]+$", "u");
+const pattern18 = new RegExp("^[A-Z]{3}$", "u");
 
 function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/resource-specification.json" */;
@@ -3936,6 +3986,12 @@ if((data5.length < 1 || func2(data5) < 1)){
 validate67.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern3.test(data5)){
+validate67.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -3962,6 +4018,12 @@ else {
 if((data6.length < 1 || func2(data6) < 1)){
 validate67.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data6)){
+validate67.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -4036,6 +4098,12 @@ if((data9.length < 1 || func2(data9) < 1)){
 validate67.errors = [{instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern17.test(data9)){
+validate67.errors = [{instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]+$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -4086,7 +4154,7 @@ validate67.errors = [{instancePath:instancePath+"/currencyCode",schemaPath:"#/pr
 return false;
 }
 else {
-if(!pattern7.test(data11)){
+if(!pattern18.test(data11)){
 validate67.errors = [{instancePath:instancePath+"/currencyCode",schemaPath:"#/properties/currencyCode/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""}];
 return false;
 }
@@ -4155,10 +4223,10 @@ return errors === 0;
 validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Intent = validate68;
-const schema30 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/intent.json","additionalProperties":false,"title":"Intent","description":"A ValueFlows intent: an action on a resource, with quantities and a time window.","type":"object","required":["@context","type","action"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Intent","type":"string"},"action":{"type":"string","enum":["accept","cite","combine","consume","copy","deliverService","dropoff","lower","modify","move","pickup","produce","raise","separate","transfer","transferAllRights","transferCustody","use","work"]},"name":{"minLength":1,"maxLength":256,"type":"string"},"note":{"maxLength":10000,"type":"string"},"provider":{"format":"iri","maxLength":2048,"type":"string"},"receiver":{"format":"iri","maxLength":2048,"type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"resourceQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"effortQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"availableQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"minimumQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"hasBeginning":{"format":"date-time","maxLength":64,"type":"string"},"hasEnd":{"format":"date-time","maxLength":64,"type":"string"}}};
+const schema30 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/intent.json","additionalProperties":false,"title":"Intent","description":"A ValueFlows intent: an action on a resource, with quantities and a time window.","type":"object","required":["@context","type","action"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Intent","type":"string"},"action":{"type":"string","enum":["accept","cite","combine","consume","copy","deliverService","dropoff","lower","modify","move","pickup","produce","raise","separate","transfer","transferAllRights","transferCustody","use","work"]},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"note":{"maxLength":10000,"type":"string"},"provider":{"format":"iri","maxLength":2048,"type":"string"},"receiver":{"format":"iri","maxLength":2048,"type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"resourceQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"effortQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"availableQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"minimumQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"hasBeginning":{"format":"date-time","maxLength":64,"type":"string"},"hasEnd":{"format":"date-time","maxLength":64,"type":"string"}}};
 const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/quantity.json","additionalProperties":false,"title":"Quantity","type":"object","required":["hasUnit","hasNumericalValue"],"properties":{"hasUnit":{"pattern":"^[A-Za-z][A-Za-z0-9-]*$","maxLength":64,"type":"string"},"hasNumericalValue":{"pattern":"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$","maxLength":61,"type":"string"}}};
-const pattern8 = new RegExp("^[A-Za-z][A-Za-z0-9-]*$", "u");
-const pattern9 = new RegExp("^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$", "u");
+const pattern20 = new RegExp("^[A-Za-z][A-Za-z0-9-]*$", "u");
+const pattern21 = new RegExp("^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$", "u");
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/quantity.json" */;
@@ -4198,7 +4266,7 @@ validate69.errors = [{instancePath:instancePath+"/hasUnit",schemaPath:"#/propert
 return false;
 }
 else {
-if(!pattern8.test(data0)){
+if(!pattern20.test(data0)){
 validate69.errors = [{instancePath:instancePath+"/hasUnit",schemaPath:"#/properties/hasUnit/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]*$"+"\""}];
 return false;
 }
@@ -4225,7 +4293,7 @@ validate69.errors = [{instancePath:instancePath+"/hasNumericalValue",schemaPath:
 return false;
 }
 else {
-if(!pattern9.test(data1)){
+if(!pattern21.test(data1)){
 validate69.errors = [{instancePath:instancePath+"/hasNumericalValue",schemaPath:"#/properties/hasNumericalValue/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"+"\""}];
 return false;
 }
@@ -4425,6 +4493,12 @@ else {
 if((data6.length < 1 || func2(data6) < 1)){
 validate68.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data6)){
+validate68.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -4680,8 +4754,8 @@ return errors === 0;
 validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Proposal = validate74;
-const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/proposal.json","additionalProperties":false,"title":"Proposal","description":"An offer or request cast into a group: a primary intent it publishes and an optional reciprocal (the price or bounty).","type":"object","required":["@context","id","type","purpose","name","attributedTo","published","audience","publishes"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Proposal","type":"string"},"purpose":{"type":"string","enum":["offer","request"]},"name":{"minLength":1,"maxLength":256,"type":"string"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"endTime":{"format":"date-time","maxLength":64,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"tag":{"maxItems":32,"type":"array","items":{"additionalProperties":false,"type":"object","required":["type","name"],"properties":{"type":{"type":"string","enum":["Hashtag","Mention"]},"name":{"minLength":1,"maxLength":128,"type":"string"},"href":{"format":"iri","maxLength":2048,"type":"string"}}}},"unitBased":{"type":"boolean"},"publishes":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-intent.json"},"reciprocal":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-intent.json"}}};
-const schema33 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/embedded-intent.json","additionalProperties":false,"title":"EmbeddedIntent","type":"object","required":["type","action"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Intent","type":"string"},"action":{"type":"string","enum":["accept","cite","combine","consume","copy","deliverService","dropoff","lower","modify","move","pickup","produce","raise","separate","transfer","transferAllRights","transferCustody","use","work"]},"name":{"minLength":1,"maxLength":256,"type":"string"},"note":{"maxLength":10000,"type":"string"},"provider":{"format":"iri","maxLength":2048,"type":"string"},"receiver":{"format":"iri","maxLength":2048,"type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"resourceQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"effortQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"availableQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"minimumQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"hasBeginning":{"format":"date-time","maxLength":64,"type":"string"},"hasEnd":{"format":"date-time","maxLength":64,"type":"string"}}};
+const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/proposal.json","additionalProperties":false,"title":"Proposal","description":"An offer or request cast into a group: a primary intent it publishes and an optional reciprocal (the price or bounty).","type":"object","required":["@context","id","type","purpose","name","attributedTo","published","audience","publishes"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Proposal","type":"string"},"purpose":{"type":"string","enum":["offer","request"]},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"endTime":{"format":"date-time","maxLength":64,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"tag":{"maxItems":32,"type":"array","items":{"additionalProperties":false,"type":"object","required":["type","name"],"properties":{"type":{"type":"string","enum":["Hashtag","Mention"]},"name":{"minLength":1,"maxLength":128,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"href":{"format":"iri","maxLength":2048,"type":"string"}}}},"unitBased":{"type":"boolean"},"publishes":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-intent.json"},"reciprocal":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-intent.json"}}};
+const schema33 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/embedded-intent.json","additionalProperties":false,"title":"EmbeddedIntent","type":"object","required":["type","action"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Intent","type":"string"},"action":{"type":"string","enum":["accept","cite","combine","consume","copy","deliverService","dropoff","lower","modify","move","pickup","produce","raise","separate","transfer","transferAllRights","transferCustody","use","work"]},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"note":{"maxLength":10000,"type":"string"},"provider":{"format":"iri","maxLength":2048,"type":"string"},"receiver":{"format":"iri","maxLength":2048,"type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"resourceQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"effortQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"availableQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"minimumQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"hasBeginning":{"format":"date-time","maxLength":64,"type":"string"},"hasEnd":{"format":"date-time","maxLength":64,"type":"string"}}};
 
 function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/embedded-intent.json" */;
@@ -4787,6 +4861,12 @@ else {
 if((data3.length < 1 || func2(data3) < 1)){
 validate75.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data3)){
+validate75.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -5211,6 +5291,12 @@ if((data6.length < 1 || func2(data6) < 1)){
 validate74.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern3.test(data6)){
+validate74.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -5237,6 +5323,12 @@ else {
 if((data7.length < 1 || func2(data7) < 1)){
 validate74.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data7)){
+validate74.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -5582,6 +5674,12 @@ if((data20.length < 1 || func2(data20) < 1)){
 validate74.errors = [{instancePath:instancePath+"/tag/" + i2+"/name",schemaPath:"#/properties/tag/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern3.test(data20)){
+validate74.errors = [{instancePath:instancePath+"/tag/" + i2+"/name",schemaPath:"#/properties/tag/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -5718,7 +5816,7 @@ validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Match = validate82;
 const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/match.json","additionalProperties":false,"title":"Match","description":"A match between two proposals or intents (subject and object), with a score between 0 and 1.","type":"object","required":["@context","type","subject","relationship","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Relationship","type":"string"},"subject":{"format":"iri","maxLength":2048,"type":"string"},"relationship":{"const":"https://w3id.org/cta#matches","type":"string"},"object":{"format":"iri","maxLength":2048,"type":"string"},"score":{"pattern":"^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$","maxLength":8,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"}}};
-const pattern10 = new RegExp("^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$", "u");
+const pattern26 = new RegExp("^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$", "u");
 
 function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/match.json" */;
@@ -5944,7 +6042,7 @@ validate82.errors = [{instancePath:instancePath+"/score",schemaPath:"#/propertie
 return false;
 }
 else {
-if(!pattern10.test(data8)){
+if(!pattern26.test(data8)){
 validate82.errors = [{instancePath:instancePath+"/score",schemaPath:"#/properties/score/pattern",keyword:"pattern",params:{pattern: "^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$"},message:"must match pattern \""+"^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$"+"\""}];
 return false;
 }
@@ -6040,8 +6138,8 @@ return errors === 0;
 validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Activity = validate83;
-const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity.json","additionalProperties":false,"title":"Activity","description":"The data of any event: an AS2 activity with the renderable minimum.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"type":"string","enum":["Accept","Add","Announce","Arrive","Block","Create","Delete","Dislike","Flag","Follow","Ignore","Invite","Join","Leave","Like","Listen","Move","Offer","Question","Read","Reject","Remove","TentativeAccept","TentativeReject","Travel","Undo","Update","View"]},"object":{"anyOf":[{"format":"iri","maxLength":2048,"type":"string"},{"$ref":"https://w3id.org/cta/schemas/v1/object-summary.json"}]},"target":{"anyOf":[{"format":"iri","maxLength":2048,"type":"string"},{"$ref":"https://w3id.org/cta/schemas/v1/object-summary.json"}]},"result":{"anyOf":[{"format":"iri","maxLength":2048,"type":"string"},{"$ref":"https://w3id.org/cta/schemas/v1/object-summary.json"}]},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"}}};
-const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/actor-ref.json","additionalProperties":false,"title":"ActorRef","type":"object","required":["id","type","name"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"type":"string","enum":["Person","Application","Service","Group","Organization"]},"name":{"minLength":1,"maxLength":256,"type":"string"}}};
+const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity.json","additionalProperties":false,"title":"Activity","description":"The data of any event: an AS2 activity with the renderable minimum.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"type":"string","enum":["Accept","Add","Announce","Arrive","Block","Create","Delete","Dislike","Flag","Follow","Ignore","Invite","Join","Leave","Like","Listen","Move","Offer","Question","Read","Reject","Remove","TentativeAccept","TentativeReject","Travel","Undo","Update","View"]},"object":{"anyOf":[{"format":"iri","maxLength":2048,"type":"string"},{"$ref":"https://w3id.org/cta/schemas/v1/object-summary.json"}]},"target":{"anyOf":[{"format":"iri","maxLength":2048,"type":"string"},{"$ref":"https://w3id.org/cta/schemas/v1/object-summary.json"}]},"result":{"anyOf":[{"format":"iri","maxLength":2048,"type":"string"},{"$ref":"https://w3id.org/cta/schemas/v1/object-summary.json"}]},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"}}};
+const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/actor-ref.json","additionalProperties":false,"title":"ActorRef","type":"object","required":["id","type","name"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"type":"string","enum":["Person","Application","Service","Group","Organization"]},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"}}};
 
 function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/actor-ref.json" */;
@@ -6131,6 +6229,12 @@ if((data2.length < 1 || func2(data2) < 1)){
 validate84.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern3.test(data2)){
+validate84.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -6158,8 +6262,8 @@ return errors === 0;
 }
 validate84.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/object-summary.json","additionalProperties":false,"title":"ObjectSummary","type":"object","required":["type"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"pattern":"^[A-Z][A-Za-z0-9]*$","maxLength":64,"type":"string"},"name":{"minLength":1,"maxLength":256,"type":"string"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"startTime":{"format":"date-time","maxLength":64,"type":"string"},"endTime":{"format":"date-time","maxLength":64,"type":"string"}}};
-const pattern11 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
+const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/object-summary.json","additionalProperties":false,"title":"ObjectSummary","type":"object","required":["type"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"pattern":"^[A-Z][A-Za-z0-9]*$","maxLength":64,"type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"startTime":{"format":"date-time","maxLength":64,"type":"string"},"endTime":{"format":"date-time","maxLength":64,"type":"string"}}};
+const pattern29 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
 
 function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/object-summary.json" */;
@@ -6228,7 +6332,7 @@ validate87.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties
 return false;
 }
 else {
-if(!pattern11.test(data1)){
+if(!pattern29.test(data1)){
 validate87.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\""}];
 return false;
 }
@@ -6259,6 +6363,12 @@ if((data2.length < 1 || func2(data2) < 1)){
 validate87.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern3.test(data2)){
+validate87.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -6285,6 +6395,12 @@ else {
 if((data3.length < 1 || func2(data3) < 1)){
 validate87.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data3)){
+validate87.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -6707,6 +6823,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate83.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate83.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -7211,10 +7333,11 @@ return errors === 0;
 validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Event = validate92;
-const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"Event","description":"A CloudEvents 1.0 envelope whose data is an AS2 activity with the renderable minimum.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$","maxLength":128,"type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"format":"iri","maxLength":2048,"type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity.json"}}};
-const pattern12 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$", "u");
-const pattern14 = new RegExp("^[0-9A-Za-z]{1,64}$", "u");
-const pattern15 = new RegExp("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", "u");
+const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"Event","description":"A CloudEvents 1.0 envelope whose data is an AS2 activity with the renderable minimum.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$","maxLength":128,"type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"format":"iri","maxLength":2048,"type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity.json"}}};
+const pattern32 = new RegExp("^[a-z0-9]{1,20}$", "u");
+const pattern33 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$", "u");
+const pattern35 = new RegExp("^[0-9A-Za-z]{1,64}$", "u");
+const pattern36 = new RegExp("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", "u");
 
 function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event.json" */;
@@ -7235,18 +7358,11 @@ validate92.errors = [{instancePath,schemaPath:"#/required",keyword:"required",pa
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema38.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7256,8 +7372,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7265,13 +7382,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate92.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema38.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7280,11 +7408,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7293,10 +7419,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7305,9 +7433,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7316,13 +7446,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7330,30 +7457,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate92.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate92.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -7362,23 +7515,23 @@ if("1.0" !== data1){
 validate92.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate92.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate92.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -7389,17 +7542,17 @@ validate92.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/i
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate92.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -7418,23 +7571,23 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
-if(errors === _errs16){
+const _errs17 = errors;
+if(errors === _errs17){
 if(typeof data4 === "string"){
 if((data4.length > 128 && func2(data4) > 128)){
 validate92.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern5.test(data4)){
+if(!pattern12.test(data4)){
 validate92.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$"},message:"must match pattern \""+"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$"+"\""}];
 return false;
 }
@@ -7445,16 +7598,16 @@ validate92.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties
 return false;
 }
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate92.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -7472,17 +7625,17 @@ validate92.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/propert
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate92.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -7501,15 +7654,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate92.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -7518,17 +7671,17 @@ if("application/ld+json" !== data7){
 validate92.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
-if(errors === _errs24){
-if(errors === _errs24){
+const _errs25 = errors;
+if(errors === _errs25){
+if(errors === _errs25){
 if(typeof data8 === "string"){
 if((data8.length > 2048 && func2(data8) > 2048)){
 validate92.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -7547,17 +7700,17 @@ return false;
 }
 }
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate92.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -7576,23 +7729,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate92.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate92.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -7603,23 +7756,23 @@ validate92.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate92.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate92.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -7630,16 +7783,16 @@ validate92.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate92.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -7651,22 +7804,23 @@ validate92.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/prop
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate83(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -7694,7 +7848,7 @@ return errors === 0;
 validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const MembershipRequestedActivity = validate94;
-const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-membership-requested.json","additionalProperties":false,"title":"MembershipRequestedActivity","description":"The data of a `tech.collaborative.membership.requested` event: someone asked to join a group.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Join","type":"string"},"object":{"format":"iri","maxLength":2048,"type":"string"},"result":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-membership.json"}}};
+const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-membership-requested.json","additionalProperties":false,"title":"MembershipRequestedActivity","description":"The data of a `tech.collaborative.membership.requested` event: someone asked to join a group.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Join","type":"string"},"object":{"format":"iri","maxLength":2048,"type":"string"},"result":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-membership.json"}}};
 
 function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/activity-membership-requested.json" */;
@@ -7843,6 +7997,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate94.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate94.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -8111,7 +8271,7 @@ return errors === 0;
 validate94.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const MembershipRequestedEvent = validate98;
-const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-membership-requested.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"MembershipRequestedEvent","description":"A `tech.collaborative.membership.requested` event: someone asked to join a group.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.membership.requested","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-membership-requested.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-membership-requested.json"}}};
+const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-membership-requested.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"MembershipRequestedEvent","description":"A `tech.collaborative.membership.requested` event: someone asked to join a group.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.membership.requested","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-membership-requested.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-membership-requested.json"}}};
 
 function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-membership-requested.json" */;
@@ -8132,18 +8292,11 @@ validate98.errors = [{instancePath,schemaPath:"#/required",keyword:"required",pa
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema40.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8153,8 +8306,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8162,13 +8316,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate98.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema40.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8177,11 +8342,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8190,10 +8353,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8202,9 +8367,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8213,13 +8380,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8227,30 +8391,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate98.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate98.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -8259,23 +8449,23 @@ if("1.0" !== data1){
 validate98.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate98.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate98.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -8286,17 +8476,17 @@ validate98.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/i
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate98.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -8315,15 +8505,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate98.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -8332,16 +8522,16 @@ if("tech.collaborative.membership.requested" !== data4){
 validate98.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.membership.requested"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate98.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -8359,17 +8549,17 @@ validate98.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/propert
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate98.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -8388,15 +8578,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate98.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -8405,15 +8595,15 @@ if("application/ld+json" !== data7){
 validate98.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate98.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -8422,17 +8612,17 @@ if("https://w3id.org/cta/schemas/v1/activity-membership-requested.json" !== data
 validate98.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-membership-requested.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate98.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -8451,23 +8641,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate98.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate98.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -8478,23 +8668,23 @@ validate98.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate98.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate98.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -8505,16 +8695,16 @@ validate98.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate98.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -8526,22 +8716,23 @@ validate98.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/prop
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate94(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -8569,7 +8760,7 @@ return errors === 0;
 validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const MembershipInvitedActivity = validate100;
-const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-membership-invited.json","additionalProperties":false,"title":"MembershipInvitedActivity","description":"The data of a `tech.collaborative.membership.invited` event: someone was invited into a group.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","target"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Invite","type":"string"},"object":{"format":"iri","maxLength":2048,"type":"string"},"target":{"$ref":"https://w3id.org/cta/schemas/v1/member-ref.json"},"result":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-membership.json"}}};
+const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-membership-invited.json","additionalProperties":false,"title":"MembershipInvitedActivity","description":"The data of a `tech.collaborative.membership.invited` event: someone was invited into a group.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","target"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Invite","type":"string"},"object":{"format":"iri","maxLength":2048,"type":"string"},"target":{"$ref":"https://w3id.org/cta/schemas/v1/member-ref.json"},"result":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-membership.json"}}};
 
 function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/activity-membership-invited.json" */;
@@ -8718,6 +8909,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate100.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate100.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -8999,7 +9196,7 @@ return errors === 0;
 validate100.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const MembershipInvitedEvent = validate105;
-const schema42 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-membership-invited.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"MembershipInvitedEvent","description":"A `tech.collaborative.membership.invited` event: someone was invited into a group.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.membership.invited","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-membership-invited.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-membership-invited.json"}}};
+const schema42 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-membership-invited.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"MembershipInvitedEvent","description":"A `tech.collaborative.membership.invited` event: someone was invited into a group.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.membership.invited","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-membership-invited.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-membership-invited.json"}}};
 
 function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-membership-invited.json" */;
@@ -9020,18 +9217,11 @@ validate105.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema42.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9041,8 +9231,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9050,13 +9241,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate105.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema42.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9065,11 +9267,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9078,10 +9278,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9090,9 +9292,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9101,13 +9305,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -9115,30 +9316,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate105.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate105.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -9147,23 +9374,23 @@ if("1.0" !== data1){
 validate105.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate105.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate105.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -9174,17 +9401,17 @@ validate105.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate105.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -9203,15 +9430,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate105.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -9220,16 +9447,16 @@ if("tech.collaborative.membership.invited" !== data4){
 validate105.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.membership.invited"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate105.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -9247,17 +9474,17 @@ validate105.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate105.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -9276,15 +9503,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate105.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -9293,15 +9520,15 @@ if("application/ld+json" !== data7){
 validate105.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate105.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -9310,17 +9537,17 @@ if("https://w3id.org/cta/schemas/v1/activity-membership-invited.json" !== data8)
 validate105.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-membership-invited.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate105.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -9339,23 +9566,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate105.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate105.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -9366,23 +9593,23 @@ validate105.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate105.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate105.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -9393,16 +9620,16 @@ validate105.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate105.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -9414,22 +9641,23 @@ validate105.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate100(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -9457,7 +9685,7 @@ return errors === 0;
 validate105.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const MembershipJoinedActivity = validate107;
-const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-membership-joined.json","additionalProperties":false,"title":"MembershipJoinedActivity","description":"The data of a `tech.collaborative.membership.joined` event: a member joined a group; `result` is the membership.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","result"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"type":"string","enum":["Accept","Add","Join"]},"object":{"anyOf":[{"format":"iri","maxLength":2048,"type":"string"},{"$ref":"https://w3id.org/cta/schemas/v1/member-ref.json"}]},"result":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-membership.json"}}};
+const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-membership-joined.json","additionalProperties":false,"title":"MembershipJoinedActivity","description":"The data of a `tech.collaborative.membership.joined` event: a member joined a group; `result` is the membership.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","result"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"type":"string","enum":["Accept","Add","Join"]},"object":{"anyOf":[{"format":"iri","maxLength":2048,"type":"string"},{"$ref":"https://w3id.org/cta/schemas/v1/member-ref.json"}]},"result":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-membership.json"}}};
 
 function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/activity-membership-joined.json" */;
@@ -9606,6 +9834,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate107.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate107.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -9927,7 +10161,7 @@ return errors === 0;
 validate107.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const MembershipJoinedEvent = validate112;
-const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-membership-joined.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"MembershipJoinedEvent","description":"A `tech.collaborative.membership.joined` event: a member joined a group; `result` is the membership.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.membership.joined","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-membership-joined.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-membership-joined.json"}}};
+const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-membership-joined.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"MembershipJoinedEvent","description":"A `tech.collaborative.membership.joined` event: a member joined a group; `result` is the membership.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.membership.joined","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-membership-joined.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-membership-joined.json"}}};
 
 function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-membership-joined.json" */;
@@ -9948,18 +10182,11 @@ validate112.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema44.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9969,8 +10196,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9978,13 +10206,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate112.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema44.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9993,11 +10232,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10006,10 +10243,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10018,9 +10257,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -10029,13 +10270,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -10043,30 +10281,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate112.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate112.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -10075,23 +10339,23 @@ if("1.0" !== data1){
 validate112.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate112.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate112.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -10102,17 +10366,17 @@ validate112.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate112.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -10131,15 +10395,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate112.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -10148,16 +10412,16 @@ if("tech.collaborative.membership.joined" !== data4){
 validate112.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.membership.joined"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate112.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -10175,17 +10439,17 @@ validate112.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate112.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -10204,15 +10468,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate112.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -10221,15 +10485,15 @@ if("application/ld+json" !== data7){
 validate112.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate112.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -10238,17 +10502,17 @@ if("https://w3id.org/cta/schemas/v1/activity-membership-joined.json" !== data8){
 validate112.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-membership-joined.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate112.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -10267,23 +10531,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate112.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate112.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -10294,23 +10558,23 @@ validate112.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate112.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate112.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -10321,16 +10585,16 @@ validate112.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate112.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -10342,22 +10606,23 @@ validate112.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate107(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -10385,7 +10650,7 @@ return errors === 0;
 validate112.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const MembershipUpdatedActivity = validate114;
-const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-membership-updated.json","additionalProperties":false,"title":"MembershipUpdatedActivity","description":"The data of a `tech.collaborative.membership.updated` event: a membership's roles or status changed; `object` is the membership as it now is.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Update","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-membership.json"}}};
+const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-membership-updated.json","additionalProperties":false,"title":"MembershipUpdatedActivity","description":"The data of a `tech.collaborative.membership.updated` event: a membership's roles or status changed; `object` is the membership as it now is.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Update","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-membership.json"}}};
 
 function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/activity-membership-updated.json" */;
@@ -10534,6 +10799,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate114.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate114.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -10772,7 +11043,7 @@ return errors === 0;
 validate114.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const MembershipUpdatedEvent = validate118;
-const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-membership-updated.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"MembershipUpdatedEvent","description":"A `tech.collaborative.membership.updated` event: a membership's roles or status changed; `object` is the membership as it now is.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.membership.updated","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-membership-updated.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-membership-updated.json"}}};
+const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-membership-updated.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"MembershipUpdatedEvent","description":"A `tech.collaborative.membership.updated` event: a membership's roles or status changed; `object` is the membership as it now is.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.membership.updated","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-membership-updated.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-membership-updated.json"}}};
 
 function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-membership-updated.json" */;
@@ -10793,18 +11064,11 @@ validate118.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema46.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10814,8 +11078,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10823,13 +11088,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate118.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema46.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -10838,11 +11114,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10851,10 +11125,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10863,9 +11139,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -10874,13 +11152,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -10888,30 +11163,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate118.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate118.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -10920,23 +11221,23 @@ if("1.0" !== data1){
 validate118.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate118.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate118.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -10947,17 +11248,17 @@ validate118.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate118.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -10976,15 +11277,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate118.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -10993,16 +11294,16 @@ if("tech.collaborative.membership.updated" !== data4){
 validate118.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.membership.updated"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate118.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -11020,17 +11321,17 @@ validate118.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate118.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -11049,15 +11350,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate118.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -11066,15 +11367,15 @@ if("application/ld+json" !== data7){
 validate118.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate118.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -11083,17 +11384,17 @@ if("https://w3id.org/cta/schemas/v1/activity-membership-updated.json" !== data8)
 validate118.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-membership-updated.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate118.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -11112,23 +11413,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate118.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate118.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -11139,23 +11440,23 @@ validate118.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate118.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate118.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -11166,16 +11467,16 @@ validate118.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate118.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -11187,22 +11488,23 @@ validate118.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate114(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -11230,7 +11532,7 @@ return errors === 0;
 validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const MembershipLeftActivity = validate120;
-const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-membership-left.json","additionalProperties":false,"title":"MembershipLeftActivity","description":"The data of a `tech.collaborative.membership.left` event: a member left a group; tools must end their access.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","result"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Leave","type":"string"},"object":{"format":"iri","maxLength":2048,"type":"string"},"result":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-membership.json"}}};
+const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-membership-left.json","additionalProperties":false,"title":"MembershipLeftActivity","description":"The data of a `tech.collaborative.membership.left` event: a member left a group; tools must end their access.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","result"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Leave","type":"string"},"object":{"format":"iri","maxLength":2048,"type":"string"},"result":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-membership.json"}}};
 
 function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/activity-membership-left.json" */;
@@ -11379,6 +11681,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate120.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate120.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -11647,7 +11955,7 @@ return errors === 0;
 validate120.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const MembershipLeftEvent = validate124;
-const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-membership-left.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"MembershipLeftEvent","description":"A `tech.collaborative.membership.left` event: a member left a group; tools must end their access.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.membership.left","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-membership-left.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-membership-left.json"}}};
+const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-membership-left.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"MembershipLeftEvent","description":"A `tech.collaborative.membership.left` event: a member left a group; tools must end their access.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.membership.left","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-membership-left.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-membership-left.json"}}};
 
 function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-membership-left.json" */;
@@ -11668,18 +11976,11 @@ validate124.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema48.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11689,8 +11990,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11698,13 +12000,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate124.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema48.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11713,11 +12026,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11726,10 +12037,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -11738,9 +12051,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -11749,13 +12064,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -11763,30 +12075,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate124.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate124.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -11795,23 +12133,23 @@ if("1.0" !== data1){
 validate124.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate124.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate124.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -11822,17 +12160,17 @@ validate124.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate124.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -11851,15 +12189,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate124.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -11868,16 +12206,16 @@ if("tech.collaborative.membership.left" !== data4){
 validate124.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.membership.left"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate124.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -11895,17 +12233,17 @@ validate124.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate124.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -11924,15 +12262,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate124.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -11941,15 +12279,15 @@ if("application/ld+json" !== data7){
 validate124.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate124.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -11958,17 +12296,17 @@ if("https://w3id.org/cta/schemas/v1/activity-membership-left.json" !== data8){
 validate124.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-membership-left.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate124.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -11987,23 +12325,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate124.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate124.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -12014,23 +12352,23 @@ validate124.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate124.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate124.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -12041,16 +12379,16 @@ validate124.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate124.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -12062,22 +12400,23 @@ validate124.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate120(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -12105,7 +12444,7 @@ return errors === 0;
 validate124.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const MembershipRemovedActivity = validate126;
-const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-membership-removed.json","additionalProperties":false,"title":"MembershipRemovedActivity","description":"The data of a `tech.collaborative.membership.removed` event: a member was removed from a group; tools must end their access.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","target","result"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Remove","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/member-ref.json"},"target":{"format":"iri","maxLength":2048,"type":"string"},"result":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-membership.json"}}};
+const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-membership-removed.json","additionalProperties":false,"title":"MembershipRemovedActivity","description":"The data of a `tech.collaborative.membership.removed` event: a member was removed from a group; tools must end their access.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","target","result"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Remove","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/member-ref.json"},"target":{"format":"iri","maxLength":2048,"type":"string"},"result":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-membership.json"}}};
 
 function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/activity-membership-removed.json" */;
@@ -12254,6 +12593,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate126.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate126.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -12535,7 +12880,7 @@ return errors === 0;
 validate126.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const MembershipRemovedEvent = validate131;
-const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-membership-removed.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"MembershipRemovedEvent","description":"A `tech.collaborative.membership.removed` event: a member was removed from a group; tools must end their access.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.membership.removed","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-membership-removed.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-membership-removed.json"}}};
+const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-membership-removed.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"MembershipRemovedEvent","description":"A `tech.collaborative.membership.removed` event: a member was removed from a group; tools must end their access.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.membership.removed","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-membership-removed.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-membership-removed.json"}}};
 
 function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-membership-removed.json" */;
@@ -12556,18 +12901,11 @@ validate131.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema50.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12577,8 +12915,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12586,13 +12925,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate131.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema50.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12601,11 +12951,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12614,10 +12962,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -12626,9 +12976,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -12637,13 +12989,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -12651,30 +13000,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate131.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate131.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -12683,23 +13058,23 @@ if("1.0" !== data1){
 validate131.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate131.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate131.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -12710,17 +13085,17 @@ validate131.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate131.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -12739,15 +13114,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate131.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -12756,16 +13131,16 @@ if("tech.collaborative.membership.removed" !== data4){
 validate131.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.membership.removed"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate131.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -12783,17 +13158,17 @@ validate131.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate131.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -12812,15 +13187,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate131.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -12829,15 +13204,15 @@ if("application/ld+json" !== data7){
 validate131.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate131.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -12846,17 +13221,17 @@ if("https://w3id.org/cta/schemas/v1/activity-membership-removed.json" !== data8)
 validate131.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-membership-removed.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate131.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -12875,23 +13250,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate131.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate131.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -12902,23 +13277,23 @@ validate131.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate131.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate131.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -12929,16 +13304,16 @@ validate131.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate131.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -12950,22 +13325,23 @@ validate131.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate126(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -12993,7 +13369,7 @@ return errors === 0;
 validate131.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const GroupToolConnectedActivity = validate133;
-const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-group-tool-connected.json","additionalProperties":false,"title":"GroupToolConnectedActivity","description":"The data of a `tech.collaborative.group.tool.connected` event: a group started using a tool.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","target"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Add","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-tool-installation.json"},"target":{"format":"iri","maxLength":2048,"type":"string"}}};
+const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-group-tool-connected.json","additionalProperties":false,"title":"GroupToolConnectedActivity","description":"The data of a `tech.collaborative.group.tool.connected` event: a group started using a tool.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","target"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Add","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-tool-installation.json"},"target":{"format":"iri","maxLength":2048,"type":"string"}}};
 const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/embedded-tool-installation.json","additionalProperties":false,"title":"EmbeddedToolInstallation","type":"object","required":["id","type","organization","tool","scopes","published","installationStatus"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"ToolInstallation","type":"string"},"organization":{"format":"iri","maxLength":2048,"type":"string"},"tool":{"format":"iri","maxLength":2048,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"localGroup":{"format":"iri","maxLength":2048,"type":"string"},"scopes":{"maxItems":16,"uniqueItems":true,"type":"array","items":{"pattern":"^[A-Za-z][A-Za-z0-9_.:-]*$","maxLength":64,"type":"string"}},"installedBy":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"installationStatus":{"type":"string","enum":["active","suspended","removed"]}}};
 
 function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -13208,7 +13584,7 @@ validate136.errors = [{instancePath:instancePath+"/scopes/" + i0,schemaPath:"#/p
 return false;
 }
 else {
-if(!pattern3.test(data7)){
+if(!pattern8.test(data7)){
 validate136.errors = [{instancePath:instancePath+"/scopes/" + i0,schemaPath:"#/properties/scopes/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_.:-]*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_.:-]*$"+"\""}];
 return false;
 }
@@ -13502,6 +13878,12 @@ if((data5.length < 1 || func2(data5) < 1)){
 validate133.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern3.test(data5)){
+validate133.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -13769,7 +14151,7 @@ return errors === 0;
 validate133.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const GroupToolConnectedEvent = validate138;
-const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-group-tool-connected.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"GroupToolConnectedEvent","description":"A `tech.collaborative.group.tool.connected` event: a group started using a tool.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.group.tool.connected","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-group-tool-connected.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-group-tool-connected.json"}}};
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-group-tool-connected.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"GroupToolConnectedEvent","description":"A `tech.collaborative.group.tool.connected` event: a group started using a tool.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.group.tool.connected","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-group-tool-connected.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-group-tool-connected.json"}}};
 
 function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-group-tool-connected.json" */;
@@ -13790,18 +14172,11 @@ validate138.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema53.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -13811,8 +14186,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13820,13 +14196,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate138.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema53.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -13835,11 +14222,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -13848,10 +14233,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -13860,9 +14247,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -13871,13 +14260,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -13885,30 +14271,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate138.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate138.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -13917,23 +14329,23 @@ if("1.0" !== data1){
 validate138.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate138.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate138.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -13944,17 +14356,17 @@ validate138.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate138.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -13973,15 +14385,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate138.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -13990,16 +14402,16 @@ if("tech.collaborative.group.tool.connected" !== data4){
 validate138.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.group.tool.connected"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate138.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -14017,17 +14429,17 @@ validate138.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate138.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -14046,15 +14458,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate138.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -14063,15 +14475,15 @@ if("application/ld+json" !== data7){
 validate138.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate138.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -14080,17 +14492,17 @@ if("https://w3id.org/cta/schemas/v1/activity-group-tool-connected.json" !== data
 validate138.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-group-tool-connected.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate138.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -14109,23 +14521,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate138.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate138.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -14136,23 +14548,23 @@ validate138.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate138.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate138.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -14163,16 +14575,16 @@ validate138.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate138.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -14184,22 +14596,23 @@ validate138.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate133(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -14227,7 +14640,7 @@ return errors === 0;
 validate138.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const GroupToolDisconnectedActivity = validate140;
-const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-group-tool-disconnected.json","additionalProperties":false,"title":"GroupToolDisconnectedActivity","description":"The data of a `tech.collaborative.group.tool.disconnected` event: a group stopped using a tool.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","target"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Remove","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-tool-installation.json"},"target":{"format":"iri","maxLength":2048,"type":"string"}}};
+const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-group-tool-disconnected.json","additionalProperties":false,"title":"GroupToolDisconnectedActivity","description":"The data of a `tech.collaborative.group.tool.disconnected` event: a group stopped using a tool.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","target"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Remove","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-tool-installation.json"},"target":{"format":"iri","maxLength":2048,"type":"string"}}};
 
 function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/activity-group-tool-disconnected.json" */;
@@ -14376,6 +14789,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate140.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate140.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -14644,7 +15063,7 @@ return errors === 0;
 validate140.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const GroupToolDisconnectedEvent = validate144;
-const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-group-tool-disconnected.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"GroupToolDisconnectedEvent","description":"A `tech.collaborative.group.tool.disconnected` event: a group stopped using a tool.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.group.tool.disconnected","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-group-tool-disconnected.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-group-tool-disconnected.json"}}};
+const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-group-tool-disconnected.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"GroupToolDisconnectedEvent","description":"A `tech.collaborative.group.tool.disconnected` event: a group stopped using a tool.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.group.tool.disconnected","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-group-tool-disconnected.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-group-tool-disconnected.json"}}};
 
 function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-group-tool-disconnected.json" */;
@@ -14665,18 +15084,11 @@ validate144.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema55.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -14686,8 +15098,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14695,13 +15108,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate144.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema55.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -14710,11 +15134,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -14723,10 +15145,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -14735,9 +15159,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -14746,13 +15172,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -14760,30 +15183,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate144.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate144.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -14792,23 +15241,23 @@ if("1.0" !== data1){
 validate144.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate144.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate144.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -14819,17 +15268,17 @@ validate144.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate144.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -14848,15 +15297,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate144.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -14865,16 +15314,16 @@ if("tech.collaborative.group.tool.disconnected" !== data4){
 validate144.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.group.tool.disconnected"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate144.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -14892,17 +15341,17 @@ validate144.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate144.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -14921,15 +15370,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate144.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -14938,15 +15387,15 @@ if("application/ld+json" !== data7){
 validate144.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate144.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -14955,17 +15404,17 @@ if("https://w3id.org/cta/schemas/v1/activity-group-tool-disconnected.json" !== d
 validate144.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-group-tool-disconnected.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate144.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -14984,23 +15433,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate144.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate144.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -15011,23 +15460,23 @@ validate144.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate144.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate144.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -15038,16 +15487,16 @@ validate144.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate144.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -15059,22 +15508,23 @@ validate144.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate140(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -15102,8 +15552,8 @@ return errors === 0;
 validate144.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ProposalPublishedActivity = validate146;
-const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-proposal-published.json","additionalProperties":false,"title":"ProposalPublishedActivity","description":"The data of a `tech.collaborative.proposal.published` event: an offer or request was cast into a group.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-proposal.json"}}};
-const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/embedded-proposal.json","additionalProperties":false,"title":"EmbeddedProposal","type":"object","required":["id","type","purpose","name","attributedTo","published","audience","publishes"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Proposal","type":"string"},"purpose":{"type":"string","enum":["offer","request"]},"name":{"minLength":1,"maxLength":256,"type":"string"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"endTime":{"format":"date-time","maxLength":64,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"tag":{"maxItems":32,"type":"array","items":{"additionalProperties":false,"type":"object","required":["type","name"],"properties":{"type":{"type":"string","enum":["Hashtag","Mention"]},"name":{"minLength":1,"maxLength":128,"type":"string"},"href":{"format":"iri","maxLength":2048,"type":"string"}}}},"unitBased":{"type":"boolean"},"publishes":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-intent.json"},"reciprocal":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-intent.json"}}};
+const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-proposal-published.json","additionalProperties":false,"title":"ProposalPublishedActivity","description":"The data of a `tech.collaborative.proposal.published` event: an offer or request was cast into a group.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-proposal.json"}}};
+const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/embedded-proposal.json","additionalProperties":false,"title":"EmbeddedProposal","type":"object","required":["id","type","purpose","name","attributedTo","published","audience","publishes"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Proposal","type":"string"},"purpose":{"type":"string","enum":["offer","request"]},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"endTime":{"format":"date-time","maxLength":64,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"tag":{"maxItems":32,"type":"array","items":{"additionalProperties":false,"type":"object","required":["type","name"],"properties":{"type":{"type":"string","enum":["Hashtag","Mention"]},"name":{"minLength":1,"maxLength":128,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"href":{"format":"iri","maxLength":2048,"type":"string"}}}},"unitBased":{"type":"boolean"},"publishes":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-intent.json"},"reciprocal":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-intent.json"}}};
 
 function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/embedded-proposal.json" */;
@@ -15210,6 +15660,12 @@ if((data3.length < 1 || func2(data3) < 1)){
 validate149.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern3.test(data3)){
+validate149.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -15236,6 +15692,12 @@ else {
 if((data4.length < 1 || func2(data4) < 1)){
 validate149.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data4)){
+validate149.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -15581,6 +16043,12 @@ if((data17.length < 1 || func2(data17) < 1)){
 validate149.errors = [{instancePath:instancePath+"/tag/" + i2+"/name",schemaPath:"#/properties/tag/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern3.test(data17)){
+validate149.errors = [{instancePath:instancePath+"/tag/" + i2+"/name",schemaPath:"#/properties/tag/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -15863,6 +16331,12 @@ if((data5.length < 1 || func2(data5) < 1)){
 validate146.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern3.test(data5)){
+validate146.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -16100,7 +16574,7 @@ return errors === 0;
 validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ProposalPublishedEvent = validate153;
-const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-proposal-published.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"ProposalPublishedEvent","description":"A `tech.collaborative.proposal.published` event: an offer or request was cast into a group.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.proposal.published","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-proposal-published.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-proposal-published.json"}}};
+const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-proposal-published.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"ProposalPublishedEvent","description":"A `tech.collaborative.proposal.published` event: an offer or request was cast into a group.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.proposal.published","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-proposal-published.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-proposal-published.json"}}};
 
 function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-proposal-published.json" */;
@@ -16121,18 +16595,11 @@ validate153.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema58.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -16142,8 +16609,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -16151,13 +16619,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate153.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema58.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -16166,11 +16645,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -16179,10 +16656,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -16191,9 +16670,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -16202,13 +16683,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -16216,30 +16694,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate153.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate153.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -16248,23 +16752,23 @@ if("1.0" !== data1){
 validate153.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate153.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate153.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -16275,17 +16779,17 @@ validate153.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate153.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -16304,15 +16808,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate153.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -16321,16 +16825,16 @@ if("tech.collaborative.proposal.published" !== data4){
 validate153.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.proposal.published"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate153.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -16348,17 +16852,17 @@ validate153.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate153.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -16377,15 +16881,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate153.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -16394,15 +16898,15 @@ if("application/ld+json" !== data7){
 validate153.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate153.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -16411,17 +16915,17 @@ if("https://w3id.org/cta/schemas/v1/activity-proposal-published.json" !== data8)
 validate153.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-proposal-published.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate153.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -16440,23 +16944,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate153.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate153.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -16467,23 +16971,23 @@ validate153.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate153.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate153.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -16494,16 +16998,16 @@ validate153.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate153.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -16515,22 +17019,23 @@ validate153.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate146(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -16558,7 +17063,7 @@ return errors === 0;
 validate153.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ProposalUpdatedActivity = validate155;
-const schema59 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-proposal-updated.json","additionalProperties":false,"title":"ProposalUpdatedActivity","description":"The data of a `tech.collaborative.proposal.updated` event: an offer or request changed.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Update","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-proposal.json"}}};
+const schema59 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-proposal-updated.json","additionalProperties":false,"title":"ProposalUpdatedActivity","description":"The data of a `tech.collaborative.proposal.updated` event: an offer or request changed.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Update","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-proposal.json"}}};
 
 function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/activity-proposal-updated.json" */;
@@ -16707,6 +17212,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate155.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate155.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -16945,7 +17456,7 @@ return errors === 0;
 validate155.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ProposalUpdatedEvent = validate159;
-const schema60 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-proposal-updated.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"ProposalUpdatedEvent","description":"A `tech.collaborative.proposal.updated` event: an offer or request changed.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.proposal.updated","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-proposal-updated.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-proposal-updated.json"}}};
+const schema60 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-proposal-updated.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"ProposalUpdatedEvent","description":"A `tech.collaborative.proposal.updated` event: an offer or request changed.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.proposal.updated","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-proposal-updated.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-proposal-updated.json"}}};
 
 function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-proposal-updated.json" */;
@@ -16966,18 +17477,11 @@ validate159.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema60.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -16987,8 +17491,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -16996,13 +17501,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate159.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema60.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -17011,11 +17527,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -17024,10 +17538,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -17036,9 +17552,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -17047,13 +17565,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -17061,30 +17576,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate159.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate159.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -17093,23 +17634,23 @@ if("1.0" !== data1){
 validate159.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate159.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate159.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -17120,17 +17661,17 @@ validate159.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate159.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -17149,15 +17690,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate159.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -17166,16 +17707,16 @@ if("tech.collaborative.proposal.updated" !== data4){
 validate159.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.proposal.updated"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate159.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -17193,17 +17734,17 @@ validate159.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate159.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -17222,15 +17763,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate159.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -17239,15 +17780,15 @@ if("application/ld+json" !== data7){
 validate159.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate159.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -17256,17 +17797,17 @@ if("https://w3id.org/cta/schemas/v1/activity-proposal-updated.json" !== data8){
 validate159.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-proposal-updated.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate159.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -17285,23 +17826,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate159.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate159.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -17312,23 +17853,23 @@ validate159.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate159.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate159.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -17339,16 +17880,16 @@ validate159.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate159.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -17360,22 +17901,23 @@ validate159.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate155(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -17403,7 +17945,7 @@ return errors === 0;
 validate159.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ProposalClosedActivity = validate161;
-const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-proposal-closed.json","additionalProperties":false,"title":"ProposalClosedActivity","description":"The data of a `tech.collaborative.proposal.closed` event: an offer or request closed: fulfilled, withdrawn or expired.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","closeReason"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Update","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-proposal.json"},"closeReason":{"type":"string","enum":["fulfilled","withdrawn","expired"]}}};
+const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-proposal-closed.json","additionalProperties":false,"title":"ProposalClosedActivity","description":"The data of a `tech.collaborative.proposal.closed` event: an offer or request closed: fulfilled, withdrawn or expired.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","closeReason"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Update","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-proposal.json"},"closeReason":{"type":"string","enum":["fulfilled","withdrawn","expired"]}}};
 
 function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/activity-proposal-closed.json" */;
@@ -17552,6 +18094,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate161.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate161.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -17808,7 +18356,7 @@ return errors === 0;
 validate161.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ProposalClosedEvent = validate165;
-const schema62 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-proposal-closed.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"ProposalClosedEvent","description":"A `tech.collaborative.proposal.closed` event: an offer or request closed: fulfilled, withdrawn or expired.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.proposal.closed","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-proposal-closed.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-proposal-closed.json"}}};
+const schema62 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-proposal-closed.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"ProposalClosedEvent","description":"A `tech.collaborative.proposal.closed` event: an offer or request closed: fulfilled, withdrawn or expired.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.proposal.closed","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-proposal-closed.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-proposal-closed.json"}}};
 
 function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-proposal-closed.json" */;
@@ -17829,18 +18377,11 @@ validate165.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema62.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -17850,8 +18391,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -17859,13 +18401,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate165.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema62.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -17874,11 +18427,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -17887,10 +18438,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -17899,9 +18452,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -17910,13 +18465,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -17924,30 +18476,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate165.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate165.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -17956,23 +18534,23 @@ if("1.0" !== data1){
 validate165.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate165.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate165.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -17983,17 +18561,17 @@ validate165.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate165.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -18012,15 +18590,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate165.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -18029,16 +18607,16 @@ if("tech.collaborative.proposal.closed" !== data4){
 validate165.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.proposal.closed"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate165.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -18056,17 +18634,17 @@ validate165.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate165.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -18085,15 +18663,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate165.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -18102,15 +18680,15 @@ if("application/ld+json" !== data7){
 validate165.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate165.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -18119,17 +18697,17 @@ if("https://w3id.org/cta/schemas/v1/activity-proposal-closed.json" !== data8){
 validate165.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-proposal-closed.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate165.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -18148,23 +18726,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate165.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate165.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -18175,23 +18753,23 @@ validate165.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate165.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate165.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -18202,16 +18780,16 @@ validate165.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate165.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -18223,22 +18801,23 @@ validate165.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate161(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -18266,7 +18845,7 @@ return errors === 0;
 validate165.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ProposalRespondedActivity = validate167;
-const schema63 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-proposal-responded.json","additionalProperties":false,"title":"ProposalRespondedActivity","description":"The data of a `tech.collaborative.proposal.responded` event: someone answered an offer or request with an agreement.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","inReplyTo"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Offer","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/agreement.json"},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"}}};
+const schema63 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-proposal-responded.json","additionalProperties":false,"title":"ProposalRespondedActivity","description":"The data of a `tech.collaborative.proposal.responded` event: someone answered an offer or request with an agreement.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","inReplyTo"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Offer","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/agreement.json"},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"}}};
 const schema64 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/agreement.json","additionalProperties":false,"title":"Agreement","type":"object","required":["id","type","stipulates"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Agreement","type":"string"},"stipulates":{"$ref":"https://w3id.org/cta/schemas/v1/commitment.json"},"stipulatesReciprocal":{"$ref":"https://w3id.org/cta/schemas/v1/commitment.json"}}};
 const schema65 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/commitment.json","additionalProperties":false,"title":"Commitment","type":"object","required":["type","satisfies","action"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Commitment","type":"string"},"satisfies":{"format":"iri","maxLength":2048,"type":"string"},"action":{"type":"string","enum":["accept","cite","combine","consume","copy","deliverService","dropoff","lower","modify","move","pickup","produce","raise","separate","transfer","transferAllRights","transferCustody","use","work"]},"provider":{"format":"iri","maxLength":2048,"type":"string"},"receiver":{"format":"iri","maxLength":2048,"type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"resourceQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"effortQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"}}};
 
@@ -18784,6 +19363,12 @@ if((data5.length < 1 || func2(data5) < 1)){
 validate167.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
+else {
+if(!pattern3.test(data5)){
+validate167.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
 }
 }
 else {
@@ -19051,7 +19636,7 @@ return errors === 0;
 validate167.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ProposalRespondedEvent = validate177;
-const schema66 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-proposal-responded.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"ProposalRespondedEvent","description":"A `tech.collaborative.proposal.responded` event: someone answered an offer or request with an agreement.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.proposal.responded","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-proposal-responded.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-proposal-responded.json"}}};
+const schema66 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-proposal-responded.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"ProposalRespondedEvent","description":"A `tech.collaborative.proposal.responded` event: someone answered an offer or request with an agreement.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.proposal.responded","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-proposal-responded.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-proposal-responded.json"}}};
 
 function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-proposal-responded.json" */;
@@ -19072,18 +19657,11 @@ validate177.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema66.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -19093,8 +19671,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -19102,13 +19681,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate177.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema66.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -19117,11 +19707,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -19130,10 +19718,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -19142,9 +19732,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -19153,13 +19745,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -19167,30 +19756,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate177.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate177.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -19199,23 +19814,23 @@ if("1.0" !== data1){
 validate177.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate177.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate177.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -19226,17 +19841,17 @@ validate177.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate177.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -19255,15 +19870,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate177.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -19272,16 +19887,16 @@ if("tech.collaborative.proposal.responded" !== data4){
 validate177.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.proposal.responded"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate177.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -19299,17 +19914,17 @@ validate177.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate177.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -19328,15 +19943,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate177.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -19345,15 +19960,15 @@ if("application/ld+json" !== data7){
 validate177.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate177.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -19362,17 +19977,17 @@ if("https://w3id.org/cta/schemas/v1/activity-proposal-responded.json" !== data8)
 validate177.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-proposal-responded.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate177.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -19391,23 +20006,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate177.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate177.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -19418,23 +20033,23 @@ validate177.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate177.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate177.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -19445,16 +20060,16 @@ validate177.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate177.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -19466,22 +20081,23 @@ validate177.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate167(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -19509,7 +20125,7 @@ return errors === 0;
 validate177.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const AgreementAcceptedActivity = validate179;
-const schema67 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-agreement-accepted.json","additionalProperties":false,"title":"AgreementAcceptedActivity","description":"The data of a `tech.collaborative.agreement.accepted` event: the proposer accepted an agreement.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","inReplyTo"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Accept","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/agreement.json"},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"}}};
+const schema67 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-agreement-accepted.json","additionalProperties":false,"title":"AgreementAcceptedActivity","description":"The data of a `tech.collaborative.agreement.accepted` event: the proposer accepted an agreement.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","inReplyTo"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Accept","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/agreement.json"},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"}}};
 
 function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/activity-agreement-accepted.json" */;
@@ -19658,6 +20274,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate179.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate179.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -19926,7 +20548,7 @@ return errors === 0;
 validate179.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const AgreementAcceptedEvent = validate183;
-const schema68 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-agreement-accepted.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"AgreementAcceptedEvent","description":"A `tech.collaborative.agreement.accepted` event: the proposer accepted an agreement.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.agreement.accepted","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-agreement-accepted.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-agreement-accepted.json"}}};
+const schema68 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-agreement-accepted.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"AgreementAcceptedEvent","description":"A `tech.collaborative.agreement.accepted` event: the proposer accepted an agreement.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.agreement.accepted","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-agreement-accepted.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-agreement-accepted.json"}}};
 
 function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-agreement-accepted.json" */;
@@ -19947,18 +20569,11 @@ validate183.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema68.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -19968,8 +20583,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -19977,13 +20593,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate183.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema68.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -19992,11 +20619,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -20005,10 +20630,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -20017,9 +20644,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -20028,13 +20657,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -20042,30 +20668,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate183.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate183.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -20074,23 +20726,23 @@ if("1.0" !== data1){
 validate183.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate183.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate183.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -20101,17 +20753,17 @@ validate183.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate183.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -20130,15 +20782,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate183.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -20147,16 +20799,16 @@ if("tech.collaborative.agreement.accepted" !== data4){
 validate183.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.agreement.accepted"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate183.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -20174,17 +20826,17 @@ validate183.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate183.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -20203,15 +20855,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate183.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -20220,15 +20872,15 @@ if("application/ld+json" !== data7){
 validate183.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate183.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -20237,17 +20889,17 @@ if("https://w3id.org/cta/schemas/v1/activity-agreement-accepted.json" !== data8)
 validate183.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-agreement-accepted.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate183.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -20266,23 +20918,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate183.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate183.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -20293,23 +20945,23 @@ validate183.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate183.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate183.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -20320,16 +20972,16 @@ validate183.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate183.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -20341,22 +20993,23 @@ validate183.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate179(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -20384,7 +21037,7 @@ return errors === 0;
 validate183.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const AgreementRejectedActivity = validate185;
-const schema69 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-agreement-rejected.json","additionalProperties":false,"title":"AgreementRejectedActivity","description":"The data of a `tech.collaborative.agreement.rejected` event: the proposer rejected an agreement.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","inReplyTo"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Reject","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/agreement.json"},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"}}};
+const schema69 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-agreement-rejected.json","additionalProperties":false,"title":"AgreementRejectedActivity","description":"The data of a `tech.collaborative.agreement.rejected` event: the proposer rejected an agreement.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","inReplyTo"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Reject","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/agreement.json"},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"}}};
 
 function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/activity-agreement-rejected.json" */;
@@ -20533,6 +21186,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate185.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate185.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -20801,7 +21460,7 @@ return errors === 0;
 validate185.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const AgreementRejectedEvent = validate189;
-const schema70 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-agreement-rejected.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"AgreementRejectedEvent","description":"A `tech.collaborative.agreement.rejected` event: the proposer rejected an agreement.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.agreement.rejected","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-agreement-rejected.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-agreement-rejected.json"}}};
+const schema70 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-agreement-rejected.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"AgreementRejectedEvent","description":"A `tech.collaborative.agreement.rejected` event: the proposer rejected an agreement.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.agreement.rejected","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-agreement-rejected.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-agreement-rejected.json"}}};
 
 function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-agreement-rejected.json" */;
@@ -20822,18 +21481,11 @@ validate189.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema70.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -20843,8 +21495,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -20852,13 +21505,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate189.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema70.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -20867,11 +21531,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -20880,10 +21542,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -20892,9 +21556,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -20903,13 +21569,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -20917,30 +21580,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate189.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate189.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -20949,23 +21638,23 @@ if("1.0" !== data1){
 validate189.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate189.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate189.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -20976,17 +21665,17 @@ validate189.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate189.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -21005,15 +21694,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate189.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -21022,16 +21711,16 @@ if("tech.collaborative.agreement.rejected" !== data4){
 validate189.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.agreement.rejected"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate189.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -21049,17 +21738,17 @@ validate189.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate189.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -21078,15 +21767,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate189.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -21095,15 +21784,15 @@ if("application/ld+json" !== data7){
 validate189.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate189.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -21112,17 +21801,17 @@ if("https://w3id.org/cta/schemas/v1/activity-agreement-rejected.json" !== data8)
 validate189.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-agreement-rejected.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate189.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -21141,23 +21830,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate189.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate189.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -21168,23 +21857,23 @@ validate189.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate189.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate189.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -21195,16 +21884,16 @@ validate189.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate189.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -21216,22 +21905,23 @@ validate189.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate185(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -21259,7 +21949,7 @@ return errors === 0;
 validate189.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const AgreementFulfilledActivity = validate191;
-const schema71 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-agreement-fulfilled.json","additionalProperties":false,"title":"AgreementFulfilledActivity","description":"The data of a `tech.collaborative.agreement.fulfilled` event: an agreement was fulfilled; `object` is what happened.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","inReplyTo"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"additionalProperties":false,"type":"object","required":["id","type","action","provider","receiver","hasPointInTime"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"EconomicEvent","type":"string"},"action":{"type":"string","enum":["accept","cite","combine","consume","copy","deliverService","dropoff","lower","modify","move","pickup","produce","raise","separate","transfer","transferAllRights","transferCustody","use","work"]},"provider":{"format":"iri","maxLength":2048,"type":"string"},"receiver":{"format":"iri","maxLength":2048,"type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"resourceQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"effortQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"fulfills":{"format":"iri","maxLength":2048,"type":"string"},"hasPointInTime":{"format":"date-time","maxLength":64,"type":"string"}}},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"}}};
+const schema71 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-agreement-fulfilled.json","additionalProperties":false,"title":"AgreementFulfilledActivity","description":"The data of a `tech.collaborative.agreement.fulfilled` event: an agreement was fulfilled; `object` is what happened.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","inReplyTo"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"additionalProperties":false,"type":"object","required":["id","type","action","provider","receiver","hasPointInTime"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"EconomicEvent","type":"string"},"action":{"type":"string","enum":["accept","cite","combine","consume","copy","deliverService","dropoff","lower","modify","move","pickup","produce","raise","separate","transfer","transferAllRights","transferCustody","use","work"]},"provider":{"format":"iri","maxLength":2048,"type":"string"},"receiver":{"format":"iri","maxLength":2048,"type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"resourceQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"effortQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"},"fulfills":{"format":"iri","maxLength":2048,"type":"string"},"hasPointInTime":{"format":"date-time","maxLength":64,"type":"string"}}},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"}}};
 
 function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/activity-agreement-fulfilled.json" */;
@@ -21408,6 +22098,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate191.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate191.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -21938,7 +22634,7 @@ return errors === 0;
 validate191.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const AgreementFulfilledEvent = validate196;
-const schema72 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-agreement-fulfilled.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"AgreementFulfilledEvent","description":"A `tech.collaborative.agreement.fulfilled` event: an agreement was fulfilled; `object` is what happened.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.agreement.fulfilled","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-agreement-fulfilled.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-agreement-fulfilled.json"}}};
+const schema72 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-agreement-fulfilled.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"AgreementFulfilledEvent","description":"A `tech.collaborative.agreement.fulfilled` event: an agreement was fulfilled; `object` is what happened.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.agreement.fulfilled","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-agreement-fulfilled.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-agreement-fulfilled.json"}}};
 
 function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-agreement-fulfilled.json" */;
@@ -21959,18 +22655,11 @@ validate196.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema72.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -21980,8 +22669,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -21989,13 +22679,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate196.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema72.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -22004,11 +22705,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -22017,10 +22716,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -22029,9 +22730,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -22040,13 +22743,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -22054,30 +22754,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate196.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate196.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -22086,23 +22812,23 @@ if("1.0" !== data1){
 validate196.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate196.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate196.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -22113,17 +22839,17 @@ validate196.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate196.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -22142,15 +22868,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate196.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -22159,16 +22885,16 @@ if("tech.collaborative.agreement.fulfilled" !== data4){
 validate196.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.agreement.fulfilled"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate196.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -22186,17 +22912,17 @@ validate196.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate196.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -22215,15 +22941,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate196.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -22232,15 +22958,15 @@ if("application/ld+json" !== data7){
 validate196.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate196.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -22249,17 +22975,17 @@ if("https://w3id.org/cta/schemas/v1/activity-agreement-fulfilled.json" !== data8
 validate196.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-agreement-fulfilled.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate196.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -22278,23 +23004,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate196.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate196.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -22305,23 +23031,23 @@ validate196.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate196.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate196.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -22332,16 +23058,16 @@ validate196.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate196.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -22353,22 +23079,23 @@ validate196.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate191(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -22396,7 +23123,7 @@ return errors === 0;
 validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const IntentMatchedActivity = validate198;
-const schema73 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-intent-matched.json","additionalProperties":false,"title":"IntentMatchedActivity","description":"The data of a `tech.collaborative.intent.matched` event: a matcher found a counterpart for an offer or request.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"additionalProperties":false,"type":"object","required":["type","subject","relationship","object"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Relationship","type":"string"},"subject":{"format":"iri","maxLength":2048,"type":"string"},"relationship":{"const":"https://w3id.org/cta#matches","type":"string"},"object":{"format":"iri","maxLength":2048,"type":"string"},"score":{"pattern":"^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$","maxLength":8,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"}}}}};
+const schema73 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-intent-matched.json","additionalProperties":false,"title":"IntentMatchedActivity","description":"The data of a `tech.collaborative.intent.matched` event: a matcher found a counterpart for an offer or request.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"additionalProperties":false,"type":"object","required":["type","subject","relationship","object"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Relationship","type":"string"},"subject":{"format":"iri","maxLength":2048,"type":"string"},"relationship":{"const":"https://w3id.org/cta#matches","type":"string"},"object":{"format":"iri","maxLength":2048,"type":"string"},"score":{"pattern":"^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$","maxLength":8,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"}}}}};
 
 function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/activity-intent-matched.json" */;
@@ -22545,6 +23272,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate198.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate198.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -22899,7 +23632,7 @@ validate198.errors = [{instancePath:instancePath+"/object/score",schemaPath:"#/p
 return false;
 }
 else {
-if(!pattern10.test(data19)){
+if(!pattern26.test(data19)){
 validate198.errors = [{instancePath:instancePath+"/object/score",schemaPath:"#/properties/object/properties/score/pattern",keyword:"pattern",params:{pattern: "^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$"},message:"must match pattern \""+"^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$"+"\""}];
 return false;
 }
@@ -23017,7 +23750,7 @@ return errors === 0;
 validate198.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const IntentMatchedEvent = validate201;
-const schema74 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-intent-matched.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"IntentMatchedEvent","description":"A `tech.collaborative.intent.matched` event: a matcher found a counterpart for an offer or request.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.intent.matched","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-intent-matched.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-intent-matched.json"}}};
+const schema74 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-intent-matched.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"IntentMatchedEvent","description":"A `tech.collaborative.intent.matched` event: a matcher found a counterpart for an offer or request.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.intent.matched","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-intent-matched.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-intent-matched.json"}}};
 
 function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-intent-matched.json" */;
@@ -23038,18 +23771,11 @@ validate201.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema74.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -23059,8 +23785,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -23068,13 +23795,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate201.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema74.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -23083,11 +23821,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -23096,10 +23832,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -23108,9 +23846,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -23119,13 +23859,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -23133,30 +23870,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate201.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate201.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -23165,23 +23928,23 @@ if("1.0" !== data1){
 validate201.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate201.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate201.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -23192,17 +23955,17 @@ validate201.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate201.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -23221,15 +23984,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate201.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -23238,16 +24001,16 @@ if("tech.collaborative.intent.matched" !== data4){
 validate201.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.intent.matched"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate201.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -23265,17 +24028,17 @@ validate201.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate201.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -23294,15 +24057,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate201.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -23311,15 +24074,15 @@ if("application/ld+json" !== data7){
 validate201.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate201.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -23328,17 +24091,17 @@ if("https://w3id.org/cta/schemas/v1/activity-intent-matched.json" !== data8){
 validate201.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-intent-matched.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate201.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -23357,23 +24120,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate201.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate201.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -23384,23 +24147,23 @@ validate201.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate201.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate201.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -23411,16 +24174,16 @@ validate201.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate201.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -23432,22 +24195,23 @@ validate201.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate198(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
@@ -23475,7 +24239,7 @@ return errors === 0;
 validate201.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const PingActivity = validate203;
-const schema75 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-ping.json","additionalProperties":false,"title":"PingActivity","description":"The data of a `tech.collaborative.ping` event: a test event that proves delivery works.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"additionalProperties":false,"type":"object","required":["type","content"],"properties":{"type":{"const":"Note","type":"string"},"content":{"minLength":1,"maxLength":280,"type":"string"}}}}};
+const schema75 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-ping.json","additionalProperties":false,"title":"PingActivity","description":"The data of a `tech.collaborative.ping` event: a test event that proves delivery works.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":false,"minItems":2,"maxItems":2,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"additionalProperties":false,"type":"object","required":["type","content"],"properties":{"type":{"const":"Note","type":"string"},"content":{"minLength":1,"maxLength":280,"type":"string"}}}}};
 
 function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/activity-ping.json" */;
@@ -23624,6 +24388,12 @@ else {
 if((data5.length < 1 || func2(data5) < 1)){
 validate203.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern3.test(data5)){
+validate203.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -23928,7 +24698,7 @@ return errors === 0;
 validate203.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const PingEvent = validate206;
-const schema76 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-ping.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"title":"PingEvent","description":"A `tech.collaborative.ping` event: a test event that proves delivery works.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.ping","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-ping.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-ping.json"}}};
+const schema76 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-ping.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"PingEvent","description":"A `tech.collaborative.ping` event: a test event that proves delivery works.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.ping","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-ping.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-ping.json"}}};
 
 function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://w3id.org/cta/schemas/v1/event-ping.json" */;
@@ -23949,18 +24719,11 @@ validate206.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema76.properties, key0))){
-let data0 = data[key0];
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if((data0.length > 2048 && func2(data0) > 2048)){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern32.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -23970,8 +24733,9 @@ vErrors.push(err0);
 errors++;
 }
 }
-else {
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -23979,13 +24743,24 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate206.errors = vErrors;
+return false;
+break;
 }
 }
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema76.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -23994,11 +24769,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -24007,10 +24780,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(errors === _errs8){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 2147483647 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -24019,9 +24794,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-else {
-if(data0 < -2147483648 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -24030,13 +24807,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -24044,30 +24818,56 @@ else {
 vErrors.push(err6);
 }
 errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 validate206.errors = vErrors;
 return false;
 }
 else {
-errors = _errs3;
+errors = _errs4;
 if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
+if(_errs4){
+vErrors.length = _errs4;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs2 === errors;
-if(!valid0){
+var valid1 = _errs3 === errors;
+if(!valid1){
 break;
 }
 }
 }
-if(_errs1 === errors){
+if(_errs2 === errors){
 if(data.specversion !== undefined){
 let data1 = data.specversion;
-const _errs10 = errors;
+const _errs11 = errors;
 if(typeof data1 !== "string"){
 validate206.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -24076,23 +24876,23 @@ if("1.0" !== data1){
 validate206.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs10 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.id !== undefined){
 let data2 = data.id;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if((data2.length > 128 && func2(data2) > 128)){
 validate206.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data2)){
+if(!pattern33.test(data2)){
 validate206.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
 return false;
 }
@@ -24103,17 +24903,17 @@ validate206.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/
 return false;
 }
 }
-var valid2 = _errs12 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.source !== undefined){
 let data3 = data.source;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
 if(typeof data3 === "string"){
 if((data3.length > 2048 && func2(data3) > 2048)){
 validate206.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -24132,15 +24932,15 @@ return false;
 }
 }
 }
-var valid2 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.type !== undefined){
 let data4 = data.type;
-const _errs16 = errors;
+const _errs17 = errors;
 if(typeof data4 !== "string"){
 validate206.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -24149,16 +24949,16 @@ if("tech.collaborative.ping" !== data4){
 validate206.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.ping"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs16 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.subject !== undefined){
 let data5 = data.subject;
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if((data5.length > 2048 && func2(data5) > 2048)){
 validate206.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -24176,17 +24976,17 @@ validate206.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/proper
 return false;
 }
 }
-var valid2 = _errs18 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.time !== undefined){
 let data6 = data.time;
-const _errs20 = errors;
-if(errors === _errs20){
-if(errors === _errs20){
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if((data6.length > 64 && func2(data6) > 64)){
 validate206.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
@@ -24205,15 +25005,15 @@ return false;
 }
 }
 }
-var valid2 = _errs20 === errors;
+var valid3 = _errs21 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.datacontenttype !== undefined){
 let data7 = data.datacontenttype;
-const _errs22 = errors;
+const _errs23 = errors;
 if(typeof data7 !== "string"){
 validate206.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -24222,15 +25022,15 @@ if("application/ld+json" !== data7){
 validate206.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs22 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.dataschema !== undefined){
 let data8 = data.dataschema;
-const _errs24 = errors;
+const _errs25 = errors;
 if(typeof data8 !== "string"){
 validate206.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -24239,17 +25039,17 @@ if("https://w3id.org/cta/schemas/v1/activity-ping.json" !== data8){
 validate206.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-ping.json"},message:"must be equal to constant"}];
 return false;
 }
-var valid2 = _errs24 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.group !== undefined){
 let data9 = data.group;
-const _errs26 = errors;
-if(errors === _errs26){
-if(errors === _errs26){
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
 if(typeof data9 === "string"){
 if((data9.length > 2048 && func2(data9) > 2048)){
 validate206.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
@@ -24268,23 +25068,23 @@ return false;
 }
 }
 }
-var valid2 = _errs26 === errors;
+var valid3 = _errs27 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.sequence !== undefined){
 let data10 = data.sequence;
-const _errs28 = errors;
-if(errors === _errs28){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data10 === "string"){
 if((data10.length > 64 && func2(data10) > 64)){
 validate206.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(!pattern14.test(data10)){
+if(!pattern35.test(data10)){
 validate206.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
 return false;
 }
@@ -24295,23 +25095,23 @@ validate206.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/prope
 return false;
 }
 }
-var valid2 = _errs28 === errors;
+var valid3 = _errs29 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.traceparent !== undefined){
 let data11 = data.traceparent;
-const _errs30 = errors;
-if(errors === _errs30){
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data11 === "string"){
 if((data11.length > 55 && func2(data11) > 55)){
 validate206.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
 return false;
 }
 else {
-if(!pattern15.test(data11)){
+if(!pattern36.test(data11)){
 validate206.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
 return false;
 }
@@ -24322,16 +25122,16 @@ validate206.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/pr
 return false;
 }
 }
-var valid2 = _errs30 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.tracestate !== undefined){
 let data12 = data.tracestate;
-const _errs32 = errors;
-if(errors === _errs32){
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data12 === "string"){
 if((data12.length > 512 && func2(data12) > 512)){
 validate206.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
@@ -24343,22 +25143,23 @@ validate206.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/pro
 return false;
 }
 }
-var valid2 = _errs32 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
 }
-if(valid2){
+if(valid3){
 if(data.data !== undefined){
-const _errs34 = errors;
+const _errs35 = errors;
 if(!(validate203(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
 errors = vErrors.length;
 }
-var valid2 = _errs34 === errors;
+var valid3 = _errs35 === errors;
 }
 else {
-var valid2 = true;
+var valid3 = true;
+}
 }
 }
 }
