@@ -3,6 +3,7 @@ import type { InboxContext } from '../events/create-inbox.js'
 import { verifyEvent, type DedupeStore, type VerifyEventOptions } from '../events/verify-event.js'
 import { assertOutboundUrl, outboundFetch, type OutboundPolicy } from '../http/guarded-fetch.js'
 import { readBody } from '../http/read-body.js'
+import { toInboxStore } from '../stores/inbox-store.js'
 import type { SigningKey } from '../keys/signing-key.js'
 import type { Event } from '../schemas/index.js'
 import { REQUEST_AUTH_SCHEME } from './constants.js'
@@ -75,7 +76,9 @@ function parsePage(text: string): { items: string[]; next: string | null } {
  *   outbound policy.
  * @returns The cursor to continue from, and counts.
  * @throws {ProtocolError} `ERR_FETCH_FAILED` when a page cannot be read (the answer's code is in
- *   the message), `ERR_ADDRESS_NOT_ALLOWED`, `ERR_TOO_LARGE`; whatever `onEvent` throws.
+ *   the message), `ERR_ADDRESS_NOT_ALLOWED`, `ERR_TOO_LARGE`; `ERR_IN_PROGRESS` when an event is
+ *   being processed right now (pushed, or claimed by a process that died): pull again later from
+ *   the cursor you saved; whatever `onEvent` throws.
  * @example
  * ```ts
  * const { cursor } = await pullEvents(manifest.feed, {
@@ -93,6 +96,7 @@ export async function pullEvents(
   const url = assertOutboundUrl(feedUrl, options)
   const doFetch = outboundFetch(options)
   const maxPages = options.maxPages ?? 100
+  const inbox = toInboxStore(options.dedupe)
   let cursor = options.after
   let processed = 0
   let duplicates = 0
@@ -131,21 +135,36 @@ export async function pullEvents(
     }
     for (const jws of page.items) {
       let accepted: Awaited<ReturnType<typeof verifyEvent>>
+      // verifyEvent hands the record's expiry to the dedupe store's claim as its last check; this
+      // one only takes note: the inbox store claims below, in two phases when it can.
+      let expiresAt = new Date(NaN)
+      const noted: DedupeStore = {
+        claim(_source, _id, until) {
+          expiresAt = until
+          return Promise.resolve(true)
+        },
+        release: () => Promise.resolve(),
+      }
       try {
-        accepted = await verifyEvent(jws, options)
+        accepted = await verifyEvent(jws, { ...options, dedupe: noted })
       } catch (err) {
         if (!isProtocolError(err)) throw err
-        if (err.code === 'ERR_DUPLICATE') duplicates++
-        else rejected.push(err)
+        rejected.push(err)
         continue
       }
-      try {
-        await options.onEvent(accepted.event, { kid: accepted.kid, jws })
-      } catch (err) {
-        await options.dedupe.release(accepted.event.source, accepted.event.id)
-        throw err
+      const { event, kid } = accepted
+      const receipt = await inbox.receive({ source: event.source, id: event.id }, expiresAt, () =>
+        options.onEvent(event, { kid, jws }),
+      )
+      if (receipt.status === 'in-progress') {
+        // Pushed and being processed now, or claimed by a process that died: never skip it.
+        throw new ProtocolError(
+          'ERR_IN_PROGRESS',
+          `${event.id} is being processed; pull again later`,
+        )
       }
-      processed++
+      if (receipt.status === 'duplicate') duplicates++
+      else processed++
     }
     cursor = page.next
   }

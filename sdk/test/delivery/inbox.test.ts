@@ -5,6 +5,7 @@ import {
   createMemoryDeliveryStore,
   createMemoryDedupeStore,
   publishEvent,
+  pullEvents,
   signEvent,
   type DedupeStore,
 } from '../../src/index.js'
@@ -285,5 +286,51 @@ describe('an event still being processed', () => {
     expect(() =>
       createInbox({ resolveKey, dedupe, inbox: dedupe, onEvent: () => undefined }),
     ).toThrow(TypeError)
+  })
+
+  it('[DLV-PUL-001] stops a pull at an event the inbox is processing, never skipping it, and processes it once', async () => {
+    let open!: () => void
+    let started!: () => void
+    const opened = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    const running = new Promise<void>((resolve) => {
+      started = resolve
+    })
+    const dedupe = createMemoryDedupeStore()
+    const processed: string[] = []
+    const inbox = createInbox({
+      resolveKey,
+      dedupe,
+      onEvent: async (event) => {
+        started()
+        await opened
+        processed.push(event.id)
+      },
+    })
+    const jws = await signEvent(pingEvent(), key)
+    const feed = await startServer(() => Response.json({ items: [jws], next: '1' }))
+    try {
+      const pushed = inbox(request(jws))
+      await running
+      const pull = () =>
+        pullEvents(`${feed.origin}/feed`, {
+          group: GROUP,
+          resolveKey,
+          dedupe,
+          maxPages: 1,
+          ...LOCAL,
+          onEvent: (event) => {
+            processed.push(event.id)
+          },
+        })
+      await expect(pull()).rejects.toMatchObject({ code: 'ERR_IN_PROGRESS' })
+      open()
+      expect((await pushed).status).toBe(202)
+      expect(await pull()).toMatchObject({ processed: 0, duplicates: 1 })
+      expect(processed).toHaveLength(1)
+    } finally {
+      await feed.close()
+    }
   })
 })
