@@ -410,11 +410,11 @@ async function documentVectors(): Promise<(Vector & { dir: string })[]> {
         entry.error !== undefined
           ? { error: entry.error }
           : entry.instancePath !== undefined && entry.keyword !== undefined
-          ? {
-              error: 'ERR_SCHEMA_INVALID',
-              issue: { instancePath: entry.instancePath, keyword: entry.keyword },
-            }
-          : { error: 'ERR_SCHEMA_INVALID' }
+            ? {
+                error: 'ERR_SCHEMA_INVALID',
+                issue: { instancePath: entry.instancePath, keyword: entry.keyword },
+              }
+            : { error: 'ERR_SCHEMA_INVALID' }
       out.push(
         vector({
           dir: 'documents/invalid',
@@ -822,6 +822,41 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
       forge(header, withData({ '@context': 'https://www.w3.org/ns/activitystreams' }), d),
       'ERR_JSONLD_UNSAFE',
       'data.@context is the bare Activity Streams IRI',
+    ),
+    // The order of the context checks (DOC-CTX-004): nested, then unknown, then pinned.
+    hostile(
+      'ctx.unknown-context-string',
+      'Rejects an unknown context given as a bare string as unknown, not as unpinned',
+      ['EVT-CTX-001'],
+      ['ContextUnknown'],
+      forge(header, withData({ '@context': 'https://evil.example/v1' }), d),
+      'ERR_JSONLD_CONTEXT_UNKNOWN',
+      'data.@context is the bare string https://evil.example/v1',
+    ),
+    hostile(
+      'ctx.unknown-before-not-pinned',
+      'Rejects an array holding only an unknown context as unknown, before the pinned check',
+      ['EVT-CTX-001'],
+      ['ContextUnknown'],
+      forge(header, withData({ '@context': ['https://evil.example/v1'] }), d),
+      'ERR_JSONLD_CONTEXT_UNKNOWN',
+      'data.@context is ["https://evil.example/v1"]',
+    ),
+    hostile(
+      'ctx.nested-before-unknown',
+      'Rejects a nested @context first, even when data.@context is also unknown',
+      ['EVT-CTX-001'],
+      ['ContextNested'],
+      forge(
+        header,
+        withData({
+          '@context': ['https://www.w3.org/ns/activitystreams', 'https://evil.example/v1'],
+          object: { '@context': 'https://evil.example/', ...(golden.data['object'] as object) },
+        }),
+        d,
+      ),
+      'ERR_JSONLD_UNSAFE',
+      'data.object gets a @context and data.@context names https://evil.example/v1',
     ),
     hostile(
       'json.proto-member',
