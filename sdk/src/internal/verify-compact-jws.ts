@@ -1,6 +1,7 @@
 import { ProtocolError, type ProtocolErrorCode } from '../errors.js'
 import type { SignatureVerifier } from '../events/verify-event.js'
 import type { SigningAlgorithm } from '../keys/algorithms.js'
+import { isUsableResolvedKey } from '../keys/is-usable-public-jwk.js'
 import { toVerifyKey, type ResolveKey, type ResolvedKey } from '../keys/resolve-key.js'
 import { base64urlToBinary, binaryToBytes, isCanonicalBase64url } from './base64url.js'
 import { checkJwsHeader, type HeaderRules } from './check-jws-header.js'
@@ -136,6 +137,10 @@ export async function verifyCompactJws(
   // Resolvers over pinned keys answer synchronously; awaiting only promises saves a tick.
   const resolved = found instanceof Promise ? await found : found
   if (resolved === undefined) return reject('ERR_KEY_UNRESOLVED', 'no key for this kid')
+  // A custom resolver's small-order or non-canonical key is no key either (EVT-KEY-002).
+  if (!isUsableResolvedKey(resolved.key, resolved.alg)) {
+    reject('ERR_KEY_UNRESOLVED', 'the key for this kid is not usable')
+  }
   if (resolved.alg !== alg) reject('ERR_ALG_NOT_ALLOWED', 'alg does not match the key')
   const signature = binaryToBytes(base64urlToBinary(signaturePart))
   const signingInput = encoder.encode(jws.slice(0, second))

@@ -127,3 +127,32 @@ export function hasUsableKeyMaterial(jwk: unknown, alg: unknown): boolean {
   if (alg === 'ES256') return kty === 'EC' && crv === 'P-256' && isP256Point(x, y)
   return false
 }
+
+const checked = new WeakMap<object, boolean>()
+
+/**
+ * Is a resolved key free of forgeable key material (remembered per key object, so the verification
+ * core checks each key once, whoever resolved it)? A JWK of the algorithm's own curve must pass
+ * {@link hasUsableKeyMaterial}: not of small order, canonical, on the curve. A key of another type
+ * verifies nothing anyway and is left to the signature check; a Web Crypto `CryptoKey` is the
+ * caller's own and is trusted as given.
+ * @param key The resolved key: a `CryptoKey` or a JWK.
+ * @param alg The algorithm it is to verify.
+ * @returns `false` when the key could verify a forgery.
+ * @see {@link https://w3id.org/cta/spec/events#EVT-KEY-002 Spec: EVT-KEY-002}
+ * @internal
+ */
+export function isUsableResolvedKey(key: unknown, alg: unknown): boolean {
+  if (typeof CryptoKey !== 'undefined' && key instanceof CryptoKey) return true
+  if (typeof key !== 'object' || key === null) return false
+  let usable = checked.get(key)
+  if (usable === undefined) {
+    const { kty, crv, x, y } = key as Record<string, unknown>
+    const ownCurve =
+      (alg === 'EdDSA' && kty === 'OKP' && crv === 'Ed25519') ||
+      (alg === 'ES256' && kty === 'EC' && crv === 'P-256')
+    usable = !ownCurve || hasUsableKeyMaterial({ kty, crv, x, y }, alg)
+    checked.set(key, usable)
+  }
+  return usable
+}

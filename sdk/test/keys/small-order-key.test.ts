@@ -10,6 +10,7 @@ import {
   type Jwks,
   type PublicJwk,
 } from '../../src/index.js'
+import { nodeSignatureVerifier } from '../../node/index.js'
 import { encodeBase64url } from '../../src/internal/base64url.js'
 import { isUsablePublicJwk } from '../../src/keys/is-usable-public-jwk.js'
 import { codeOf } from '../helpers/code-of.js'
@@ -142,10 +143,13 @@ describe('Ed25519 keys of small order (EVT-KEY-002)', () => {
     })
   })
 
-  it('[EVT-KEY-002] rejects a small-order key that a custom resolver returns', async () => {
+  it('[EVT-KEY-002] rejects a small-order key that a custom resolver returns, with either signature verifier', async () => {
     const kid = `${SOURCE}#small-order`
     const resolveKey = () => ({ key: okp(le(1n), kid), alg: 'EdDSA' as const, source: SOURCE })
     const jws = forged({ alg: 'EdDSA', kid, typ: 'cta-event+jws' }, joinedEvent())
-    expect(await codeOf(verifyEvent(jws, { resolveKey, currentDate: NOW }))).not.toBe('accepted')
+    for (const verifySignature of [undefined, nodeSignatureVerifier()]) {
+      const options = { resolveKey, currentDate: NOW, ...(verifySignature && { verifySignature }) }
+      expect(await codeOf(verifyEvent(jws, options))).toBe('ERR_KEY_UNRESOLVED')
+    }
   })
 })
