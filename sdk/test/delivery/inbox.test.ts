@@ -230,7 +230,7 @@ describe('an event still being processed', () => {
       body: jws,
     })
 
-  it('[DLV-INB-005] refuses a copy with 503, Retry-After and ERR_IN_PROGRESS, never 200, until the first is done', async () => {
+  it('[DLV-INB-005] refuses a copy with 503, Retry-After and ERR_IN_PROGRESS while the first runs, then answers 200', async () => {
     let open!: () => void
     let started!: () => void
     const opened = new Promise<void>((resolve) => {
