@@ -132,7 +132,7 @@ describe('createMembershipCache', () => {
     tick(30)
     await registry.remove(GROUP.id, AROHA.id)
     cache.onEvent(last())
-    expect(() => cache.admit(old))
+    expectEnded(() => cache.admit(old))
     tick(30)
     await registry.join(GROUP.id, AROHA, { role: [`${GROUP.id}/roles/member`], coreRole: 'member' })
     cache.onEvent(last())
