@@ -26,6 +26,11 @@ export interface PullEventsOptions extends Omit<VerifyEventOptions, 'dedupe'>, O
   readonly headers?: Readonly<Record<string, string>>
   /** Events asked for per page. Default: the feed's default. */
   readonly limit?: number
+  /**
+   * How long to wait, in all, for events that are being processed right now (pushed to the inbox
+   * at the same moment) before giving up with `ERR_IN_PROGRESS`, in seconds. Default 5.
+   */
+  readonly inProgressTimeout?: number
   /** Most pages read in one call. Default 100. */
   readonly maxPages?: number
   /** Largest page accepted, in bytes. Default 16 MiB. */
@@ -77,8 +82,8 @@ function parsePage(text: string): { items: string[]; next: string | null } {
  * @returns The cursor to continue from, and counts.
  * @throws {ProtocolError} `ERR_FETCH_FAILED` when a page cannot be read (the answer's code is in
  *   the message), `ERR_ADDRESS_NOT_ALLOWED`, `ERR_TOO_LARGE`; `ERR_IN_PROGRESS` when an event is
- *   being processed right now (pushed, or claimed by a process that died): pull again later from
- *   the cursor you saved; whatever `onEvent` throws.
+ *   still being processed after `inProgressTimeout` (claimed by a process that died, until its
+ *   lease runs out): pull again later from the cursor you saved; whatever `onEvent` throws.
  * @example
  * ```ts
  * const { cursor } = await pullEvents(manifest.feed, {
@@ -97,6 +102,10 @@ export async function pullEvents(
   const doFetch = outboundFetch(options)
   const maxPages = options.maxPages ?? 100
   const inbox = toInboxStore(options.dedupe)
+  const inProgressTimeout = (options.inProgressTimeout ?? 5) * 1000
+  let deadline: number | undefined
+  /** One deadline per call, set when the first event in progress is met. */
+  const waitUntil = (ms: number): number => (deadline ??= Date.now() + ms)
   let cursor = options.after
   let processed = 0
   let duplicates = 0
@@ -153,15 +162,19 @@ export async function pullEvents(
         continue
       }
       const { event, kid } = accepted
-      const receipt = await inbox.receive({ source: event.source, id: event.id }, expiresAt, () =>
-        options.onEvent(event, { kid, jws }),
-      )
-      if (receipt.status === 'in-progress') {
-        // Pushed and being processed now, or claimed by a process that died: never skip it.
-        throw new ProtocolError(
-          'ERR_IN_PROGRESS',
-          `${event.id} is being processed; pull again later`,
+      const receive = () =>
+        inbox.receive({ source: event.source, id: event.id }, expiresAt, () =>
+          options.onEvent(event, { kid, jws }),
         )
+      let receipt = await receive()
+      // Pushed and being processed now: its outcome comes soon. Claimed by a process that died:
+      // only its lease ends that. Either way the event is never skipped.
+      for (let wait = 50; receipt.status === 'in-progress'; wait = Math.min(wait * 2, 1000)) {
+        if (Date.now() + wait > waitUntil(inProgressTimeout)) {
+          throw new ProtocolError('ERR_IN_PROGRESS', `${event.id} is being processed; pull later`)
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait))
+        receipt = await receive()
       }
       if (receipt.status === 'duplicate') duplicates++
       else processed++

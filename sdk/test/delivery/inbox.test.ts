@@ -319,6 +319,7 @@ describe('an event still being processed', () => {
           resolveKey,
           dedupe,
           maxPages: 1,
+          inProgressTimeout: 0.3,
           ...LOCAL,
           onEvent: (event) => {
             processed.push(event.id)
