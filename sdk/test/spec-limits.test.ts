@@ -115,7 +115,9 @@ describe('which JWKS keys a receiver verifies with', () => {
     const key = await generateSigningKey({ origin: SOURCE })
     const jwk = { ...(toJwks([key]).keys[0] as unknown as Record<string, unknown>) }
     change(jwk)
-    const resolveKey = staticKeyResolver([{ source: SOURCE, jwks: { keys: [jwk] } as Jwks }])
+    const resolveKey = staticKeyResolver([
+      { source: SOURCE, jwks: { keys: [jwk] } as unknown as Jwks },
+    ])
     const jws = await signEvent(joinedEvent(), key)
     return codeOf(verifyEvent(jws, { resolveKey, currentDate: NOW }))
   }
