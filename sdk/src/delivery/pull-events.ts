@@ -66,6 +66,11 @@ function parsePage(text: string): { items: string[]; next: string | null } {
   ) {
     throw new ProtocolError('ERR_FETCH_FAILED', 'the feed page is not { items, next }')
   }
+  // `next` is null only on an empty page (DLV-FED-001): a page of items without a cursor past
+  // them cannot be paged on, and taking it as "caught up" would skip its events.
+  if (next === null && items.length > 0) {
+    throw new ProtocolError('ERR_FETCH_FAILED', 'the feed page has items but no next cursor')
+  }
   return { items, next }
 }
 

@@ -306,6 +306,28 @@ describe('pulling', () => {
     expect(seen).toEqual(['pul3-0', 'pul3-1', 'pul3-2'])
   })
 
+  it('[DLV-FED-001] rejects a feed page that holds events but no next cursor, and processes none of them', async () => {
+    const [jws] = await signedPings(key, 1, { prefix: 'pul5' })
+    feed = () =>
+      Promise.resolve(
+        new Response(JSON.stringify({ items: [jws], next: null }), {
+          headers: { 'content-type': 'application/json' },
+        }),
+      )
+    const seen: string[] = []
+    const options = {
+      ...LOCAL,
+      group: GROUP,
+      resolveKey,
+      dedupe: createMemoryDedupeStore(),
+      onEvent: (event: { id: string }) => {
+        seen.push(event.id)
+      },
+    }
+    expect(await codeOf(pullEvents(feedUrl, options))).toBe('ERR_FETCH_FAILED')
+    expect(seen).toEqual([])
+  })
+
   it('refuses a feed at a non-public address unless allowed, and reports a refusal by the feed', async () => {
     const base = {
       group: GROUP,
