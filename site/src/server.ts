@@ -63,12 +63,15 @@ export async function serveSite(
       res.writeHead(405, { allow: 'GET, HEAD' }).end()
       return
     }
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    let url: URL
     let resolved: Resolved
     try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1')
       resolved = resolvePath(root, url.pathname)
     } catch {
-      resolved = { missing: true } // a malformed percent-encoding
+      // A target that is no URL (`http://[zz/`) or a malformed percent-encoding.
+      url = new URL('http://127.0.0.1/')
+      resolved = { missing: true }
     }
     if ('redirect' in resolved) {
       res.writeHead(301, { location: resolved.redirect + url.search }).end()

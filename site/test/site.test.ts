@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { connect } from 'node:net'
 import { chromium } from 'playwright-core'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -45,6 +46,23 @@ describe('the site server', () => {
     expect(resolvePath(DIST, '/..%2f..%2fpackage.json')).toEqual({ missing: true })
     const res = await fetch(`${base()}/..%2f..%2fpackage.json`)
     expect(res.status).toBe(404)
+    await res.body?.cancel()
+  })
+
+  it('answers a request target that is no URL with 404 and keeps serving', async () => {
+    const { port } = new URL(base())
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write('GET http://[zz/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
+      })
+      let text = ''
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')))
+      socket.on('end', () => resolve(text))
+      socket.on('error', reject)
+    })
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 404 Not Found')
+    const res = await fetch(`${base()}/`)
+    expect(res.status).toBe(200)
     await res.body?.cancel()
   })
 })
