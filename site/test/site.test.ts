@@ -56,8 +56,12 @@ describe('the site server', () => {
         socket.write('GET http://[zz/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
       })
       let text = ''
-      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')))
-      socket.on('end', () => resolve(text))
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1')
+      })
+      socket.on('end', () => {
+        resolve(text)
+      })
       socket.on('error', reject)
     })
     expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 404 Not Found')
