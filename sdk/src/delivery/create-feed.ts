@@ -1,5 +1,6 @@
 import { ProtocolError } from '../errors.js'
 import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
+import type { SignatureVerifier } from '../events/verify-event.js'
 import type { ResolveKey } from '../keys/resolve-key.js'
 import type { DeliveryStore } from '../stores/delivery-store.js'
 import { DEFAULT_REQUEST_MAX_AGE, FEED_PAGE_LIMITS } from './constants.js'
@@ -38,6 +39,11 @@ export interface FeedOptions {
   readonly clockTolerance?: number
   /** "Now" in milliseconds, for tests. Default `Date.now`. */
   readonly now?: () => number
+  /**
+   * Checks request signatures instead of Web Crypto: `nodeSignatureVerifier()` from
+   * `@cta-interop/sdk/node` in Node. Default Web Crypto.
+   */
+  readonly verifySignature?: SignatureVerifier
 }
 
 const CURSOR = /^(0|[1-9]\d{0,15})$/
@@ -104,6 +110,9 @@ export function createFeed(options: FeedOptions): (request: Request) => Promise<
       maxAge: options.maxAge ?? DEFAULT_REQUEST_MAX_AGE,
       clockTolerance: options.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE,
       currentDate: new Date(now()),
+      ...(options.verifySignature === undefined
+        ? {}
+        : { verifySignature: options.verifySignature }),
     })
     if (!(await (isInstalled as IsInstalled)(group, caller))) {
       throw new ProtocolError('ERR_NOT_INSTALLED', 'the caller is not installed in the group')

@@ -3,6 +3,7 @@ import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
 import { JOSE_MEDIA_TYPE } from '../events/create-inbox.js'
 import { assertOutboundUrl, outboundFetch, type OutboundPolicy } from '../http/guarded-fetch.js'
 import { readBody } from '../http/read-body.js'
+import type { SignatureVerifier } from '../events/verify-event.js'
 import type { ResolveKey } from '../keys/resolve-key.js'
 import type { DeliveryStore, Subscription } from '../stores/delivery-store.js'
 import { DEFAULT_REQUEST_MAX_AGE } from './constants.js'
@@ -38,6 +39,11 @@ export interface SubscriptionsHandlerOptions extends OutboundPolicy {
   readonly maxBodyBytes?: number
   /** "Now" in milliseconds, for tests. Default `Date.now`. */
   readonly now?: () => number
+  /**
+   * Checks request signatures instead of Web Crypto: `nodeSignatureVerifier()` from
+   * `@cta-interop/sdk/node` in Node. Default Web Crypto.
+   */
+  readonly verifySignature?: SignatureVerifier
 }
 
 /**
@@ -82,6 +88,7 @@ export function createSubscriptionsHandler(
   const timing = {
     maxAge: options.maxAge ?? DEFAULT_REQUEST_MAX_AGE,
     clockTolerance: options.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE,
+    ...(options.verifySignature === undefined ? {} : { verifySignature: options.verifySignature }),
   }
   const authenticate = async (request: Request): Promise<string> => {
     const { caller } = await verifyRequestToken(request, {

@@ -169,6 +169,25 @@ describe('the feed', () => {
   })
 })
 
+describe('the feed with a signature verifier hook', () => {
+  it('[EVT-SIG-005] accepts request tokens that the hook it is given verifies, and rejects what it refuses', async () => {
+    await publishAll(await signedPings(key, 1, { prefix: 'hook' }))
+    let calls = 0
+    feed = makeFeed({
+      verifySignature: () => {
+        calls++
+        return Promise.resolve(true)
+      },
+    })
+    expect(((await (await read(group)).json()) as FeedPage).items).toHaveLength(1)
+    expect(calls).toBe(1)
+    feed = makeFeed({ verifySignature: () => Promise.resolve(false) })
+    const refused = await read(group)
+    expect(refused.status).toBe(401)
+    expect(((await refused.json()) as { code: string }).code).toBe('ERR_SIGNATURE_INVALID')
+  })
+})
+
 describe('pulling', () => {
   it('[DLV-PUL-001] processes each event once when some were pushed and all are pulled', async () => {
     const dedupe = createMemoryDedupeStore()

@@ -443,6 +443,24 @@ describe('the abuse-protection handshake', () => {
   })
 })
 
+describe('a signature verifier hook', () => {
+  it('[EVT-SIG-005] accepts subscription requests and request tokens that the hook it is given verifies, and rejects what it refuses', async () => {
+    const seen: number[] = []
+    handler = makeHandler({
+      verifySignature: (_key, _input, signature) => {
+        seen.push(signature.length)
+        return Promise.resolve(true)
+      },
+    })
+    expect((await subscribe(alice)).status).toBe(201)
+    expect((await authed(alice.tool.key, 'GET', url)).status).toBe(200)
+    expect(seen).toHaveLength(2)
+    handler = makeHandler({ verifySignature: () => Promise.resolve(false) })
+    expect(await codeIn(await subscribe(bob))).toBe('ERR_SIGNATURE_INVALID')
+    expect(await codeIn(await authed(alice.tool.key, 'GET', url))).toBe('ERR_SIGNATURE_INVALID')
+  })
+})
+
 describe('request tokens', () => {
   it('[DLV-REQ-001] authenticate a request made with a fresh token for its method and URL', async () => {
     await subscribe(alice)
