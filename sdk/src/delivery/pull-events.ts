@@ -1,6 +1,11 @@
 import { ProtocolError, isProtocolError, type AnyProtocolError } from '../errors.js'
 import type { InboxContext } from '../events/create-inbox.js'
-import { verifyEvent, type DedupeStore, type VerifyEventOptions } from '../events/verify-event.js'
+import {
+  verifyEvent,
+  type DedupeStore,
+  type VerifyEventOptions,
+  type VerifyEventResult,
+} from '../events/verify-event.js'
 import { assertOutboundUrl, outboundFetch, type OutboundPolicy } from '../http/guarded-fetch.js'
 import { readBody } from '../http/read-body.js'
 import { toInboxStore } from '../stores/inbox-store.js'
@@ -107,6 +112,7 @@ export async function pullEvents(
   const doFetch = outboundFetch(options)
   const maxPages = options.maxPages ?? 100
   const inbox = toInboxStore(options.dedupe)
+  const { dedupe: _claimedByTheStore, ...verifying } = options
   const inProgressTimeout = (options.inProgressTimeout ?? 5) * 1000
   let deadline: number | undefined
   /** One deadline per call, set when the first event in progress is met. */
@@ -148,25 +154,16 @@ export async function pullEvents(
       break
     }
     for (const jws of page.items) {
-      let accepted: Awaited<ReturnType<typeof verifyEvent>>
-      // verifyEvent hands the record's expiry to the dedupe store's claim as its last check; this
-      // one only takes note: the inbox store claims below, in two phases when it can.
-      let expiresAt = new Date(NaN)
-      const noted: DedupeStore = {
-        claim(_source, _id, until) {
-          expiresAt = until
-          return Promise.resolve(true)
-        },
-        release: () => Promise.resolve(),
-      }
+      let accepted: VerifyEventResult
       try {
-        accepted = await verifyEvent(jws, { ...options, dedupe: noted })
+        // Verified without a claim: the inbox store claims below, in two phases when it can.
+        accepted = await verifyEvent(jws, verifying)
       } catch (err) {
         if (!isProtocolError(err)) throw err
         rejected.push(err)
         continue
       }
-      const { event, kid } = accepted
+      const { event, kid, expiresAt } = accepted
       const receive = () =>
         inbox.receive({ source: event.source, id: event.id }, expiresAt, () =>
           options.onEvent(event, { kid, jws }),

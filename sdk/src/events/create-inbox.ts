@@ -3,7 +3,12 @@ import { problemFor, problemResponse } from '../http/problem.js'
 import { readBody } from '../http/read-body.js'
 import type { Event } from '../schemas/index.js'
 import { toInboxStore, type InboxReceipt, type InboxStore } from '../stores/inbox-store.js'
-import { verifyEvent, type DedupeStore, type VerifyEventOptions } from './verify-event.js'
+import {
+  verifyEvent,
+  type DedupeStore,
+  type VerifyEventOptions,
+  type VerifyEventResult,
+} from './verify-event.js'
 
 /** The media type of a compact JWS body (RFC 7515 §9.2.1). */
 export const JOSE_MEDIA_TYPE = 'application/jose'
@@ -117,34 +122,25 @@ export function createInboxReceiver<Tx = undefined>(
 ): (request: InboxRequest) => Promise<InboxReply> {
   const maxBytes = options.maxBodyBytes ?? DEFAULT_INBOX_MAX_BYTES
   const store = inboxStoreOf(options)
-  const verifyOptions = { ...options, maxLength: Math.ceil((maxBytes * 4) / 3) }
+  // Verified without a claim: the inbox store claims below, with the expiry verifyEvent returns.
+  const { dedupe: _claimedByTheStore, ...verifying } = options
+  const verifyOptions = { ...verifying, maxLength: Math.ceil((maxBytes * 4) / 3) }
   return async (request) => {
     if (request.method !== 'POST') return { status: 405, headers: { allow: 'POST' }, body: null }
     const type = request.contentType?.split(';')[0]?.trim().toLowerCase()
     if (type !== JOSE_MEDIA_TYPE) {
       return { status: 415, headers: { accept: JOSE_MEDIA_TYPE }, body: null }
     }
-    let accepted: { event: Event; kid: string }
+    let accepted: VerifyEventResult
     let jws: string
-    // verifyEvent computes how long the event's record must be kept, and hands it to a dedupe
-    // store's claim as its last check: this one only takes note. The store claims below.
-    let expiresAt: Date | undefined
-    const noted: DedupeStore = {
-      claim(_source, _id, until) {
-        expiresAt = until
-        return Promise.resolve(true)
-      },
-      release: () => Promise.resolve(),
-    }
     try {
       jws = (await request.text()).trim()
-      accepted = await verifyEvent(jws, { ...verifyOptions, dedupe: noted })
+      accepted = await verifyEvent(jws, verifyOptions)
     } catch (err) {
       if (!isProtocolError(err)) throw err
       return problemReply(err, err.code === 'ERR_FETCH_FAILED' ? { 'retry-after': '60' } : {})
     }
-    const { event, kid } = accepted
-    if (expiresAt === undefined) throw new TypeError('verifyEvent did not compute an expiry')
+    const { event, kid, expiresAt } = accepted
     let receipt: InboxReceipt<void>
     try {
       receipt = await store.receive(

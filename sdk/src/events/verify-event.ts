@@ -62,6 +62,11 @@ export interface VerifyEventResult {
   readonly event: Event
   /** The `kid` that signed it. */
   readonly kid: string
+  /**
+   * Until when the event must be remembered to refuse a replay: its `time`, plus the age window,
+   * plus twice the clock tolerance. What a dedupe store is given with the claim.
+   */
+  readonly expiresAt: Date
 }
 
 const reject = (code: ConstructorParameters<typeof ProtocolError>[0], message: string): never => {
@@ -141,11 +146,11 @@ export async function verifyEvent(
   if (time > now + tolerance) reject('ERR_EVENT_FUTURE', 'the event time is in the future')
   if (time < now - maxAge - tolerance)
     reject('ERR_EVENT_STALE', 'the event is older than the window')
+  const expiresAt = new Date(time + maxAge + 2 * tolerance)
   if (options.dedupe !== undefined) {
-    const expiresAt = new Date(time + maxAge + 2 * tolerance)
     if (!(await options.dedupe.claim(event.source, event.id, expiresAt))) {
       reject('ERR_DUPLICATE', 'this event was already accepted')
     }
   }
-  return { event: Object.freeze(event), kid }
+  return { event: Object.freeze(event), kid, expiresAt }
 }
