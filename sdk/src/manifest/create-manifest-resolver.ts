@@ -1,6 +1,5 @@
 import { ProtocolError, isProtocolError, type AnyProtocolError } from '../errors.js'
 import { fetchJson, outboundFetch, type OutboundPolicy } from '../http/guarded-fetch.js'
-import { isAllowedAlgorithm } from '../keys/algorithms.js'
 import { isUsablePublicJwk } from '../keys/is-usable-public-jwk.js'
 import type { ResolveKey, ResolvedKey } from '../keys/resolve-key.js'
 import type { PublicJwk } from '../keys/signing-key.js'
@@ -77,20 +76,9 @@ function parseJwks(value: unknown): Map<string, PublicJwk> {
   }
   const out = new Map<string, PublicJwk>()
   for (const key of keys as Record<string, unknown>[]) {
-    // Private material, other algorithms, small-order and non-canonical keys (EVT-KEY-002).
-    if (!isUsablePublicJwk(key)) continue
-    const { kid, alg, use, kty, crv } = key
-    const fits =
-      (alg === 'EdDSA' && kty === 'OKP' && crv === 'Ed25519') ||
-      (alg === 'ES256' && kty === 'EC' && crv === 'P-256')
-    if (
-      typeof kid === 'string' &&
-      isAllowedAlgorithm(alg) &&
-      (use === undefined || use === 'sig') &&
-      fits
-    ) {
-      out.set(kid, key as unknown as PublicJwk)
-    }
+    // A kid, an allowed alg fitting kty and crv, use absent or sig, no private material, and a
+    // canonical point not of small order (EVT-KEY-002, EVT-KEY-005); other keys are skipped.
+    if (isUsablePublicJwk(key)) out.set(key['kid'] as string, key as unknown as PublicJwk)
   }
   return out
 }
