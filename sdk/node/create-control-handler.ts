@@ -29,6 +29,27 @@ export interface ControlSessionRequest {
     readonly group: string
     readonly clientSecret: string
   }
+  /**
+   * `false`: know the suite's tool (resolve its manifest, authenticate its requests) but do NOT
+   * install it in the session's group, so that the cases proving "only for an installed tool" can
+   * run. Default `true`. A tool that cannot set this up throws {@link ControlUnsupportedError}.
+   */
+  readonly install?: boolean
+  /**
+   * `true`: set the session up in a group of its own, different from the group of every other
+   * open session, so that the cases proving "only to that group" can run. A tool that serves only
+   * one group throws {@link ControlUnsupportedError}.
+   */
+  readonly separateGroup?: boolean
+}
+
+/**
+ * Thrown by `createSession` or an action when the tool cannot do what the suite asked: answered
+ * `501` with the problem type {@link CONTROL_UNSUPPORTED}, so the suite counts the cases that need
+ * it as untested, never as passed.
+ */
+export class ControlUnsupportedError extends Error {
+  override readonly name = 'ControlUnsupportedError'
 }
 
 /** What a tool set up for a session. */
@@ -45,6 +66,8 @@ export interface ControlSession extends ControlSessionSetup {
   readonly id: string
   readonly peer: string
   readonly authority?: ControlSessionRequest['authority']
+  /** Whether the suite's tool is installed in the session's group (`install` was not `false`). */
+  readonly installed: boolean
 }
 
 /** An event the tool accepted, reported to the suite. */
@@ -111,6 +134,12 @@ const sameToken = (given: string, expected: Uint8Array): boolean => {
   return bytes.length === expected.length && timingSafeEqual(bytes, expected)
 }
 
+const unsupported = (detail: string): Response =>
+  new Response(
+    JSON.stringify({ type: CONTROL_UNSUPPORTED, title: 'Unsupported action', status: 501, detail }),
+    { status: 501, headers: { 'content-type': 'application/problem+json' } },
+  )
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
@@ -150,9 +179,18 @@ function parseSessionRequest(body: unknown): ControlSessionRequest {
       '"authority" needs "issuer", "group" and "clientSecret"',
     )
   }
+  for (const flag of ['install', 'separateGroup'] as const) {
+    if (body[flag] !== undefined && typeof body[flag] !== 'boolean') {
+      throw new ProtocolError('ERR_REQUEST_INVALID', `"${flag}" must be a boolean`)
+    }
+  }
   return {
     peer: peer.origin,
     members: members,
+    ...(body['install'] === undefined ? {} : { install: body['install'] as boolean }),
+    ...(body['separateGroup'] === undefined
+      ? {}
+      : { separateGroup: body['separateGroup'] as boolean }),
     ...(authority === undefined
       ? {}
       : { authority: authority as unknown as NonNullable<ControlSessionRequest['authority']> }),
@@ -257,6 +295,7 @@ export function createControlHandler(options: ControlHandlerOptions): ControlHan
       const session: ControlSession = {
         id: randomUUID(),
         peer: sessionRequest.peer,
+        installed: sessionRequest.install !== false,
         ...(sessionRequest.authority === undefined ? {} : { authority: sessionRequest.authority }),
         ...setup,
       }
@@ -287,15 +326,7 @@ export function createControlHandler(options: ControlHandlerOptions): ControlHan
       const name = body['action']
       const action = Object.hasOwn(options.actions, name) ? options.actions[name] : undefined
       if (action === undefined) {
-        return new Response(
-          JSON.stringify({
-            type: CONTROL_UNSUPPORTED,
-            title: 'Unsupported action',
-            status: 501,
-            detail: `this tool does not support the action "${name}"`,
-          }),
-          { status: 501, headers: { 'content-type': 'application/problem+json' } },
-        )
+        return unsupported(`this tool does not support the action "${name}"`)
       }
       const params = isObject(body['params']) ? body['params'] : {}
       return json(await action(session, params))
@@ -314,6 +345,7 @@ export function createControlHandler(options: ControlHandlerOptions): ControlHan
       try {
         return await route(request, path.slice(base.length))
       } catch (err) {
+        if (err instanceof ControlUnsupportedError) return unsupported(err.message)
         return problemResponse(err)
       }
     },

@@ -33,6 +33,7 @@ export type {
 export {
   CONTROL_BASE_PATH,
   CONTROL_UNSUPPORTED,
+  ControlUnsupportedError,
   createControlHandler,
   type ControlAction,
   type ControlHandler,
