@@ -8,7 +8,7 @@ import {
   type CoreRole,
   type Group,
 } from '@cta-interop/sdk'
-import { createControlHandler } from '@cta-interop/sdk/node'
+import { ControlUnsupportedError, createControlHandler } from '@cta-interop/sdk/node'
 import { esc, html } from '../src/http.js'
 import { startProducer, type Producer } from '../src/producer.js'
 import { startAuthority } from './authority.js'
@@ -97,8 +97,14 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
     (await store.getInstallation(group, tool))?.installationStatus === 'active'
   /** Conformance sessions' groups (test and demo only), by id. */
   const groups = new Map<string, string>()
-  /** Keys are fetched only for tools installed in one of this authority's groups. */
+  /** Conformance sessions' peers (test and demo only), by origin: their OAuth client secret. */
+  const peers = new Map<string, string>()
+  /**
+   * Keys are fetched only for tools installed in one of this authority's groups, or known as a
+   * conformance session's peer (which may be installed nowhere: `install: false`).
+   */
   const isKnownTool = async (tool: string): Promise<boolean> => {
+    if (peers.has(tool)) return true
     for (const g of [state.group, ...groups.keys()]) if (await isInstalled(g, tool)) return true
     return false
   }
@@ -170,7 +176,8 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
   if (options.controlToken !== undefined) {
     const control = createControlHandler({
       token: options.controlToken,
-      async createSession({ peer, members }) {
+      // Every session gets a group of its own, so `separateGroup: true` needs nothing more.
+      async createSession({ peer, members, install }) {
         const slug = `conformance-${++counter}`
         const id = `${origin}/g/${slug}`
         await store.putGroup({
@@ -181,14 +188,19 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
           memberships: `${id}/memberships`,
           tools: `${id}/tools`,
         })
-        const secret = crypto.randomUUID()
+        // One client per peer: a second session keeps the secret the first one handed out.
+        const secret = peers.get(peer) ?? crypto.randomUUID()
+        peers.set(peer, secret)
         authority.registerClient({ origin: peer, secret, name: 'cta-conformance' })
-        await registry.connectTool({
-          id: `${id}/tools/conformance`,
-          organization: id,
-          tool: peer,
-          scopes: ['cta:membership', 'cta:roster', 'events:membership'],
-        })
+        // `install: false`: the suite can authenticate, but the group does not use its tool.
+        if (install !== false) {
+          await registry.connectTool({
+            id: `${id}/tools/conformance`,
+            organization: id,
+            tool: peer,
+            scopes: ['cta:membership', 'cta:roster', 'events:membership'],
+          })
+        }
         const created: Person[] = []
         for (const name of members) {
           const person = { id: `${origin}/u/${slug}-${created.length + 1}`, name }
@@ -203,10 +215,14 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
         return { group: id, members: created, client: { client_id: peer, client_secret: secret } }
       },
       actions: {
-        async emit(session) {
+        // `type`: one of the tool's own event types (a membership event comes from the registry).
+        async emit(session, { type = 'example.decisions.poll.created' }) {
+          if (type !== 'example.decisions.poll.created' && type !== 'example.decisions.poll.closed') {
+            throw new ControlUnsupportedError(`this tool emits no ${String(type)} on demand`)
+          }
           const poll = `${origin}/p/${++counter}`
           const event = createEvent(
-            'example.decisions.poll.created',
+            type,
             {
               id: activity(),
               type: 'Create',
@@ -236,6 +252,14 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
         },
         async 'remove-member'(session, { member }) {
           await registry.remove(session.group, String(member))
+          return {}
+        },
+        // The group stops using the tool (default the suite's): `group.tool.disconnected`.
+        async 'disconnect-tool'(session, { tool }) {
+          await registry.disconnectTool(
+            session.group,
+            typeof tool === 'string' ? tool : session.peer,
+          )
           return {}
         },
         'arm-sign-in'(_session, { member }) {
