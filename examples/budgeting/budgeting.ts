@@ -3,7 +3,7 @@
 // no accounts of its own: members sign in through their group's authority ("sign in with your
 // group"), and a member's access ends as soon as the authority announces that the membership
 // ended, even in a session that is already open.
-import { createControlHandler } from '@cta-interop/sdk/node'
+import { ControlUnsupportedError, createControlHandler } from '@cta-interop/sdk/node'
 import { randomBytes } from 'node:crypto'
 import {
   CONTEXT,
@@ -213,7 +213,12 @@ export async function startBudgeting(options: {
   const controlInstalled = new Set<string>()
   const isInstalled = async (g: string, tool: string): Promise<boolean> =>
     controlInstalled.has(`${g} ${tool}`) || (await options.isInstalled(g, tool))
+  /** Conformance peers known without an installation, and groups of their own (test and demo). */
+  const knownPeers = new Set<string>()
+  const controlGroups = new Set<string>()
   const isKnownTool = async (tool: string): Promise<boolean> => {
+    if (knownPeers.has(tool)) return true
+    for (const g of controlGroups) if (await isInstalled(g, tool)) return true
     for (const g of served.keys()) {
       if (tool === new URL(g).origin || (await isInstalled(g, tool))) return true
     }
@@ -453,18 +458,30 @@ export async function startBudgeting(options: {
   if (options.controlToken !== undefined) {
     const control = createControlHandler({
       token: options.controlToken,
-      createSession({ peer, authority: suite }) {
+      createSession({ peer, authority: suite, install, separateGroup }) {
         // With `authority`, the suite is the authority of a group of its own, which this tool now
-        // serves with the client secret the suite registered for it; otherwise, Harbour Commons.
-        const sessionGroup = suite?.group ?? group
+        // serves with the client secret the suite registered for it; with `separateGroup`, a group
+        // of this tool's own that only its events use; otherwise, Harbour Commons.
+        const sessionGroup =
+          suite?.group ?? (separateGroup === true ? `${origin}/g/conformance-${++counter}` : group)
         if (suite !== undefined) served.set(suite.group, { clientSecret: suite.clientSecret })
-        controlInstalled.add(`${sessionGroup} ${peer}`)
+        else if (separateGroup === true) controlGroups.add(sessionGroup)
+        // `install: false`: the suite's tool is known (its keys are fetched), not installed.
+        if (install === false) knownPeers.add(peer)
+        else controlInstalled.add(`${sessionGroup} ${peer}`)
         return { group: sessionGroup, members: [] }
       },
       actions: {
-        async emit(session) {
+        // `type`: one of the tool's own event types (the others follow from what members do).
+        async emit(session, { type = 'example.budgeting.round.opened' }) {
+          if (
+            type !== 'example.budgeting.round.opened' &&
+            type !== 'example.budgeting.bucket.funded'
+          ) {
+            throw new ControlUnsupportedError(`this tool emits no ${String(type)} on demand`)
+          }
           const event = createEvent(
-            'example.budgeting.round.opened',
+            type,
             {
               id: activity(),
               type: 'Create',
