@@ -14,10 +14,12 @@ import { startProducer, type Producer } from '../src/producer.js'
 import { startAuthority } from './authority.js'
 
 export const DECISIONS_EMITS = [
-  // From the authority plugin's registry (join, remove, connectTool), through this tool's outbox.
+  // From the authority plugin's registry (join, remove, connectTool, disconnectTool), through this
+  // tool's outbox.
   'tech.collaborative.membership.joined',
   'tech.collaborative.membership.removed',
   'tech.collaborative.group.tool.connected',
+  'tech.collaborative.group.tool.disconnected',
   // The tool's own.
   'example.decisions.poll.created',
   'example.decisions.poll.closed',
@@ -217,7 +219,10 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
       actions: {
         // `type`: one of the tool's own event types (a membership event comes from the registry).
         async emit(session, { type = 'example.decisions.poll.created' }) {
-          if (type !== 'example.decisions.poll.created' && type !== 'example.decisions.poll.closed') {
+          if (
+            type !== 'example.decisions.poll.created' &&
+            type !== 'example.decisions.poll.closed'
+          ) {
             throw new ControlUnsupportedError(`this tool emits no ${String(type)} on demand`)
           }
           const poll = `${origin}/p/${++counter}`
