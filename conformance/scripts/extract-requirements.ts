@@ -9,6 +9,10 @@
  * the manifests under `examples/documents/`, the conformance suite's vectors under
  * `conformance/vectors/` (passing when an implementation must accept, failing when it must
  * reject), and test titles in `**\/test/**\/*.test.ts` that contain `[ID]`. The output is deterministic: no dates, sorted lists, one fixed serialization.
+ *
+ * A requirement that live mode cannot observe says so in the paragraph directly after it, in
+ * exactly this form: `*Not testable live:* <reason>`. That paragraph becomes the entry's `live`
+ * field (`{ "testable": false, "reason": "…" }`); the field is absent when there is none.
  */
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
@@ -28,6 +32,8 @@ const DEFINITION = new RegExp(
 )
 const ANY_DEFINITION = new RegExp(`\\*\\*\\[(${ID})\\]\\*\\*`, 'g')
 const CITATION = new RegExp(`\\[(${ID})\\]`, 'g')
+/** How a paragraph saying that live mode cannot observe the requirement before it starts. */
+export const NOT_TESTABLE_LIVE = '*Not testable live:*'
 const KEYWORD =
   /\b(MUST NOT|MUST|REQUIRED|SHALL NOT|SHALL|SHOULD NOT|SHOULD|NOT RECOMMENDED|RECOMMENDED|MAY|OPTIONAL)\b/
 
@@ -64,6 +70,17 @@ export interface Definition {
   readonly section: string
   /** The statement after the profiles, on one line, with Markdown links reduced to their text. */
   readonly statement: string
+  /** From the `*Not testable live:*` paragraph directly after the requirement, if there is one. */
+  readonly live?: NotTestableLive
+}
+
+/**
+ * Why live mode cannot observe a requirement: the text after `*Not testable live:*`, on one line,
+ * with Markdown links reduced to their text.
+ */
+export interface NotTestableLive {
+  readonly testable: false
+  readonly reason: string
 }
 
 /** A vector that cites a requirement. */
@@ -95,6 +112,11 @@ export interface Requirement {
   readonly statement: string
   /** `sha256:` and the hex SHA-256 of `statement` (UTF-8): it changes whenever the text does. */
   readonly textHash: string
+  /**
+   * Present when the spec says, in a `*Not testable live:*` paragraph directly after the
+   * requirement, that live mode cannot observe it (and why). Absent otherwise.
+   */
+  readonly live?: NotTestableLive
   readonly coverage: {
     /** Documents that satisfy the requirement and must be accepted. */
     readonly passing: readonly VectorRef[]
@@ -155,10 +177,24 @@ function plain(markdown: string): string {
 }
 
 /**
+ * Whether a requirement binds a running tool: it is a MUST and names a profile other than `core`
+ * (so live mode either observes it or the spec says why it cannot).
+ * @see https://w3id.org/cta/spec/#proving-conformance
+ */
+export function bindsRunningTool(r: {
+  readonly level: Level | null
+  readonly profiles: readonly string[]
+}): boolean {
+  return r.level === 'MUST' && r.profiles.some((p) => p !== 'core')
+}
+
+/**
  * Every requirement defined in the given chapters, in file order then document order. Duplicates
- * are kept (see {@link duplicateIds}). Throws {@link RequirementsError} for a bold identifier that
- * does not start a paragraph or list item, a requirement without a BCP 14 keyword, or a profile the
- * conformance classes table does not list.
+ * are kept (see {@link duplicateIds}). A `*Not testable live:*` paragraph directly after a
+ * requirement becomes its `live` field. Throws {@link RequirementsError} for a bold identifier
+ * that does not start a paragraph or list item, a requirement without a BCP 14 keyword, a profile
+ * the conformance classes table does not list, or a `*Not testable live:*` paragraph that does not
+ * directly follow a requirement (or is not a paragraph of its own).
  */
 export function parseDefinitions(
   chapters: readonly { file: string; text: string }[],
@@ -170,8 +206,33 @@ export function parseDefinitions(
     let fence: string | null = null
     let section = ''
     let paragraph: { start: number; lines: string[] } | null = null
+    // The requirement of the paragraph just flushed, while nothing else came in between.
+    let previous: { index: number } | null = null
     const flush = (): void => {
-      if (paragraph) definitions.push(...parseParagraph(file, paragraph, section, profiles))
+      if (paragraph) {
+        const text = paragraph.lines.join('\n').trim()
+        if (text.startsWith(NOT_TESTABLE_LIVE)) {
+          const index = previous?.index ?? -1
+          const target = definitions[index]
+          if (target === undefined || target.live !== undefined) {
+            throw new RequirementsError(
+              `${file}:${paragraph.start}: a ${NOT_TESTABLE_LIVE} paragraph must directly follow the requirement it is about`,
+            )
+          }
+          const reason = plain(text.slice(NOT_TESTABLE_LIVE.length))
+          if (reason === '') {
+            throw new RequirementsError(
+              `${file}:${paragraph.start}: ${target.id}: ${NOT_TESTABLE_LIVE} gives no reason`,
+            )
+          }
+          definitions[index] = { ...target, live: { testable: false, reason } }
+          previous = null
+        } else {
+          const found = parseParagraph(file, paragraph, section, profiles)
+          definitions.push(...found)
+          previous = found.length > 0 ? { index: definitions.length - 1 } : null
+        }
+      }
       paragraph = null
     }
     lines.forEach((line, i) => {
@@ -182,12 +243,14 @@ export function parseDefinitions(
       }
       if (fenceMark !== undefined) {
         flush()
+        previous = null
         fence = fenceMark
         return
       }
       const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)
       if (heading) {
         flush()
+        previous = null
         section = plain(heading[1] ?? '').replace(/\s*\{#[^}]*\}$/, '')
         return
       }
@@ -235,6 +298,11 @@ function parseParagraph(
     return token
   })
   const statement = plain(text.slice(m[0].length))
+  if (statement.includes(NOT_TESTABLE_LIVE)) {
+    throw new RequirementsError(
+      `${where}: ${id}: ${NOT_TESTABLE_LIVE} must be a paragraph of its own, after a blank line`,
+    )
+  }
   const keyword = KEYWORD.exec(statement)?.[1] ?? null
   if (keyword === null && !/^\W*withdrawn\b/i.test(statement)) {
     throw new RequirementsError(
@@ -474,6 +542,7 @@ export function extractRequirements(root: string = ROOT): Registry {
     section: d.section,
     statement: d.statement,
     textHash: sha256(d.statement),
+    ...(d.live === undefined ? {} : { live: d.live }),
     coverage: {
       passing: [...(passing.get(d.id)?.values() ?? [])].sort(byFile),
       failing: [...(failing.get(d.id)?.values() ?? [])].sort(byFile),
@@ -505,7 +574,8 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     `${REGISTRY_PATH}: ${registry.requirements.length} requirements; ` +
       `${count((r) => r.coverage.passing.length > 0)} with a passing vector, ` +
       `${count((r) => r.coverage.failing.length > 0)} with a failing vector, ` +
-      `${count((r) => r.coverage.tests.length > 0)} cited by a test title` +
+      `${count((r) => r.coverage.tests.length > 0)} cited by a test title, ` +
+      `${count((r) => r.live !== undefined)} not testable live` +
       (registry.unknownCitations.length > 0
         ? `; ${registry.unknownCitations.length} citations of unknown identifiers`
         : ''),
