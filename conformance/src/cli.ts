@@ -2,7 +2,8 @@
  * `cta-conformance`: lists and runs the conformance vectors against an implementation.
  *
  * Exit codes: 0 every claimed profile conformant, 1 failures, 2 configuration or suite error,
- * 3 nothing failed but a claimed profile is not proven (some of its MUST cases were not tested).
+ * 3 nothing failed but a claimed profile is not proven (some of its MUST cases were not tested) or,
+ * in live mode, partially tested (some of its live-testable MUST requirements were not shown).
  */
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
@@ -24,6 +25,7 @@ import {
   exitCodeOf,
   matchesAny,
   notProven,
+  partiallyTested,
   runVectors,
   selectVectors,
   type ExpectationEntry,
@@ -66,7 +68,8 @@ Options:
 Exit codes: 0 every claimed profile conformant at the chosen level; 1 a vector or case failed or
 errored; 2 configuration or suite error; 3 nothing failed, but a claimed profile is "not-proven":
 some of its MUST cases were not tested (filtered out, skipped by the harness, or, in live mode,
-needing the control API: ${CONTROL_API_DOCS}).`
+needing the control API: ${CONTROL_API_DOCS}), or, in live mode, "partially-tested": some of its
+live-testable MUST requirements had no case that ran and passed (--only/--exclude, or no case yet).`
 
 function splitList(values: readonly string[] | undefined): string[] {
   return (values ?? [])
@@ -367,7 +370,10 @@ async function finish(
     `  ${s.passed} passed, ${s.failed} failed, ${s.errored} errored, ${s['expected-fail']} expected-fail, ${s.inapplicable} inapplicable, ${s.untested} untested`,
     ...result.verdicts.map(
       (v) =>
-        `  ${v.profile.padEnd(24)} ${v.verdict}${v.mustFailures > 0 ? ` (${v.mustFailures} MUST failures)` : ''}${v.verdict === 'not-proven' ? ` (${v.mustUntested} of ${v.mustUntested + v.counts.passed + v.counts.failed + v.counts.errored + v.counts['expected-fail']} MUST ${unit} untested)` : ''}`,
+        `  ${v.profile.padEnd(24)} ${v.verdict}${v.mustFailures > 0 ? ` (${v.mustFailures} MUST failures)` : ''}${v.verdict === 'not-proven' ? ` (${v.mustUntested} of ${v.mustUntested + v.counts.passed + v.counts.failed + v.counts.errored + v.counts['expected-fail']} MUST ${unit} untested)` : ''}${v.verdict === 'partially-tested' ? ` (${v.untestedRequirements.length} MUST requirements not tested live)` : ''}` +
+        (v.claimed && v.untestedRequirements.length > 0 && v.verdict !== 'not-conformant'
+          ? `\n    not tested: ${v.untestedRequirements.join(', ')}`
+          : ''),
     ),
     ...result.tests
       .filter((t) => t.status === 'failed' || t.status === 'errored')
@@ -383,14 +389,27 @@ async function finish(
   return exitCode
 }
 
-/** What to tell the user when a claimed profile is not proven: which, and how to prove it. */
+/**
+ * What to tell the user when a claimed profile is not proven or partially tested: which, and how
+ * to prove it.
+ */
 function notProvenLines(result: RunResult, mode: 'vectors' | 'live'): string[] {
   const profiles = notProven(result)
-  if (profiles.length === 0) return []
+  const partial = partiallyTested(result)
+  if (profiles.length + partial.length === 0) return []
   const untested = result.tests.filter((t) => t.status === 'untested' && t.level === 'MUST')
   const needControl = untested.some((t) => /control API|does not support/.test(t.message ?? ''))
   return [
-    `  NOT PROVEN: ${profiles.map((v) => v.profile).join(', ')}: a claimed profile is proven only when every MUST case ran (exit code 3).`,
+    ...(profiles.length === 0
+      ? []
+      : [
+          `  NOT PROVEN: ${profiles.map((v) => v.profile).join(', ')}: a claimed profile is proven only when every MUST case ran (exit code 3).`,
+        ]),
+    ...(partial.length === 0
+      ? []
+      : [
+          `  PARTIALLY TESTED: ${partial.map((v) => v.profile).join(', ')}: a claimed profile is conformant only when every live-testable MUST requirement of it was shown by a case that ran and passed (exit code 3).`,
+        ]),
     ...(mode === 'live' && needControl
       ? [
           `    The untested cases need the tool's test-only control API: mount it and name it in the SUT manifest's "control"; see ${CONTROL_API_DOCS}.`,

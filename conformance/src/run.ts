@@ -3,6 +3,8 @@
  * what the vector expects, and computes outcomes and per-profile verdicts. Every output format is
  * rendered from the {@link Report} this returns.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import type {
   Actual,
@@ -16,7 +18,7 @@ import type {
   Vector,
 } from './types.js'
 import { PROFILES } from './types.js'
-import type { LoadedVector } from './vectors.js'
+import { SUITE_DIR, type LoadedVector } from './vectors.js'
 import type { Exchange } from './live/wire.js'
 
 /** The outcome of one vector. A skip is never a pass. */
@@ -73,15 +75,77 @@ export interface TestResult {
 }
 
 /**
- * A profile's verdict. `not-proven`: the profile is claimed and nothing failed, but some of its
- * MUST vectors or live cases were not tested (filtered out, skipped by the harness, or needing a
- * control API the tool does not offer), so the run proves nothing about them; the CLI exits 3.
+ * A profile's verdict. Two verdicts say that nothing failed but the run proved less than the
+ * profile asks; both exit 3, and neither is ever `conformant`:
+ *
+ * - `not-proven`: some MUST vectors or live cases the run selected were not tested: skipped by
+ *   the harness, needing a control action the tool does not offer, or (vectors mode) left out by
+ *   `--only`/`--exclude`.
+ * - `partially-tested` (live mode): every case the run selected ran, and none failed, but some
+ *   live-testable MUST of the profile (per the requirements registry: a MUST of the profile with
+ *   no `*Not testable live:*` paragraph) has no case that ran and passed in this run: the run was
+ *   narrowed with `--only`/`--exclude`, or the suite has no case for it.
+ *
+ * Either way {@link ProfileVerdict.untestedRequirements} lists the requirements not shown.
+ * @see https://w3id.org/cta/spec/#proving-conformance
  */
 export type VerdictValue =
-  'conformant+recommended' | 'conformant' | 'not-conformant' | 'not-proven' | 'not-claimed'
+  | 'conformant+recommended'
+  | 'conformant'
+  | 'not-conformant'
+  | 'not-proven'
+  | 'partially-tested'
+  | 'not-claimed'
 
 /** The verdict of a claimed profile with untested MUST cases (and no failure). */
 export const NOT_PROVEN: VerdictValue = 'not-proven'
+/** The verdict of a claimed profile whose live-testable MUSTs were not all shown by a passing case. */
+export const PARTIALLY_TESTED: VerdictValue = 'partially-tested'
+
+/** Messages of items left out by the run's own filters (not by the implementation). */
+export const ONLY_MESSAGE = 'untested: not selected by --only'
+export const EXCLUDE_MESSAGE = 'untested: excluded by --exclude'
+
+/** A requirement as the live verdict needs it: an entry of `conformance/requirements.json`. */
+export interface RegistryRequirement {
+  readonly id: string
+  readonly level: Level | null
+  readonly profiles: readonly string[]
+  /** Present when the spec says live mode cannot observe the requirement. */
+  readonly live?: { readonly testable: false; readonly reason: string }
+}
+
+/** Where the requirements registry is, in the suite's directory. */
+export const REGISTRY_FILE = join(SUITE_DIR, 'requirements.json')
+
+/**
+ * The requirements of the registry (`conformance/requirements.json`, written by
+ * `npm run requirements`): what a live run must show for each claimed profile.
+ * @throws {Error} when the file is missing or not a registry.
+ */
+export function loadRegistry(file: string = REGISTRY_FILE): RegistryRequirement[] {
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { requirements?: unknown }
+  if (!Array.isArray(data.requirements)) throw new Error(`${file} is not a requirements registry`)
+  return data.requirements as RegistryRequirement[]
+}
+
+/**
+ * The requirements live mode must show for a profile: its MUSTs that bind a running tool (they
+ * name a profile other than `core`) and that the spec does not mark `*Not testable live:*`.
+ * @see https://w3id.org/cta/spec/#proving-conformance
+ */
+export function liveTestable(
+  registry: readonly RegistryRequirement[],
+  profile: Profile,
+): RegistryRequirement[] {
+  return registry.filter(
+    (r) =>
+      r.level === 'MUST' &&
+      r.profiles.includes(profile) &&
+      r.profiles.some((p) => p !== 'core') &&
+      r.live === undefined,
+  )
+}
 
 /** A profile's verdict, computed over the vectors that ran for it. */
 export interface ProfileVerdict {
@@ -92,8 +156,14 @@ export interface ProfileVerdict {
   /** Failed, errored or expected-fail MUST vectors. */
   readonly mustFailures: number
   readonly shouldFailures: number
-  /** MUST vectors or live cases that did not run: they keep a claimed profile `not-proven`. */
+  /** MUST vectors or live cases that did not run: they keep a claimed profile from `conformant`. */
   readonly mustUntested: number
+  /**
+   * Requirements of the profile this run did not show, sorted. Live mode: every live-testable MUST
+   * of the profile with no case that ran and passed. Vectors mode: requirements cited by MUST
+   * vectors that did not run and by none that passed. Empty for a profile that is not claimed.
+   */
+  readonly untestedRequirements: readonly string[]
 }
 
 export interface Summary extends Readonly<Record<Status, number>> {
@@ -173,10 +243,10 @@ export function skipReason(
   options: Pick<RunOptions, 'only' | 'exclude'>,
 ): { readonly status: 'untested' | 'inapplicable'; readonly message: string } | undefined {
   if ((options.only ?? []).length > 0 && !matchesAny(item, options.only ?? [])) {
-    return { status: 'untested', message: 'untested: not selected by --only' }
+    return { status: 'untested', message: ONLY_MESSAGE }
   }
   if (matchesAny(item, options.exclude ?? [])) {
-    return { status: 'untested', message: 'untested: excluded by --exclude' }
+    return { status: 'untested', message: EXCLUDE_MESSAGE }
   }
   if (!item.profiles.some((p) => info.profiles.includes(p))) {
     return {
@@ -309,11 +379,57 @@ export function emptyCounts(): Record<Status, number> {
 
 const BLOCKING = new Set<Status>(['failed', 'errored', 'expected-fail'])
 
-/** Verdicts per profile, over what ran. Untested vectors keep a profile from a clean verdict. */
+const FILTERED = new Set([ONLY_MESSAGE, EXCLUDE_MESSAGE])
+/** Whether the run's own filters left the item out (rather than the implementation not running it). */
+const filtered = (t: TestResult): boolean =>
+  t.status === 'untested' && FILTERED.has(t.message ?? '')
+
+const sorted = (ids: Iterable<string>): string[] =>
+  [...new Set(ids)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+
+/** The requirements of a profile that the run did not show (see {@link ProfileVerdict}). */
+function untestedRequirementsOf(
+  tests: readonly TestResult[],
+  profile: Profile,
+  registry: readonly RegistryRequirement[] | undefined,
+): string[] {
+  const passed = new Set(tests.filter((t) => t.status === 'passed').flatMap((t) => t.requirements))
+  if (registry === undefined) {
+    return sorted(
+      tests
+        .filter(
+          (t) => t.profiles.includes(profile) && t.level === 'MUST' && t.status === 'untested',
+        )
+        .flatMap((t) => t.requirements)
+        .filter((id) => !passed.has(id)),
+    )
+  }
+  // A requirement every citing case of which needs a feature the tool does not declare does not
+  // apply to the tool; one that no case cites at all is still owed.
+  const notApplicable = (id: string): boolean => {
+    const citing = tests.filter((t) => t.requirements.includes(id))
+    return citing.length > 0 && citing.every((t) => t.status === 'inapplicable')
+  }
+  return sorted(
+    liveTestable(registry, profile)
+      .map((r) => r.id)
+      .filter((id) => !passed.has(id) && !notApplicable(id)),
+  )
+}
+
+/**
+ * Verdicts per profile, over what ran. Untested vectors keep a profile from a clean verdict. With
+ * `registry` (live mode), a claimed profile is `conformant` only when every case of it that the run
+ * selected ran and passed AND every live-testable MUST of the profile was shown by a case that ran
+ * and passed in this run; otherwise, with no failure, it is `not-proven` (a selected case did not
+ * run) or `partially-tested` (see {@link VerdictValue}).
+ * @see https://w3id.org/cta/spec/#proving-conformance
+ */
 export function verdicts(
   tests: readonly TestResult[],
   implementation: ImplementationInfo,
   profiles: readonly Profile[],
+  registry?: readonly RegistryRequirement[],
 ): ProfileVerdict[] {
   const chosen = profiles.length > 0 ? profiles : PROFILES
   return chosen
@@ -324,6 +440,7 @@ export function verdicts(
       let mustFailures = 0
       let shouldFailures = 0
       let mustUntested = 0
+      let mustFiltered = 0
       let shouldRan = 0
       let shouldUntested = 0
       for (const t of tests) {
@@ -332,6 +449,7 @@ export function verdicts(
         const blocking = BLOCKING.has(t.status)
         if (t.level === 'MUST' && blocking) mustFailures++
         if (t.level === 'MUST' && t.status === 'untested') mustUntested++
+        if (t.level === 'MUST' && filtered(t)) mustFiltered++
         if (t.level === 'SHOULD') {
           if (blocking) shouldFailures++
           if (t.status === 'untested') shouldUntested++
@@ -339,18 +457,35 @@ export function verdicts(
         }
       }
       const ran = counts.passed + counts.failed + counts.errored + counts['expected-fail']
+      const untestedRequirements = claimed ? untestedRequirementsOf(tests, profile, registry) : []
       // Nothing that did not run counts as proven: a claimed profile with an untested MUST case,
-      // or with nothing run at all, is `not-proven`, never `conformant`.
+      // or with nothing run at all, is `not-proven`, never `conformant`. In live mode, a case left
+      // out by the run's own filters, or a live-testable MUST no passing case showed, makes it
+      // `partially-tested`.
+      const live = registry !== undefined
       const verdict: VerdictValue = !claimed
         ? 'not-claimed'
         : mustFailures > 0
           ? 'not-conformant'
-          : ran === 0 || mustUntested > 0
+          : (live ? mustUntested - mustFiltered : mustUntested) > 0
             ? NOT_PROVEN
-            : shouldRan > 0 && shouldFailures === 0 && shouldUntested === 0
-              ? 'conformant+recommended'
-              : 'conformant'
-      return { profile, claimed, verdict, counts, mustFailures, shouldFailures, mustUntested }
+            : live && (mustFiltered > 0 || untestedRequirements.length > 0)
+              ? PARTIALLY_TESTED
+              : ran === 0
+                ? NOT_PROVEN
+                : shouldRan > 0 && shouldFailures === 0 && shouldUntested === 0
+                  ? 'conformant+recommended'
+                  : 'conformant'
+      return {
+        profile,
+        claimed,
+        verdict,
+        counts,
+        mustFailures,
+        shouldFailures,
+        mustUntested,
+        untestedRequirements,
+      }
     })
 }
 
@@ -436,38 +571,64 @@ export const CONTROL_API_DOCS =
   'conformance/README.md#control-api and conformance/control-api.openapi.yaml'
 
 /**
- * One sentence for every report format when a claimed profile is `not-proven`: which profiles,
- * how many MUST cases did not run, and (when they needed it) where the control API is described.
+ * What every report format says when a claimed profile is `not-proven` or `partially-tested`:
+ * which profiles, how many MUST cases did not run, which requirements the run did not show, and
+ * (when they needed it) where the control API is described. `undefined` when there is none.
  */
 export function notProvenNote(result: Pick<RunResult, 'verdicts' | 'tests'>): string | undefined {
-  const profiles = notProven(result)
-  if (profiles.length === 0) return undefined
-  const list = profiles.map((v) => `${v.profile} (${v.mustUntested} MUST untested)`).join(', ')
+  const unshown = (v: ProfileVerdict): string =>
+    v.untestedRequirements.length === 0 ? '' : `; not tested: ${v.untestedRequirements.join(', ')}`
+  const notProvenList = notProven(result).map(
+    (v) => `${v.profile} (${v.mustUntested} MUST untested${unshown(v)})`,
+  )
+  const partialList = partiallyTested(result).map(
+    (v) =>
+      `${v.profile} (${v.untestedRequirements.length} live-testable MUST requirement${v.untestedRequirements.length === 1 ? '' : 's'} not tested live: ${v.untestedRequirements.join(', ')}${v.mustUntested > 0 ? `; ${v.mustUntested} MUST cases left out by --only/--exclude` : ''})`,
+  )
+  if (notProvenList.length + partialList.length === 0) return undefined
   const needControl = result.tests.some(
     (t) => t.status === 'untested' && /control API|does not support/.test(t.message ?? ''),
   )
-  return `Not proven: ${list}. A claimed profile is proven only when every MUST case ran; untested cases never count as passed.${
+  return [
+    notProvenList.length === 0 ? '' : `Not proven: ${notProvenList.join(', ')}.`,
+    partialList.length === 0 ? '' : `Partially tested: ${partialList.join(', ')}.`,
+    'A claimed profile is conformant only when every MUST case ran and passed' +
+      (partialList.length === 0
+        ? ''
+        : ' and, in live mode, every live-testable MUST requirement of it was shown by a passing case') +
+      '; untested cases never count as passed.',
     needControl
-      ? ` The untested live cases need the tool's test-only control API: see ${CONTROL_API_DOCS}.`
-      : ''
-  }`
+      ? `The untested live cases need the tool's test-only control API: see ${CONTROL_API_DOCS}.`
+      : '',
+  ]
+    .filter((part) => part !== '')
+    .join(' ')
 }
 
-/** The claimed profiles the run could not prove: some of their MUST cases were not tested. */
+/** The claimed profiles the run could not prove: some MUST cases it selected were not tested. */
 export function notProven(result: Pick<RunResult, 'verdicts'>): ProfileVerdict[] {
   return result.verdicts.filter((v) => v.claimed && v.verdict === NOT_PROVEN)
 }
 
+/** The claimed profiles a live run tested only in part (see {@link PARTIALLY_TESTED}). */
+export function partiallyTested(result: Pick<RunResult, 'verdicts'>): ProfileVerdict[] {
+  return result.verdicts.filter((v) => v.claimed && v.verdict === PARTIALLY_TESTED)
+}
+
 /**
  * The exit code of a run: `1` when a vector or case failed or errored at or above `failOn`; else
- * `3` when a claimed profile is `not-proven`; else `0` (every claimed profile conforms).
+ * `3` when a claimed profile is `not-proven` or `partially-tested`; else `0` (every claimed
+ * profile conforms).
  */
 export function exitCodeOf(result: RunResult, failOn: 'must' | 'should'): 0 | 1 | 3 {
   if (!passesAt(result, failOn)) return 1
-  return notProven(result).length > 0 ? EXIT_NOT_PROVEN : 0
+  return notProven(result).length + partiallyTested(result).length > 0 ? EXIT_NOT_PROVEN : 0
 }
 
-/** The exit code of a run that failed nothing but left a claimed profile `not-proven`. */
+/**
+ * The exit code of a run that failed nothing but left a claimed profile `not-proven` or
+ * `partially-tested`.
+ */
 export const EXIT_NOT_PROVEN = 3
 
 /** Does the run pass at the chosen level? Expected failures do not fail the exit code. */

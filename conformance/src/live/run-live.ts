@@ -10,11 +10,13 @@ import {
   CONTROL_API_DOCS,
   emptyCounts,
   inSelection,
+  loadRegistry,
   settle,
   shellQuote,
   skipReason,
   verdicts,
   type ExpectationEntry,
+  type RegistryRequirement,
   type RunResult,
   type Status,
   type TestResult,
@@ -40,6 +42,11 @@ export interface LiveOptions {
   readonly sutPath: string
   /** The cases to run; default every live case. */
   readonly cases?: readonly LiveCase[]
+  /**
+   * The requirements a claimed profile must show to be `conformant`; default the registry,
+   * `conformance/requirements.json` (its live-testable MUSTs, see `liveTestable`).
+   */
+  readonly registry?: readonly RegistryRequirement[]
   readonly today?: Date
 }
 
@@ -228,7 +235,7 @@ export async function runLive(sut: SutManifest, options: LiveOptions): Promise<R
   return {
     implementation: info,
     tests,
-    verdicts: verdicts(tests, info, options.profiles ?? []),
+    verdicts: verdicts(tests, info, options.profiles ?? [], options.registry ?? loadRegistry()),
     summary,
     warnings: [...new Set(warnings)],
     durationMs: performance.now() - started,

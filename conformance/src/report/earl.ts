@@ -5,7 +5,7 @@
  * The `@context` is inline, so the document expands without any network access.
  */
 import { notProvenNote, type Status, type TestResult } from '../run.js'
-import type { Report } from './report.js'
+import { untestedOf, type Report } from './report.js'
 
 /** Test IRIs are this base followed by the vector ID. */
 export const EARL_TEST_BASE = 'https://w3id.org/cta/conformance/v1/tests#'
@@ -101,9 +101,21 @@ function assertion(report: Report, t: TestResult): Record<string, unknown> {
   }
 }
 
-/** The verdicts as one sentence: `receiver: not-proven; emitter: conformant`, plus why. */
+/**
+ * The verdicts as one sentence: `receiver: partially-tested (not tested: DLV-SUB-008); emitter:
+ * conformant`, plus why.
+ */
 function verdictSummary(report: Report): string {
-  const verdicts = report.verdicts.map((v) => `${v.profile}: ${v.verdict}`).join('; ')
+  const verdicts = report.verdicts
+    .map((v) => {
+      const untested = untestedOf(v)
+      return `${v.profile}: ${v.verdict}${
+        v.claimed && v.verdict !== 'not-conformant' && untested.length > 0
+          ? ` (not tested: ${untested.join(', ')})`
+          : ''
+      }`
+    })
+    .join('; ')
   const note = notProvenNote(report)
   return `Verdicts: ${verdicts === '' ? 'none' : verdicts}.${note === undefined ? '' : ` ${note}`}`
 }
@@ -128,7 +140,8 @@ export function renderEarl(report: Report): string {
     'doap:release': { '@type': 'doap:Version', 'doap:revision': impl.version },
     ...(homepage === undefined ? {} : { 'doap:homepage': { '@id': homepage } }),
     ...(impl.language === undefined ? {} : { 'doap:programming-language': impl.language }),
-    // The verdict per profile, in the same words as every other format (not-proven included).
+    // The verdict per profile, in the same words as every other format (not-proven and
+    // partially-tested included, with the requirements the run did not show).
     'dct:description': verdictSummary(report),
   }
   const assertor = {

@@ -2,9 +2,9 @@
  * Renderings of the canonical report: JUnit XML, Markdown, a single-file offline HTML page and
  * EARL (in `earl.ts`).
  */
-import { notProvenNote, type TestResult } from '../run.js'
+import { notProvenNote, type ProfileVerdict, type TestResult } from '../run.js'
 import { renderEarl } from './earl.js'
-import type { Report } from './report.js'
+import { untestedOf, type Report } from './report.js'
 
 export const FORMATS = ['json', 'junit', 'md', 'html', 'earl'] as const
 export type Format = (typeof FORMATS)[number]
@@ -38,7 +38,20 @@ function detail(t: TestResult): string {
   ].join('\n')
 }
 
-/** JUnit XML: one `<testsuite>` per profile, skips with a message, failures with the diff. */
+/** Whether a verdict has requirements to list as not tested (a claimed profile that did not fail). */
+const listsUntested = (v: ProfileVerdict): boolean =>
+  v.claimed && v.verdict !== 'not-conformant' && untestedOf(v).length > 0
+
+/** One line naming the requirements a profile's run did not show. */
+function untestedLine(v: ProfileVerdict): string {
+  return `${v.profile} is ${v.verdict}: ${v.untestedRequirements.length} MUST requirement${v.untestedRequirements.length === 1 ? '' : 's'} not tested in this run: ${v.untestedRequirements.join(', ')}`
+}
+
+/**
+ * JUnit XML: one `<testsuite>` per profile, skips with a message, failures with the diff. A
+ * profile's verdict and the requirements its run did not show are `<properties>`
+ * (`verdict`, `untestedRequirements`) and, for the latter, its `<system-out>`.
+ */
 export function renderJunit(report: Report): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>']
   const s = report.summary
@@ -50,7 +63,7 @@ export function renderJunit(report: Report): string {
     const c = verdict.counts
     out.push(
       `  <testsuite name="${xml(verdict.profile)}" tests="${tests.length}" failures="${c.failed}" errors="${c.errored}" skipped="${c['expected-fail'] + c.inapplicable + c.untested}">`,
-      `    <properties><property name="verdict" value="${xml(verdict.verdict)}"/><property name="implementation" value="${xml(`${report.implementation.name} ${report.implementation.version}`)}"/><property name="vectorsDigest" value="${xml(report.suite.vectorsDigest)}"/></properties>`,
+      `    <properties><property name="verdict" value="${xml(verdict.verdict)}"/>${listsUntested(verdict) ? `<property name="untestedRequirements" value="${xml(verdict.untestedRequirements.join(' '))}"/>` : ''}<property name="implementation" value="${xml(`${report.implementation.name} ${report.implementation.version}`)}"/><property name="vectorsDigest" value="${xml(report.suite.vectorsDigest)}"/></properties>`,
     )
     for (const t of tests) {
       const open = `    <testcase classname="cta-conformance.${xml(verdict.profile)}" name="${xml(testName(t))}" time="${(t.durationMs / 1000).toFixed(4)}"`
@@ -86,6 +99,9 @@ export function renderJunit(report: Report): string {
             '    </testcase>',
           )
       }
+    }
+    if (listsUntested(verdict)) {
+      out.push(`    <system-out>${xml(untestedLine(verdict))}</system-out>`)
     }
     out.push('  </testsuite>')
   }
@@ -125,6 +141,20 @@ export function renderMarkdown(report: Report): string {
     '',
     ...(notProvenNote(report) === undefined ? [] : [`**${md(notProvenNote(report) ?? '')}**`, '']),
   ]
+  const untested = report.verdicts.filter(listsUntested)
+  if (untested.length > 0) {
+    lines.push(
+      '## Requirements not tested',
+      '',
+      '| Profile | Verdict | Requirements |',
+      '| --- | --- | --- |',
+      ...untested.map(
+        (v) =>
+          `| ${v.profile} | ${v.verdict} | ${v.untestedRequirements.map((r) => `\`${r}\``).join(' ')} |`,
+      ),
+      '',
+    )
+  }
   const problems = report.tests.filter((t) =>
     ['failed', 'errored', 'expected-fail'].includes(t.status),
   )
@@ -165,6 +195,7 @@ const VERDICT_CLASS: Record<string, string> = {
   conformant: 'ok',
   'not-conformant': 'bad',
   'not-proven': 'warn',
+  'partially-tested': 'warn',
   'not-claimed': 'none',
 }
 
@@ -175,7 +206,7 @@ export function renderHtml(report: Report): string {
       (v) => `<section class="card ${VERDICT_CLASS[v.verdict] ?? ''}"><h2>${html(v.profile)}</h2>
 <p class="verdict">${html(v.verdict)}</p>
 <p>${v.counts.passed} passed · ${v.counts.failed} failed · ${v.counts.errored} errored · ${v.counts['expected-fail']} expected fail · ${v.counts.inapplicable} inapplicable · ${v.counts.untested} untested</p>
-${v.mustFailures > 0 ? `<p><strong>${v.mustFailures} MUST failure${v.mustFailures === 1 ? '' : 's'}</strong></p>` : ''}${v.verdict === 'not-proven' ? `<p><strong>${v.mustUntested} MUST case${v.mustUntested === 1 ? '' : 's'} untested: not proven</strong></p>` : ''}</section>`,
+${v.mustFailures > 0 ? `<p><strong>${v.mustFailures} MUST failure${v.mustFailures === 1 ? '' : 's'}</strong></p>` : ''}${v.verdict === 'not-proven' ? `<p><strong>${v.mustUntested} MUST case${v.mustUntested === 1 ? '' : 's'} untested: not proven</strong></p>` : ''}${listsUntested(v) ? `<p class="untested-requirements"><strong>${v.untestedRequirements.length} MUST requirement${v.untestedRequirements.length === 1 ? '' : 's'} not tested in this run:</strong> ${v.untestedRequirements.map((r) => `<code>${html(r)}</code>`).join(' ')}</p>` : ''}</section>`,
     )
     .join('\n')
   const note = notProvenNote(report)

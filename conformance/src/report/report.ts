@@ -49,6 +49,11 @@ export interface Report {
   readonly warnings: readonly string[]
 }
 
+/** A verdict's untested requirements: absent in reports written before the field existed. */
+export function untestedOf(v: ProfileVerdict): readonly string[] {
+  return (v as Partial<ProfileVerdict>).untestedRequirements ?? []
+}
+
 export function rollup(tests: readonly TestResult[]): RequirementRollup[] {
   const byId = new Map<string, { tests: number; passed: number; failed: number; other: number }>()
   for (const t of tests) {
