@@ -5,8 +5,17 @@
  */
 import type { Profile } from '../src/types.js'
 
+/** The tools the gate can start with a plant (see `serve-tool.ts`). */
+export const PLANTED_TOOLS = [
+  'reference',
+  'relying',
+  'decisions',
+  'budgeting',
+  'dashboard',
+] as const
+
 /** The tools the gate can start with a plant. */
-export type PlantedTool = 'reference' | 'relying' | 'decisions' | 'budgeting' | 'dashboard'
+export type PlantedTool = (typeof PLANTED_TOOLS)[number]
 
 export interface Plant {
   /** Unique, `<profile>.<what>` in kebab case, for example `emitter.delivers-other-groups`. */

@@ -1,0 +1,672 @@
+// The live mutation gate: every plant of the catalogue (conformance/mutation/plants/*.ts) is started
+// in a tool of its own child process, the live suite runs against it from this process, with the
+// workspace's own, unplanted SDK, and the plant is caught when at least one case comes out red
+// (failed or errored) that is green against the same tool without the plant.
+//
+//   npx tsx conformance/mutation/run-gate.ts [--only <id>[,<id>…]] [--out <file>] [--concurrency <n>]
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { runLive } from '../src/live/run-live.js'
+import { parseSutManifest } from '../src/live/sut.js'
+import { PROFILES, type Profile } from '../src/types.js'
+import { PLANTED_TOOLS, type Plant } from './plant.js'
+import { SUT_LINE, switchPlantsOf } from './serve-tool.js'
+
+const HERE = dirname(fileURLToPath(import.meta.url))
+/** The repository's root. */
+export const REPO = resolve(HERE, '../..')
+const SDK = join(REPO, 'sdk')
+/** Where planted SDK copies are kept between runs (inside the repo, so bare imports resolve). */
+export const MUTANT_CACHE = join(REPO, 'node_modules/.cache/cta-mutants')
+/** The catalogue's directory. */
+export const PLANTS_DIR = join(HERE, 'plants')
+/** Where the CLI writes its results by default. */
+export const DEFAULT_OUT = join(HERE, 'results/latest.json')
+const SERVE_TOOL = join(HERE, 'serve-tool.ts')
+const USE_MUTANT = join(HERE, 'use-mutant-sdk.mjs')
+
+/**
+ * What became of one plant:
+ * - `caught`: at least one case that passes against the unplanted tool came out red;
+ * - `missed`: no such case: the suite cannot tell the planted tool from a conformant one;
+ * - `stale`: the plant cannot be applied (its `find` occurs nowhere in sdk/dist, or the tool offers
+ *   no such switch);
+ * - `invalid`: the plant's description is wrong (unknown tool or profile, requirement not in the
+ *   spec, duplicate id);
+ * - `error`: the planted tool did not start, or the run could not be carried out.
+ */
+export type PlantStatus = 'caught' | 'missed' | 'stale' | 'invalid' | 'error'
+
+/** One plant's outcome. */
+export interface PlantResult {
+  readonly id: string
+  readonly file: string
+  readonly tool: string
+  readonly profiles: readonly string[]
+  readonly requirements: readonly string[]
+  readonly kind: 'switch' | 'sdk'
+  readonly status: PlantStatus
+  /** The red cases that are green without the plant. */
+  readonly caughtBy: readonly string[]
+  /** Red cases that are also red without the plant (they prove nothing about it). */
+  readonly redWithoutPlant: readonly string[]
+  /** For `sdk` plants: the dist files edited and the occurrences replaced. */
+  readonly edited?: { readonly files: readonly string[]; readonly occurrences: number }
+  /** For switch plants of the reference fixtures: the cases their PLANTS map says must fail. */
+  readonly expectedCases?: readonly string[]
+  /** Why it is not caught, or what went wrong. */
+  readonly detail?: string
+  readonly durationMs: number
+}
+
+/** A plants file the gate could not use, or a defect of the catalogue as a whole. */
+export interface CatalogueProblem {
+  readonly file: string
+  readonly problem: string
+}
+
+/** The unplanted run of one tool: the cases each plant of that tool is compared with. */
+export interface BaselineResult {
+  readonly tool: string
+  readonly profiles: readonly string[]
+  readonly passed: number
+  /** Cases red against the unplanted tool: a defect of the suite or of the tool. */
+  readonly red: readonly string[]
+  readonly detail?: string
+  readonly durationMs: number
+}
+
+/** Everything one run of the gate found. */
+export interface GateResult {
+  readonly startedAt: string
+  readonly durationMs: number
+  readonly plants: readonly PlantResult[]
+  readonly baselines: readonly BaselineResult[]
+  readonly problems: readonly CatalogueProblem[]
+  /** Caught plants over all plants of the run. */
+  readonly score: { readonly caught: number; readonly total: number }
+  /** Every plant caught, no catalogue problem, every baseline green. */
+  readonly ok: boolean
+}
+
+/** Options of {@link runGate}. */
+export interface GateOptions {
+  /** The plants to run; default the catalogue in `plants/`. */
+  readonly plants?: readonly (Plant & { readonly file?: string })[]
+  /** Only these plant ids. */
+  readonly only?: readonly string[]
+  /** Plants run at a time. Default 2. */
+  readonly concurrency?: number
+  /** The live suite's patience, in ms. Default 3000. */
+  readonly patience?: number
+  /** Told each plant's result as it comes. */
+  readonly onResult?: (result: PlantResult) => void
+}
+
+/** A plant as loaded, with the file it came from. */
+export type LoadedPlant = Plant & { readonly file: string }
+
+/**
+ * Loads every `plants/*.ts` file's `PLANTS`. A file that does not load, or exports no list, is
+ * reported as a problem; the plants of the other files still run.
+ *
+ * @see conformance/README.md, section "The live mutation gate"
+ */
+export async function loadCatalogue(
+  dir: string = PLANTS_DIR,
+): Promise<{ plants: LoadedPlant[]; problems: CatalogueProblem[] }> {
+  const plants: LoadedPlant[] = []
+  const problems: CatalogueProblem[] = []
+  const files = existsSync(dir)
+    ? (await readdir(dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort()
+    : []
+  for (const name of files) {
+    const file = relative(REPO, join(dir, name))
+    try {
+      const module = (await import(pathToFileURL(join(dir, name)).href)) as { PLANTS?: unknown }
+      if (!Array.isArray(module.PLANTS)) {
+        problems.push({ file, problem: 'exports no PLANTS list' })
+        continue
+      }
+      for (const plant of module.PLANTS as Plant[]) plants.push({ ...plant, file })
+    } catch (err) {
+      problems.push({
+        file,
+        problem: `does not load: ${err instanceof Error ? err.message : String(err)}`,
+      })
+    }
+  }
+  return { plants, problems }
+}
+
+/** The requirement ids the spec defines (`<a id="…">` anchors in spec/*.md). */
+async function specRequirements(): Promise<Set<string>> {
+  const ids = new Set<string>()
+  const dir = join(REPO, 'spec')
+  for (const name of await readdir(dir)) {
+    if (!name.endsWith('.md')) continue
+    const text = await readFile(join(dir, name), 'utf8')
+    for (const m of text.matchAll(/<a id="([A-Z]+-[A-Z]+-\d{3})"><\/a>/g)) ids.add(m[1] as string)
+  }
+  return ids
+}
+
+/** What is wrong with a plant's description, if anything. */
+function invalidity(
+  plant: Plant,
+  requirements: Set<string>,
+  seen: Set<string>,
+): string | undefined {
+  // A plants file is data written by hand: every field is checked as if it were untyped.
+  const raw = plant as unknown as Record<string, unknown>
+  const { id, tool, profiles, requirements: breaks } = raw
+  if (typeof id !== 'string' || !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(id)) {
+    return `the id ${JSON.stringify(id)} is not <profile>.<what> in kebab case`
+  }
+  if (seen.has(id)) return 'another plant has the same id'
+  if (typeof tool !== 'string' || !(PLANTED_TOOLS as readonly string[]).includes(tool)) {
+    return `unknown tool ${JSON.stringify(tool)}`
+  }
+  if (!Array.isArray(profiles) || profiles.length === 0) return 'no profiles'
+  const unknown = profiles.filter((p) => !(PROFILES as readonly unknown[]).includes(p))
+  if (unknown.length > 0) return `unknown profiles: ${unknown.map(String).join(', ')}`
+  if (!Array.isArray(breaks) || breaks.length === 0) return 'no requirements'
+  const missing = breaks.filter((r) => typeof r !== 'string' || !requirements.has(r))
+  if (missing.length > 0) return `requirements not in the spec: ${missing.map(String).join(', ')}`
+  const how = plant.plant as { switch?: unknown; sdk?: { find?: unknown; replace?: unknown } }
+  if (typeof how.switch !== 'string' && typeof how.sdk?.find !== 'string') {
+    return 'plant is neither { switch } nor { sdk: { find, replace } }'
+  }
+  if (how.sdk !== undefined && (how.sdk.find === '' || typeof how.sdk.replace !== 'string')) {
+    return 'an sdk plant needs a non-empty find and a replace'
+  }
+  if (how.sdk !== undefined && how.sdk.find === how.sdk.replace) {
+    return 'an sdk plant whose replace equals its find changes nothing'
+  }
+  return undefined
+}
+
+/** The built SDK: its package.json and dist/*.js, and a hash of them all. */
+interface BuiltSdk {
+  readonly manifest: string
+  readonly files: ReadonlyMap<string, string>
+  readonly hash: string
+}
+
+async function readBuiltSdk(): Promise<BuiltSdk> {
+  const manifest = await readFile(join(SDK, 'package.json'), 'utf8')
+  const files = new Map<string, string>()
+  const hash = createHash('sha256').update(manifest)
+  for (const name of (await readdir(join(SDK, 'dist'))).filter((f) => f.endsWith('.js')).sort()) {
+    const text = await readFile(join(SDK, 'dist', name), 'utf8')
+    files.set(name, text)
+    hash.update(`\0${name}\0`).update(text)
+  }
+  if (!files.has('index.js')) throw new Error('sdk/dist/index.js is missing: run npm run build')
+  return { manifest, files, hash: hash.digest('hex') }
+}
+
+/**
+ * Prepares the planted copy of the SDK for an `sdk` plant (or reuses the one a previous run made
+ * from the same build and edit): `<cache>/<id>/package.json`, `dist/*.js` with the edit applied,
+ * and `node_modules` pointing at sdk/node_modules, so that every import resolves as the original's.
+ */
+async function prepareMutant(
+  sdk: BuiltSdk,
+  id: string,
+  edit: { readonly find: string; readonly replace: string },
+): Promise<{ root: string; files: string[]; occurrences: number }> {
+  const files: string[] = []
+  let occurrences = 0
+  for (const [name, text] of sdk.files) {
+    const n = text.split(edit.find).length - 1
+    if (n > 0) {
+      files.push(name)
+      occurrences += n
+    }
+  }
+  const root = join(MUTANT_CACHE, id)
+  if (occurrences === 0) return { root, files, occurrences }
+  const stamp = createHash('sha256')
+    .update(sdk.hash)
+    .update('\0')
+    .update(edit.find)
+    .update('\0')
+    .update(edit.replace)
+    .digest('hex')
+  const stampFile = join(root, '.stamp')
+  if ((await readFile(stampFile, 'utf8').catch(() => '')) === stamp) {
+    return { root, files, occurrences }
+  }
+  await rm(root, { recursive: true, force: true })
+  await mkdir(join(root, 'dist'), { recursive: true })
+  await writeFile(join(root, 'package.json'), sdk.manifest)
+  for (const [name, text] of sdk.files) {
+    await writeFile(join(root, 'dist', name), text.split(edit.find).join(edit.replace))
+  }
+  if (existsSync(join(SDK, 'node_modules'))) {
+    await symlink(join(SDK, 'node_modules'), join(root, 'node_modules'), 'dir')
+  }
+  await writeFile(stampFile, stamp)
+  return { root, files, occurrences }
+}
+
+/** A tool started in a child process. */
+interface Child {
+  readonly sut: Record<string, unknown>
+  /** The file the child resolved `@cta-interop/sdk` to. */
+  readonly sdk: string
+  stop(): Promise<void>
+}
+
+/** Starts `serve-tool.ts` for `tool`, with a switch plant or a planted SDK copy. */
+async function startChild(
+  tool: string,
+  options: { plant?: string; mutant?: string },
+): Promise<Child> {
+  const tsx = import.meta.resolve('tsx')
+  const args = [
+    '--import',
+    tsx,
+    ...(options.mutant === undefined ? [] : ['--import', pathToFileURL(USE_MUTANT).href]),
+    SERVE_TOOL,
+    '--tool',
+    tool,
+    ...(options.plant === undefined ? [] : ['--plant', options.plant]),
+  ]
+  const child = spawn(process.execPath, args, {
+    cwd: REPO,
+    env: {
+      ...process.env,
+      ...(options.mutant === undefined ? {} : { CTA_MUTANT_SDK: options.mutant }),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const exited = new Promise<number | null>((done) => {
+    child.on('exit', (code) => {
+      done(code)
+    })
+  })
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000)
+  })
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL')
+      }, 8_000)
+      await exited
+      clearTimeout(timer)
+    }
+  }
+  const ready = await new Promise<{ sut: Record<string, unknown>; sdk: string } | string>(
+    (done) => {
+      let out = ''
+      const timer = setTimeout(() => {
+        done('did not start within 60 s')
+      }, 60_000)
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString()
+        const line = out.split('\n').find((l) => l.startsWith(SUT_LINE))
+        if (line === undefined || !out.includes('\n', out.indexOf(SUT_LINE))) return
+        clearTimeout(timer)
+        try {
+          done(
+            JSON.parse(line.slice(SUT_LINE.length)) as {
+              sut: Record<string, unknown>
+              sdk: string
+            },
+          )
+        } catch {
+          done(`printed an unreadable SUT line: ${line.slice(0, 200)}`)
+        }
+      })
+      void exited.then((code) => {
+        clearTimeout(timer)
+        done(`exited with ${String(code)} before it was ready`)
+      })
+    },
+  )
+  if (typeof ready === 'string') {
+    await stop()
+    throw new Error(
+      `the ${tool} tool ${ready}${stderr === '' ? '' : `: ${stderr.trim().slice(-1500)}`}`,
+    )
+  }
+  return { sut: ready.sut, sdk: ready.sdk, stop }
+}
+
+/** The live suite against a started child: the ids of red cases and of passed ones. */
+async function judge(
+  child: Child,
+  profiles: readonly Profile[],
+  patience: number,
+): Promise<{ red: string[]; passed: string[] }> {
+  const result = await runLive(parseSutManifest(child.sut), {
+    sutPath: 'mutation-gate.sut.json',
+    profiles,
+    patience,
+  })
+  return {
+    red: result.tests
+      .filter((t) => t.status === 'failed' || t.status === 'errored')
+      .map((t) => t.id),
+    passed: result.tests.filter((t) => t.status === 'passed').map((t) => t.id),
+  }
+}
+
+/** Runs `task` over `items`, `limit` at a time, in order of start. */
+async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>) {
+  let next = 0
+  const lane = async () => {
+    while (next < items.length) await task(items[next++] as T)
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane))
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
+
+/**
+ * Runs the gate: every plant in its own planted tool, the live suite against it, and one unplanted
+ * run per tool to compare with.
+ *
+ * @returns What each plant came to, the baselines, the catalogue's problems and the score; `ok`
+ *   only when every plant is caught, every baseline is green and the catalogue has no problem.
+ * @throws {Error} When sdk/dist is missing (build first).
+ * @see conformance/README.md, section "The live mutation gate"
+ */
+export async function runGate(options: GateOptions = {}): Promise<GateResult> {
+  const startedAt = new Date().toISOString()
+  const t0 = performance.now()
+  const patience = options.patience ?? 3000
+  const catalogue =
+    options.plants === undefined
+      ? await loadCatalogue()
+      : {
+          plants: options.plants.map((p) => ({ ...p, file: p.file ?? '(given)' })),
+          problems: [],
+        }
+  const problems = [...catalogue.problems]
+  const chosen =
+    options.only === undefined
+      ? catalogue.plants
+      : catalogue.plants.filter((p) => options.only?.includes(p.id) === true)
+  for (const id of options.only ?? []) {
+    if (!catalogue.plants.some((p) => p.id === id)) {
+      problems.push({ file: '(--only)', problem: `no plant ${id}` })
+    }
+  }
+  const requirements = await specRequirements()
+  const sdk = await readBuiltSdk()
+  const results = new Map<string, PlantResult>()
+  const seen = new Set<string>()
+  const runnable: LoadedPlant[] = []
+  const record = (result: PlantResult) => {
+    results.set(result.id, result)
+    options.onResult?.(result)
+  }
+  const base = (plant: LoadedPlant) => ({
+    id: plant.id,
+    file: plant.file,
+    tool: plant.tool,
+    profiles: Array.isArray(plant.profiles) ? plant.profiles : [],
+    requirements: Array.isArray(plant.requirements) ? plant.requirements : [],
+    kind: 'switch' in plant.plant ? ('switch' as const) : ('sdk' as const),
+    caughtBy: [],
+    redWithoutPlant: [],
+    durationMs: 0,
+  })
+  for (const plant of chosen) {
+    const invalid = invalidity(plant, requirements, seen)
+    seen.add(plant.id)
+    if (invalid !== undefined) {
+      record({
+        ...base(plant),
+        id: `${plant.id}@${plant.file}`,
+        status: 'invalid',
+        detail: invalid,
+      })
+      continue
+    }
+    if ('switch' in plant.plant && !switchPlantsOf(plant.tool).includes(plant.plant.switch)) {
+      record({
+        ...base(plant),
+        status: 'stale',
+        detail: `the ${plant.tool} tool offers no switch plant "${plant.plant.switch}"`,
+      })
+      continue
+    }
+    runnable.push(plant)
+  }
+
+  // One unplanted run per tool, over every profile its plants test, in the same way as a plant.
+  const baselines = new Map<string, Promise<BaselineResult>>()
+  const baselineOf = (tool: string): Promise<BaselineResult> => {
+    let pending = baselines.get(tool)
+    if (pending === undefined) {
+      const profiles = [
+        ...new Set(runnable.filter((p) => p.tool === tool).flatMap((p) => p.profiles)),
+      ]
+      pending = (async () => {
+        const b0 = performance.now()
+        try {
+          const child = await startChild(tool, {})
+          try {
+            const { red, passed } = await judge(child, profiles, patience)
+            return {
+              tool,
+              profiles,
+              passed: passed.length,
+              red,
+              durationMs: performance.now() - b0,
+            }
+          } finally {
+            await child.stop()
+          }
+        } catch (err) {
+          return {
+            tool,
+            profiles,
+            passed: 0,
+            red: [],
+            detail: message(err),
+            durationMs: performance.now() - b0,
+          }
+        }
+      })()
+      baselines.set(tool, pending)
+    }
+    return pending
+  }
+
+  // The baselines go first in the queue, so that every plant compares with a finished one.
+  const tools = [...new Set(runnable.map((p) => p.tool))]
+  type Job = { baseline: string } | { plant: LoadedPlant }
+  const jobs: Job[] = [
+    ...tools.map((tool) => ({ baseline: tool })),
+    ...runnable.map((plant) => ({ plant })),
+  ]
+  await pool(jobs, options.concurrency ?? 2, async (job) => {
+    if ('baseline' in job) {
+      await baselineOf(job.baseline)
+      return
+    }
+    const { plant } = job
+    const p0 = performance.now()
+    const done = (result: Partial<PlantResult> & { readonly status: PlantStatus }) => {
+      record({ ...base(plant), ...result, durationMs: performance.now() - p0 })
+    }
+    let mutant: string | undefined
+    let edited: PlantResult['edited']
+    let expectedCases: string[] | undefined
+    if ('sdk' in plant.plant) {
+      let prepared
+      try {
+        prepared = await prepareMutant(sdk, plant.id, plant.plant.sdk)
+      } catch (err) {
+        done({ status: 'error', detail: `cannot prepare the planted SDK: ${message(err)}` })
+        return
+      }
+      if (prepared.occurrences === 0) {
+        done({ status: 'stale', detail: 'its find text occurs in no sdk/dist/*.js file' })
+        return
+      }
+      mutant = prepared.root
+      edited = { files: prepared.files, occurrences: prepared.occurrences }
+    } else {
+      expectedCases = await expectedFailures(plant.tool, plant.plant.switch)
+    }
+    let child: Child
+    try {
+      child = await startChild(plant.tool, {
+        ...('switch' in plant.plant ? { plant: plant.plant.switch } : {}),
+        ...(mutant === undefined ? {} : { mutant }),
+      })
+    } catch (err) {
+      done({ status: 'error', detail: message(err), ...(edited ? { edited } : {}) })
+      return
+    }
+    try {
+      if (mutant !== undefined && !fileURLToPath(child.sdk).startsWith(`${mutant}/`)) {
+        done({ status: 'error', detail: `the tool loaded ${child.sdk}, not the planted copy` })
+        return
+      }
+      const [{ red }, baseline] = await Promise.all([
+        judge(child, plant.profiles, patience),
+        baselineOf(plant.tool),
+      ])
+      const caughtBy = red.filter((id) => !baseline.red.includes(id))
+      const redWithoutPlant = red.filter((id) => baseline.red.includes(id))
+      done({
+        status: caughtBy.length > 0 ? 'caught' : 'missed',
+        caughtBy,
+        redWithoutPlant,
+        ...(edited === undefined ? {} : { edited }),
+        ...(expectedCases === undefined ? {} : { expectedCases }),
+        ...(caughtBy.length > 0
+          ? {}
+          : {
+              detail:
+                baseline.detail !== undefined
+                  ? `no baseline to compare with: ${baseline.detail}`
+                  : red.length > 0
+                    ? 'only cases that are red without the plant too came out red'
+                    : 'every case of its profiles passed',
+            }),
+      })
+    } catch (err) {
+      done({ status: 'error', detail: `the live run failed: ${message(err)}` })
+    } finally {
+      await child.stop()
+    }
+  })
+
+  const plants = [...results.values()]
+  const baselineResults = await Promise.all(baselines.values())
+  const caught = plants.filter((p) => p.status === 'caught').length
+  return {
+    startedAt,
+    durationMs: performance.now() - t0,
+    plants,
+    baselines: baselineResults,
+    problems,
+    score: { caught, total: plants.length },
+    ok:
+      plants.length > 0 &&
+      caught === plants.length &&
+      problems.length === 0 &&
+      baselineResults.every((b) => b.red.length === 0 && b.detail === undefined),
+  }
+}
+
+/** The cases a reference fixture's PLANTS map says a switch plant must fail. */
+async function expectedFailures(tool: string, name: string): Promise<string[] | undefined> {
+  if (tool === 'reference') {
+    const { PLANTS } = await import('../test/fixtures/reference-tool.js')
+    return [...((PLANTS as Record<string, readonly string[]>)[name] ?? [])]
+  }
+  if (tool === 'relying') {
+    const { RELYING_PLANTS } = await import('../test/fixtures/reference-relying-tool.js')
+    return [...((RELYING_PLANTS as Record<string, readonly string[]>)[name] ?? [])]
+  }
+  return undefined
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+
+/** The result as a plain-text table, the baselines, the problems and the score. */
+export function formatGate(result: GateResult): string {
+  const rows = result.plants.map((p) => [
+    p.id,
+    p.tool,
+    p.requirements.join(' '),
+    p.status === 'caught'
+      ? `caught by ${p.caughtBy[0] ?? ''}${p.caughtBy.length > 1 ? ` (+${p.caughtBy.length - 1})` : ''}`
+      : `${p.status.toUpperCase()}: ${p.detail ?? ''}`,
+    seconds(p.durationMs),
+  ])
+  const header = ['plant', 'tool', 'requirements', 'result', 'time']
+  const widths = header.map((h, i) =>
+    Math.min(i === 3 ? 90 : 60, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))),
+  )
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')
+  const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '']
+  for (const b of result.baselines) {
+    out.push(
+      `baseline ${b.tool} (${b.profiles.join(', ')}): ${b.passed} passed` +
+        (b.red.length === 0 ? '' : `, RED WITHOUT ANY PLANT: ${b.red.join(', ')}`) +
+        (b.detail === undefined ? '' : `, ERROR: ${b.detail}`) +
+        ` (${seconds(b.durationMs)})`,
+    )
+  }
+  for (const p of result.problems) out.push(`catalogue problem: ${p.file} ${p.problem}`)
+  out.push(
+    `mutation score: ${result.score.caught}/${result.score.total} caught` +
+      ` in ${seconds(result.durationMs)}${result.ok ? '' : ' (GATE FAILS)'}`,
+  )
+  return out.join('\n')
+}
+
+/** The CLI: runs the gate, prints the table, writes the JSON, exits 1 unless `ok`. */
+async function main(argv: readonly string[]): Promise<number> {
+  const arg = (name: string) => {
+    const i = argv.indexOf(name)
+    return i < 0 ? undefined : argv[i + 1]
+  }
+  const only = arg('--only')
+  const out = resolve(arg('--out') ?? DEFAULT_OUT)
+  const concurrency = arg('--concurrency')
+  const result = await runGate({
+    ...(only === undefined ? {} : { only: only.split(',').filter((s) => s !== '') }),
+    ...(concurrency === undefined ? {} : { concurrency: Number(concurrency) }),
+    onResult: (r) => {
+      process.stderr.write(
+        `  ${r.status.padEnd(7)} ${r.id}${r.status === 'caught' ? '' : ` ${r.detail ?? ''}`}\n`,
+      )
+    },
+  })
+  process.stdout.write(`${formatGate(result)}\n`)
+  await mkdir(dirname(out), { recursive: true })
+  await writeFile(out, `${JSON.stringify(result, null, 2)}\n`)
+  process.stdout.write(`results: ${relative(process.cwd(), out)}\n`)
+  return result.ok ? 0 : 1
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(
+        `mutation gate: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      )
+      process.exit(2)
+    },
+  )
+}

@@ -1,0 +1,197 @@
+// The mutation gate's child: starts one tool by name (with a switch plant, when given one), prints
+// its SUT manifest as one line `CTA-SUT <json>` on stdout, and stops cleanly on SIGTERM. An SDK
+// plant reaches it from outside: the gate starts it with `use-mutant-sdk.mjs`, so every import of
+// `@cta-interop/sdk` here and in the tool resolves to the planted copy; the line also names the SDK
+// file the tool loaded, so the gate can check that the plant is really in play.
+//
+//   node --import tsx [--import ./use-mutant-sdk.mjs] serve-tool.ts --tool <name> [--plant <switch>]
+import { randomBytes } from 'node:crypto'
+import { cp, mkdtemp, rename, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PLANTS as REFERENCE_PLANTS } from '../test/fixtures/reference-tool.js'
+import { RELYING_PLANTS } from '../test/fixtures/reference-relying-tool.js'
+import { PLANTED_TOOLS, type PlantedTool } from './plant.js'
+
+/** The line prefix that carries the SUT manifest. */
+export const SUT_LINE = 'CTA-SUT '
+
+/** A started tool: its SUT manifest, and how to stop it. */
+export interface ServedTool {
+  readonly sut: Record<string, unknown>
+  close(): Promise<void>
+}
+
+/** The switch plants each tool offers (only the reference fixtures offer any). */
+export function switchPlantsOf(tool: PlantedTool): readonly string[] {
+  if (tool === 'reference') return Object.keys(REFERENCE_PLANTS)
+  if (tool === 'relying') return Object.keys(RELYING_PLANTS)
+  return []
+}
+
+/** Where the dashboard's prepared, empty PGlite directory is kept (initdb once, then copies). */
+const DASHBOARD_TEMPLATE = fileURLToPath(
+  new URL('../../node_modules/.cache/cta-mutants/dashboard-template', import.meta.url),
+)
+
+/**
+ * Starts `tool`, with the switch plant `plant` when given.
+ *
+ * @throws {Error} For an unknown tool, or a switch plant the tool does not offer.
+ */
+export async function serveTool(tool: PlantedTool, plant?: string): Promise<ServedTool> {
+  if (plant !== undefined && !switchPlantsOf(tool).includes(plant)) {
+    throw new Error(`the ${tool} tool offers no switch plant "${plant}"`)
+  }
+  const token = randomBytes(32).toString('base64url')
+  switch (tool) {
+    case 'reference': {
+      const { startReferenceTool } = await import('../test/fixtures/reference-tool.js')
+      return startReferenceTool({
+        token,
+        ...(plant === undefined ? {} : { plant: plant as keyof typeof REFERENCE_PLANTS }),
+      })
+    }
+    case 'relying': {
+      const { startReferenceRelyingTool } =
+        await import('../test/fixtures/reference-relying-tool.js')
+      return startReferenceRelyingTool(
+        plant === undefined ? {} : { plant: plant as keyof typeof RELYING_PLANTS },
+      )
+    }
+    case 'decisions': {
+      const { startDecisions } = await import('../../examples/decisions/decisions.js')
+      const decisions = await startDecisions({ controlToken: token })
+      return {
+        sut: await exampleSut('decisions', decisions.origin, token),
+        close: () => decisions.close(),
+      }
+    }
+    case 'budgeting': {
+      const { startDecisions } = await import('../../examples/decisions/decisions.js')
+      const { startBudgeting } = await import('../../examples/budgeting/budgeting.js')
+      // Budgeting serves Harbour Commons, whose authority is Decisions (a session of the suite
+      // gives it a group of its own, with the suite as authority).
+      const decisions = await startDecisions()
+      const clientSecret = randomBytes(32).toString('base64url')
+      const budgeting = await startBudgeting({
+        group: decisions.group,
+        clientSecret,
+        isInstalled: decisions.isInstalled,
+        controlToken: token,
+      })
+      decisions.registerClient({
+        origin: budgeting.origin,
+        secret: clientSecret,
+        name: 'Budgeting',
+      })
+      return {
+        sut: await exampleSut('budgeting', budgeting.origin, token),
+        async close() {
+          await budgeting.close()
+          await decisions.close()
+        },
+      }
+    }
+    case 'dashboard':
+      return serveDashboard()
+  }
+}
+
+/** The SUT manifest of an example tool, with the profiles `npm run demo` tests it for. */
+async function exampleSut(
+  slug: 'decisions' | 'budgeting',
+  origin: string,
+  token: string,
+): Promise<Record<string, unknown>> {
+  const { exampleTools } = await import('../../examples/src/conformance.js')
+  const found = exampleTools({ decisions: origin, budgeting: origin }).find((t) => t.slug === slug)
+  if (found === undefined) throw new Error(`no example tool ${slug}`)
+  return {
+    name: found.name,
+    version: '0.0.0-example',
+    profiles: found.profiles,
+    features: ['alg:EdDSA'],
+    endpoints: { origin },
+    control: { url: found.control, token },
+  }
+}
+
+/**
+ * The dashboard, following the Decisions tool's group as in the demo, in a copy of a prepared
+ * empty database (initdb takes seconds of CPU; it runs once, for the template). It has no control
+ * API: the suite's cases that need a session come out untested against it.
+ */
+async function serveDashboard(): Promise<ServedTool> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { startDecisions } = await import('../../examples/decisions/decisions.js')
+  const { startDashboard } = await import('../../examples/dashboard/dashboard.js')
+  if (!existsSync(join(DASHBOARD_TEMPLATE, 'PG_VERSION'))) {
+    const fresh = await mkdtemp(join(tmpdir(), 'cta-dashboard-template-'))
+    const db = new PGlite(fresh)
+    await db.waitReady
+    await db.close()
+    await rename(fresh, DASHBOARD_TEMPLATE).catch(() => rm(fresh, { recursive: true }))
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'cta-dashboard-'))
+  await cp(DASHBOARD_TEMPLATE, dataDir, { recursive: true })
+  const decisions = await startDecisions()
+  const dashboard = await startDashboard({ dataDir })
+  const founder = decisions.person('founder', 'Founder')
+  await decisions.join(founder, founder, 'admin')
+  await decisions.connectTool({ origin: dashboard.origin, name: 'Dashboard' }, founder)
+  await dashboard.follow(decisions.origin, decisions.group)
+  return {
+    sut: {
+      name: 'Dashboard (example)',
+      version: '0.0.0-example',
+      profiles: ['core', 'receiver'],
+      features: ['alg:EdDSA'],
+      endpoints: { origin: dashboard.origin },
+    },
+    async close() {
+      await dashboard.close()
+      await decisions.close()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Reads `--tool` and `--plant`, serves the tool, and stops it on SIGTERM or SIGINT. */
+async function main(argv: readonly string[]): Promise<void> {
+  const arg = (name: string) => {
+    const i = argv.indexOf(name)
+    return i < 0 ? undefined : argv[i + 1]
+  }
+  const tool = arg('--tool')
+  if (!(PLANTED_TOOLS as readonly (string | undefined)[]).includes(tool)) {
+    throw new Error(`--tool must be one of ${PLANTED_TOOLS.join(', ')}`)
+  }
+  const served = await serveTool(tool as PlantedTool, arg('--plant'))
+  const sdk = import.meta.resolve('@cta-interop/sdk')
+  process.stdout.write(`${SUT_LINE}${JSON.stringify({ sut: served.sut, sdk })}\n`)
+  let stopping = false
+  const stop = () => {
+    if (stopping) return
+    stopping = true
+    const force = setTimeout(() => process.exit(0), 5_000)
+    force.unref()
+    served.close().then(
+      () => process.exit(0),
+      () => process.exit(0),
+    )
+  }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(
+      `serve-tool: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    )
+    process.exit(2)
+  })
+}
