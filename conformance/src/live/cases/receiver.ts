@@ -1,46 +1,18 @@
 /** Receiver: the suite is an emitter and sends valid and hostile events to the tool's inbox. */
-import type { LiveCase, LiveContext } from '../case.js'
+import type { LiveCase } from '../case.js'
 import { check } from '../case.js'
+import { RECEIVER_KEY_CASES } from './receiver-keys.js'
+import { RECEIVER_PROCESSING_CASES } from './receiver-processing.js'
+import { payload, rejects } from './receiver-rejects.js'
+import { RECEIVER_TOKEN_CASES } from './receiver-tokens.js'
 import {
   expectNotObserved,
-  expectRejection,
   headerOf,
   postToInbox,
   signRaw,
   signValid,
   suiteEvent,
 } from './suite-events.js'
-
-type Mutation = (
-  ctx: LiveContext,
-  event: Record<string, unknown>,
-) => Promise<{ body: string; contentType?: string }>
-
-const rejects = (
-  id: string,
-  title: string,
-  requirements: string[],
-  code: string,
-  mutate: Mutation,
-  status?: number,
-): LiveCase => ({
-  id: `live.receiver.${id}`,
-  title,
-  requirements,
-  profile: 'receiver',
-  level: 'MUST',
-  actions: [],
-  async run(ctx) {
-    const event = suiteEvent(ctx)
-    const { body, contentType } = await mutate(ctx, event)
-    const answer = await postToInbox(ctx, body, contentType)
-    const result = expectRejection(answer, code, status)
-    await expectNotObserved(ctx, event['id'] as string)
-    return result
-  },
-})
-
-const payload = (event: Record<string, unknown>) => JSON.stringify(event)
 
 export const RECEIVER_CASES: readonly LiveCase[] = [
   {
@@ -260,4 +232,7 @@ export const RECEIVER_CASES: readonly LiveCase[] = [
     },
     413,
   ),
+  ...RECEIVER_PROCESSING_CASES,
+  ...RECEIVER_TOKEN_CASES,
+  ...RECEIVER_KEY_CASES,
 ]
