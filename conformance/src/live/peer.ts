@@ -47,8 +47,13 @@ export interface PeerTool {
   readonly deliveries: Delivery[]
   /** Handshakes (`OPTIONS`) received, by requesting origin. */
   readonly handshakes: string[]
-  /** Answer the next `count` deliveries with `status` and `Retry-After: <retryAfter>`. */
+  /**
+   * Answer the next `count` deliveries with `status` and `Retry-After: <retryAfter>` (and a 3xx
+   * with `Location: <origin>/cta/moved`, which answers 202 and counts in {@link PeerTool.moved}).
+   */
   failNext(count: number, status?: number, retryAfter?: string): void
+  /** Requests that followed a redirect to `/cta/moved`, by method. */
+  readonly moved: string[]
   close(): Promise<void>
 }
 
@@ -134,11 +139,16 @@ export async function startPeer(options: {
   const deliveries: Delivery[] = []
   const handshakes: string[] = []
   const failures: { status: number; retryAfter: string }[] = []
+  const moved: string[] = []
 
   const toolHandler = async (request: Request): Promise<Response | undefined> => {
     const path = new URL(request.url).pathname
     if (path === TOOL_MANIFEST_PATH) return json(manifest)
     if (path === '/.well-known/jwks.json') return json(toJwks([key]))
+    if (path === '/cta/moved') {
+      moved.push(request.method)
+      return new Response(null, { status: 202 })
+    }
     if (path !== '/cta/inbox') return undefined
     if (request.method === 'OPTIONS') {
       const from = request.headers.get('webhook-request-origin') ?? ''
@@ -180,7 +190,13 @@ export async function startPeer(options: {
           status: 202,
           headers: { 'content-type': 'application/json' },
         })
-      : new Response(null, { status, headers: { 'retry-after': failure.retryAfter } })
+      : new Response(null, {
+          status,
+          headers: {
+            'retry-after': failure.retryAfter,
+            ...(status >= 300 && status < 400 ? { location: `${origin}/cta/moved` } : {}),
+          },
+        })
   }
   const tool: PeerTool = {
     origin,
@@ -188,6 +204,7 @@ export async function startPeer(options: {
     manifest,
     deliveries,
     handshakes,
+    moved,
     failNext(count, status = 503, retryAfter = '1') {
       for (let i = 0; i < count; i++) failures.push({ status, retryAfter })
     },
@@ -207,7 +224,12 @@ export async function startPeer(options: {
   )
   server.handle((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
-    if (path === TOOL_MANIFEST_PATH || path === '/.well-known/jwks.json' || path === '/cta/inbox') {
+    if (
+      path === TOOL_MANIFEST_PATH ||
+      path === '/.well-known/jwks.json' ||
+      path === '/cta/inbox' ||
+      path === '/cta/moved'
+    ) {
       toolListener(req, res)
     } else {
       authority.listener(req, res)

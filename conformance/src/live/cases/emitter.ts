@@ -5,54 +5,21 @@
 import {
   signRequestToken,
   signSubscriptionRequest,
+  validateDocument,
   verifyEvent,
   type Event,
 } from '@cta-interop/sdk'
 import type { LiveCase, LiveContext } from '../case.js'
 import { check, Untested, waitUntil } from '../case.js'
 import type { Delivery } from '../peer.js'
+import { EMITTER_ANSWER_CASES } from './emitter-answers.js'
+import { EMITTER_FEED_CASES } from './emitter-feed.js'
+import { EMITTER_FILTER_CASES } from './emitter-filters.js'
+import { deliveredId, postSubscription, subscribe } from './emitter-support.js'
 import { problemType, sessionGroup } from './suite-events.js'
 
-const subscribed = new WeakMap<LiveContext, Promise<{ status: number; location: string | null }>>()
-
-function subscriptionsUrl(ctx: LiveContext): string {
-  const url = ctx.manifest.subscriptions
-  if (url === undefined) throw new Untested('the tool manifest names no subscriptions endpoint')
-  return url
-}
-
-async function postSubscription(ctx: LiveContext, body: string) {
-  const response = await ctx.wire.fetch(subscriptionsUrl(ctx), {
-    method: 'POST',
-    headers: { 'content-type': 'application/jose' },
-    body,
-  })
-  const text = await response.text()
-  let type: string | undefined
-  try {
-    type = (JSON.parse(text) as { type?: string }).type
-  } catch {
-    type = undefined
-  }
-  return { status: response.status, location: response.headers.get('location'), type }
-}
-
 /** Subscribes the suite's inbox to every event of the session's group, once per run. */
-export function subscribe(ctx: LiveContext) {
-  let pending = subscribed.get(ctx)
-  if (pending === undefined) {
-    pending = (async () => {
-      const body = await signSubscriptionRequest(
-        { sink: `${ctx.peer.origin}/cta/inbox`, group: sessionGroup(ctx) },
-        ctx.peer.key,
-        { audience: ctx.sut.endpoints.origin },
-      )
-      return postSubscription(ctx, body)
-    })()
-    subscribed.set(ctx, pending)
-  }
-  return pending
-}
+export { subscribe }
 
 /** Makes the tool emit one event and waits for its first delivery to the suite. */
 async function emitAndReceive(
@@ -87,6 +54,28 @@ async function emitAndReceive(
 
 const needs = ['emit']
 
+/** A JWS's byte-order marks (EVT-JSON-002) and schema defects (DOC-EVT-001), if any. */
+function inspectJws(jws: string): { bom?: string; invalid?: unknown } {
+  const [header, payload] = jws.split('.').map((part) => Buffer.from(part, 'base64url'))
+  if (header === undefined || payload === undefined) return { invalid: 'not a compact JWS' }
+  const marked = (bytes: Buffer) => bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+  const bom = marked(header) ? 'header' : marked(payload) ? 'payload' : undefined
+  let event: unknown
+  try {
+    event = JSON.parse(payload.toString('utf8').replace(/^\uFEFF/, ''))
+  } catch {
+    return { ...(bom === undefined ? {} : { bom }), invalid: 'the payload is not JSON' }
+  }
+  const result = validateDocument(event)
+  const type = (event as { type?: unknown }).type
+  return {
+    ...(bom === undefined ? {} : { bom: `${bom} of ${String(type)}` }),
+    ...(result.valid
+      ? {}
+      : { invalid: { type, code: result.code, issues: result.issues.slice(0, 3) } }),
+  }
+}
+
 /** Fails unless the answer is `401` with the registry's problem type for `code`. */
 function expect401(
   actual: { readonly status: number; readonly type: string | undefined },
@@ -96,20 +85,6 @@ function expect401(
   const expected = { status: 401, type: problemType(code) }
   check(actual.status === 401 && actual.type === expected.type, message, expected, actual)
   return { expected, actual }
-}
-
-/** The `id` in a delivered JWS's payload, without verifying it (verification is a case of its own). */
-function deliveredId(body: string): string | undefined {
-  try {
-    const payload = JSON.parse(
-      Buffer.from(body.split('.')[1] ?? '', 'base64url').toString('utf8'),
-    ) as {
-      id?: unknown
-    }
-    return typeof payload.id === 'string' ? payload.id : undefined
-  } catch {
-    return undefined
-  }
 }
 
 export const EMITTER_CASES: readonly LiveCase[] = [
@@ -336,4 +311,40 @@ export const EMITTER_CASES: readonly LiveCase[] = [
       )
     },
   },
+  {
+    id: 'live.emitter.event-bytes',
+    title:
+      'Every delivered event validates against the schema of its type, and never starts its JSON with a byte-order mark',
+    requirements: ['DOC-EVT-001', 'EVT-JSON-002'],
+    profile: 'emitter',
+    level: 'MUST',
+    actions: needs,
+    async run(ctx) {
+      await emitAndReceive(ctx)
+      // Every event the tool delivered to the suite's inbox in this run, the one just emitted too.
+      const found = ctx.peer.deliveries.map((d) => inspectJws(d.body))
+      const expected = { byteOrderMarks: [], invalid: [] }
+      const actual = {
+        events: found.length,
+        byteOrderMarks: found.filter((f) => f.bom !== undefined).map((f) => f.bom),
+        invalid: found.filter((f) => f.invalid !== undefined).map((f) => f.invalid),
+      }
+      check(
+        actual.byteOrderMarks.length === 0,
+        'a delivered event starts a protected header or payload with a byte-order mark',
+        expected,
+        actual,
+      )
+      check(
+        actual.invalid.length === 0,
+        'a delivered event does not validate against its schema',
+        expected,
+        actual,
+      )
+      return { expected, actual }
+    },
+  },
+  ...EMITTER_FILTER_CASES,
+  ...EMITTER_ANSWER_CASES,
+  ...EMITTER_FEED_CASES,
 ]
