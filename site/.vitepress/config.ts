@@ -6,6 +6,7 @@ import {
   readManifests,
   readProfiles,
 } from '../../conformance/scripts/extract-requirements.js'
+import { LIVE_CASES } from '../../conformance/src/live/cases/index.js'
 import { publishArtifacts } from '../src/artifacts.js'
 import { readChapters } from '../src/chapters.js'
 import { specMarkdown } from '../src/markdown.js'
@@ -34,7 +35,8 @@ for (const page of Object.keys(GENERATED_PAGES)) {
     throw new Error(`spec/${page} would take the place of the site's generated page ${page}`)
   }
 }
-writeGeneratedPages(registry, profileNames)
+// The requirements page says which requirements a live case tests (the suite's own list).
+writeGeneratedPages(registry, profileNames, LIVE_CASES)
 
 // Pages come from spec/ and site/generated/ only: everything else in the repository is excluded
 // (computed, so a new top-level directory with Markdown in it never becomes a page by accident).

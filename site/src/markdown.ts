@@ -1,7 +1,11 @@
 import { existsSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import type { MarkdownRenderer } from 'vitepress'
-import type { Registry, Requirement } from '../../conformance/scripts/extract-requirements.js'
+import {
+  NOT_TESTABLE_LIVE,
+  type Registry,
+  type Requirement,
+} from '../../conformance/scripts/extract-requirements.js'
 import { PUBLISHED_TREES, ROOT } from './paths.js'
 
 type CoreRule = Parameters<MarkdownRenderer['core']['ruler']['push']>[1]
@@ -136,6 +140,8 @@ function linkIdentifier(state: StateCore, inline: Token, id: string): void {
  *
  * - each requirement paragraph gets a class, a link from its identifier to its own anchor, and a
  *   "Covered by" block from the requirements registry;
+ * - the `*Not testable live:*` paragraph after a requirement becomes a small note of its own
+ *   (class `requirement-not-live`), so it reads as part of that requirement;
  * - each code snippet included with `<<< ../examples/…` gets a caption linking the published file
  *   and the schema it validates against;
  * - relative links out of `spec/` into a published tree (`../schemas/…`, `../examples/documents/…`)
@@ -166,6 +172,12 @@ export function specMarkdown(md: MarkdownRenderer, options: SpecMarkdownOptions)
           const suffix = path.endsWith('/') && !published.endsWith('/') ? '/' : ''
           child.attrSet('href', `${published}${suffix}${hash === undefined ? '' : `#${hash}`}`)
           child.attrSet('target', '_self')
+        }
+        if (token.content.startsWith(NOT_TESTABLE_LIVE)) {
+          const open = tokens[i - 1]
+          const holder = open?.hidden === true ? tokens[i - 2] : open
+          if (open?.type === 'paragraph_open') holder?.attrJoin('class', 'requirement-not-live')
+          continue
         }
         const m = REQUIREMENT_START.exec(token.content)
         const requirement = m ? byId.get(m[2] ?? '') : undefined

@@ -1,5 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import type { Registry, Requirement } from '../../conformance/scripts/extract-requirements.js'
+import {
+  bindsRunningTool,
+  type Registry,
+  type Requirement,
+} from '../../conformance/scripts/extract-requirements.js'
 import { chapterLink, readChapters } from './chapters.js'
 import { escapeHtml } from './markdown.js'
 import { GENERATED, REPORTS_DIR, ROOT } from './paths.js'
@@ -21,12 +25,41 @@ function count(n: number, what: 'passing' | 'failing' | 'tests', r: Requirement)
   return `<td class="count${n === 0 && needed ? ' gap' : ''}">${n}</td>`
 }
 
-/** The page listing every requirement, grouped by chapter, with its coverage. */
+/** A live case as the requirements page needs it: its ID and the requirements it cites. */
+export interface LiveCaseRef {
+  readonly id: string
+  readonly requirements: readonly string[]
+}
+
+/**
+ * The "Tested live" cell: `yes` (naming the live cases), `no (reason)` from the spec's
+ * `*Not testable live:*` paragraph, `no case yet` (highlighted) for a MUST that binds a running
+ * tool and has neither, or `—` for a requirement live mode is not asked to show.
+ */
+function liveCell(r: Requirement, cases: readonly LiveCaseRef[]): string {
+  const citing = cases.filter((c) => c.requirements.includes(r.id)).map((c) => c.id)
+  if (citing.length > 0) {
+    return `<td class="live live-yes" title="${escapeHtml(citing.join(', '))}">yes</td>`
+  }
+  if (r.live !== undefined) {
+    return `<td class="live live-no">no (${statementHtml(r.live.reason)})</td>`
+  }
+  return bindsRunningTool(r)
+    ? '<td class="live gap">no case yet</td>'
+    : '<td class="live live-none">—</td>'
+}
+
+/**
+ * The page listing every requirement, grouped by chapter, with its coverage: vectors, tests, and
+ * whether live mode tests it (`liveCases`: the suite's live cases).
+ */
 export function requirementsPage(
   registry: Registry,
   profileNames: ReadonlyMap<string, string>,
+  liveCases: readonly LiveCaseRef[],
 ): string {
   const all = registry.requirements
+  const live = new Set(liveCases.flatMap((c) => c.requirements))
   const has = (f: (r: Requirement) => boolean): number => all.filter(f).length
   const levels = ['MUST', 'SHOULD', 'MAY']
     .map((l) => `${has((r) => r.level === l)} ${l}`)
@@ -52,6 +85,15 @@ export function requirementsPage(
       `${has((r) => r.level === 'MUST' && (r.coverage.passing.length === 0 || r.coverage.failing.length === 0))} MUST ` +
       'requirements still lack a passing or a failing vector (highlighted).',
     '',
+    '**Tested live** says whether the live mode of the conformance suite (`cta-conformance live`)',
+    'tests the requirement against a running tool: *yes* when a live case cites it, *no* with the',
+    'reason the specification gives (its *Not testable live* paragraph), and *no case yet* for a MUST that',
+    'binds a running tool and has neither (highlighted).',
+    `${has((r) => live.has(r.id))} requirements are tested live, ` +
+      `${has((r) => r.live !== undefined)} are not testable live, ` +
+      `${has((r) => bindsRunningTool(r) && !live.has(r.id) && r.live === undefined)} MUST ` +
+      'requirements that bind a running tool have no live case yet.',
+    '',
   ]
   for (const chapter of readChapters()) {
     const rows = all.filter((r) => r.chapter === `spec/${chapter.file}`)
@@ -59,7 +101,8 @@ export function requirementsPage(
     lines.push(`## ${chapter.title}`, '')
     lines.push(
       '<table class="requirements-table" v-pre><thead><tr><th>Requirement</th><th>Level</th>' +
-        '<th>Profiles</th><th>Statement</th><th>Passing</th><th>Failing</th><th>Tests</th></tr></thead><tbody>' +
+        '<th>Profiles</th><th>Statement</th><th>Passing</th><th>Failing</th><th>Tests</th>' +
+        '<th>Tested live</th></tr></thead><tbody>' +
         rows
           .map((r) => {
             const href = `${chapterLink(r.chapter)}#${r.anchor}`
@@ -71,6 +114,7 @@ export function requirementsPage(
               count(r.coverage.passing.length, 'passing', r) +
               count(r.coverage.failing.length, 'failing', r) +
               count(r.coverage.tests.length, 'tests', r) +
+              liveCell(r, liveCases) +
               '</tr>'
             )
           })
@@ -167,7 +211,15 @@ export function renderReport(
       heading('Verdicts by profile', 'verdicts'),
       '',
       table(
-        ['Profile', 'Claimed', 'Verdict', 'MUST failures', 'SHOULD failures', 'MUST untested'],
+        [
+          'Profile',
+          'Claimed',
+          'Verdict',
+          'MUST failures',
+          'SHOULD failures',
+          'MUST untested',
+          'Requirements not tested',
+        ],
         verdicts.filter(isObject).map((v) => [
           escapeHtml(text(v['profile'])),
           escapeHtml(text(v['claimed'])),
@@ -176,6 +228,8 @@ export function renderReport(
           escapeHtml(text(v['shouldFailures'])),
           // A claimed profile with untested MUST cases is `not-proven`, never conformant.
           escapeHtml(text(v['mustUntested'])),
+          // `partially-tested` and `not-proven` name the requirements the run did not show.
+          requirementLinks(v['untestedRequirements'], anchors),
         ]),
       ),
       '',
@@ -330,9 +384,10 @@ export function conformanceReportPage(registry: Registry, root: string = ROOT): 
 export function writeGeneratedPages(
   registry: Registry,
   profileNames: ReadonlyMap<string, string>,
+  liveCases: readonly LiveCaseRef[],
 ): void {
   rmSync(GENERATED, { recursive: true, force: true })
   mkdirSync(GENERATED, { recursive: true })
-  writeFileSync(`${GENERATED}requirements.md`, requirementsPage(registry, profileNames))
+  writeFileSync(`${GENERATED}requirements.md`, requirementsPage(registry, profileNames, liveCases))
   writeFileSync(`${GENERATED}conformance-report.md`, conformanceReportPage(registry))
 }

@@ -1,10 +1,16 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createMarkdownRenderer } from 'vitepress'
 import { afterEach, describe, expect, it } from 'vitest'
-import { extractRequirements } from '../../conformance/scripts/extract-requirements.js'
+import {
+  extractRequirements,
+  type Registry,
+  type Requirement,
+} from '../../conformance/scripts/extract-requirements.js'
 import { readChapters } from '../src/chapters.js'
-import { conformanceReportPage, renderReport } from '../src/pages.js'
+import { specMarkdown } from '../src/markdown.js'
+import { conformanceReportPage, renderReport, requirementsPage } from '../src/pages.js'
 import { REPORTS_DIR, ROOT } from '../src/paths.js'
 import { findReports } from '../src/reports.js'
 
@@ -39,6 +45,28 @@ describe('the conformance report page', () => {
     expect(html).toContain('<a href="/documents#DOC-CTX-001"><code>DOC-CTX-001</code></a>')
     expect(html).toContain('<code>NOT-DEF-001</code>')
     expect(html).not.toContain('<tool>')
+  })
+
+  it('names the requirements a partially tested profile did not show, linking them', () => {
+    const html = renderReport(
+      {
+        verdicts: [
+          {
+            profile: 'receiver',
+            claimed: true,
+            verdict: 'partially-tested',
+            mustUntested: 1,
+            untestedRequirements: ['DOC-CTX-001', 'NOT-DEF-001'],
+          },
+        ],
+      },
+      registry,
+    )
+    expect(html).toContain('<th>Requirements not tested</th>')
+    expect(html).toContain('<strong>partially-tested</strong>')
+    expect(html).toContain(
+      '<td><a href="/documents#DOC-CTX-001"><code>DOC-CTX-001</code></a> <code>NOT-DEF-001</code></td>',
+    )
   })
 
   it('says so when a report is not an object or holds nothing it can show', () => {
@@ -178,6 +206,100 @@ describe('the sidebar', () => {
       readdirSync(`${ROOT}spec`)
         .filter((f) => f.endsWith('.md'))
         .sort(),
+    )
+  })
+})
+
+/** A registry entry with what the live column reads, the rest as any requirement has it. */
+function requirement(
+  id: string,
+  fields: Partial<Pick<Requirement, 'level' | 'profiles' | 'live'>>,
+): Requirement {
+  return {
+    id,
+    level: 'MUST',
+    keyword: 'MUST',
+    profiles: ['receiver'],
+    chapter: 'spec/delivery.md',
+    anchor: id,
+    section: 'Inbox',
+    statement: `${id} MUST hold.`,
+    textHash: 'sha256:0',
+    coverage: { passing: [], failing: [], tests: [] },
+    ...fields,
+  }
+}
+
+describe('the requirements page', () => {
+  const registry: Registry = {
+    $comment: '',
+    unknownCitations: [],
+    requirements: [
+      requirement('DLV-INB-001', {}),
+      requirement('DLV-INB-002', {
+        live: { testable: false, reason: 'it needs the tool killed mid-delivery; see `x.test.ts`' },
+      }),
+      requirement('DLV-INB-003', {}),
+      requirement('DLV-INB-004', { profiles: ['core'] }),
+      requirement('DLV-INB-005', { level: 'SHOULD' }),
+    ],
+  }
+  const names = new Map([['receiver', 'Receiver']])
+  const cases = [{ id: 'live.receiver.a', requirements: ['DLV-INB-001'] }]
+  const row = (page: string, id: string): string =>
+    new RegExp(`<tr id="${id}">.*?</tr>`).exec(page)?.[0] ?? ''
+
+  it('says per requirement whether it is tested live: yes, no (reason), no case yet, or —', () => {
+    const page = requirementsPage(registry, names, cases)
+    expect(page).toContain('<th>Tested live</th>')
+    expect(row(page, 'DLV-INB-001')).toContain(
+      '<td class="live live-yes" title="live.receiver.a">yes</td>',
+    )
+    expect(row(page, 'DLV-INB-002')).toContain(
+      '<td class="live live-no">no (it needs the tool killed mid-delivery; see <code>x.test.ts</code>)</td>',
+    )
+    // A MUST that binds a running tool with neither a case nor a reason is a highlighted gap.
+    expect(row(page, 'DLV-INB-003')).toContain('<td class="live gap">no case yet</td>')
+    // Core-only MUSTs and SHOULDs are not owed a live case.
+    expect(row(page, 'DLV-INB-004')).toContain('<td class="live live-none">—</td>')
+    expect(row(page, 'DLV-INB-005')).toContain('<td class="live live-none">—</td>')
+    expect(page).toContain(
+      '1 requirements are tested live, 1 are not testable live, 1 MUST requirements that bind a running tool have no live case yet.',
+    )
+    // Once a case cites it, the gap is gone.
+    const covered = requirementsPage(registry, names, [
+      ...cases,
+      { id: 'live.receiver.c', requirements: ['DLV-INB-003'] },
+    ])
+    expect(row(covered, 'DLV-INB-003')).toContain('>yes</td>')
+  })
+})
+
+describe('a spec chapter', () => {
+  it('shows the *Not testable live:* paragraph as a note of the requirement before it', async () => {
+    const md = await createMarkdownRenderer(ROOT)
+    const registry: Registry = {
+      $comment: '',
+      unknownCitations: [],
+      requirements: [requirement('DLV-INB-002', { live: { testable: false, reason: 'why' } })],
+    }
+    specMarkdown(md, { registry, profileNames: new Map(), exampleKinds: new Map() })
+    const html = md.render(
+      [
+        '<a id="DLV-INB-002"></a>**[DLV-INB-002]** *(Receiver)* A tool MUST do this.',
+        '',
+        '*Not testable live:* it needs the tool killed mid-delivery.',
+        '',
+        'An ordinary paragraph with *Not testable live:* inside it.',
+      ].join('\n'),
+      { path: `${ROOT}spec/delivery.md` },
+    )
+    expect(html).toContain(
+      '<p class="requirement-not-live"><em>Not testable live:</em> it needs the tool killed mid-delivery.</p>',
+    )
+    expect(html).toContain('<p>An ordinary paragraph')
+    expect(html.indexOf('data-coverage-for="DLV-INB-002"')).toBeLessThan(
+      html.indexOf('requirement-not-live'),
     )
   })
 })
