@@ -64,12 +64,18 @@ export interface PeerAuthority {
   readonly authority: GroupAuthority
   /** The provider's assertion key (to sign mutated assertions with). */
   readonly providerKey: SigningKey
-  /** Adds an active member; returns their IRI. */
-  addMember(name: string): Promise<string>
+  /** The client secret the tool under test was registered with (for sessions in other groups). */
+  readonly clientSecret: string
+  /** Adds another group this authority holds, with the tool under test installed in it. */
+  addGroup(slug: string): Promise<Group>
+  /** Adds an active member (of `group`, default {@link PeerAuthority.group}); returns their IRI. */
+  addMember(name: string, group?: string): Promise<string>
   /** The next login interaction completes as this member, with consent. */
   armSignIn(member: string): void
   /** The next token exchange answers with this assertion instead (a mutation). */
   mutateNextAssertion(mutate: ((assertion: string) => Promise<string>) | undefined): void
+  /** The next authorization code grant answers with this ID token instead (a mutation). */
+  mutateNextIdToken(mutate: ((idToken: string) => Promise<string>) | undefined): void
   /** Members whose login completed at the authority, in order. */
   readonly loggedIn: readonly string[]
   /** Token exchanges the authority answered, by the member the assertion is about. */
@@ -314,6 +320,16 @@ async function startAuthority(
     )
   }
   authority.mount(provider as unknown as ProviderLike)
+  // The ID token of the next authorization code grant can be mutated too (AUTH-SIN-004).
+  let mutateIdToken: ((idToken: string) => Promise<string>) | undefined
+  ;(provider as unknown as ProviderLike).use(async (ctx, next) => {
+    await next()
+    const body = ctx.body as { id_token?: unknown } | undefined
+    const m = mutateIdToken
+    if (ctx.path !== '/token' || typeof body?.id_token !== 'string' || m === undefined) return
+    mutateIdToken = undefined
+    ctx.body = { ...body, id_token: await m(body.id_token) }
+  })
   const group: Group = {
     '@context': ['https://www.w3.org/ns/activitystreams', 'https://w3id.org/cta/v1'],
     id: `${issuer}/g/conformance`,
@@ -333,6 +349,23 @@ async function startAuthority(
     tool: sut,
     scopes: ['cta:membership', 'cta:roster'],
   })
+  const addGroup = async (slug: string): Promise<Group> => {
+    const other: Group = {
+      ...group,
+      id: `${issuer}/g/${slug}`,
+      name: `Conformance circle ${slug}`,
+      memberships: `${issuer}/g/${slug}/memberships`,
+      tools: `${issuer}/g/${slug}/tools`,
+    }
+    await store.putGroup(other)
+    await authority.registry.connectTool({
+      id: `${other.id}/tools/sut`,
+      organization: other.id,
+      tool: sut,
+      scopes: ['cta:membership', 'cta:roster'],
+    })
+    return other
+  }
   let armed: string | undefined
   let counter = 0
   const callback = provider.callback()
@@ -381,13 +414,15 @@ async function startAuthority(
       emitted,
       loggedIn,
       exchanges,
-      async addMember(name) {
+      clientSecret: client.clientSecret,
+      addGroup,
+      async addMember(name, of = group.id) {
         const id = `${issuer}/u/${++counter}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`
         await authority.registry.join(
-          group.id,
+          of,
           { id, type: 'Person', name },
           {
-            role: [`${group.id}/roles/member`],
+            role: [`${of}/roles/member`],
             coreRole: 'member',
           },
         )
@@ -398,6 +433,9 @@ async function startAuthority(
       },
       mutateNextAssertion(m) {
         mutate = m
+      },
+      mutateNextIdToken(m) {
+        mutateIdToken = m
       },
     },
   }

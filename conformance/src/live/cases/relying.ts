@@ -6,67 +6,10 @@
 import { createEvent, generateSigningKey, signEvent } from '@cta-interop/sdk'
 import type { LiveCase, LiveContext } from '../case.js'
 import { check, Untested } from '../case.js'
+import { RELYING_ENDING_CASES } from './relying-ending.js'
+import { decode, now, resign, signInThroughTool } from './relying-sign-in.js'
 import { signJwt } from './sign-jwt.js'
 import { postToInbox } from './suite-events.js'
-
-let members = 0
-
-/** Signs a fresh member in through the tool; returns whether the tool then grants access. */
-async function signInThroughTool(
-  ctx: LiveContext,
-  options: {
-    mutate?: (assertion: string) => Promise<string>
-    rewriteCallback?: (url: URL) => URL
-  } = {},
-) {
-  const authority = ctx.authority
-  const { control, session } = ctx
-  if (authority === undefined || control === undefined || session === undefined) {
-    throw new Untested('needs the control API and the suite as authority')
-  }
-  const member = await authority.addMember(`Member ${++members}`)
-  authority.armSignIn(member)
-  authority.mutateNextAssertion(options.mutate)
-  let authorizationRequest: URL | undefined
-  try {
-    const started = await control.act(session, 'start-sign-in', { member })
-    if (typeof started['url'] !== 'string') throw new Error('start-sign-in returned no url')
-    await ctx.newBrowser().visit(new URL(started['url'], ctx.sut.endpoints.origin).href, {
-      rewrite: (url) => {
-        if (url.origin === ctx.peer.origin && authorizationRequest === undefined)
-          authorizationRequest = url
-        const callback = ctx.sut.endpoints.callback ?? ''
-        return options.rewriteCallback !== undefined && url.href.startsWith(callback)
-          ? options.rewriteCallback(url)
-          : url
-      },
-    })
-  } finally {
-    authority.mutateNextAssertion(undefined)
-  }
-  // Without these, a case would pass without testing anything: the member must really have signed
-  // in at the suite's authority, and a tool offered a mutated assertion must really have asked for
-  // one.
-  if (!authority.loggedIn.includes(member)) {
-    throw new Error('the sign-in never reached the login at the suite authority')
-  }
-  check(
-    options.mutate === undefined || authority.exchanges.some((e) => e.member === member),
-    'the tool did not exchange the access token for a membership assertion',
-    { tokenExchange: true },
-    { tokenExchange: false },
-  )
-  const { access } = await control.act(session, 'access', { member })
-  return { member, access: access === true, authorizationRequest }
-}
-
-const decode = (jwt: string) => {
-  const [h = '', p = ''] = jwt.split('.')
-  return {
-    header: JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as Record<string, unknown>,
-    claims: JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>,
-  }
-}
 
 type Mutate = (
   ctx: LiveContext,
@@ -74,33 +17,95 @@ type Mutate = (
   claims: Record<string, unknown>,
 ) => Promise<string>
 
-const resign = (
+/** A case offering the tool a mutated assertion: it must let the member in, or not. */
+const offered =
+  (access: boolean) =>
+  (id: string, title: string, requirements: string[], mutate: Mutate): LiveCase => ({
+    id: `live.group-auth-relying-tool.${id}`,
+    title,
+    requirements,
+    profile: 'group-auth-relying-tool',
+    level: 'MUST',
+    actions: ['start-sign-in', 'access'],
+    async run(ctx) {
+      let length = 0
+      const result = await signInThroughTool(ctx, {
+        mutate: async (assertion) => {
+          const { header, claims } = decode(assertion)
+          const mutated = await mutate(ctx, header, claims)
+          length = mutated.length
+          return mutated
+        },
+      })
+      const expected = { access }
+      const actual = { access: result.access, assertionLength: length }
+      check(
+        result.access === access,
+        access
+          ? 'the tool refused the member on a good assertion'
+          : 'the tool let the member in on a bad assertion',
+        expected,
+        actual,
+      )
+      return { expected, actual }
+    },
+  })
+const refused = offered(false)
+const accepted = offered(true)
+
+/**
+ * Re-signs the claims with an unknown claim of padding, so that the assertion is as long as
+ * possible within `limit` characters (`over: false`), or as short as possible beyond it.
+ */
+async function padded(
   ctx: LiveContext,
   header: Record<string, unknown>,
   claims: Record<string, unknown>,
-) => signJwt(header, claims, ctx.authority?.providerKey)
+  over: boolean,
+  limit = 8192,
+): Promise<string> {
+  // An EdDSA signature is 64 bytes: 86 base64url characters.
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url').length
+  const with_ = (pad: number) => ({ ...claims, cta_conformance_padding: 'x'.repeat(pad) })
+  const length = (pad: number) => b64(header) + 1 + b64(with_(pad)) + 1 + 86
+  let pad = Math.max(0, Math.floor(((limit - length(0)) * 3) / 4) - 4)
+  while (length(pad + 1) <= limit) pad++
+  if (over) while (length(pad) <= limit) pad++
+  const jwt = await resign(ctx, header, with_(pad))
+  if (over ? jwt.length <= limit : jwt.length > limit || jwt.length < limit - 2) {
+    throw new Error(`the padded assertion is ${jwt.length} characters long`)
+  }
+  return jwt
+}
 
-const now = () => Math.floor(Date.now() / 1000)
-
-const refused = (id: string, title: string, requirements: string[], mutate: Mutate): LiveCase => ({
+/** A sign-in whose ID token carries mutated claims: the tool must refuse it. */
+const idTokenRefused = (
+  id: string,
+  title: string,
+  mutate: (ctx: LiveContext, claims: Record<string, unknown>) => Record<string, unknown>,
+): LiveCase => ({
   id: `live.group-auth-relying-tool.${id}`,
   title,
-  requirements,
+  requirements: ['AUTH-SIN-004'],
   profile: 'group-auth-relying-tool',
   level: 'MUST',
   actions: ['start-sign-in', 'access'],
   async run(ctx) {
     const result = await signInThroughTool(ctx, {
-      mutate: async (assertion) => {
-        const { header, claims } = decode(assertion)
-        return mutate(ctx, header, claims)
+      mutateIdToken: async (idToken) => {
+        const { header, claims } = decode(idToken)
+        return resign(ctx, header, mutate(ctx, claims))
       },
     })
     const expected = { access: false }
-    check(!result.access, 'the tool let the member in on a bad assertion', expected, {
-      access: result.access,
-    })
-    return { expected, actual: { access: result.access } }
+    const actual = { access: result.access }
+    check(
+      !result.access,
+      "the tool let the member in although the ID token's groups claim is not exactly its group",
+      expected,
+      actual,
+    )
+    return { expected, actual }
   },
 })
 
@@ -302,12 +307,68 @@ export const RELYING_CASES: readonly LiveCase[] = [
   refused(
     'assertion-two-groups',
     'An assertion naming two groups is refused',
-    ['AUTH-VER-009'],
+    ['AUTH-VER-009', 'DOC-ASN-001'],
     (ctx, h, c) =>
       resign(ctx, h, {
         ...c,
         groups: [ctx.authority?.group.id, `${ctx.authority?.group.id ?? ''}-other`],
       }),
+  ),
+  refused(
+    'assertion-two-audiences',
+    'An assertion naming two audiences, the tool among them, is refused',
+    ['DOC-ASN-001'],
+    (ctx, h, c) => resign(ctx, h, { ...c, aud: [c['aud'], ctx.stranger.origin] }),
+  ),
+  refused(
+    'assertion-suspended',
+    'An assertion whose cta_status is suspended is refused',
+    ['AUTH-VER-010'],
+    (ctx, h, c) => resign(ctx, h, { ...c, cta_status: 'suspended' }),
+  ),
+  accepted(
+    'assertion-unknown-claims',
+    'The tool accepts an assertion carrying extra claims of unknown meaning',
+    ['DOC-ASN-002'],
+    (ctx, h, c) =>
+      resign(ctx, h, {
+        ...c,
+        cta_conformance_unknown: { nested: ['a value', 1, true] },
+        'https://conformance.example/claim': 'an unregistered claim',
+      }),
+  ),
+  accepted(
+    'assertion-8-kib',
+    'The tool accepts an assertion of 8,192 characters',
+    ['AUTH-VER-011'],
+    (ctx, h, c) => padded(ctx, h, c, false),
+  ),
+  refused(
+    'assertion-over-8-kib',
+    'An assertion longer than 8,192 characters is refused',
+    ['AUTH-VER-011'],
+    (ctx, h, c) => padded(ctx, h, c, true),
+  ),
+  idTokenRefused(
+    'id-token-other-group',
+    "A sign-in is refused when the ID token's groups claim is about another group",
+    (ctx, c) => ({ ...c, groups: [`${ctx.authority?.group.id ?? ''}-other`] }),
+  ),
+  idTokenRefused(
+    'id-token-two-groups',
+    "A sign-in is refused when the ID token's groups claim lists another group besides this one",
+    (ctx, c) => ({
+      ...c,
+      groups: [ctx.authority?.group.id, `${ctx.authority?.group.id ?? ''}-other`],
+    }),
+  ),
+  idTokenRefused(
+    'id-token-without-groups',
+    'A sign-in is refused when the ID token has no groups claim',
+    (_ctx, c) => {
+      const { groups: _groups, ...rest } = c
+      return rest
+    },
   ),
   {
     id: 'live.group-auth-relying-tool.removal-ends-access',
@@ -350,4 +411,5 @@ export const RELYING_CASES: readonly LiveCase[] = [
       return { expected, actual }
     },
   },
+  ...RELYING_ENDING_CASES,
 ]
