@@ -3,122 +3,20 @@
  * from the session's group, signs a member in (the control API arms the login), exchanges the
  * access token for a membership assertion, and sends requests the authority must refuse.
  */
-import {
-  discoverAuthority,
-  exchangeForAssertion,
-  finishSignIn,
-  startSignIn,
-  type DiscoveredAuthority,
-} from '@cta-interop/sdk'
+import { exchangeForAssertion, startSignIn } from '@cta-interop/sdk'
 import type { LiveCase, LiveContext } from '../case.js'
 import { check, Untested } from '../case.js'
-
-const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
-const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
-
-const discovered = new WeakMap<LiveContext, Promise<DiscoveredAuthority>>()
-const signedIn = new WeakMap<
-  LiveContext,
-  Map<string, Promise<{ accessToken: string; groups: unknown }>>
->()
-
-function client(ctx: LiveContext) {
-  const c = ctx.session?.client
-  if (ctx.session === undefined || c === undefined) {
-    throw new Untested('the control API registered no OAuth client for the suite')
-  }
-  return { session: ctx.session, client: c }
-}
-
-function discover(ctx: LiveContext): Promise<DiscoveredAuthority> {
-  let pending = discovered.get(ctx)
-  if (pending === undefined) {
-    const { session, client: c } = client(ctx)
-    pending = discoverAuthority(session.group, {
-      clientId: c.client_id,
-      clientSecret: c.client_secret,
-      allowHttp: true,
-      allowPrivateNetwork: true,
-      fetch: ctx.wire.fetch,
-    })
-    discovered.set(ctx, pending)
-  }
-  return pending
-}
-
-const redirectUri = (ctx: LiveContext) => `${ctx.peer.origin}/cta/callback`
-
-/** Signs the session's `index`-th member in (once per run) and returns their access token. */
-function signIn(ctx: LiveContext, index: number) {
-  let byMember = signedIn.get(ctx)
-  if (byMember === undefined) {
-    byMember = new Map()
-    signedIn.set(ctx, byMember)
-  }
-  const { session } = client(ctx)
-  const member = session.members[index]
-  if (member === undefined) throw new Untested(`the session has no member ${index + 1}`)
-  let pending = byMember.get(member.id)
-  if (pending === undefined) {
-    pending = (async () => {
-      const authority = await discover(ctx)
-      if (ctx.control === undefined) throw new Untested('needs the control API')
-      await ctx.control.act(session, 'arm-sign-in', { member: member.id })
-      const { url, pending: started } = await startSignIn(authority, {
-        redirectUri: redirectUri(ctx),
-      })
-      const visit = await ctx.newBrowser().visit(url, { stopAt: redirectUri(ctx) })
-      check(
-        visit.stopped,
-        'the authority did not redirect back to the suite',
-        { redirect: redirectUri(ctx) },
-        { url: visit.url, status: visit.response?.status },
-      )
-      const result = await finishSignIn(authority, visit.url, started)
-      check(
-        result.sub === member.id,
-        'the authority signed in someone other than the member the control API armed',
-        { sub: member.id },
-        { sub: result.sub },
-      )
-      return { accessToken: result.accessToken, groups: result.claims['groups'] }
-    })()
-    byMember.set(member.id, pending)
-  }
-  return pending
-}
-
-/** A raw token exchange request, for the refusals. */
-async function exchange(ctx: LiveContext, params: Record<string, string>) {
-  const authority = await discover(ctx)
-  const { client: c } = client(ctx)
-  const endpoint = authority.configuration.serverMetadata().token_endpoint
-  if (endpoint === undefined) throw new Error('the discovery document has no token_endpoint')
-  const basic = Buffer.from(
-    `${encodeURIComponent(c.client_id)}:${encodeURIComponent(c.client_secret)}`,
-  ).toString('base64')
-  const response = await ctx.wire.fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${basic}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({
-      grant_type: TOKEN_EXCHANGE,
-      subject_token_type: ACCESS_TOKEN_TYPE,
-      ...params,
-    }).toString(),
-  })
-  const body = (await response.json().catch(() => ({}))) as {
-    error?: string
-    access_token?: string
-  }
-  return {
-    status: response.status,
-    error: body.error,
-    issued: typeof body.access_token === 'string',
-  }
-}
+import { AUTHORITY_EVENT_CASES } from './authority-events.js'
+import { AUTHORITY_ROSTER_CASES } from './authority-roster.js'
+import {
+  discover,
+  exchange,
+  expectOAuthError,
+  mainSession,
+  redirectUri,
+  signIn,
+  withSession,
+} from './authority-session.js'
 
 const refusal = (
   id: string,
@@ -136,16 +34,17 @@ const refusal = (
   async run(ctx) {
     const { accessToken } = await signIn(ctx, 0)
     const answer = await exchange(ctx, params(ctx, accessToken))
-    const expected = { status: 400, error }
-    check(
-      answer.status === 400 && answer.error === error && !answer.issued,
-      `expected the OAuth error ${error}`,
-      expected,
-      answer,
-    )
-    return { expected, actual: answer }
+    return expectOAuthError(answer, error, `expected the OAuth error ${error}`)
   },
 })
+
+/** The claims of a JWT, as sent (the JSON of its payload). */
+function claimsOf(jwt: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >
+}
 
 /** An authorization request with `drop` removed must end in `invalid_request` (AUTH-SIN-002). */
 const invalidRequest = (id: string, title: string, drop: readonly string[]): LiveCase => ({
@@ -229,9 +128,9 @@ export const AUTHORITY_CASES: readonly LiveCase[] = [
     actions: ['arm-sign-in'],
     async run(ctx) {
       const { groups } = await signIn(ctx, 0)
-      const expected = { groups: [ctx.session?.group] }
+      const expected = { groups: [mainSession(ctx).group] }
       check(
-        Array.isArray(groups) && groups.length === 1 && groups[0] === ctx.session?.group,
+        Array.isArray(groups) && groups.length === 1 && groups[0] === mainSession(ctx).group,
         'the ID token does not name exactly the group',
         expected,
         { groups },
@@ -241,20 +140,76 @@ export const AUTHORITY_CASES: readonly LiveCase[] = [
   },
   {
     id: 'live.group-authority.token-exchange',
-    title: 'Token exchange issues a valid membership assertion for the suite',
-    requirements: ['AUTH-TX-001', 'AUTH-ASN-001'],
+    title: 'Token exchange issues a valid membership assertion for the suite, about one group',
+    requirements: ['AUTH-TX-001', 'AUTH-ASN-001', 'DOC-ASN-001'],
     profile: 'group-authority',
     level: 'MUST',
     actions: ['arm-sign-in'],
     async run(ctx) {
       const { accessToken } = await signIn(ctx, 0)
       const result = await exchangeForAssertion(await discover(ctx), accessToken)
-      const expected = { aud: ctx.peer.origin, groups: [ctx.session?.group], lifetime: '<= 300' }
+      const raw = claimsOf(result.assertion)
+      const expected = {
+        aud: ctx.peer.origin,
+        groups: [mainSession(ctx).group],
+        lifetime: '<= 300',
+      }
       const actual = {
-        aud: result.claims.aud,
-        groups: result.claims.groups,
+        aud: raw['aud'],
+        groups: raw['groups'],
         lifetime: result.claims.exp - result.claims.iat,
       }
+      // verifyGroupAssertion checked the claims; the raw JSON shows an `aud` or `groups` array too.
+      check(
+        raw['aud'] === ctx.peer.origin,
+        '`aud` is not exactly the suite’s client_id, as one string',
+        expected,
+        actual,
+      )
+      check(
+        Array.isArray(raw['groups']) &&
+          raw['groups'].length === 1 &&
+          raw['groups'][0] === mainSession(ctx).group,
+        '`groups` does not name exactly the session’s group',
+        expected,
+        actual,
+      )
+      return { expected, actual }
+    },
+  },
+  {
+    id: 'live.group-authority.assertion-discloses-only-consented',
+    title:
+      'An assertion never carries the member’s name when the profile scope was not consented, and names only its group',
+    requirements: ['AUTH-ASN-002'],
+    profile: 'group-authority',
+    level: 'MUST',
+    actions: ['arm-sign-in'],
+    async run(ctx) {
+      // The suite signs in with `openid cta:membership` only: no `profile`, so no name.
+      const { accessToken } = await signIn(ctx, 0)
+      const result = await exchangeForAssertion(await discover(ctx), accessToken)
+      const raw = claimsOf(result.assertion)
+      const session = mainSession(ctx)
+      const expected = { name: 'absent', groups: [session.group] }
+      const actual = { name: raw['name'], groups: raw['groups'] }
+      check(
+        !('name' in raw),
+        'the assertion carries the member’s name without the profile scope',
+        expected,
+        actual,
+      )
+      const text = JSON.stringify(raw)
+      const groupsBase = session.group.slice(0, session.group.lastIndexOf('/') + 1)
+      const others = [...text.matchAll(/"(https?:[^"]+)"/g)]
+        .map((m) => m[1] ?? '')
+        .filter((iri) => iri.startsWith(groupsBase) && !iri.startsWith(session.group))
+      check(
+        others.length === 0,
+        'the assertion mentions another group of the authority',
+        expected,
+        { ...actual, others },
+      )
       return { expected, actual }
     },
   },
@@ -290,6 +245,108 @@ export const AUTHORITY_CASES: readonly LiveCase[] = [
     }),
   ),
   {
+    id: 'live.group-authority.exchange-undisclosed-group',
+    title:
+      'Token exchange for another group of the authority, one the grant did not disclose, is refused with invalid_target',
+    requirements: ['AUTH-TX-002'],
+    profile: 'group-authority',
+    level: 'MUST',
+    actions: ['arm-sign-in'],
+    async run(ctx) {
+      return withSession(ctx, {}, async (other) => {
+        // The run's group, through the client the latest session handed out: a member signs in
+        // there; the suite's tool is installed in both groups.
+        const here = { ...mainSession(ctx), client: other.client }
+        const { accessToken } = await signIn(ctx, 0, here)
+        const refused = await exchange(
+          ctx,
+          { subject_token: accessToken, resource: other.group },
+          other,
+        )
+        // invalid_grant would tell the suite whether the member belongs to the other group.
+        const result = expectOAuthError(
+          refused,
+          'invalid_target',
+          'an exchange for a group the grant did not disclose was not refused with invalid_target',
+        )
+        const granted = await exchange(
+          ctx,
+          { subject_token: accessToken, resource: here.group },
+          here,
+        )
+        check(
+          granted.issued,
+          'the same access token was not exchanged for the group it disclosed',
+          { disclosedGroup: 'issued' },
+          { status: granted.status, error: granted.error },
+        )
+        return result
+      })
+    },
+  },
+  {
+    id: 'live.group-authority.exchange-not-installed',
+    title: 'Token exchange for a group that stopped using the requesting tool is refused',
+    requirements: ['AUTH-TX-002'],
+    profile: 'group-authority',
+    level: 'MUST',
+    actions: ['arm-sign-in', 'disconnect-tool'],
+    async run(ctx) {
+      return withSession(ctx, { members: ['Ana'] }, async (session) => {
+        const { accessToken } = await signIn(ctx, 0, session)
+        const params = { subject_token: accessToken, resource: session.group }
+        const before = await exchange(ctx, params, session)
+        check(
+          before.issued,
+          'no assertion was issued while the tool was installed',
+          { beforeDisconnect: 'issued' },
+          { status: before.status, error: before.error },
+        )
+        if (ctx.control === undefined) throw new Untested('needs the control API')
+        await ctx.control.act(session, 'disconnect-tool', {})
+        return expectOAuthError(
+          await exchange(ctx, params, session),
+          'invalid_target',
+          'an assertion was issued to a tool the group no longer uses',
+        )
+      })
+    },
+  },
+  {
+    id: 'live.group-authority.sign-in-not-installed',
+    title: 'Sign-in from a tool the group has not installed is refused with access_denied',
+    requirements: ['AUTH-SIN-003'],
+    profile: 'group-authority',
+    level: 'MUST',
+    actions: ['arm-sign-in'],
+    async run(ctx) {
+      return withSession(ctx, { install: false, members: ['Ana'] }, async (session) => {
+        const member = session.members[0]
+        if (ctx.control === undefined || member === undefined) {
+          throw new Untested('needs the control API and a member')
+        }
+        await ctx.control.act(session, 'arm-sign-in', { member: member.id })
+        const { url } = await startSignIn(await discover(ctx, session), {
+          redirectUri: redirectUri(ctx),
+        })
+        const visit = await ctx.newBrowser().visit(url, { stopAt: redirectUri(ctx) })
+        const params = visit.stopped ? new URL(visit.url).searchParams : undefined
+        const expected = { error: 'access_denied', code: 'absent' }
+        const actual = {
+          error: params?.get('error') ?? `no redirect (${visit.response?.status})`,
+          code: params?.has('code') === true ? 'present' : 'absent',
+        }
+        check(
+          actual.error === 'access_denied' && actual.code === 'absent',
+          'the authority did not deny a sign-in from a tool the group has not installed',
+          expected,
+          actual,
+        )
+        return { expected, actual }
+      })
+    },
+  },
+  {
     id: 'live.group-authority.exchange-after-removal',
     title: 'Token exchange for a member removed from the group is refused',
     requirements: ['AUTH-TX-002'],
@@ -298,20 +355,18 @@ export const AUTHORITY_CASES: readonly LiveCase[] = [
     actions: ['arm-sign-in', 'remove-member'],
     async run(ctx) {
       const { accessToken } = await signIn(ctx, 1)
-      const { session } = client(ctx)
+      const session = mainSession(ctx)
       const member = session.members[1]
       if (ctx.control === undefined || member === undefined)
         throw new Untested('needs the control API and two members')
       await ctx.control.act(session, 'remove-member', { member: member.id })
-      const answer = await exchange(ctx, { subject_token: accessToken, resource: session.group })
-      const expected = { status: 400, error: 'invalid_grant' }
-      check(
-        answer.status === 400 && answer.error === 'invalid_grant' && !answer.issued,
+      return expectOAuthError(
+        await exchange(ctx, { subject_token: accessToken, resource: session.group }),
+        'invalid_grant',
         'an assertion was issued for a removed member',
-        expected,
-        answer,
       )
-      return { expected, actual: answer }
     },
   },
+  ...AUTHORITY_ROSTER_CASES,
+  ...AUTHORITY_EVENT_CASES,
 ]
