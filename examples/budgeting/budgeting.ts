@@ -267,6 +267,8 @@ export async function startBudgeting(options: {
     }
   }
   const observed: { observe?: (event: Event) => void } = {}
+  /** Conformance sessions' peers whose next event fails to process (`fail-next-event`). */
+  const failNext = new Set<string>()
   /**
    * Offers and requests other tools installed in a served group cast into it: held by the matcher
    * (which refuses an expired proposal, `ERR_PROPOSAL_EXPIRED`, and a version that changes its
@@ -280,6 +282,8 @@ export async function startBudgeting(options: {
     resolveKey: resolver.resolveKey,
     dedupe,
     onEvent: async (event) => {
+      // As a crash or a database error would: nothing is recorded, and the retry is processed.
+      if (failNext.delete(event.source)) throw new Error('processing failed (fail-next-event)')
       onMembership(event)
       await onProposal(event)
       // Reported to the conformance suite only once processed: a refused event was not accepted.
@@ -472,6 +476,10 @@ export async function startBudgeting(options: {
         return { group: sessionGroup, members: [] }
       },
       actions: {
+        'fail-next-event'(session) {
+          failNext.add(session.peer)
+          return {}
+        },
         // `type`: one of the tool's own event types (the others follow from what members do).
         async emit(session, { type = 'example.budgeting.round.opened' }) {
           if (
