@@ -121,10 +121,18 @@ export const REGISTRY_FILE = join(SUITE_DIR, 'requirements.json')
 /**
  * The requirements of the registry (`conformance/requirements.json`, written by
  * `npm run requirements`): what a live run must show for each claimed profile.
- * @throws {Error} when the file is missing or not a registry.
+ * @throws {Error} when the file is missing, not JSON or not a registry: a live run cannot judge
+ *   conformance without it.
  */
 export function loadRegistry(file: string = REGISTRY_FILE): RegistryRequirement[] {
-  const data = JSON.parse(readFileSync(file, 'utf8')) as { requirements?: unknown }
+  let data: { requirements?: unknown }
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8')) as { requirements?: unknown }
+  } catch (err) {
+    throw new Error(
+      `cannot read the requirements registry ${file} (npm run requirements writes it): ${err instanceof Error ? err.message : String(err)}`,
+    )
+  }
   if (!Array.isArray(data.requirements)) throw new Error(`${file} is not a requirements registry`)
   return data.requirements as RegistryRequirement[]
 }
