@@ -448,12 +448,19 @@ export async function startBudgeting(options: {
   peers.onProposal = async (event) => {
     if (
       event.type !== 'tech.collaborative.proposal.published' &&
-      event.type !== 'tech.collaborative.proposal.updated'
+      event.type !== 'tech.collaborative.proposal.updated' &&
+      event.type !== 'tech.collaborative.proposal.closed'
     )
       return
     if (!served.has(event.group) || !(await isInstalled(event.group, event.source))) return
     const object = (event.data as { object?: unknown }).object
     if (typeof object !== 'object' || object === null) return
+    if (event.type === 'tech.collaborative.proposal.closed') {
+      // Closed at the version it embeds: never matched again, unless a later version reopens it.
+      const closed = object as { id: string; published: string; updated?: string }
+      matcher.remove(closed.id, { version: closed.updated ?? closed.published })
+      return
+    }
     // An event embeds the proposal without its own `@context` (the activity's applies); the
     // matcher validates it as a standalone document, so the context goes back on.
     const proposal = { '@context': [...CONTEXT], ...object } as Proposal
@@ -527,6 +534,14 @@ export async function startBudgeting(options: {
           })
           await publishAndMatch(request, { id: origin, type: 'Application', name: 'Budgeting' })
           return { id }
+        },
+        /** What the matcher finds now for a proposal (held or not), best first. */
+        matches(_session, { proposal }) {
+          return {
+            matches: matcher
+              .match(proposal)
+              .map((c) => ({ object: c.proposal.id, score: c.score })),
+          }
         },
         'start-sign-in'(session) {
           return { url: `${origin}/signin?group=${encodeURIComponent(session.group)}` }
