@@ -4,6 +4,8 @@
  * tool's match; then it casts proposals the tool must refuse (expired, a version by another author).
  */
 import {
+  CONTEXT,
+  createMatcher,
   createOffer,
   proposalPublished,
   verifyEvent,
@@ -12,9 +14,16 @@ import {
   type ResourceSpecification,
 } from '@cta-interop/sdk'
 import type { LiveCase, LiveContext } from '../case.js'
-import { check, Untested, waitUntil } from '../case.js'
+import { CaseFailure, check, Untested, waitUntil } from '../case.js'
 import { subscribe } from './emitter.js'
-import { expectNotObserved, expectRejection, postToInbox, signValid } from './suite-events.js'
+import { cast, INTENT_MATCHING_CASES } from './intents-matching.js'
+import {
+  expectNotObserved,
+  expectRejection,
+  headerOf,
+  postToInbox,
+  signRaw,
+} from './suite-events.js'
 
 const requests = new WeakMap<LiveContext, Promise<{ request: Proposal; event: Event }>>()
 
@@ -115,14 +124,23 @@ function offerFor(
   }
 }
 
-/** Casts a proposal into the tool's inbox as a `proposal.published` event from the suite. */
-async function cast(ctx: LiveContext, proposal: Proposal) {
-  const event = proposalPublished(proposal, {
-    source: ctx.peer.origin,
-    actor: { id: proposal.attributedTo, type: 'Person', name: 'An offerer' },
-    activityId: `${ctx.peer.origin}/activities/offer-${Date.now()}-${offers}`,
-  })
-  const answer = await postToInbox(ctx, await signValid(structuredClone(event), ctx.peer.key))
+/** A `proposal.published` event of `proposal` from the suite, changed by `change`, as sent. */
+async function castChanged(
+  ctx: LiveContext,
+  proposal: Proposal,
+  change: (object: Record<string, unknown>) => void,
+) {
+  const event = structuredClone(
+    proposalPublished(proposal, {
+      source: ctx.peer.origin,
+      actor: { id: proposal.attributedTo, type: 'Person', name: 'An offerer' },
+      activityId: `${ctx.peer.origin}/activities/offer-${Date.now()}-${++offers}`,
+    }),
+  ) as unknown as Record<string, unknown> & { id: string }
+  change((event['data'] as { object: Record<string, unknown> }).object)
+  // Signed as it is: the SDK's signer would refuse to sign an event that does not validate.
+  const jws = await signRaw(headerOf(ctx.peer.key), JSON.stringify(event), ctx.peer.key)
+  const answer = await postToInbox(ctx, jws)
   return { event, answer }
 }
 
@@ -240,4 +258,121 @@ export const INTENT_CASES: readonly LiveCase[] = [
       return result
     },
   },
+  {
+    id: 'live.intent-exchange.reports-match',
+    title:
+      'The tool reports the match of a new offer with the offer as subject, its request as object, the exact score, in their group',
+    requirements: ['INT-MAT-011'],
+    profile: 'intent-exchange',
+    level: 'MUST',
+    actions: ['publish-request'],
+    async run(ctx) {
+      const { request } = await castRequest(ctx)
+      // The suite's own matcher (its SDK, never the tool's) scores the pair.
+      const oracle = createMatcher({ limit: Infinity })
+      oracle.upsert({ ...request, '@context': [...CONTEXT] })
+      const from = ctx.peer.deliveries.length
+      const offer = offerFor(ctx, request)
+      const score = oracle.match(offer).find((c) => c.proposal.id === request.id)?.score
+      const { answer } = await cast(ctx, offer)
+      check(answer.status === 202, `the inbox answered ${answer.status}`, { status: 202 }, answer)
+      const expected = {
+        subject: offer.id,
+        object: request.id,
+        score,
+        audience: request.audience,
+      }
+      const event = await waitUntil(async () => {
+        const events = await delivered(ctx, from)
+        return events.find((e) => {
+          if (e.type !== 'tech.collaborative.intent.matched') return false
+          const m = (e.data as { object?: { subject?: string; object?: string } }).object
+          return [m?.subject, m?.object].includes(offer.id)
+        })
+      }, ctx.patience)
+      const data = event?.data as
+        | { audience?: string; object?: { subject?: string; object?: string; score?: string } }
+        | undefined
+      const actual = {
+        subject: data?.object?.subject,
+        object: data?.object?.object,
+        score: data?.object?.score,
+        audience: data?.audience,
+      }
+      check(
+        JSON.stringify(actual) === JSON.stringify(expected),
+        event === undefined
+          ? `no intent.matched naming the new offer within ${ctx.patience} ms`
+          : 'the reported match is not the offer’s match with the request, its score, in its group',
+        expected,
+        actual,
+      )
+      return { expected, actual }
+    },
+  },
+  {
+    id: 'live.intent-exchange.refuses-bad-amounts',
+    title:
+      'An offer whose amount is not a decimal string, or needs more fraction digits than its currency, is refused',
+    requirements: ['INT-AMT-001', 'INT-AMT-003'],
+    profile: 'intent-exchange',
+    level: 'MUST',
+    actions: ['publish-request'],
+    async run(ctx) {
+      const { request } = await castRequest(ctx)
+      // The tool prices its request in this currency, so it has its metadata; it writes amounts
+      // with exactly the currency's decimals (INT-AMT-003), so one more digit is too precise.
+      const amount = request.reciprocal?.resourceQuantity?.hasNumericalValue ?? '1'
+      const [whole, fraction = ''] = amount.split('.')
+      const precise = `${whole}.${'0'.repeat(fraction.length)}1`
+      const bad: readonly [unknown, string][] = [
+        ['1e3', 'ERR_SCHEMA_INVALID'],
+        ['-1', 'ERR_SCHEMA_INVALID'],
+        ['1,5', 'ERR_SCHEMA_INVALID'],
+        ['007', 'ERR_SCHEMA_INVALID'],
+        ['NaN', 'ERR_SCHEMA_INVALID'],
+        [5, 'ERR_SCHEMA_INVALID'],
+        ['1'.repeat(31), 'ERR_SCHEMA_INVALID'],
+        ['1'.repeat(10_000), 'ERR_SCHEMA_INVALID'],
+        [precise, 'ERR_AMOUNT_PRECISION'],
+      ]
+      const expected: Record<string, unknown> = {}
+      const actual: Record<string, unknown> = {}
+      for (const [value, code] of bad) {
+        const label = String(value).slice(0, 40)
+        const { event, answer } = await castChanged(ctx, offerFor(ctx, request), (object) => {
+          const reciprocal = object['reciprocal'] as {
+            resourceQuantity: { hasNumericalValue: unknown }
+          }
+          reciprocal.resourceQuantity.hasNumericalValue = value
+        })
+        const result = expectRejectionOf(answer, code, label, expected, actual)
+        await expectNotObserved(ctx, event.id)
+        expected[label] = result.expected
+        actual[label] = result.actual
+      }
+      return { expected, actual }
+    },
+  },
+  ...INTENT_MATCHING_CASES,
 ]
+
+/** {@link expectRejection} for one of several values, failing with all seen so far. */
+function expectRejectionOf(
+  answer: Parameters<typeof expectRejection>[0],
+  code: string,
+  label: string,
+  expected: Record<string, unknown>,
+  actual: Record<string, unknown>,
+) {
+  try {
+    return expectRejection(answer, code)
+  } catch (err) {
+    if (!(err instanceof CaseFailure)) throw err
+    throw new CaseFailure(
+      `the amount ${JSON.stringify(label)}: ${err.message}`,
+      { ...expected, [label]: err.expected },
+      { ...actual, [label]: err.actual },
+    )
+  }
+}
