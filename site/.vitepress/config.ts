@@ -80,7 +80,7 @@ export default defineConfig({
   head: [['link', { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' }]],
   markdown: {
     config: (md) => {
-      specMarkdown(md, { registry, profileNames, exampleKinds })
+      specMarkdown(md, { registry, profileNames, exampleKinds, liveCases: LIVE_CASES })
     },
   },
   vite: {

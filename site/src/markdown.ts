@@ -3,6 +3,7 @@ import { dirname, relative, resolve } from 'node:path'
 import type { MarkdownRenderer } from 'vitepress'
 import {
   NOT_TESTABLE_LIVE,
+  bindsRunningTool,
   type Registry,
   type Requirement,
 } from '../../conformance/scripts/extract-requirements.js'
@@ -52,6 +53,8 @@ export interface SpecMarkdownOptions {
   readonly profileNames: ReadonlyMap<string, string>
   /** Example files (relative to `examples/documents/`) to their manifest kind. */
   readonly exampleKinds: ReadonlyMap<string, string>
+  /** The conformance suite's live cases, to say which requirements live mode tests. */
+  readonly liveCases?: readonly { readonly id: string; readonly requirements: readonly string[] }[]
 }
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`
@@ -70,10 +73,31 @@ function vectorList(title: string, refs: readonly { file: string; note: string }
   return `<p>${title}</p><ul>${items.join('')}</ul>`
 }
 
-/** The "Covered by" block shown under a requirement: level, profiles and what tests it. */
+/**
+ * Whether live mode tests a requirement: `tested live` (the cases in the title), `not testable
+ * live` (the reason follows as a note), `no live case yet` for a MUST that binds a running tool
+ * and has neither, or nothing for a requirement live mode is not asked to show.
+ */
+function liveBadge(requirement: Requirement, liveCases: readonly string[]): string {
+  if (liveCases.length > 0) {
+    return `<span class="requirement-live" title="${escapeHtml(liveCases.join(', '))}">tested live</span>`
+  }
+  if (requirement.live !== undefined) {
+    return '<span class="requirement-live not-live">not testable live</span>'
+  }
+  return bindsRunningTool(requirement)
+    ? '<span class="requirement-gap">no live case yet</span>'
+    : ''
+}
+
+/**
+ * The "Covered by" block shown under a requirement: level, profiles, whether live mode tests it
+ * (`liveCases`: the IDs of the live cases citing it) and what else tests it.
+ */
 export function coverageHtml(
   requirement: Requirement,
   profileNames: ReadonlyMap<string, string>,
+  liveCases: readonly string[] = [],
 ): string {
   const { passing, failing, tests } = requirement.coverage
   const level = requirement.level ?? 'withdrawn'
@@ -104,6 +128,7 @@ export function coverageHtml(
     `<span class="requirement-level level-${level.toLowerCase()}">${escapeHtml(level)}</span>` +
     `<span class="requirement-profiles">${profiles}</span>` +
     gaps.map((g) => `<span class="requirement-gap">${g}</span>`).join('') +
+    liveBadge(requirement, liveCases) +
     details +
     `</div><!--/coverage-->\n`
   )
@@ -190,7 +215,14 @@ export function specMarkdown(md: MarkdownRenderer, options: SpecMarkdownOptions)
         const holder = open.hidden ? tokens[i - 2] : open
         holder?.attrJoin('class', 'requirement')
         holder?.attrSet('data-requirement', requirement.id)
-        tokens.splice(i + 2, 0, htmlBlock(state, coverageHtml(requirement, options.profileNames)))
+        const cases = (options.liveCases ?? [])
+          .filter((c) => c.requirements.includes(requirement.id))
+          .map((c) => c.id)
+        tokens.splice(
+          i + 2,
+          0,
+          htmlBlock(state, coverageHtml(requirement, options.profileNames, cases)),
+        )
         i += 2
         continue
       }

@@ -281,14 +281,27 @@ describe('a spec chapter', () => {
     const registry: Registry = {
       $comment: '',
       unknownCitations: [],
-      requirements: [requirement('DLV-INB-002', { live: { testable: false, reason: 'why' } })],
+      requirements: [
+        requirement('DLV-INB-001', {}),
+        requirement('DLV-INB-002', { live: { testable: false, reason: 'why' } }),
+        requirement('DLV-INB-003', {}),
+      ],
     }
-    specMarkdown(md, { registry, profileNames: new Map(), exampleKinds: new Map() })
+    specMarkdown(md, {
+      registry,
+      profileNames: new Map(),
+      exampleKinds: new Map(),
+      liveCases: [{ id: 'live.receiver.a', requirements: ['DLV-INB-001'] }],
+    })
     const html = md.render(
       [
         '<a id="DLV-INB-002"></a>**[DLV-INB-002]** *(Receiver)* A tool MUST do this.',
         '',
         '*Not testable live:* it needs the tool killed mid-delivery.',
+        '',
+        '<a id="DLV-INB-001"></a>**[DLV-INB-001]** *(Receiver)* A tool MUST do that.',
+        '',
+        '<a id="DLV-INB-003"></a>**[DLV-INB-003]** *(Receiver)* A tool MUST do more.',
         '',
         'An ordinary paragraph with *Not testable live:* inside it.',
       ].join('\n'),
@@ -301,5 +314,10 @@ describe('a spec chapter', () => {
     expect(html.indexOf('data-coverage-for="DLV-INB-002"')).toBeLessThan(
       html.indexOf('requirement-not-live'),
     )
+    const block = (id: string): string =>
+      new RegExp(`data-coverage-for="${id}".*?<!--/coverage-->`, 's').exec(html)?.[0] ?? ''
+    expect(block('DLV-INB-002')).toContain('not testable live')
+    expect(block('DLV-INB-001')).toContain('title="live.receiver.a">tested live</span>')
+    expect(block('DLV-INB-003')).toContain('<span class="requirement-gap">no live case yet</span>')
   })
 })
