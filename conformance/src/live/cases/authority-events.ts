@@ -71,7 +71,7 @@ export const AUTHORITY_EVENT_CASES: readonly LiveCase[] = [
   {
     id: 'live.group-authority.announces-membership-changes',
     title:
-      'Every stored membership change is announced: an added member as membership.joined, a removal as membership.removed, each signed with its change number',
+      'The authority announces every membership change it stores: an added member as membership.joined, a removal as membership.removed, each signed with its change number',
     requirements: ['MEM-EVT-001'],
     profile: 'group-authority',
     level: 'MUST',
@@ -136,7 +136,7 @@ export const AUTHORITY_EVENT_CASES: readonly LiveCase[] = [
   {
     id: 'live.group-authority.announces-tool-changes',
     title:
-      'A group starting to use the suite’s tool is announced as group.tool.connected, and ending it as group.tool.disconnected, after the installation ended',
+      'The authority announces a group starting to use the suite’s tool (group.tool.connected) and stopping (group.tool.disconnected), and the ended installation is stored',
     requirements: ['MEM-EVT-002'],
     profile: 'group-authority',
     level: 'MUST',
