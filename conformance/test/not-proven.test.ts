@@ -406,6 +406,10 @@ describe('a live run of some cases against the reference tool', () => {
       expect(stdout).toMatch(/receiver\s+partially-tested/)
       expect(stdout).toMatch(/emitter\s+partially-tested/)
       expect(stdout).toContain('PARTIALLY TESTED')
+      expect(stdout).toMatch(
+        /receiver\s+partially-tested \(\d+ MUST requirements not tested live\)/,
+      )
+      expect(stdout).toMatch(/\n {4}not tested: [A-Z]+-[A-Z]+-\d{3}/)
       const report = await parseReport(await readFile(out))
       expect(report.conformant).toBe(false)
       const receiver = report.verdicts.find((v) => v.profile === 'receiver')
