@@ -98,6 +98,31 @@ export const PLANTS: readonly Plant[] = [
     },
   },
 
+  {
+    id: 'group-auth-relying-tool.cache-ignores-left',
+    bug: 'The membership cache ends access on membership.removed only: a member who left keeps it.',
+    requirements: ['AUTH-END-001'],
+    ...BUDGETING,
+    plant: {
+      sdk: {
+        find: '        case "tech.collaborative.membership.left":\n        case "tech.collaborative.membership.removed":\n',
+        replace: '        case "tech.collaborative.membership.removed":\n',
+      },
+    },
+  },
+  {
+    id: 'group-auth-relying-tool.cache-ignores-suspension',
+    bug: 'The membership cache reads membership.updated for role changes only: a suspended member keeps access.',
+    requirements: ['AUTH-END-001'],
+    ...BUDGETING,
+    plant: {
+      sdk: {
+        find: '          if (membership.membershipStatus !== "active") {\n            end(k, authority, at);',
+        replace: '          if (false) {\n            end(k, authority, at);',
+      },
+    },
+  },
+
   // The ID token's groups claim.
   {
     id: 'group-auth-relying-tool.id-token-groups-unchecked',

@@ -3,6 +3,7 @@
  * tool from a group (AUTH-END-003), and removes a member who later joins again (AUTH-END-002).
  * Cases that end access for a whole group run in a group of their own.
  */
+import { createEvent, signEvent } from '@cta-interop/sdk'
 import type { LiveCase, LiveContext } from '../case.js'
 import { check } from '../case.js'
 import type { Session } from '../control.js'
@@ -20,6 +21,8 @@ import { postToInbox } from './suite-events.js'
 const DISCONNECTED = 'tech.collaborative.group.tool.disconnected'
 const REMOVED = 'tech.collaborative.membership.removed'
 const JOINED = 'tech.collaborative.membership.joined'
+const UPDATED = 'tech.collaborative.membership.updated'
+const LEFT = 'tech.collaborative.membership.left'
 
 const is2xx = (status: number) => status >= 200 && status < 300
 
@@ -89,7 +92,55 @@ async function removedAndBack(ctx: LiveContext, pause: number) {
   return { member, removedAt }
 }
 
+/** A case: a member signs in, the authority announces `type` about them, access must end. */
+const endedBy = (
+  id: string,
+  title: string,
+  type: string,
+  change: (ctx: LiveContext, group: string, member: string) => Promise<unknown>,
+): LiveCase => ({
+  id: `live.group-auth-relying-tool.${id}`,
+  title,
+  requirements: ['AUTH-END-001'],
+  profile: 'group-auth-relying-tool',
+  level: 'MUST',
+  actions: ['start-sign-in', 'access'],
+  async run(ctx) {
+    const { member, access } = await signInThroughTool(ctx)
+    check(access, 'the member has no access after signing in', { accessBefore: true }, { access })
+    const group = relyingContext(ctx).authority.group.id
+    const { jws } = await announced(ctx, type, () => change(ctx, group, member))
+    const answer = await postToInbox(ctx, jws)
+    const after = await accessOf(ctx, member)
+    const expected = { delivered: '2xx', accessAfter: false }
+    const actual = { delivered: answer.status, accessAfter: after }
+    check(
+      is2xx(answer.status),
+      `the inbox refused the authority's ${type} (${answer.status})`,
+      expected,
+      actual,
+    )
+    check(!after, `the member still has access after the authority's ${type}`, expected, actual)
+    return { expected, actual }
+  },
+})
+
 export const RELYING_ENDING_CASES: readonly LiveCase[] = [
+  endedBy(
+    'suspension-ends-access',
+    "The tool acts on the authority's membership.updated to suspended: the member's access ends at once",
+    UPDATED,
+    (ctx, group, member) =>
+      relyingContext(ctx).authority.authority.registry.update(group, member, {
+        status: 'suspended',
+      }),
+  ),
+  endedBy(
+    'leaving-ends-access',
+    "The tool acts on the authority's membership.left: the member's access ends at once",
+    LEFT,
+    (ctx, group, member) => relyingContext(ctx).authority.authority.registry.leave(group, member),
+  ),
   {
     id: 'live.group-auth-relying-tool.tool-disconnected-ends-access',
     title:
@@ -163,6 +214,59 @@ export const RELYING_ENDING_CASES: readonly LiveCase[] = [
         check(
           after.every(Boolean),
           'the tool ended access when the group disconnected another tool',
+          expected,
+          actual,
+        )
+        return { expected, actual }
+      }),
+  },
+  {
+    id: 'live.group-auth-relying-tool.disconnect-from-other-source',
+    title:
+      "A group.tool.disconnected for the tool's own installation announced by a tool other than the authority is ignored",
+    requirements: ['AUTH-END-003'],
+    profile: 'group-auth-relying-tool',
+    level: 'MUST',
+    actions: ['start-sign-in', 'access'],
+    run: (ctx) =>
+      inOwnGroup(ctx, 'stranger-disconnected', async (group, session) => {
+        const members = await twoSignedIn(ctx, session)
+        // A well-formed announcement (the authority's own, for another tool), made about this
+        // tool's installation and signed by a stranger as its source.
+        const other = ctx.stranger.origin
+        const { event } = await announced(ctx, DISCONNECTED, async (a) => {
+          await a.authority.registry.connectTool({
+            id: `${group}/tools/other`,
+            organization: group,
+            tool: other,
+            scopes: ['cta:membership'],
+          })
+          await a.authority.registry.disconnectTool(group, other)
+        })
+        const data = event.data as { object: Record<string, unknown> }
+        const forged = await signEvent(
+          createEvent(
+            DISCONNECTED,
+            {
+              ...data,
+              id: `${other}/activities/${Date.now()}`,
+              actor: { id: other, type: 'Application', name: 'Not the authority' },
+              object: { ...data.object, id: `${group}/tools/sut`, tool: ctx.sut.endpoints.origin },
+            } as never,
+            { source: other },
+          ),
+          ctx.stranger.key,
+        )
+        const answer = await postToInbox(ctx, forged)
+        const after = [
+          await accessOf(ctx, members[0] ?? '', session),
+          await accessOf(ctx, members[1] ?? '', session),
+        ]
+        const expected = { accessAfter: [true, true] }
+        const actual = { answered: answer.status, accessAfter: after }
+        check(
+          after.every(Boolean),
+          "the tool ended access on a disconnection announced by a tool that is not the group's authority",
           expected,
           actual,
         )
