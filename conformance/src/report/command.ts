@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { JWK } from 'jose'
 import { FORMATS, render, type Format } from './render.js'
-import type { Report } from './report.js'
+import { untestedOf, type Report } from './report.js'
 import {
   REPORT_JWS_TYP,
   ReportError,
@@ -213,7 +213,10 @@ async function dispatch(args: readonly string[], io: ReportIo): Promise<number> 
         `  signed by kid ${verified.kid} (${verified.alg}), ${REPORT_JWS_TYP}`,
         `  schema: ok; vectors digest: ${verified.digestOk === true ? `ok (${r.suite.vectorsDigest})` : 'not applicable'}`,
         `  ${r.implementation.name} ${r.implementation.version}, suite ${r.suite.version}, ${r.startedAt}: ${r.conformant ? 'conformant' : 'not conformant'}`,
-        ...r.verdicts.map((v) => `  ${v.profile.padEnd(24)} ${v.verdict}`),
+        ...r.verdicts.map(
+          (v) =>
+            `  ${v.profile.padEnd(24)} ${v.verdict}${v.claimed && v.verdict !== 'not-conformant' && untestedOf(v).length > 0 ? ` (not tested: ${untestedOf(v).join(', ')})` : ''}`,
+        ),
         '',
       ].join('\n'),
     )
