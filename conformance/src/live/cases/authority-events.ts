@@ -3,7 +3,7 @@
  * makes the authority change a membership or end the suite's installation through the control API,
  * and waits for the signed event that announces the change (by its subscription or in the feed).
  */
-import type { Event } from '@cta-interop/sdk'
+import { ProtocolError, type Event } from '@cta-interop/sdk'
 import type { LiveCase, LiveContext } from '../case.js'
 import { check, Untested } from '../case.js'
 import {
@@ -157,7 +157,17 @@ export const AUTHORITY_EVENT_CASES: readonly LiveCase[] = [
                 { type: CONNECTED, tool: ctx.peer.origin },
               )
         const { group } = await discover(ctx, session)
-        const token = await rosterToken(ctx, session)
+        const before = await getGroupResource(
+          ctx,
+          group.tools,
+          `Bearer ${await rosterToken(ctx, session)}`,
+        )
+        check(
+          before.status === 200,
+          `the installations were not served to the installed suite (${before.status})`,
+          { status: 200 },
+          { status: before.status, type: before.type },
+        )
         await ctx.control.act(session, 'disconnect-tool', {})
         const disconnected = expectAnnounced(
           ctx,
@@ -184,13 +194,22 @@ export const AUTHORITY_EVENT_CASES: readonly LiveCase[] = [
           expected,
           actual,
         )
-        // The announced end was stored: the group's installations are no longer the suite's to read.
-        expectProblem(
-          await getGroupResource(ctx, group.tools, `Bearer ${token}`),
-          403,
-          'ERR_NOT_INSTALLED',
-          'the installations, read by the disconnected tool',
-        )
+        // The announced end was stored: the group's installations are no longer the suite's to read
+        // (with a fresh token; an authority may also refuse the disconnected tool a token at all).
+        let token: string | undefined
+        try {
+          token = await rosterToken(ctx, session)
+        } catch (err) {
+          if (!(err instanceof ProtocolError)) throw err
+        }
+        if (token !== undefined) {
+          expectProblem(
+            await getGroupResource(ctx, group.tools, `Bearer ${token}`),
+            403,
+            'ERR_NOT_INSTALLED',
+            'the installations, read by the disconnected tool',
+          )
+        }
         return { expected, actual }
       })
     },
