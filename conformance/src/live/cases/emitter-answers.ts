@@ -102,7 +102,7 @@ export const EMITTER_ANSWER_CASES: readonly LiveCase[] = [
   },
   {
     id: 'live.emitter.redirect-not-followed',
-    title: 'A delivery answered 302 is never followed, and is retried like a 5xx',
+    title: 'A delivery answered 302 is never followed: the producer retries it like a 5xx',
     requirements: ['DLV-SND-002'],
     profile: 'emitter',
     level: 'MUST',

@@ -85,7 +85,7 @@ export const EMITTER_FEED_CASES: readonly LiveCase[] = [
   {
     id: 'live.emitter.feed-pages',
     title:
-      'The feed pages every event once, oldest first, at most limit to a page, and events published later only after the cursors handed out',
+      'The feed serves every event once across pages, oldest first, at most limit to a page, and events published later only after the cursors handed out',
     requirements: ['DLV-FED-001', 'DLV-FED-002'],
     profile: 'emitter',
     level: 'MUST',
