@@ -274,6 +274,7 @@ export const INTENT_CASES: readonly LiveCase[] = [
       const from = ctx.peer.deliveries.length
       const offer = offerFor(ctx, request)
       const score = oracle.match(offer).find((c) => c.proposal.id === request.id)?.score
+      if (score === undefined) throw new Error('the suite’s offer does not fit the tool’s request')
       const { answer } = await cast(ctx, offer)
       check(answer.status === 202, `the inbox answered ${answer.status}`, { status: 202 }, answer)
       const expected = {
@@ -322,7 +323,8 @@ export const INTENT_CASES: readonly LiveCase[] = [
       const { request } = await castRequest(ctx)
       // The tool prices its request in this currency, so it has its metadata; it writes amounts
       // with exactly the currency's decimals (INT-AMT-003), so one more digit is too precise.
-      const amount = request.reciprocal?.resourceQuantity?.hasNumericalValue ?? '1'
+      const amount = request.reciprocal?.resourceQuantity?.hasNumericalValue
+      if (amount === undefined) throw new Untested('the tool’s request states no price')
       const [whole, fraction = ''] = amount.split('.')
       const precise = `${whole}.${'0'.repeat(fraction.length)}1`
       const bad: readonly [unknown, string][] = [
