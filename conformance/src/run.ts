@@ -589,10 +589,16 @@ export function notProvenNote(result: Pick<RunResult, 'verdicts' | 'tests'>): st
   const notProvenList = notProven(result).map(
     (v) => `${v.profile} (${v.mustUntested} MUST untested${unshown(v)})`,
   )
-  const partialList = partiallyTested(result).map(
-    (v) =>
-      `${v.profile} (${v.untestedRequirements.length} live-testable MUST requirement${v.untestedRequirements.length === 1 ? '' : 's'} not tested live: ${v.untestedRequirements.join(', ')}${v.mustUntested > 0 ? `; ${v.mustUntested} MUST cases left out by --only/--exclude` : ''})`,
-  )
+  const partialList = partiallyTested(result).map((v) => {
+    const n = v.untestedRequirements.length
+    const parts = [
+      n === 0
+        ? ''
+        : `${n} live-testable MUST requirement${n === 1 ? '' : 's'} not tested live: ${v.untestedRequirements.join(', ')}`,
+      v.mustUntested === 0 ? '' : `${v.mustUntested} MUST cases left out by --only/--exclude`,
+    ]
+    return `${v.profile} (${parts.filter((p) => p !== '').join('; ')})`
+  })
   if (notProvenList.length + partialList.length === 0) return undefined
   const needControl = result.tests.some(
     (t) => t.status === 'untested' && /control API|does not support/.test(t.message ?? ''),
