@@ -151,6 +151,31 @@ export const PLANTS: readonly Plant[] = [
 
   // What an assertion carries.
   {
+    id: 'group-auth-relying-tool.assertion-claims-json-parse',
+    bug: 'The assertion verifier parses the claims with JSON.parse, which takes duplicate names (the last wins) and __proto__.',
+    requirements: ['AUTH-VER-009'],
+    ...BUDGETING,
+    plant: {
+      sdk: {
+        find: 'const payload = decodeJsonPart(\n    payloadPart,',
+        replace:
+          'const payload = rules === ASSERTION_RULES ? JSON.parse(Buffer.from(payloadPart, "base64url").toString("utf8")) : decodeJsonPart(\n    payloadPart,',
+      },
+    },
+  },
+  {
+    id: 'group-auth-relying-tool.assertion-exp-before-iat',
+    bug: 'The assertion verifier checks the lifetime as exp - iat <= 300 only, so an assertion whose exp is its iat passes.',
+    requirements: ['AUTH-VER-007'],
+    ...BUDGETING,
+    plant: {
+      sdk: {
+        find: 'if (claims.exp <= claims.iat || claims.exp - claims.iat > maxLifetime) {',
+        replace: 'if (claims.exp - claims.iat > maxLifetime) {',
+      },
+    },
+  },
+  {
     id: 'group-auth-relying-tool.assertion-status-unchecked',
     bug: 'The assertion verifier never reads cta_status, so a suspended member is let in.',
     requirements: ['AUTH-VER-010'],

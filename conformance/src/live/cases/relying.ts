@@ -4,6 +4,7 @@
  * assertions at its token endpoint, announces removals, and asks the tool who has access.
  */
 import { createEvent, generateSigningKey, signEvent } from '@cta-interop/sdk'
+import { CompactSign } from 'jose'
 import type { LiveCase, LiveContext } from '../case.js'
 import { check, Untested } from '../case.js'
 import { RELYING_ENDING_CASES } from './relying-ending.js'
@@ -76,6 +77,22 @@ async function padded(
     throw new Error(`the padded assertion is ${jwt.length} characters long`)
   }
   return jwt
+}
+
+/**
+ * Signs claims serialized as `json` (text that JSON.stringify would never write) with the
+ * authority's own key.
+ */
+async function signRawClaims(
+  ctx: LiveContext,
+  header: Record<string, unknown>,
+  json: string,
+): Promise<string> {
+  const key = ctx.authority?.providerKey
+  if (key === undefined) throw new Untested('needs the suite as authority')
+  return new CompactSign(new TextEncoder().encode(json))
+    .setProtectedHeader(header as { alg: string })
+    .sign(key.privateKey)
 }
 
 /** A sign-in whose ID token carries mutated claims: the tool must refuse it. */
@@ -313,6 +330,30 @@ export const RELYING_CASES: readonly LiveCase[] = [
         ...c,
         groups: [ctx.authority?.group.id, `${ctx.authority?.group.id ?? ''}-other`],
       }),
+  ),
+  refused(
+    'assertion-duplicate-claim',
+    'An assertion whose claims name groups twice, another group first, is refused',
+    ['AUTH-VER-009'],
+    (ctx, h, c) =>
+      signRawClaims(
+        ctx,
+        h,
+        `{"groups":${JSON.stringify([`${ctx.authority?.group.id ?? ''}-other`])},${JSON.stringify(c).slice(1)}`,
+      ),
+  ),
+  refused(
+    'assertion-proto-claim',
+    'An assertion whose claims carry a __proto__ member is refused',
+    ['AUTH-VER-009'],
+    (ctx, h, c) =>
+      signRawClaims(ctx, h, `{"__proto__":{"cta_status":"active"},${JSON.stringify(c).slice(1)}`),
+  ),
+  refused(
+    'assertion-exp-at-iat',
+    'An assertion whose exp is not after its iat is refused',
+    ['AUTH-VER-007'],
+    (ctx, h, c) => resign(ctx, h, { ...c, exp: c['iat'] }),
   ),
   refused(
     'assertion-two-audiences',
