@@ -261,7 +261,7 @@ export const INTENT_CASES: readonly LiveCase[] = [
   {
     id: 'live.intent-exchange.reports-match',
     title:
-      'The tool reports the match of a new offer with the offer as subject, its request as object, the exact score, in their group',
+      'The tool matches a new offer with its request and reports the offer as subject, the request as object, the exact score, in their group',
     requirements: ['INT-MAT-011'],
     profile: 'intent-exchange',
     level: 'MUST',
@@ -314,7 +314,7 @@ export const INTENT_CASES: readonly LiveCase[] = [
   {
     id: 'live.intent-exchange.refuses-bad-amounts',
     title:
-      'An offer whose amount is not a decimal string, or needs more fraction digits than its currency, is refused',
+      'The tool refuses an offer whose amount is not a decimal string, or needs more fraction digits than its currency',
     requirements: ['INT-AMT-001', 'INT-AMT-003'],
     profile: 'intent-exchange',
     level: 'MUST',
