@@ -22,7 +22,11 @@ import {
   type InboxContext,
   type SigningKey,
 } from '@cta-interop/sdk'
-import { createPgliteDeliveryStore } from '@cta-interop/sdk/node'
+import {
+  ControlUnsupportedError,
+  createControlHandler,
+  createPgliteDeliveryStore,
+} from '@cta-interop/sdk/node'
 import { json, listen } from '../src/http.js'
 import { LOCAL } from '../src/producer.js'
 import { renderPage, type Filter, type Notification } from './page.js'
@@ -33,6 +37,13 @@ export interface DashboardOptions {
   readonly dataDir: string
   /** Told what a start is doing (creating or opening the database, catching up), as it goes. */
   readonly onProgress?: (text: string) => void
+  /**
+   * TEST AND DEMO ONLY: mounts the conformance control API (`/__cta-conformance`) with this bearer
+   * token, so that `cta-conformance live` can have the dashboard take its events (a session trusts
+   * the suite's tool as if the dashboard followed it) and fail one on purpose. Leave it out
+   * everywhere else.
+   */
+  readonly controlToken?: string
 }
 
 /** What reading the followed feeds brought. */
@@ -150,7 +161,34 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     profiles: ['core', 'receiver'],
   })
   // Keys are fetched only for the tools this dashboard follows.
-  const resolver = createManifestResolver({ ...LOCAL, trustedSources: (o) => allowedOrigins(o) })
+  const resolver = createManifestResolver({
+    ...LOCAL,
+    trustedSources: async (o) => controlPeers.has(o) || (await allowedOrigins(o)),
+  })
+  /** The suite's tools, trusted in conformance sessions (test and demo only). */
+  const controlPeers = new Set<string>()
+  /** Conformance sessions' peers whose next pushed event fails to process (`fail-next-event`). */
+  const failNext = new Set<string>()
+  let controlGroups = 0
+  const control =
+    options.controlToken === undefined
+      ? undefined
+      : createControlHandler({
+          token: options.controlToken,
+          createSession({ peer, install }) {
+            // Without following a tool, the dashboard takes nothing from it.
+            if (install === false)
+              throw new ControlUnsupportedError('it trusts only the tools it follows')
+            controlPeers.add(peer)
+            return { group: `${origin}/g/conformance-${++controlGroups}`, members: [] }
+          },
+          actions: {
+            'fail-next-event'(session) {
+              failNext.add(session.peer)
+              return {}
+            },
+          },
+        })
   const inboxAnswers = new Map<number, number>()
   const answered = (response: Response): Response => {
     inboxAnswers.set(response.status, (inboxAnswers.get(response.status) ?? 0) + 1)
@@ -158,6 +196,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   }
 
   const store = (via: 'push' | 'pull') => async (event: Event, context: InboxContext) => {
+    // As a crash or a database error would: nothing is stored, and the retry is processed.
+    if (via === 'push' && failNext.delete(event.source)) throw new Error('fail-next-event')
     const data = event.data as {
       actor?: { id?: string; name?: string }
       object?: { id?: string } | string
@@ -199,6 +239,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         start,
       ])
     })
+    control?.observe(event)
   }
 
   const followed = async (): Promise<
@@ -220,6 +261,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     (await answerHandshake(request, { allowedOrigins })) ?? inbox(request)
 
   server.handle(async (request) => {
+    const controlled = await control?.handle(request)
+    if (controlled !== undefined) return controlled
     const url = new URL(request.url)
     switch (url.pathname) {
       case TOOL_MANIFEST_PATH:
