@@ -370,7 +370,7 @@ async function finish(
     `  ${s.passed} passed, ${s.failed} failed, ${s.errored} errored, ${s['expected-fail']} expected-fail, ${s.inapplicable} inapplicable, ${s.untested} untested`,
     ...result.verdicts.map(
       (v) =>
-        `  ${v.profile.padEnd(24)} ${v.verdict}${v.mustFailures > 0 ? ` (${v.mustFailures} MUST failures)` : ''}${v.verdict === 'not-proven' ? ` (${v.mustUntested} of ${v.mustUntested + v.counts.passed + v.counts.failed + v.counts.errored + v.counts['expected-fail']} MUST ${unit} untested)` : ''}${v.verdict === 'partially-tested' ? ` (${v.untestedRequirements.length} MUST requirements not tested live, ${v.mustUntested} MUST ${unit} left out)` : ''}` +
+        `  ${v.profile.padEnd(24)} ${v.verdict}${v.mustFailures > 0 ? ` (${v.mustFailures} MUST failures)` : ''}${v.verdict === 'not-proven' ? ` (${v.mustUntested} of ${v.mustUntested + v.counts.passed + v.counts.failed + v.counts.errored + v.counts['expected-fail']} MUST ${unit} untested)` : ''}${v.verdict === 'partially-tested' ? ` (${v.untestedRequirements.length} MUST requirements not tested live${v.mustUntested > 0 ? `, ${v.mustUntested} MUST ${unit} left out` : ''})` : ''}` +
         (v.claimed && v.untestedRequirements.length > 0 && v.verdict !== 'not-conformant'
           ? `\n    not tested: ${v.untestedRequirements.join(', ')}`
           : ''),
