@@ -84,6 +84,13 @@ export const PLANTS: readonly Plant[] = [
     plant: edit('if (status === 410) return "gone";', 'if (status === 410) return "failed";'),
   },
   {
+    id: 'emitter.gone-keeps-pending',
+    bug: 'The memory store ends a subscription answered 410 but leaves its pending deliveries queued, so their retries still go out.',
+    requirements: ['DLV-RTY-003'],
+    ...DECISIONS,
+    plant: edit('cancelPending(id, at.getTime());', ''),
+  },
+  {
     id: 'emitter.fixture-retry-gone',
     bug: 'The outbox treats 410 like 503.',
     requirements: ['DLV-RTY-003'],

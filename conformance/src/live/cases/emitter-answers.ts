@@ -35,24 +35,33 @@ export const EMITTER_ANSWER_CASES: readonly LiveCase[] = [
       await expectSubscribed(ctx)
       return withSeparateSession(ctx, { extraPeer: true }, async (separate, sink) => {
         expectCreated(await subscribeTool(ctx, sink, separate.group), 'a sink of its own')
+        // A delivery left pending: answered 503, to be retried in two seconds.
+        sink.failNext(1, 503, '2')
+        const pending = await emitIn(ctx, separate)
+        const { delivery: first } = await awaitDelivery(ctx, sink, pending)
         sink.failNext(1, 410)
         const gone = await emitIn(ctx, separate)
         const { index } = await awaitDelivery(ctx, sink, gone)
         // The tool has the 410 once two later events went through; only then comes the next one.
         await settle(ctx)
         const after = await emitIn(ctx, separate)
+        // Past the time the pending retry was due, everything due has been attempted after this.
+        const due = first.at + 2500 - Date.now()
+        if (due > 0) await new Promise((resolve) => setTimeout(resolve, due))
         await settle(ctx)
-        const expected = { first: 410, afterwards: [] }
+        const expected = { answered410: gone, afterwards: [] }
         const actual = {
-          first: sink.deliveries[index]?.status,
+          answered410: sink.deliveries[index]?.status === 410 ? gone : undefined,
           afterwards: deliveredIds(sink, index + 1),
-          emitted: { gone, after },
+          emitted: { pending, gone, after },
         }
         check(
           actual.afterwards.length === 0,
           actual.afterwards.includes(after)
             ? 'an event emitted after the sink answered 410 was delivered to it'
-            : 'the delivery answered 410 was retried',
+            : actual.afterwards.includes(pending)
+              ? 'a delivery pending when the sink answered 410 was still sent'
+              : 'the delivery answered 410 was retried',
           expected,
           actual,
         )
