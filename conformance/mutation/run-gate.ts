@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -61,6 +62,8 @@ export interface PlantResult {
   /** Why it is not caught, or what went wrong. */
   readonly detail?: string
   readonly durationMs: number
+  /** Where the time went, in ms: starting the planted tool, the live run, stopping the tool. */
+  readonly phases?: { readonly start: number; readonly run: number; readonly stop?: number }
 }
 
 /** A plants file the gate could not use, or a defect of the catalogue as a whole. */
@@ -268,7 +271,7 @@ async function startChild(
   tool: string,
   options: { plant?: string; mutant?: string },
 ): Promise<Child> {
-  const tsx = import.meta.resolve('tsx')
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
   const args = [
     '--import',
     tsx,
@@ -361,13 +364,18 @@ async function judge(
   }
 }
 
-/** Runs `task` over `items`, `limit` at a time, in order of start. */
-async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>) {
-  let next = 0
-  const lane = async () => {
-    while (next < items.length) await task(items[next++] as T)
-  }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane))
+/** A promise with its resolve function. */
+interface Deferred<T> {
+  readonly promise: Promise<T>
+  readonly resolve: (value: T) => void
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve: (value: T) => void = () => undefined
+  const promise = new Promise<T>((r) => {
+    resolve = r
+  })
+  return { promise, resolve }
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
@@ -446,109 +454,150 @@ export async function runGate(options: GateOptions = {}): Promise<GateResult> {
   }
 
   // One unplanted run per tool, over every profile its plants test, in the same way as a plant.
-  const baselines = new Map<string, Promise<BaselineResult>>()
-  const baselineOf = (tool: string): Promise<BaselineResult> => {
-    let pending = baselines.get(tool)
-    if (pending === undefined) {
-      const profiles = [
-        ...new Set(runnable.filter((p) => p.tool === tool).flatMap((p) => p.profiles)),
-      ]
-      pending = (async () => {
-        const b0 = performance.now()
-        try {
-          const child = await startChild(tool, {})
-          try {
-            const { red, passed } = await judge(child, profiles, patience)
-            return {
-              tool,
-              profiles,
-              passed: passed.length,
-              red,
-              durationMs: performance.now() - b0,
-            }
-          } finally {
-            await child.stop()
-          }
-        } catch (err) {
-          return {
-            tool,
-            profiles,
-            passed: 0,
-            red: [],
-            detail: message(err),
-            durationMs: performance.now() - b0,
-          }
-        }
-      })()
-      baselines.set(tool, pending)
-    }
-    return pending
-  }
-
-  // The baselines go first in the queue, so that every plant compares with a finished one.
   const tools = [...new Set(runnable.map((p) => p.tool))]
-  type Job = { baseline: string } | { plant: LoadedPlant }
-  const jobs: Job[] = [
+  const profilesOf = (tool: string) => [
+    ...new Set(runnable.filter((p) => p.tool === tool).flatMap((p) => p.profiles)),
+  ]
+  const baselines = new Map<string, Deferred<BaselineResult>>(
+    tools.map((tool) => [tool, deferred<BaselineResult>()]),
+  )
+  const baselineOf = (tool: string): Promise<BaselineResult> =>
+    (baselines.get(tool) as Deferred<BaselineResult>).promise
+
+  // Each job is launched (planted copy prepared, tool started) one job ahead of its lane's
+  // current live run, so that starting a tool overlaps with waiting for another; the baselines
+  // come first, so that every plant compares with a finished one.
+  type Job = { readonly baseline: string } | { readonly plant: LoadedPlant }
+  type Launched =
+    | { readonly child: Child; readonly started: number; readonly startMs: number }
+    | { readonly failed: Partial<PlantResult> & { readonly status: PlantStatus } }
+  interface Pending {
+    readonly job: Job
+    readonly launched: Promise<Launched>
+    readonly edited?: PlantResult['edited']
+  }
+  const queue: Job[] = [
     ...tools.map((tool) => ({ baseline: tool })),
     ...runnable.map((plant) => ({ plant })),
   ]
-  await pool(jobs, options.concurrency ?? 2, async (job) => {
-    if ('baseline' in job) {
-      await baselineOf(job.baseline)
+  const launch = (): Pending | undefined => {
+    const job = queue.shift()
+    if (job === undefined) return undefined
+    const started = performance.now()
+    const edits: { value?: PlantResult['edited'] } = {}
+    const launched = (async (): Promise<Launched> => {
+      let mutant: string | undefined
+      if ('plant' in job && 'sdk' in job.plant.plant) {
+        let prepared
+        try {
+          prepared = await prepareMutant(sdk, job.plant.id, job.plant.plant.sdk)
+        } catch (err) {
+          return {
+            failed: { status: 'error', detail: `cannot prepare the planted SDK: ${message(err)}` },
+          }
+        }
+        if (prepared.occurrences === 0) {
+          return {
+            failed: { status: 'stale', detail: 'its find text occurs in no sdk/dist/*.js file' },
+          }
+        }
+        mutant = prepared.root
+        edits.value = { files: prepared.files, occurrences: prepared.occurrences }
+      }
+      try {
+        const tool = 'plant' in job ? job.plant.tool : job.baseline
+        const child = await startChild(tool, {
+          ...('plant' in job && 'switch' in job.plant.plant
+            ? { plant: job.plant.plant.switch }
+            : {}),
+          ...(mutant === undefined ? {} : { mutant }),
+        })
+        if (mutant !== undefined && !fileURLToPath(child.sdk).startsWith(`${mutant}/`)) {
+          await child.stop()
+          return {
+            failed: {
+              status: 'error',
+              detail: `the tool loaded ${child.sdk}, not the planted copy`,
+            },
+          }
+        }
+        return { child, started, startMs: performance.now() - started }
+      } catch (err) {
+        return { failed: { status: 'error', detail: message(err) } }
+      }
+    })()
+    return {
+      job,
+      launched,
+      get edited() {
+        return edits.value
+      },
+    }
+  }
+
+  const finishBaseline = async (tool: string, launched: Launched): Promise<void> => {
+    const profiles = profilesOf(tool)
+    const done = baselines.get(tool) as Deferred<BaselineResult>
+    if ('failed' in launched) {
+      done.resolve({
+        tool,
+        profiles,
+        passed: 0,
+        red: [],
+        detail: launched.failed.detail ?? '',
+        durationMs: 0,
+      })
       return
     }
-    const { plant } = job
-    const p0 = performance.now()
-    const done = (result: Partial<PlantResult> & { readonly status: PlantStatus }) => {
-      record({ ...base(plant), ...result, durationMs: performance.now() - p0 })
-    }
-    let mutant: string | undefined
-    let edited: PlantResult['edited']
-    let expectedCases: string[] | undefined
-    if ('sdk' in plant.plant) {
-      let prepared
-      try {
-        prepared = await prepareMutant(sdk, plant.id, plant.plant.sdk)
-      } catch (err) {
-        done({ status: 'error', detail: `cannot prepare the planted SDK: ${message(err)}` })
-        return
-      }
-      if (prepared.occurrences === 0) {
-        done({ status: 'stale', detail: 'its find text occurs in no sdk/dist/*.js file' })
-        return
-      }
-      mutant = prepared.root
-      edited = { files: prepared.files, occurrences: prepared.occurrences }
-    } else {
-      expectedCases = await expectedFailures(plant.tool, plant.plant.switch)
-    }
-    let child: Child
     try {
-      child = await startChild(plant.tool, {
-        ...('switch' in plant.plant ? { plant: plant.plant.switch } : {}),
-        ...(mutant === undefined ? {} : { mutant }),
+      const { red, passed } = await judge(launched.child, profiles, patience)
+      done.resolve({
+        tool,
+        profiles,
+        passed: passed.length,
+        red,
+        durationMs: performance.now() - launched.started,
       })
     } catch (err) {
-      done({ status: 'error', detail: message(err), ...(edited ? { edited } : {}) })
+      done.resolve({
+        tool,
+        profiles,
+        passed: 0,
+        red: [],
+        detail: `the live run failed: ${message(err)}`,
+        durationMs: performance.now() - launched.started,
+      })
+    } finally {
+      await launched.child.stop()
+    }
+  }
+
+  const finishPlant = async (pending: Pending, plant: LoadedPlant, launched: Launched) => {
+    const edited = pending.edited
+    const expectedCases =
+      'switch' in plant.plant ? await expectedFailures(plant.tool, plant.plant.switch) : undefined
+    const extra = {
+      ...(edited === undefined ? {} : { edited }),
+      ...(expectedCases === undefined ? {} : { expectedCases }),
+    }
+    if ('failed' in launched) {
+      record({ ...base(plant), ...extra, ...launched.failed })
       return
     }
+    const { child, started, startMs } = launched
     try {
-      if (mutant !== undefined && !fileURLToPath(child.sdk).startsWith(`${mutant}/`)) {
-        done({ status: 'error', detail: `the tool loaded ${child.sdk}, not the planted copy` })
-        return
-      }
-      const [{ red }, baseline] = await Promise.all([
-        judge(child, plant.profiles, patience),
-        baselineOf(plant.tool),
-      ])
+      const r0 = performance.now()
+      const { red } = await judge(child, plant.profiles, patience)
+      const run = performance.now() - r0
+      const baseline = await baselineOf(plant.tool)
       const caughtBy = red.filter((id) => !baseline.red.includes(id))
       const redWithoutPlant = red.filter((id) => baseline.red.includes(id))
-      done({
+      record({
+        ...base(plant),
+        ...extra,
         status: caughtBy.length > 0 ? 'caught' : 'missed',
         caughtBy,
         redWithoutPlant,
-        ...(edited === undefined ? {} : { edited }),
-        ...(expectedCases === undefined ? {} : { expectedCases }),
         ...(caughtBy.length > 0
           ? {}
           : {
@@ -559,16 +608,36 @@ export async function runGate(options: GateOptions = {}): Promise<GateResult> {
                     ? 'only cases that are red without the plant too came out red'
                     : 'every case of its profiles passed',
             }),
+        durationMs: startMs + run,
+        phases: { start: startMs, run },
       })
     } catch (err) {
-      done({ status: 'error', detail: `the live run failed: ${message(err)}` })
+      record({
+        ...base(plant),
+        ...extra,
+        status: 'error',
+        detail: `the live run failed: ${message(err)}`,
+        durationMs: performance.now() - started,
+      })
     } finally {
       await child.stop()
     }
-  })
+  }
+
+  const lane = async () => {
+    let current = launch()
+    while (current !== undefined) {
+      const ahead = launch()
+      const launched = await current.launched
+      if ('baseline' in current.job) await finishBaseline(current.job.baseline, launched)
+      else await finishPlant(current, current.job.plant, launched)
+      current = ahead
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, lane))
 
   const plants = [...results.values()]
-  const baselineResults = await Promise.all(baselines.values())
+  const baselineResults = await Promise.all([...baselines.values()].map((b) => b.promise))
   const caught = plants.filter((p) => p.status === 'caught').length
   return {
     startedAt,

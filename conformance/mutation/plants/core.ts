@@ -298,20 +298,6 @@ export const PLANTS: readonly Plant[] = [
     plant: dropCheck('if (claims.aud !== audience) reject4('),
   },
   {
-    id: 'group-auth-relying-tool.assertion-group-unchecked',
-    bug: 'The relying tool accepts an assertion about another group.',
-    requirements: ['AUTH-VER-006'],
-    ...RELYING,
-    plant: dropCheck('if (claims.groups[0] !== group) {'),
-  },
-  {
-    id: 'group-auth-relying-tool.assertion-expiry-unchecked',
-    bug: 'The relying tool accepts an expired assertion.',
-    requirements: ['AUTH-VER-007'],
-    ...RELYING,
-    plant: dropCheck('if (claims.exp <= now - tolerance) reject4('),
-  },
-  {
     id: 'group-auth-relying-tool.assertion-lifetime-unchecked',
     bug: 'The relying tool accepts an assertion living longer than 300 seconds.',
     requirements: ['AUTH-VER-007'],
