@@ -122,6 +122,14 @@ export const PLANTS: readonly Plant[] = [
       'return reject("ERR_KEY_UNRESOLVED", "no key for this kid");',
     ),
   },
+  // live.receiver.signature-unused-bits
+  {
+    id: 'receiver.base64url-unused-bits',
+    bug: 'The base64url check lets the unused bits of a last character be set, so one signature has several encodings.',
+    requirements: ['EVT-SIG-004'],
+    ...RECEIVER,
+    plant: edit('return (last & (rest === 2 ? 15 : 3)) === 0;', 'return last >= 0;'),
+  },
   // live.receiver.bom-header and live.receiver.bom-payload
   {
     id: 'receiver.bom-skipped',

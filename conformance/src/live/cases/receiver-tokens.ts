@@ -9,6 +9,7 @@ import { payload, rejects } from './receiver-rejects.js'
 import { headerOf, postToInbox, signRaw, signValid, suiteEvent } from './suite-events.js'
 
 const BOM = '\uFEFF'
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 
 /** Signs the exact bytes of a protected header and a payload (which `jose` would re-encode). */
 async function signBytes(header: string, body: string, key: SigningKey): Promise<string> {
@@ -36,6 +37,20 @@ export const RECEIVER_TOKEN_CASES: readonly LiveCase[] = [
     async (ctx, event) => {
       const { kid: _, ...header } = headerOf(ctx.peer.key)
       return { body: await signRaw(header, payload(event), ctx.peer.key) }
+    },
+  ),
+  rejects(
+    'signature-unused-bits',
+    'An event whose signature part sets unused bits of base64url is rejected as malformed',
+    ['EVT-SIG-004'],
+    'ERR_JWS_MALFORMED',
+    async (ctx, event) => {
+      // 64 signature bytes are 86 characters; the last carries 2 bits and 4 unused ones. Setting
+      // one changes the text but not the bytes, so a lenient decoder still verifies the signature.
+      const [h, p, sig = ''] = (await signValid(event, ctx.peer.key)).split('.')
+      const index = BASE64URL.indexOf(sig.slice(-1))
+      if (sig.length % 4 !== 2 || (index & 15) !== 0) throw new Error(`signature part ${sig}`)
+      return { body: `${h}.${p}.${sig.slice(0, -1)}${BASE64URL.charAt(index | 1)}` }
     },
   ),
   rejects(
