@@ -130,6 +130,17 @@ export const PLANTS: readonly Plant[] = [
     ...RECEIVER,
     plant: edit('return (last & (rest === 2 ? 15 : 3)) === 0;', 'return last >= 0;'),
   },
+  // live.receiver.header-duplicate-member
+  {
+    id: 'receiver.duplicate-members-allowed',
+    bug: 'The strict JSON reader lets a member name repeat, and the last value wins.',
+    requirements: ['EVT-SIG-004', 'EVT-JSON-001'],
+    ...RECEIVER,
+    plant: edit(
+      'if (names.has(name)) fail(`duplicate member name: ${name}`);',
+      'if (false) fail(`duplicate member name: ${name}`);',
+    ),
+  },
   // live.receiver.bom-header and live.receiver.bom-payload
   {
     id: 'receiver.bom-skipped',

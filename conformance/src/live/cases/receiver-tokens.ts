@@ -54,6 +54,18 @@ export const RECEIVER_TOKEN_CASES: readonly LiveCase[] = [
     },
   ),
   rejects(
+    'header-duplicate-member',
+    'An event whose protected header repeats a member name is rejected as malformed',
+    ['EVT-SIG-004'],
+    'ERR_JWS_MALFORMED',
+    async (ctx, event) => {
+      // Parsers disagree on which `typ` counts; JSON.parse takes the last, the event's own.
+      const { alg, kid } = headerOf(ctx.peer.key)
+      const header = `{"alg":${JSON.stringify(alg)},"kid":${JSON.stringify(kid)},"typ":"cta-membership+jwt","typ":"cta-event+jws"}`
+      return { body: await signBytes(header, payload(event), ctx.peer.key) }
+    },
+  ),
+  rejects(
     'bom-header',
     'An event whose protected header starts with a byte-order mark is rejected as malformed',
     ['EVT-JSON-002'],
