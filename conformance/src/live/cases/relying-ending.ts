@@ -63,7 +63,12 @@ async function twoSignedIn(ctx: LiveContext, session: Session): Promise<string[]
  */
 async function removedAndBack(ctx: LiveContext, pause: number) {
   const { member, access } = await signInThroughTool(ctx)
-  check(access, 'the member has no access after signing in', { accessBefore: true }, { access })
+  check(
+    access,
+    'the member has no access after signing in',
+    { accessBefore: true },
+    { accessBefore: access },
+  )
   const group = relyingContext(ctx).authority.group.id
   const removal = await announced(ctx, REMOVED, (a) => a.authority.registry.remove(group, member))
   const removed = await postToInbox(ctx, removal.jws)
@@ -107,7 +112,12 @@ const endedBy = (
   actions: ['start-sign-in', 'access'],
   async run(ctx) {
     const { member, access } = await signInThroughTool(ctx)
-    check(access, 'the member has no access after signing in', { accessBefore: true }, { access })
+    check(
+      access,
+      'the member has no access after signing in',
+      { accessBefore: true },
+      { accessBefore: access },
+    )
     const group = relyingContext(ctx).authority.group.id
     const { jws } = await announced(ctx, type, () => change(ctx, group, member))
     const answer = await postToInbox(ctx, jws)
