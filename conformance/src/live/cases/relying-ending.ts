@@ -154,7 +154,7 @@ export const RELYING_ENDING_CASES: readonly LiveCase[] = [
   {
     id: 'live.group-auth-relying-tool.tool-disconnected-ends-access',
     title:
-      "The authority's group.tool.disconnected for the tool's own installation ends the access of every member of the group",
+      "The tool acts on the authority's group.tool.disconnected for its own installation: every member of the group loses access",
     requirements: ['AUTH-END-003'],
     profile: 'group-auth-relying-tool',
     level: 'MUST',
