@@ -151,6 +151,18 @@ export const PLANTS: readonly Plant[] = [
 
   // What an assertion carries.
   {
+    id: 'group-auth-relying-tool.assertion-key-fallback',
+    bug: "The authority's key set falls back to its first key when an assertion's kid names none.",
+    requirements: ['AUTH-VER-003'],
+    ...BUDGETING,
+    plant: {
+      sdk: {
+        find: '    let key2 = keys.get(kid);\n',
+        replace: '    let key2 = keys.get(kid) ?? [...keys.values()][0];\n',
+      },
+    },
+  },
+  {
     id: 'group-auth-relying-tool.assertion-claims-json-parse',
     bug: 'The assertion verifier parses the claims with JSON.parse, which takes duplicate names (the last wins) and __proto__.',
     requirements: ['AUTH-VER-009'],

@@ -288,6 +288,12 @@ export const RELYING_CASES: readonly LiveCase[] = [
     async (_ctx, h, c) => signJwt(h, c, await generateSigningKey({ kid: String(h['kid']) })),
   ),
   refused(
+    'assertion-unknown-kid',
+    'An assertion whose kid names no key the authority publishes is refused',
+    ['AUTH-VER-003'],
+    (ctx, h, c) => resign(ctx, { ...h, kid: `${String(h['kid'])}-unknown` }, c),
+  ),
+  refused(
     'assertion-wrong-issuer',
     'An assertion from another issuer is refused',
     ['AUTH-VER-004'],
