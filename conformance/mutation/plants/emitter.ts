@@ -38,6 +38,27 @@ export const PLANTS: readonly Plant[] = [
     ...REFERENCE,
     plant: { switch: 'ignore-subscription-types' },
   },
+  // live.emitter.delivers-by-prefix
+  {
+    id: 'emitter.prefix-without-dot',
+    bug: 'The subscription matcher takes a prefix.* pattern as everything starting with "prefix", so example.thing.* also takes example.thingy.created.',
+    requirements: ['DLV-SUB-008'],
+    ...BUDGETING,
+    plant: edit(
+      'event.type.startsWith(pattern.slice(0, -1))',
+      'event.type.startsWith(pattern.slice(0, -2))',
+    ),
+  },
+  {
+    id: 'emitter.no-prefix-patterns',
+    bug: 'The subscription matcher compares types exactly and never expands a prefix.* pattern.',
+    requirements: ['DLV-SUB-008'],
+    ...REFERENCE,
+    plant: edit(
+      '(pattern) => pattern.endsWith(".*") ? event.type.startsWith(pattern.slice(0, -1)) : pattern === event.type',
+      '(pattern) => pattern === event.type',
+    ),
+  },
   // live.emitter.subscribe-uninstalled
   {
     id: 'emitter.subscribe-without-installation',

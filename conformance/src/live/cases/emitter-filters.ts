@@ -15,6 +15,7 @@ import {
   expectCreated,
   expectSubscribed,
   postSubscription,
+  settle,
   subscribeTool,
   subscriptionsUrl,
   withSeparateSession,
@@ -78,6 +79,48 @@ export const EMITTER_FILTER_CASES: readonly LiveCase[] = [
         check(
           actual.sink.every((id) => id === marker),
           'the subscription received events it did not ask for',
+          expected,
+          actual,
+        )
+        return { expected, actual }
+      })
+    },
+  },
+  {
+    id: 'live.emitter.delivers-by-prefix',
+    title:
+      'Delivers an event to a subscription whose prefix.* pattern it starts with, and not to one whose pattern only shares its first characters',
+    requirements: ['DLV-SUB-008'],
+    profile: 'emitter',
+    level: 'MUST',
+    actions: ['emit'],
+    async run(ctx) {
+      const [asked] = emittableTypes(ctx).filter((t) => t.includes('.'))
+      if (asked === undefined) throw new Untested('the tool manifest lists no dotted event type')
+      await expectSubscribed(ctx)
+      // `example.tool.thing.created`: `example.tool.thing.*` takes it, `example.tool.thing.create.*`
+      // does not (as `tech.collaborative.membership.*` does not take `...membershipx.joined`).
+      const parent = `${asked.slice(0, asked.lastIndexOf('.'))}.*`
+      const stem = `${asked.slice(0, -1)}.*`
+      return withSeparateSession(ctx, { extraPeer: true }, async (separate, sink) => {
+        expectCreated(await subscribeTool(ctx, sink, separate.group, [stem]), `to ${stem}`)
+        const unmatched = await emitIn(ctx, separate, asked)
+        expectCreated(await subscribeTool(ctx, sink, separate.group, [parent]), `to ${parent}`)
+        const matched = await emitIn(ctx, separate, asked)
+        await awaitDelivery(ctx, sink, matched)
+        // Whatever was queued with the first event has been attempted once these arrived.
+        await settle(ctx)
+        const expected = { sink: [matched], patterns: { [stem]: [], [parent]: [matched] } }
+        const actual = { sink: deliveredIds(sink), emitted: { unmatched, matched } }
+        check(
+          !actual.sink.includes(unmatched),
+          `an event of type ${asked} reached a subscription to ${stem} only`,
+          expected,
+          actual,
+        )
+        check(
+          actual.sink.filter((id) => id === matched).length === 1,
+          `an event of type ${asked} reached the sink subscribed to ${parent} and ${stem} more than once`,
           expected,
           actual,
         )
