@@ -53,7 +53,7 @@ export interface PlantResult {
   readonly status: PlantStatus
   /** The red cases that are green without the plant. */
   readonly caughtBy: readonly string[]
-  /** Red cases that are also red without the plant (they prove nothing about it). */
+  /** Red cases that are also red, or flaky, without the plant (they prove nothing about it). */
   readonly redWithoutPlant: readonly string[]
   /** For `sdk` plants: the dist files edited and the occurrences replaced. */
   readonly edited?: { readonly files: readonly string[]; readonly occurrences: number }
@@ -77,8 +77,10 @@ export interface BaselineResult {
   readonly tool: string
   readonly profiles: readonly string[]
   readonly passed: number
-  /** Cases red against the unplanted tool: a defect of the suite or of the tool. */
+  /** Cases red against the unplanted tool, twice: a defect of the suite or of the tool. */
   readonly red: readonly string[]
+  /** Cases red in the first unplanted run and not in a second one: they catch no plant. */
+  readonly flaky?: readonly string[]
   readonly detail?: string
   readonly durationMs: number
 }
@@ -550,12 +552,28 @@ export async function runGate(options: GateOptions = {}): Promise<GateResult> {
       return
     }
     try {
-      const { red, passed } = await judge(launched.child, profiles, patience)
+      const first = await judge(launched.child, profiles, patience)
+      await launched.child.stop()
+      // A case red without any plant is run again, all of them in a fresh tool: red only if red
+      // both times; red once is flaky, and neither kind can count as catching a plant.
+      let red = first.red
+      let flaky: string[] = []
+      if (red.length > 0) {
+        const again = await startChild(tool, {})
+        try {
+          const second = await judge(again, profiles, patience)
+          flaky = red.filter((id) => !second.red.includes(id))
+          red = red.filter((id) => second.red.includes(id))
+        } finally {
+          await again.stop()
+        }
+      }
       done.resolve({
         tool,
         profiles,
-        passed: passed.length,
+        passed: first.passed.length,
         red,
+        ...(flaky.length === 0 ? {} : { flaky }),
         durationMs: performance.now() - launched.started,
       })
     } catch (err) {
@@ -590,8 +608,9 @@ export async function runGate(options: GateOptions = {}): Promise<GateResult> {
       const { red } = await judge(child, plant.profiles, patience)
       const run = performance.now() - r0
       const baseline = await baselineOf(plant.tool)
-      const caughtBy = red.filter((id) => !baseline.red.includes(id))
-      const redWithoutPlant = red.filter((id) => baseline.red.includes(id))
+      const unreliable = [...baseline.red, ...(baseline.flaky ?? [])]
+      const caughtBy = red.filter((id) => !unreliable.includes(id))
+      const redWithoutPlant = red.filter((id) => unreliable.includes(id))
       record({
         ...base(plant),
         ...extra,
@@ -691,6 +710,7 @@ export function formatGate(result: GateResult): string {
     out.push(
       `baseline ${b.tool} (${b.profiles.join(', ')}): ${b.passed} passed` +
         (b.red.length === 0 ? '' : `, RED WITHOUT ANY PLANT: ${b.red.join(', ')}`) +
+        (b.flaky === undefined ? '' : `, red once only (flaky): ${b.flaky.join(', ')}`) +
         (b.detail === undefined ? '' : `, ERROR: ${b.detail}`) +
         ` (${seconds(b.durationMs)})`,
     )

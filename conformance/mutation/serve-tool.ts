@@ -96,7 +96,7 @@ export async function serveTool(tool: PlantedTool, plant?: string): Promise<Serv
       }
     }
     case 'dashboard':
-      return serveDashboard()
+      return serveDashboard(token)
   }
 }
 
@@ -120,13 +120,12 @@ async function exampleSut(
 }
 
 /**
- * The dashboard, following the Decisions tool's group as in the demo, in a copy of a prepared
- * empty database (initdb takes seconds of CPU; it runs once, for the template). It has no control
- * API: the suite's cases that need a session come out untested against it.
+ * The dashboard with its control API, in a copy of a prepared empty database (initdb takes seconds
+ * of CPU; it runs once, for the template). The suite's sessions make it trust the suite's tool, so
+ * it needs no other tool to follow.
  */
-async function serveDashboard(): Promise<ServedTool> {
+async function serveDashboard(token: string): Promise<ServedTool> {
   const { PGlite } = await import('@electric-sql/pglite')
-  const { startDecisions } = await import('../../examples/decisions/decisions.js')
   const { startDashboard } = await import('../../examples/dashboard/dashboard.js')
   if (!existsSync(join(DASHBOARD_TEMPLATE, 'PG_VERSION'))) {
     const fresh = await mkdtemp(join(tmpdir(), 'cta-dashboard-template-'))
@@ -137,12 +136,7 @@ async function serveDashboard(): Promise<ServedTool> {
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'cta-dashboard-'))
   await cp(DASHBOARD_TEMPLATE, dataDir, { recursive: true })
-  const decisions = await startDecisions()
-  const dashboard = await startDashboard({ dataDir })
-  const founder = decisions.person('founder', 'Founder')
-  await decisions.join(founder, founder, 'admin')
-  await decisions.connectTool({ origin: dashboard.origin, name: 'Dashboard' }, founder)
-  await dashboard.follow(decisions.origin, decisions.group)
+  const dashboard = await startDashboard({ dataDir, controlToken: token })
   return {
     sut: {
       name: 'Dashboard (example)',
@@ -150,10 +144,10 @@ async function serveDashboard(): Promise<ServedTool> {
       profiles: ['core', 'receiver'],
       features: ['alg:EdDSA'],
       endpoints: { origin: dashboard.origin },
+      control: { url: `${dashboard.origin}/__cta-conformance`, token },
     },
     async close() {
       await dashboard.close()
-      await decisions.close()
       await rm(dataDir, { recursive: true, force: true })
     },
   }

@@ -162,6 +162,20 @@ export const PLANTS: readonly Plant[] = [
     },
   },
 
+  {
+    id: 'receiver.dashboard-duplicate-answered-202',
+    bug: 'The dashboard example runs an inbox that answers a redelivered event as if it were new.',
+    requirements: ['DLV-INB-001'],
+    tool: 'dashboard',
+    profiles: ['receiver'],
+    plant: {
+      sdk: {
+        find: 'return reply(200, { status: "duplicate" });',
+        replace: 'return reply(202, { status: "accepted", id: event.id });',
+      },
+    },
+  },
+
   // Emitter: subscriptions, deliveries, retries and the feed.
   {
     id: 'emitter.never-retries',
