@@ -31,9 +31,18 @@ export interface LiveCaseRef {
   readonly requirements: readonly string[]
 }
 
+/** The statement, and under it the spec's reason when live mode cannot observe the requirement. */
+function statementCell(r: Requirement): string {
+  const reason =
+    r.live === undefined
+      ? ''
+      : `<p class="not-live-reason"><strong>Not testable live:</strong> ${statementHtml(r.live.reason)}</p>`
+  return `<td>${statementHtml(r.statement)}${reason}</td>`
+}
+
 /**
- * The "Tested live" cell: `yes` (naming the live cases), `no (reason)` from the spec's
- * `*Not testable live:*` paragraph, `no case yet` (highlighted) for a MUST that binds a running
+ * The "Tested live" cell: `yes` (naming the live cases), `no` when the spec's
+ * `*Not testable live:*` paragraph says why (the reason is shown under the statement), `no case yet` (highlighted) for a MUST that binds a running
  * tool and has neither, or `—` for a requirement live mode is not asked to show.
  */
 function liveCell(r: Requirement, cases: readonly LiveCaseRef[]): string {
@@ -42,7 +51,8 @@ function liveCell(r: Requirement, cases: readonly LiveCaseRef[]): string {
     return `<td class="live live-yes" title="${escapeHtml(citing.join(', '))}">yes</td>`
   }
   if (r.live !== undefined) {
-    return `<td class="live live-no">no (${statementHtml(r.live.reason)})</td>`
+    // The reason is long: it goes under the statement (see statementCell), the cell points at it.
+    return '<td class="live live-no" title="the reason is under the statement">no</td>'
   }
   return bindsRunningTool(r)
     ? '<td class="live gap">no case yet</td>'
@@ -87,7 +97,8 @@ export function requirementsPage(
     '',
     '**Tested live** says whether the live mode of the conformance suite (`cta-conformance live`)',
     'tests the requirement against a running tool: *yes* when a live case cites it, *no* with the',
-    'reason the specification gives (its *Not testable live* paragraph), and *no case yet* for a MUST that',
+    'reason the specification gives shown under the statement (its *Not testable live* paragraph),',
+    'and *no case yet* for a MUST that',
     'binds a running tool and has neither (highlighted).',
     `${has((r) => live.has(r.id))} requirements are tested live, ` +
       `${has((r) => r.live !== undefined)} are not testable live, ` +
@@ -110,7 +121,7 @@ export function requirementsPage(
             return (
               `<tr id="${r.id}"><td><a href="${href}"><code>${r.id}</code></a></td>` +
               `<td>${r.level ?? 'withdrawn'}</td><td>${profiles}</td>` +
-              `<td>${statementHtml(r.statement)}</td>` +
+              statementCell(r) +
               count(r.coverage.passing.length, 'passing', r) +
               count(r.coverage.failing.length, 'failing', r) +
               count(r.coverage.tests.length, 'tests', r) +

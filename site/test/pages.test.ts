@@ -256,7 +256,9 @@ describe('the requirements page', () => {
       '<td class="live live-yes" title="live.receiver.a">yes</td>',
     )
     expect(row(page, 'DLV-INB-002')).toContain(
-      '<td class="live live-no">no (it needs the tool killed mid-delivery; see <code>x.test.ts</code>)</td>',
+      '<p class="not-live-reason"><strong>Not testable live:</strong> it needs the tool killed mid-delivery; see <code>x.test.ts</code></p></td>' +
+        '<td class="count gap">0</td><td class="count gap">0</td><td class="count">0</td>' +
+        '<td class="live live-no" title="the reason is under the statement">no</td>',
     )
     // A MUST that binds a running tool with neither a case nor a reason is a highlighted gap.
     expect(row(page, 'DLV-INB-003')).toContain('<td class="live gap">no case yet</td>')
