@@ -34,6 +34,17 @@ export const PLANTS: readonly Plant[] = [
     ),
   },
   {
+    id: 'receiver.dashboard-failed-claim-kept',
+    bug: 'The SQL dedupe store marks the claim of an event whose processing failed as done instead of deleting it, so the retry is answered 200 and the event is lost.',
+    requirements: ['DLV-INB-003'],
+    tool: 'dashboard',
+    profiles: ['receiver'],
+    plant: edit(
+      'DELETE FROM ${s}.dedupe WHERE source = $1 AND id = $2 AND pending',
+      'UPDATE ${s}.dedupe SET pending = false WHERE source = $1 AND id = $2 AND pending',
+    ),
+  },
+  {
     id: 'receiver.fixture-acks-failed-event',
     bug: 'The inbox claims an event before the application runs and keeps the claim when the application fails.',
     requirements: ['DLV-INB-003'],
