@@ -68,7 +68,7 @@ function description(t: TestResult): string | undefined {
     return `Unexpected pass: declared as a known failure (${t.expectation.link}).`
   }
   if (t.status === 'untested') {
-    return 'Not tested: it does not count toward conformance, and a claimed profile with an untested MUST case is not proven.'
+    return 'Not tested: it does not count toward conformance, and a claimed profile with an untested MUST case is not proven (in live mode, when the run left it out: partially tested).'
   }
   return undefined
 }
