@@ -138,20 +138,19 @@ export function loadRegistry(file: string = REGISTRY_FILE): RegistryRequirement[
 }
 
 /**
- * The requirements live mode must show for a profile: its MUSTs that bind a running tool (they
- * name a profile other than `core`) and that the spec does not mark `*Not testable live:*`.
+ * The requirements live mode must show for a profile other than `core`: its MUSTs (they bind a
+ * running tool) that the spec does not mark `*Not testable live:*`. None for `core`.
  * @see https://w3id.org/cta/spec/#proving-conformance
  */
 export function liveTestable(
   registry: readonly RegistryRequirement[],
   profile: Profile,
 ): RegistryRequirement[] {
+  // Core binds documents, which the vectors prove; a MUST of Core and another profile is owed
+  // through that other profile.
+  if (profile === 'core') return []
   return registry.filter(
-    (r) =>
-      r.level === 'MUST' &&
-      r.profiles.includes(profile) &&
-      r.profiles.some((p) => p !== 'core') &&
-      r.live === undefined,
+    (r) => r.level === 'MUST' && r.profiles.includes(profile) && r.live === undefined,
   )
 }
 
@@ -440,61 +439,71 @@ export function verdicts(
   registry?: readonly RegistryRequirement[],
 ): ProfileVerdict[] {
   const chosen = profiles.length > 0 ? profiles : PROFILES
-  return chosen
-    .filter((p) => tests.some((t) => t.profiles.includes(p)))
-    .map((profile) => {
-      const claimed = implementation.profiles.includes(profile)
-      const counts = emptyCounts()
-      let mustFailures = 0
-      let shouldFailures = 0
-      let mustUntested = 0
-      let mustFiltered = 0
-      let shouldRan = 0
-      let shouldUntested = 0
-      for (const t of tests) {
-        if (!t.profiles.includes(profile)) continue
-        counts[t.status]++
-        const blocking = BLOCKING.has(t.status)
-        if (t.level === 'MUST' && blocking) mustFailures++
-        if (t.level === 'MUST' && t.status === 'untested') mustUntested++
-        if (t.level === 'MUST' && filtered(t)) mustFiltered++
-        if (t.level === 'SHOULD') {
-          if (blocking) shouldFailures++
-          if (t.status === 'untested') shouldUntested++
-          if (t.status === 'passed') shouldRan++
+  return (
+    chosen
+      // In live mode a claimed profile the run has no case for at all still gets a verdict: its
+      // live-testable MUSTs are owed all the same.
+      .filter(
+        (p) =>
+          tests.some((t) => t.profiles.includes(p)) ||
+          (registry !== undefined &&
+            implementation.profiles.includes(p) &&
+            liveTestable(registry, p).length > 0),
+      )
+      .map((profile) => {
+        const claimed = implementation.profiles.includes(profile)
+        const counts = emptyCounts()
+        let mustFailures = 0
+        let shouldFailures = 0
+        let mustUntested = 0
+        let mustFiltered = 0
+        let shouldRan = 0
+        let shouldUntested = 0
+        for (const t of tests) {
+          if (!t.profiles.includes(profile)) continue
+          counts[t.status]++
+          const blocking = BLOCKING.has(t.status)
+          if (t.level === 'MUST' && blocking) mustFailures++
+          if (t.level === 'MUST' && t.status === 'untested') mustUntested++
+          if (t.level === 'MUST' && filtered(t)) mustFiltered++
+          if (t.level === 'SHOULD') {
+            if (blocking) shouldFailures++
+            if (t.status === 'untested') shouldUntested++
+            if (t.status === 'passed') shouldRan++
+          }
         }
-      }
-      const ran = counts.passed + counts.failed + counts.errored + counts['expected-fail']
-      const untestedRequirements = claimed ? untestedRequirementsOf(tests, profile, registry) : []
-      // Nothing that did not run counts as proven: a claimed profile with an untested MUST case,
-      // or with nothing run at all, is `not-proven`, never `conformant`. In live mode, a case left
-      // out by the run's own filters, or a live-testable MUST no passing case showed, makes it
-      // `partially-tested`.
-      const live = registry !== undefined
-      const verdict: VerdictValue = !claimed
-        ? 'not-claimed'
-        : mustFailures > 0
-          ? 'not-conformant'
-          : (live ? mustUntested - mustFiltered : mustUntested) > 0
-            ? NOT_PROVEN
-            : live && (mustFiltered > 0 || untestedRequirements.length > 0)
-              ? PARTIALLY_TESTED
-              : ran === 0
-                ? NOT_PROVEN
-                : shouldRan > 0 && shouldFailures === 0 && shouldUntested === 0
-                  ? 'conformant+recommended'
-                  : 'conformant'
-      return {
-        profile,
-        claimed,
-        verdict,
-        counts,
-        mustFailures,
-        shouldFailures,
-        mustUntested,
-        untestedRequirements,
-      }
-    })
+        const ran = counts.passed + counts.failed + counts.errored + counts['expected-fail']
+        const untestedRequirements = claimed ? untestedRequirementsOf(tests, profile, registry) : []
+        // Nothing that did not run counts as proven: a claimed profile with an untested MUST case,
+        // or with nothing run at all, is `not-proven`, never `conformant`. In live mode, a case left
+        // out by the run's own filters, or a live-testable MUST no passing case showed, makes it
+        // `partially-tested`.
+        const live = registry !== undefined
+        const verdict: VerdictValue = !claimed
+          ? 'not-claimed'
+          : mustFailures > 0
+            ? 'not-conformant'
+            : (live ? mustUntested - mustFiltered : mustUntested) > 0
+              ? NOT_PROVEN
+              : live && (mustFiltered > 0 || untestedRequirements.length > 0)
+                ? PARTIALLY_TESTED
+                : ran === 0
+                  ? NOT_PROVEN
+                  : shouldRan > 0 && shouldFailures === 0 && shouldUntested === 0
+                    ? 'conformant+recommended'
+                    : 'conformant'
+        return {
+          profile,
+          claimed,
+          verdict,
+          counts,
+          mustFailures,
+          shouldFailures,
+          mustUntested,
+          untestedRequirements,
+        }
+      })
+  )
 }
 
 /** Runs the selected vectors through an implementation that has already been started. */

@@ -308,6 +308,19 @@ describe('a live verdict, against a controlled registry', () => {
     expect(run([a('passed')], marked)).toEqual({ verdict: 'conformant', untested: [], exit: 0 })
   })
 
+  it('owes a claimed profile its live-testable MUSTs even when the run has no case of it', () => {
+    const tests = [a('passed'), b('passed')]
+    const claims = { ...info, profiles: [...info.profiles, 'emitter' as const] }
+    const byProfile = new Map(verdicts(tests, claims, [], REGISTRY).map((v) => [v.profile, v]))
+    expect(byProfile.get('emitter')).toMatchObject({
+      verdict: 'partially-tested',
+      untestedRequirements: ['XX-AAA-006'],
+    })
+    // Core is proven by the vectors: live mode owes it nothing and gives it no verdict.
+    expect(byProfile.has('core')).toBe(false)
+    expect(verdicts(tests, info, [], REGISTRY).map((v) => v.profile)).toEqual(['receiver'])
+  })
+
   it('keeps vectors mode as it was: a vector left out by --only is not-proven', () => {
     const vector = liveResult('doc.valid.x', ['XX-AAA-001'], 'untested', ONLY_MESSAGE)
     expect(run([vector, b('passed')], null)).toEqual({
