@@ -70,29 +70,20 @@ export async function serveTool(tool: PlantedTool, plant?: string): Promise<Serv
       }
     }
     case 'budgeting': {
-      const { startDecisions } = await import('../../examples/decisions/decisions.js')
       const { startBudgeting } = await import('../../examples/budgeting/budgeting.js')
-      // Budgeting serves Harbour Commons, whose authority is Decisions (a session of the suite
-      // gives it a group of its own, with the suite as authority).
-      const decisions = await startDecisions()
-      const clientSecret = randomBytes(32).toString('base64url')
+      // Budgeting's own group, Harbour Commons, is held by Decisions; the suite's sessions use
+      // groups of their own (with the suite as authority where sign-in is tested) and answer
+      // every installation question themselves, so no live case reaches Decisions. Not starting
+      // it halves the tool's start-up; the group's authority is left unreachable instead.
       const budgeting = await startBudgeting({
-        group: decisions.group,
-        clientSecret,
-        isInstalled: decisions.isInstalled,
+        group: 'http://127.0.0.1:9/g/harbour-commons',
+        clientSecret: randomBytes(32).toString('base64url'),
+        isInstalled: () => false,
         controlToken: token,
-      })
-      decisions.registerClient({
-        origin: budgeting.origin,
-        secret: clientSecret,
-        name: 'Budgeting',
       })
       return {
         sut: await exampleSut('budgeting', budgeting.origin, token),
-        async close() {
-          await budgeting.close()
-          await decisions.close()
-        },
+        close: () => budgeting.close(),
       }
     }
     case 'dashboard':
