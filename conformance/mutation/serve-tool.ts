@@ -32,9 +32,11 @@ export function switchPlantsOf(tool: PlantedTool): readonly string[] {
 }
 
 /** Where the dashboard's prepared, empty PGlite directory is kept (initdb once, then copies). */
-const DASHBOARD_TEMPLATE = fileURLToPath(
-  new URL('../../node_modules/.cache/cta-mutants/dashboard-template', import.meta.url),
-)
+const DASHBOARD_TEMPLATE =
+  process.env['CTA_DASHBOARD_TEMPLATE'] ??
+  fileURLToPath(
+    new URL('../../node_modules/.cache/cta-mutants/dashboard-template', import.meta.url),
+  )
 
 /**
  * Starts `tool`, with the switch plant `plant` when given.
