@@ -279,6 +279,14 @@ export {
   type MembershipCache,
   type MembershipCacheOptions,
 } from './membership/create-membership-cache.js'
+export {
+  MURMURATIONS_ORGANIZATION_SCHEMA,
+  SUB_ORGANIZATION_OF,
+  USES_TOOL,
+  toMurmurationsOrganization,
+  type MurmurationsOrganization,
+  type ToMurmurationsOrganizationOptions,
+} from './membership/to-murmurations-organization.js'
 // -- intents: exports of sdk/src/intents go below this line --
 export { roundAmount, type RoundAmountOptions, type RoundingMode } from './intents/round-amount.js'
 export { compareAmounts } from './intents/compare-amounts.js'
