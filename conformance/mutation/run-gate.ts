@@ -29,6 +29,8 @@ export const PLANTS_DIR = join(HERE, 'plants')
 export const DEFAULT_OUT = join(HERE, 'results/latest.json')
 const SERVE_TOOL = join(HERE, 'serve-tool.ts')
 const DASHBOARD_TEMPLATE = join(MUTANT_CACHE, 'dashboard-template')
+/** Plants run at a time, by default. */
+export const DEFAULT_CONCURRENCY = 4
 const USE_MUTANT = join(HERE, 'use-mutant-sdk.mjs')
 
 /**
@@ -105,7 +107,10 @@ export interface GateOptions {
   readonly plants?: readonly (Plant & { readonly file?: string })[]
   /** Only these plant ids. */
   readonly only?: readonly string[]
-  /** Plants run at a time. Default 2. */
+  /**
+   * Plants run at a time. Default 4: most of a live run is waiting (for a retry, for a delivery
+   * that must not come), so four runs keep two cores busy where two leave them half idle.
+   */
   readonly concurrency?: number
   /** The live suite's patience, in ms. Default 3000. */
   readonly patience?: number
@@ -693,7 +698,9 @@ export async function runGate(options: GateOptions = {}): Promise<GateResult> {
     }
   }
   try {
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, lane))
+    await Promise.all(
+      Array.from({ length: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY) }, lane),
+    )
   } finally {
     await rm(launcherDir, { recursive: true, force: true })
   }
