@@ -3,7 +3,7 @@
 // deduplicated by (source, id) across both paths. When it starts again it first reads every feed it
 // follows from its saved cursor (pull), and opens its inbox only then: until it has caught up, its
 // inbox answers `503` with `Retry-After`, and the tools retry their pushes later.
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { PGlite } from '@electric-sql/pglite'
@@ -29,7 +29,13 @@ import {
 } from '@cta-interop/sdk/node'
 import { json, listen } from '../src/http.js'
 import { LOCAL } from '../src/producer.js'
-import { renderPage, type Filter, type Notification } from './page.js'
+import { createNames } from './names.js'
+import { renderFeed, renderPage, type Filter, type Notification, type PageInput } from './page.js'
+import { createEventStream } from './stream.js'
+import { UNREAD_SCHEMA, answerRead, createUnread } from './unread.js'
+
+/** The page's script, served as `/client.js` (no inline script, no eval). */
+const CLIENT_JS = readFileSync(new URL('./client.js', import.meta.url), 'utf8')
 
 /** Options of {@link startDashboard}. */
 export interface DashboardOptions {
@@ -44,6 +50,8 @@ export interface DashboardOptions {
    * everywhere else.
    */
   readonly controlToken?: string
+  /** How often the live stream (`/events/stream`) sends a heartbeat comment, in ms. Default 15 s. */
+  readonly heartbeatMs?: number
 }
 
 /** What reading the followed feeds brought. */
@@ -105,6 +113,7 @@ create table if not exists follows (tool text not null, grp text not null, feed 
   cursor text, tool_name text not null, subscription text, primary key (tool, grp));
 create table if not exists effects (source text not null, id text not null, via text not null,
   start integer not null, at timestamptz not null default now());
+alter table notifications add column if not exists data text not null default '{}';
 `
 
 /**
@@ -134,6 +143,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const opening = Date.now()
   const db = new PGlite(options.dataDir)
   await db.exec(SCHEMA)
+  await db.exec(UNREAD_SCHEMA)
+  const unread = createUnread(db)
+  const stream = createEventStream(
+    options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs },
+  )
   progress(`database open in ${seconds(opening)}`)
   const setting = async (name: string): Promise<string | undefined> =>
     (await db.query<{ value: string }>('select value from settings where name = $1', [name]))
@@ -210,11 +224,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const objectId = typeof data.object === 'string' ? data.object : data.object?.id
     const recipients = [...(data.to ?? []), data.result?.member?.id ?? ''].join(' ')
     // The notification and the record of this effect commit together.
-    await db.transaction(async (tx) => {
-      await tx.query(
+    const stored = await db.transaction(async (tx) => {
+      const inserted = await tx.query(
         `insert into notifications (source, id, type, grp, actor_id, actor_name, summary, published,
-           url, object_id, recipients, kid, via, jws)
-         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) on conflict do nothing`,
+           url, object_id, recipients, kid, via, jws, data)
+         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) on conflict do nothing`,
         [
           event.source,
           event.id,
@@ -230,6 +244,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
           context.kid,
           via,
           context.jws,
+          JSON.stringify(event.data),
         ],
       )
       await tx.query('insert into effects (source, id, via, start) values ($1, $2, $3, $4)', [
@@ -238,7 +253,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         via,
         start,
       ])
+      return (inserted.affectedRows ?? 0) > 0
     })
+    // Announced live once committed, and only when new.
+    if (stored)
+      stream.send('notification', { source: event.source, id: event.id, type: event.type })
     control?.observe(event)
   }
 
@@ -259,6 +278,56 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const inFlight = new Set<Promise<Response>>()
   const receive = async (request: Request): Promise<Response> =>
     (await answerHandshake(request, { allowedOrigins })) ?? inbox(request)
+
+  server.mount((path) => path === '/events/stream', stream.listener)
+  const names = createNames({
+    toolName: async (o) =>
+      (await db.query<{ tool_name: string }>('select tool_name from follows where tool = $1', [o]))
+        .rows[0]?.tool_name ?? (o === origin ? manifest.name : (await resolver.manifest(o)).name),
+    mayFetchGroup: async (iri) => (await followed()).some((f) => f.grp === iri),
+  })
+  const isMember = async (iri: string) =>
+    (
+      await db.query(
+        `select 1 from notifications where actor_id = $1 or object_id = $1
+           or (' ' || recipients || ' ') like '% ' || $1 || ' %' limit 1`,
+        [iri],
+      )
+    ).rows.length > 0
+  /** What the page and the feed show for a URL: its filters, its reader, names resolved. */
+  const view = async (url: URL): Promise<PageInput> => {
+    const all = await notifications({})
+    const tools = (
+      await db.query<{ tool: string; tool_name: string }>(
+        'select distinct tool, tool_name from follows order by tool_name',
+      )
+    ).rows
+    const toolOrigins = all.flatMap((n) => {
+      const tool = (JSON.parse(n.data ?? '{}') as { object?: { tool?: unknown } }).object?.tool
+      return typeof tool === 'string' ? [n.source, tool] : [n.source]
+    })
+    await names.resolve({ groups: all.map((n) => n.group), tools: toolOrigins })
+    const viewer = url.searchParams.get('as') ?? undefined
+    const reading = viewer !== undefined && viewer !== '' && (await isMember(viewer))
+    return {
+      filter: filterOf(url),
+      notifications: await notifications(filterOf(url)),
+      all,
+      tools: new Map(tools.map((t) => [t.tool, t.tool_name])),
+      names,
+      now: Date.now(),
+      ...(reading
+        ? { viewer, read: await unread.read(viewer), unread: await unread.count(viewer) }
+        : {}),
+    }
+  }
+  const page = (body: string) =>
+    new Response(body, {
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; img-src data:",
+      },
+    })
 
   server.handle(async (request) => {
     const controlled = await control?.handle(request)
@@ -285,22 +354,17 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         return new Response(null, { status: 204 })
       case '/api/notifications':
         return json(await notifications(filterOf(url)))
-      case '/': {
-        const tools = (
-          await db.query<{ tool: string; tool_name: string }>(
-            'select distinct tool, tool_name from follows order by tool_name',
-          )
-        ).rows
-        return new Response(
-          renderPage({
-            filter: filterOf(url),
-            notifications: await notifications(filterOf(url)),
-            all: await notifications({}),
-            tools: new Map(tools.map((t) => [t.tool, t.tool_name])),
-          }),
-          { headers: { 'content-type': 'text/html; charset=utf-8' } },
-        )
-      }
+      case '/':
+        return page(renderPage(await view(url)))
+      case '/feed':
+        return page(renderFeed(await view(url)))
+      case '/client.js':
+        return new Response(CLIENT_JS, {
+          headers: { 'content-type': 'text/javascript; charset=utf-8' },
+        })
+      case '/api/read':
+      case '/api/read-all':
+        return answerRead(request, url.pathname === '/api/read-all', unread, isMember)
       default:
         return new Response('not found', { status: 404 })
     }
@@ -323,7 +387,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     )
     const rows = await db.query<Notification>(
       `select source, id, type, grp as "group", actor_id as "actorId", actor_name as "actorName",
-         summary, published, url, kid, via from notifications
+         summary, published, url, kid, via, object_id as "objectId", data from notifications
        ${where.length > 0 ? `where ${where.join(' and ')}` : ''} order by published desc, received desc`,
       params,
     )
@@ -424,6 +488,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     async close() {
       inboxState = 'closing'
       await Promise.allSettled([...inFlight])
+      stream.close()
       await server.close()
       await db.close()
     },
