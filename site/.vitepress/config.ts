@@ -13,6 +13,7 @@ import { specMarkdown } from '../src/markdown.js'
 import { GENERATED_PAGES, writeGeneratedPages } from '../src/pages.js'
 import { ROOT, SITE } from '../src/paths.js'
 import { splitIntoSections } from '../src/search.js'
+import { specStatus } from '../src/status.js'
 
 // The registry is extracted afresh on every build, so the site never shows stale coverage;
 // `conformance/requirements.json` is the same data, committed and held by a drift test.
@@ -80,7 +81,13 @@ export default defineConfig({
   head: [['link', { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' }]],
   markdown: {
     config: (md) => {
-      specMarkdown(md, { registry, profileNames, exampleKinds, liveCases: LIVE_CASES })
+      specMarkdown(md, {
+        registry,
+        profileNames,
+        exampleKinds,
+        liveCases: LIVE_CASES,
+        status: specStatus(),
+      })
     },
   },
   vite: {

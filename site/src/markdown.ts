@@ -8,6 +8,7 @@ import {
   type Requirement,
 } from '../../conformance/scripts/extract-requirements.js'
 import { PUBLISHED_TREES, ROOT } from './paths.js'
+import { statusHtml, type SpecStatus } from './status.js'
 
 type CoreRule = Parameters<MarkdownRenderer['core']['ruler']['push']>[1]
 type StateCore = Parameters<CoreRule>[0]
@@ -55,6 +56,8 @@ export interface SpecMarkdownOptions {
   readonly exampleKinds: ReadonlyMap<string, string>
   /** The conformance suite's live cases, to say which requirements live mode tests. */
   readonly liveCases?: readonly { readonly id: string; readonly requirements: readonly string[] }[]
+  /** The status block shown under the title of `spec/index.md`. */
+  readonly status?: SpecStatus
 }
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`
@@ -167,6 +170,7 @@ function linkIdentifier(state: StateCore, inline: Token, id: string): void {
  *   "Covered by" block from the requirements registry;
  * - the `*Not testable live:*` paragraph after a requirement becomes a small note of its own
  *   (class `requirement-not-live`), so it reads as part of that requirement;
+ * - `spec/index.md` gets the status block ({@link statusHtml}) under its title;
  * - each code snippet included with `<<< ../examples/…` gets a caption linking the published file
  *   and the schema it validates against;
  * - relative links out of `spec/` into a published tree (`../schemas/…`, `../examples/documents/…`)
@@ -179,6 +183,10 @@ export function specMarkdown(md: MarkdownRenderer, options: SpecMarkdownOptions)
     const env = state.env as { realPath?: string; path?: string }
     const source = env.realPath ?? env.path ?? ''
     const tokens = state.tokens
+    if (options.status !== undefined && source === `${ROOT}spec/index.md`) {
+      const title = tokens.findIndex((t) => t.type === 'heading_close' && t.tag === 'h1')
+      if (title !== -1) tokens.splice(title + 1, 0, htmlBlock(state, statusHtml(options.status)))
+    }
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i]
       if (token === undefined) continue

@@ -8,6 +8,8 @@ import { chapterLink, readChapters } from './chapters.js'
 import { escapeHtml } from './markdown.js'
 import { GENERATED, REPORTS_DIR, ROOT } from './paths.js'
 import { findReports, type ToolReport } from './reports.js'
+import { REPORT_CSS, renderReportFragment } from '../../conformance/src/report/html.js'
+import type { Report } from '../../conformance/src/report/report.js'
 
 /** Generated pages: file name in `site/generated/` → its path on the site. */
 export const GENERATED_PAGES: Readonly<Record<string, string>> = {
@@ -59,6 +61,57 @@ function liveCell(r: Requirement, cases: readonly LiveCaseRef[]): string {
     : '<td class="live live-none">—</td>'
 }
 
+/** How well the MUST requirements are covered: what the requirements page states at its top. */
+export interface Coverage {
+  /** MUST requirements (withdrawn ones are not counted). */
+  readonly must: number
+  /** … with a passing and a failing vector both. */
+  readonly bothWays: number
+  /** … cited by the title of a test. */
+  readonly byTests: number
+  /** … cited by a live case of the conformance suite. */
+  readonly byLiveCases: number
+  /** … that the spec says live mode cannot observe (`*Not testable live:*`). */
+  readonly notTestableLive: number
+  /** … that bind a running tool and have neither a live case nor such a reason. */
+  readonly noLiveCaseYet: number
+}
+
+/** The coverage of the registry's MUST requirements, given the suite's live cases. */
+export function coverage(registry: Registry, liveCases: readonly LiveCaseRef[]): Coverage {
+  const must = registry.requirements.filter((r) => r.level === 'MUST')
+  const live = new Set(liveCases.flatMap((c) => c.requirements))
+  const n = (f: (r: Requirement) => boolean): number => must.filter(f).length
+  return {
+    must: must.length,
+    bothWays: n((r) => r.coverage.passing.length > 0 && r.coverage.failing.length > 0),
+    byTests: n((r) => r.coverage.tests.length > 0),
+    byLiveCases: n((r) => live.has(r.id)),
+    notTestableLive: n((r) => r.live !== undefined),
+    noLiveCaseYet: n((r) => bindsRunningTool(r) && !live.has(r.id) && r.live === undefined),
+  }
+}
+
+/** The coverage, stated plainly: one line per number, each a share of the MUST requirements. */
+function coverageBlock(c: Coverage): string {
+  const pct = (k: number): string => (c.must === 0 ? '' : ` (${Math.round((100 * k) / c.must)} %)`)
+  const row = (key: keyof Coverage, k: number, what: string): string =>
+    `<tr data-coverage="${key}"><td class="count">${k}</td><td>of ${c.must}${pct(k)}</td><td>${what}</td></tr>`
+  return [
+    `<table class="coverage-summary" v-pre><caption>Coverage of the <strong data-coverage="must">${c.must}</strong> MUST requirements</caption><tbody>`,
+    row(
+      'bothWays',
+      c.bothWays,
+      'have a vector both ways: one a conforming implementation accepts, one it rejects',
+    ),
+    row('byTests', c.byTests, 'are covered by tests (a test title cites them)'),
+    row('byLiveCases', c.byLiveCases, 'are covered by live cases (tested against a running tool)'),
+    row('notTestableLive', c.notTestableLive, 'are not testable live (the spec says why)'),
+    row('noLiveCaseYet', c.noLiveCaseYet, 'bind a running tool and have no live case yet'),
+    '</tbody></table>',
+  ].join('')
+}
+
 /**
  * The page listing every requirement, grouped by chapter, with its coverage: vectors, tests, and
  * whether live mode tests it (`liveCases`: the suite's live cases).
@@ -81,6 +134,8 @@ export function requirementsPage(
     '---',
     '',
     '# Requirements and their coverage',
+    '',
+    coverageBlock(coverage(registry, liveCases)),
     '',
     'Every normative statement of this specification, with what tests it today: **passing vectors**',
     '(inputs a conforming implementation accepts), **failing vectors** (inputs it rejects), taken from',
@@ -147,14 +202,6 @@ const scalar = (v: Json | undefined): v is string | number | boolean =>
 const text = (v: Json | undefined): string =>
   v === undefined ? '' : scalar(v) ? String(v) : JSON.stringify(v)
 
-function fields(object: { [key: string]: Json }, prefix = ''): [string, string][] {
-  return Object.entries(object).flatMap(([key, value]): [string, string][] => {
-    if (scalar(value)) return [[prefix + key, String(value)]]
-    if (isObject(value) && prefix === '') return fields(value, `${key}.`)
-    return []
-  })
-}
-
 function table(headers: string[], rows: string[][]): string {
   return (
     `<table v-pre><thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>` +
@@ -162,19 +209,6 @@ function table(headers: string[], rows: string[][]): string {
     '</tbody></table>'
   )
 }
-
-const requirementLinks = (ids: Json | undefined, anchors: ReadonlyMap<string, string>): string =>
-  Array.isArray(ids)
-    ? ids
-        .filter((id): id is string => typeof id === 'string')
-        .map((id) => {
-          const href = anchors.get(id)
-          return href === undefined
-            ? `<code>${escapeHtml(id)}</code>`
-            : `<a href="${href}"><code>${escapeHtml(id)}</code></a>`
-        })
-        .join(' ')
-    : ''
 
 /** Where {@link renderReport} puts its sections in the page. */
 export interface ReportSections {
@@ -184,12 +218,15 @@ export interface ReportSections {
   readonly anchorPrefix?: string
 }
 
+/** The fields of a report the HTML rendering shows; a report with none of them shows nothing. */
+const SHOWN = ['implementation', 'suite', 'mode', 'command', 'summary', 'verdicts', 'tests']
+
 /**
- * The report's content, as found: its header fields, its verdict per profile and every test with
- * its status (see `conformance/schemas/report.schema.json`). Nothing is shown that the report
- * does not say; a field the page does not know is left out of the tables, not invented. A live
- * run's per-test HTTP transcripts are not shown (they are in the JSON report): the tests table
- * takes only the fields it names.
+ * A report as the HTML report renders it (`conformance/src/report/html.ts`): the run, a card per
+ * profile's verdict, then the tests, failures first, each with its details and, for a live case,
+ * its HTTP exchanges; the inapplicable tests folded away. Requirement IDs link to their anchors
+ * on this site (from the registry); paths are relative to the repository. Fields a report lacks
+ * are left out, never invented. In Markdown: one HTML block with no blank line, under `v-pre`.
  */
 export function renderReport(
   report: Json,
@@ -197,84 +234,27 @@ export function renderReport(
   sections: ReportSections = {},
 ): string {
   if (!isObject(report)) return '<p class="report-invalid">The report is not a JSON object.</p>'
+  if (!SHOWN.some((k) => report[k] !== undefined)) {
+    return '<p class="report-invalid">The report holds no fields this page can show.</p>'
+  }
   const anchors = new Map(
     registry.requirements.map((r) => [r.id, `${chapterLink(r.chapter)}#${r.anchor}`]),
   )
-  const heading = (title: string, id: string): string =>
-    `${'#'.repeat(sections.level ?? 2)} ${title}` +
-    (sections.anchorPrefix === undefined ? '' : ` {#${sections.anchorPrefix}${id}}`)
-  const out: string[] = []
-  const header = fields(report)
-  if (header.length > 0) {
-    out.push(
-      heading('Run', 'run'),
-      '',
-      table(
-        ['Field', 'Value'],
-        header.map(([k, v]) => [`<code>${escapeHtml(k)}</code>`, escapeHtml(v)]),
-      ),
-      '',
-    )
-  }
-  const verdicts = report['verdicts']
-  if (Array.isArray(verdicts)) {
-    out.push(
-      heading('Verdicts by profile', 'verdicts'),
-      '',
-      table(
-        [
-          'Profile',
-          'Claimed',
-          'Verdict',
-          'MUST failures',
-          'SHOULD failures',
-          'MUST untested',
-          'Requirements not tested',
-        ],
-        verdicts.filter(isObject).map((v) => [
-          escapeHtml(text(v['profile'])),
-          escapeHtml(text(v['claimed'])),
-          `<strong>${escapeHtml(text(v['verdict']))}</strong>`,
-          escapeHtml(text(v['mustFailures'])),
-          escapeHtml(text(v['shouldFailures'])),
-          // A claimed profile with untested MUST cases is `not-proven`, never conformant.
-          escapeHtml(text(v['mustUntested'])),
-          // `partially-tested` and `not-proven` name the requirements the run did not show.
-          requirementLinks(v['untestedRequirements'], anchors),
-        ]),
-      ),
-      '',
-    )
-  }
-  const tests = report['tests']
-  if (Array.isArray(tests)) {
-    const rows = tests.filter(isObject)
-    const statuses = new Map<string, number>()
-    for (const t of rows) {
-      const s = text(t['status'] ?? 'unknown')
-      statuses.set(s, (statuses.get(s) ?? 0) + 1)
-    }
-    out.push(
-      heading('Tests', 'tests'),
-      '',
-      `${rows.length} tests: ${[...statuses].map(([s, n]) => `${n} ${escapeHtml(s)}`).join(', ')}.`,
-      '',
-      table(
-        ['Test', 'Title', 'Status', 'Requirements', 'Message'],
-        rows.map((t) => [
-          `<code>${escapeHtml(text(t['id']))}</code>`,
-          escapeHtml(text(t['title'])),
-          escapeHtml(text(t['status'])),
-          requirementLinks(t['requirements'], anchors),
-          escapeHtml(text(t['message'])),
-        ]),
-      ),
-      '',
-    )
-  }
-  if (out.length === 0)
-    out.push('<p class="report-invalid">The report holds no fields this page can show.</p>')
-  return out.join('\n')
+  const fragment = renderReportFragment(report as unknown as Report, {
+    headingLevel: sections.level ?? 2,
+    ...(sections.anchorPrefix === undefined ? {} : { idPrefix: sections.anchorPrefix }),
+    requirementHref: (id) => anchors.get(id),
+    specBase: '/',
+    cwd: ROOT,
+  })
+  // A blank line would end the HTML block (Markdown would take over): newlines in <pre> become
+  // character references, and the fragment is compiled as is (v-pre: data, never a Vue template).
+  const oneBlock = fragment
+    .replace(/<pre([^>]*)>([\s\S]*?)<\/pre>/g, (_m, attrs: string, body: string) => {
+      return `<pre${attrs}>${body.replace(/\n/g, '&#10;')}</pre>`
+    })
+    .replace(/\n+/g, '\n')
+  return oneBlock.replace('<div class="cta-report">', '<div class="cta-report" v-pre>')
 }
 
 /** One tool's report, read and named for the page. */
@@ -372,8 +352,11 @@ export function conformanceReportPage(registry: Registry, root: string = ROOT): 
     '',
     'The latest run of the conformance suite over each example tool, read when this site was built',
     `from \`${REPORTS_DIR}<tool>/report.json\`: one section per tool, with its report as written`,
-    '(JSON, HTML and JUnit) beside it. A live run records every HTTP exchange of each test; those',
-    'transcripts are in the JSON report, not on this page.',
+    '(JSON, HTML and JUnit) beside it. Each report reads as the HTML report does: failures first,',
+    'every requirement linked to the specification, the HTTP exchanges of each live case under its',
+    'details, and the inapplicable tests folded away.',
+    '',
+    `<style>\n${REPORT_CSS}\n</style>`,
     '',
   ]
   const reports = findReports(root).map((tool) => readReport(tool, root))

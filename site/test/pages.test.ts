@@ -13,11 +13,13 @@ import { specMarkdown } from '../src/markdown.js'
 import { conformanceReportPage, renderReport, requirementsPage } from '../src/pages.js'
 import { REPORTS_DIR, ROOT } from '../src/paths.js'
 import { findReports } from '../src/reports.js'
+import { issueTracker, specStatus } from '../src/status.js'
+import { LIVE_CASES } from '../../conformance/src/live/cases/index.js'
 
 describe('the conformance report page', () => {
   const registry = extractRequirements()
 
-  it('shows what a report holds: header, verdicts and tests, linking their requirements', () => {
+  it('renders a report as the HTML report does: run, verdict cards, tests with icons and linked requirements', () => {
     const html = renderReport(
       {
         reportVersion: 1,
@@ -39,12 +41,22 @@ describe('the conformance report page', () => {
       },
       registry,
     )
-    expect(html).toContain('<code>implementation.name</code></td><td>Example &lt;tool&gt;</td>')
-    expect(html).toContain('<strong>not-conformant</strong>')
-    expect(html).toContain('1 tests: 1 failed.')
-    expect(html).toContain('<a href="/documents#DOC-CTX-001"><code>DOC-CTX-001</code></a>')
-    expect(html).toContain('<code>NOT-DEF-001</code>')
+    expect(html).toMatch(/^<div class="cta-report" v-pre>/)
+    expect(html).toContain('<dt>Implementation</dt><dd>Example &lt;tool&gt; 1.0.0</dd>')
+    expect(html).toContain('<p class="verdict">not-conformant</p>')
+    expect(html).toContain('<p class="tests-summary">1 test: 1 failed.')
+    expect(html).toContain(
+      '<td class="status" data-label="Status"><svg class="status-icon" data-status="failed"',
+    )
+    expect(html).toContain(
+      '<a class="requirement" href="/documents#DOC-CTX-001"><code>DOC-CTX-001</code></a>',
+    )
+    // An ID the registry does not know is shown, not linked.
+    expect(html).toContain(' <code>NOT-DEF-001</code></td>')
+    expect(html).not.toContain('href="/documents#NOT-DEF-001"')
     expect(html).not.toContain('<tool>')
+    // Not a field dump: no table of raw field names.
+    expect(html).not.toContain('<code>implementation.name</code>')
   })
 
   it('names the requirements a partially tested profile did not show, linking them', () => {
@@ -62,10 +74,9 @@ describe('the conformance report page', () => {
       },
       registry,
     )
-    expect(html).toContain('<th>Requirements not tested</th>')
-    expect(html).toContain('<strong>partially-tested</strong>')
+    expect(html).toContain('<p class="verdict">partially-tested</p>')
     expect(html).toContain(
-      '<td><a href="/documents#DOC-CTX-001"><code>DOC-CTX-001</code></a> <code>NOT-DEF-001</code></td>',
+      '2 MUST requirements not tested in this run:</strong> <a class="requirement" href="/documents#DOC-CTX-001"><code>DOC-CTX-001</code></a> <code>NOT-DEF-001</code></p>',
     )
   })
 
@@ -166,13 +177,22 @@ describe('the conformance page of the example tools', () => {
       '/conformance/reports/latest/decisions/junit.xml',
     ])
     expect(page).toContain('<a href="#report-decisions">Decisions &lt;example&gt;</a>')
-    expect(page).toContain('### Tests {#report-budgeting-tests}')
-    expect(page).toContain('### Tests {#report-decisions-tests}')
-    expect(page).toContain('<code>mode</code></td><td>live</td>')
-    // The transcripts stay in the JSON report.
-    expect(page).not.toContain('BODY-')
-    expect(page).not.toContain('127.0.0.1:4000')
+    expect(page).toContain('<h3 id="report-budgeting-tests">Tests</h3>')
+    expect(page).toContain('<h3 id="report-decisions-tests">Tests</h3>')
+    expect(page).toContain('<dt>Mode</dt><dd>live</dd>')
+    // Each live case's HTTP exchanges are on the page, in a closed <details>.
+    for (const body of ['BODY-B', 'BODY-D']) {
+      expect(page).toMatch(
+        new RegExp(
+          `<details class="transcript"><summary>Wire transcript: 1 HTTP exchange</summary>.*?POST http://127\\.0\\.0\\.1:4000/inbox</code> <span class="http-status http-2xx">202</span>.*?${body}.*?</details>`,
+        ),
+      )
+    }
     expect(page).not.toContain('<example>')
+    // One HTML block per report: a blank line would hand the rest of it to Markdown.
+    for (const report of page.split('<div class="cta-report" v-pre>').slice(1)) {
+      expect(report.slice(0, report.indexOf('</div>\n\n'))).not.toContain('\n\n')
+    }
   })
 
   it('says which report is invalid and still shows the others', () => {
@@ -186,7 +206,7 @@ describe('the conformance page of the example tools', () => {
     expect(page).toMatch(/<h2 id="report-budgeting"[^>]*>budgeting<\/h2>/)
     expect(page).toContain('<strong>The report is invalid:</strong>')
     expect(page).toMatch(/<h2 id="report-decisions"[^>]*>Decisions \(example\)<\/h2>/)
-    expect(page).toContain('1 tests: 1 passed.')
+    expect(page).toContain('<p class="tests-summary">1 test: 1 passed.')
   })
 })
 
@@ -321,5 +341,73 @@ describe('a spec chapter', () => {
     expect(block('DLV-INB-002')).toContain('not testable live')
     expect(block('DLV-INB-001')).toContain('title="live.receiver.a">tested live</span>')
     expect(block('DLV-INB-003')).toContain('<span class="requirement-gap">no live case yet</span>')
+  })
+})
+
+describe('the coverage at the top of the requirements page', () => {
+  it('states the numbers computed from conformance/requirements.json', () => {
+    const registry = JSON.parse(
+      readFileSync(`${ROOT}conformance/requirements.json`, 'utf8'),
+    ) as Registry
+    const page = requirementsPage(registry, new Map(), LIVE_CASES)
+    const must = registry.requirements.filter((r) => r.level === 'MUST')
+    const live = new Set(LIVE_CASES.flatMap((c) => c.requirements))
+    const expected = {
+      bothWays: must.filter((r) => r.coverage.passing.length > 0 && r.coverage.failing.length > 0)
+        .length,
+      byTests: must.filter((r) => r.coverage.tests.length > 0).length,
+      byLiveCases: must.filter((r) => live.has(r.id)).length,
+      notTestableLive: must.filter((r) => r.live !== undefined).length,
+    }
+    expect(must.length).toBeGreaterThan(50)
+    const top = page.slice(0, page.indexOf('\n## '))
+    expect(top).toContain(`<strong data-coverage="must">${must.length}</strong> MUST requirements`)
+    for (const [key, n] of Object.entries(expected)) {
+      expect(top, key).toContain(
+        `<tr data-coverage="${key}"><td class="count">${n}</td><td>of ${must.length} (`,
+      )
+    }
+    // Stated before any chapter's table.
+    expect(page.indexOf('coverage-summary')).toBeLessThan(page.indexOf('requirements-table'))
+  })
+})
+
+describe('the status block of the home page', () => {
+  it('gives the version, date, editors and where to send feedback, under the title', async () => {
+    const md = await createMarkdownRenderer(ROOT)
+    const status = specStatus()
+    specMarkdown(md, {
+      registry: { $comment: '', unknownCitations: [], requirements: [] },
+      profileNames: new Map(),
+      exampleKinds: new Map(),
+      status,
+    })
+    const html = md.render('# CTA Interop 1.0\n\nThis is an editor’s draft.\n', {
+      path: `${ROOT}spec/index.md`,
+    })
+    const sdk = JSON.parse(readFileSync(`${ROOT}sdk/package.json`, 'utf8')) as { version: string }
+    expect(html).toMatch(/^<h1[^>]*>CTA Interop 1.0.*?<\/h1>\n<dl class="spec-status" v-pre>/s)
+    expect(html).toContain(`<span data-status="version">${sdk.version}</span>`)
+    expect(html).toMatch(/<time data-status="date" datetime="\d{4}-\d{2}-\d{2}">/)
+    expect(html).toContain('<dd data-status="editors">CTA Interop editors</dd>')
+    // The repository's package.json names no repository: no address is invented.
+    const root = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as Record<string, unknown>
+    if (root['repository'] === undefined && root['bugs'] === undefined) {
+      expect(html).toContain('<dd data-status="feedback">the project\'s issue tracker')
+      expect(status.feedbackUrl).toBeUndefined()
+    }
+    // Only the home page has it.
+    expect(md.render('# Events\n', { path: `${ROOT}spec/events.md` })).not.toContain('spec-status')
+  })
+
+  it("links the repository's issue tracker when package.json names one", () => {
+    expect(issueTracker({ repository: { url: 'git+https://github.com/example/cta.git' } })).toBe(
+      'https://github.com/example/cta/issues',
+    )
+    expect(issueTracker({ bugs: { url: 'https://example.org/bugs' } })).toBe(
+      'https://example.org/bugs',
+    )
+    expect(issueTracker({ repository: 'file:../elsewhere' })).toBeUndefined()
+    expect(issueTracker({})).toBeUndefined()
   })
 })
