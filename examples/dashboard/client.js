@@ -96,7 +96,13 @@
       if (status) status.textContent = text
     }
     show('connecting', 'Connecting for live updates…')
-    stream.addEventListener('open', () => show('open', 'Live: new events appear as they arrive.'))
+    let opened = false
+    stream.addEventListener('open', () => {
+      show('open', 'Live: new events appear as they arrive.')
+      // After a reconnection, what arrived meanwhile was not announced: read the feed again.
+      if (opened) void refresh()
+      opened = true
+    })
     stream.addEventListener('error', () => show('retrying', 'Live updates paused; reconnecting…'))
     stream.addEventListener('notification', () => void refresh())
   }
