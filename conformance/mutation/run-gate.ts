@@ -279,11 +279,14 @@ interface Child {
  * left external so that `@cta-interop/sdk` still goes through the resolve hook), which starts a
  * tool in a third of the CPU time that tsx's loader takes; through tsx when esbuild is missing.
  */
-type Launcher = { readonly bundle: string } | { readonly tsx: string }
+interface Launcher {
+  readonly bundle?: string
+  readonly tsx: string
+}
 
 /** Bundles `serve-tool.ts` into `dir` (with the files the tools load next to their modules). */
 async function prepareLauncher(dir: string): Promise<Launcher> {
-  const require = createRequire(import.meta.url)
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
   try {
     const { build } = (await import('esbuild')) as typeof import('esbuild')
     await rm(dir, { recursive: true, force: true })
@@ -304,22 +307,45 @@ async function prepareLauncher(dir: string): Promise<Launcher> {
       join(REPO, 'examples/dashboard/create-database.mjs'),
       join(dir, 'create-database.mjs'),
     )
-    return { bundle: join(dir, 'serve-tool.mjs') }
+    return { bundle: join(dir, 'serve-tool.mjs'), tsx }
   } catch {
-    return { tsx: pathToFileURL(require.resolve('tsx')).href }
+    return { tsx }
   }
 }
 
-/** Starts `serve-tool.ts` for `tool`, with a switch plant or a planted SDK copy. */
+/** The tools that read files next to their modules, so that they cannot run from the bundle. */
+const UNBUNDLED: readonly string[] = ['dashboard']
+
+/**
+ * Starts `serve-tool.ts` for `tool`, with a switch plant or a planted SDK copy: from the bundle,
+ * or through tsx for a tool that cannot run bundled (and for one that failed to start bundled).
+ */
 async function startChild(
   launcher: Launcher,
   tool: string,
   options: { plant?: string; mutant?: string },
 ): Promise<Child> {
+  if (launcher.bundle !== undefined && !UNBUNDLED.includes(tool)) {
+    try {
+      return await spawnChild([], launcher.bundle, tool, options)
+    } catch {
+      // Started through tsx below, which reports its own failure.
+    }
+  }
+  return spawnChild(['--import', launcher.tsx], SERVE_TOOL, tool, options)
+}
+
+/** Spawns node with `imports` on `entry` (the bundle or serve-tool.ts), and waits for its SUT. */
+async function spawnChild(
+  imports: readonly string[],
+  entry: string,
+  tool: string,
+  options: { plant?: string; mutant?: string },
+): Promise<Child> {
   const args = [
-    ...('tsx' in launcher ? ['--import', launcher.tsx] : []),
+    ...imports,
     ...(options.mutant === undefined ? [] : ['--import', pathToFileURL(USE_MUTANT).href]),
-    'bundle' in launcher ? launcher.bundle : SERVE_TOOL,
+    entry,
     '--tool',
     tool,
     ...(options.plant === undefined ? [] : ['--plant', options.plant]),
