@@ -35,8 +35,9 @@ import {
   type Proposal,
   type ResourceSpecification,
 } from '@cta-interop/sdk'
-import { esc, html, json } from '../src/http.js'
+import { json } from '../src/http.js'
 import { LOCAL, startProducer, type Producer } from '../src/producer.js'
+import { createBudgetingPages, createBudgetingRecords } from './pages.js'
 
 export const BUDGETING_EMITS = [
   'tech.collaborative.proposal.published',
@@ -198,6 +199,15 @@ export async function startBudgeting(options: {
   const roster = new Map<string, 'active' | 'removed'>()
   const accessEnded = new Map<string, number>()
   const buckets = new Map<string, Bucket>()
+  // What the tool did, for its pages: each object its events link to is a page.
+  const records = createBudgetingRecords()
+  const pages = createBudgetingPages({
+    records,
+    group,
+    groupName: async () => (await served.get(group)?.authority)?.group.name,
+    currency: () => currency,
+    funded: (id) => buckets.get(id)?.funded,
+  })
   const matches: FoundMatch[] = []
   const allowed = new Set<string>()
   const sessions = new Map<string, Session>()
@@ -295,7 +305,7 @@ export async function startBudgeting(options: {
   async function signIn(request: Request): Promise<Response> {
     const asked = new URL(request.url).searchParams.get('group') ?? ''
     if (!served.has(asked)) {
-      return html('<!doctype html><p>This tool does not serve that group.</p>', 404)
+      return pages.message(request, 'Unknown group', 'This tool does not serve that group.', 404)
     }
     const { url, pending } = await startSignIn(await authority(asked), {
       redirectUri: `${state.origin}/cta/callback`,
@@ -317,7 +327,7 @@ export async function startBudgeting(options: {
     const id = cookieOf(request, SIGN_IN_COOKIE)
     const pending = id === undefined ? undefined : signIns.get(id)
     if (id === undefined || pending === undefined) {
-      return html('<!doctype html><p>No sign-in in progress: start again.</p>', 400)
+      return pages.message(request, 'Sign-in expired', 'No sign-in in progress: start again.', 400)
     }
     signIns.delete(id)
     try {
@@ -338,9 +348,10 @@ export async function startBudgeting(options: {
       if (!isProtocolError(err)) throw err
       // The authority's own answer (`access_denied` for a removed member) is in the callback URL.
       const error = new URL(request.url).searchParams.get('error') ?? err.code
-      return html(
-        `<!doctype html><title>Sign-in refused</title><h1>Sign-in refused</h1>` +
-          `<p>The group's authority did not let you in (${esc(error)}).</p>`,
+      return pages.message(
+        request,
+        'Sign-in refused',
+        `The group's authority did not let you in (${error}).`,
         403,
       )
     }
@@ -403,7 +414,7 @@ export async function startBudgeting(options: {
     // only), the control API has the tool treat the suite as installed in the session's group.
     isInstalled: (g, tool) => isInstalled(g, tool),
     isKnownTool,
-    routes: (origin) => async (request) => {
+    routes: () => async (request) => {
       const path = new URL(request.url).pathname
       if (path === '/cta/inbox') {
         return (
@@ -422,25 +433,16 @@ export async function startBudgeting(options: {
           if (path === '/session')
             return json({ error: err.message }, err.member === undefined ? 401 : 403)
           const start = `/signin?group=${encodeURIComponent(group)}`
-          return html(
-            `<!doctype html><title>Budgeting</title><h1>Budgeting</h1><p>${esc(err.message)}.</p>` +
-              `<p><a href="${esc(start)}">Sign in with your group</a></p>`,
+          return pages.home(
+            request,
+            { problem: err.message, signIn: start },
             err.member === undefined ? 200 : 403,
           )
         }
         if (path === '/session') return json(who)
-        return html(
-          `<!doctype html><title>Budgeting</title><h1>Budgeting</h1>` +
-            `<p>Signed in as ${esc(who.name)}, through the group's authority.</p>`,
-        )
+        return pages.home(request, { name: who.name })
       }
-      const bucket = buckets.get(`${origin}${path}`)
-      if (bucket === undefined) return undefined
-      const p = bucket.proposal
-      return html(
-        `<!doctype html><title>${esc(p.name)}</title><h1>${esc(p.name)}</h1>` +
-          `<p>Funded ${esc(bucket.funded)} of ${esc(p.reciprocal?.resourceQuantity?.hasNumericalValue ?? '?')} HC</p>`,
-      )
+      return pages.route(request)
     },
   })
   const { origin, key } = producer
@@ -495,20 +497,20 @@ export async function startBudgeting(options: {
           ) {
             throw new ControlUnsupportedError(`this tool emits no ${String(type)} on demand`)
           }
+          const round = `${origin}/rounds/${++counter}`
+          const by = { id: origin, type: 'Application', name: 'Budgeting' } as const
+          const published = now()
+          records.rounds.set(round, { id: round, name: 'A conformance round', by, published })
           const event = createEvent(
             type,
             {
               id: activity(),
               type: 'Create',
-              actor: { id: origin, type: 'Application', name: 'Budgeting' },
-              object: {
-                id: `${origin}/rounds/${++counter}`,
-                type: 'Event',
-                name: 'A conformance round',
-              },
+              actor: by,
+              object: { id: round, type: 'Event', name: 'A conformance round' },
               summary: 'A funding round for the conformance suite',
-              published: now(),
-              url: `${origin}/rounds/${counter}`,
+              published,
+              url: round,
               audience: session.group,
             },
             { source: origin },
@@ -596,6 +598,7 @@ export async function startBudgeting(options: {
     activityId = activity(),
   ): Promise<FoundMatch[]> {
     matcher.upsert(proposal)
+    records.proposals.set(proposal.id, { proposal, by: actor })
     await producer.emit(proposalPublished(proposal, { source: origin, actor, activityId }))
     return announceMatches(proposal)
   }
@@ -605,6 +608,8 @@ export async function startBudgeting(options: {
     const found: FoundMatch[] = []
     for (const candidate of matcher.match(proposal)) {
       const match = createMatch({
+        // Each match has a page of its own, with both sides: the event links to it.
+        id: `${origin}/matches/${++counter}`,
         subject: proposal.id,
         object: candidate.proposal.id,
         score: candidate.score,
@@ -617,9 +622,9 @@ export async function startBudgeting(options: {
           actor: { id: origin, type: 'Application', name: 'Budgeting' },
           audience: proposal.audience,
           summary: `Match found: “${proposal.name}” fits “${candidate.proposal.name}”`,
-          url: candidate.proposal.url ?? candidate.proposal.id,
         }),
       )
+      if (match.id !== undefined) records.matches.set(match.id, match)
       found.push({ subject: proposal.id, object: candidate.proposal.id, score: candidate.score })
     }
     matches.push(...found)
@@ -683,6 +688,8 @@ export async function startBudgeting(options: {
     async openRound(name, session) {
       const by = await memberOf(session, 'propose')
       const published = now()
+      const round = `${origin}/rounds/${++counter}`
+      records.rounds.set(round, { id: round, name, by: person(by), published })
       await producer.emit(
         createEvent(
           'example.budgeting.round.opened',
@@ -690,10 +697,10 @@ export async function startBudgeting(options: {
             id: activity(),
             type: 'Create',
             actor: person(by),
-            object: { id: `${origin}/rounds/${++counter}`, type: 'Event', name },
+            object: { id: round, type: 'Event', name },
             summary: `${by.name} opened the funding round “${name}”`,
             published,
-            url: `${origin}/rounds/${counter}`,
+            url: round,
             audience: group,
           },
           { source: origin },
@@ -750,6 +757,13 @@ export async function startBudgeting(options: {
       bucket.funded = addAmounts(bucket.funded, amount)
       const agreement = `${origin}/agreements/${++counter}`
       const published = now()
+      records.agreements.set(agreement, {
+        id: agreement,
+        by: person(by),
+        amount,
+        bucket: id,
+        published,
+      })
       await producer.emit(
         createEvent(
           'tech.collaborative.agreement.accepted',

@@ -9,8 +9,8 @@ import {
   type Group,
 } from '@cta-interop/sdk'
 import { ControlUnsupportedError, createControlHandler } from '@cta-interop/sdk/node'
-import { esc, html } from '../src/http.js'
 import { startProducer, type Producer } from '../src/producer.js'
+import { createDecisionsPages } from './pages.js'
 import { startAuthority } from './authority.js'
 
 export const DECISIONS_EMITS = [
@@ -36,6 +36,8 @@ interface Poll {
   readonly title: string
   readonly by: Person
   readonly closes: string
+  readonly created: string
+  closed?: string
   outcome?: string
 }
 
@@ -94,6 +96,8 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
   const people = new Map<string, Person>()
   const polls = new Map<string, Poll>()
   const state: { group: string } = { group: '' }
+  // The group, its members and its polls are pages at the IRIs the events link to.
+  const pages = createDecisionsPages({ store, group: () => state.group, people, polls })
   let counter = 0
   const isInstalled = async (group: string, tool: string): Promise<boolean> =>
     (await store.getInstallation(group, tool))?.installationStatus === 'active'
@@ -117,28 +121,7 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
     profiles: ['core', 'emitter', 'group-authority'],
     isInstalled,
     isKnownTool,
-    routes: (origin) => async (request) => {
-      const path = new URL(request.url).pathname
-      const poll = polls.get(`${origin}${path}`)
-      if (poll !== undefined) {
-        return html(
-          `<!doctype html><title>${esc(poll.title)}</title><h1>${esc(poll.title)}</h1>` +
-            `<p>Started by ${esc(poll.by.name)}; ${poll.outcome === undefined ? `closes ${esc(poll.closes)}` : `outcome: ${esc(poll.outcome)}`}</p>`,
-        )
-      }
-      if (path === '/harbour-commons') {
-        const { items } = await store.listMemberships(state.group, {
-          after: 0,
-          limit: 1000,
-          current: false,
-        })
-        const rows = items
-          .map((m) => `<li>${esc(m.member.name ?? m.member.id)} (${m.membershipStatus})</li>`)
-          .join('')
-        return html(`<!doctype html><title>Members</title><h1>Harbour Commons</h1><ul>${rows}</ul>`)
-      }
-      return undefined
-    },
+    routes: () => (request) => pages.route(request),
   })
   const { origin } = producer
   const group: Group = {
@@ -169,7 +152,8 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
     emit: (jws, event) => producer.publish(jws, event),
     nameOf: (id) => people.get(id)?.name,
   })
-  producer.mount(authority.serves, authority.listener)
+  // A browser opening the group's IRI gets its page; the authority answers everything else.
+  producer.mount(authority.serves, pages.withGroupPages(authority.listener))
   const { registry } = authority.plugin
   const activity = (): string => `${origin}/activities/${++counter}`
 
@@ -317,6 +301,7 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
     },
 
     async connectTool(tool, by) {
+      pages.toolNames.set(tool.origin, tool.name)
       await registry.connectTool(
         {
           id: `${group.id}/tools/${++counter}`,
@@ -331,7 +316,13 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
 
     async startPoll(title, by, closes) {
       const id = `${origin}/p/${++counter}`
-      const poll: Poll = { id, title, by, closes: closes.toISOString().replace(/\.\d{3}Z$/, 'Z') }
+      const poll: Poll = {
+        id,
+        title,
+        by,
+        closes: closes.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        created: now(),
+      }
       polls.set(id, poll)
       const published = now()
       await producer.emit(
@@ -358,6 +349,7 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
       if (poll === undefined || poll.outcome !== undefined) throw new Error(`no open poll ${id}`)
       poll.outcome = outcome
       const published = now()
+      poll.closed = published
       await producer.emit(
         createEvent(
           'example.decisions.poll.closed',

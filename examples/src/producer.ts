@@ -20,6 +20,7 @@ import {
   type ToolManifest,
 } from '@cta-interop/sdk'
 import { json, listen, type Listening, type NodeListener } from './http.js'
+import { notFound } from './page-layout.js'
 
 /** A tool's own route handler: `undefined` when the request is not its. */
 export type Route = (request: Request) => Promise<Response | undefined> | Response | undefined
@@ -132,6 +133,9 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
       const response = await route(request)
       if (response !== undefined) return response
     }
+    // A browser gets the examples' styled 404 page (ERR_NOT_FOUND); any other client, as before.
+    if (/text\/html/i.test(request.headers.get('accept') ?? ''))
+      return notFound(request, { name: options.name, origin })
     return new Response('not found', { status: 404 })
   })
   const emitted: string[] = []
