@@ -28,6 +28,7 @@ import {
   createPgliteDeliveryStore,
 } from '@cta-interop/sdk/node'
 import { json, listen } from '../src/http.js'
+import { CYTOSCAPE_PATH, serveMap } from './map.js'
 import { LOCAL } from '../src/producer.js'
 import { createNames } from './names.js'
 import { renderFeed, renderPage, type Filter, type Notification, type PageInput } from './page.js'
@@ -350,6 +351,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
           inFlight.delete(receiving)
         }
       }
+      // The group's map (`/map`), its data (`/map.json`) and the graph library it draws with.
+      case '/map':
+      case '/map.json':
+      case CYTOSCAPE_PATH:
+        return serveMap(url, db, { origin, name: manifest.name })
       case '/favicon.ico':
         return new Response(null, { status: 204 })
       case '/api/notifications':
