@@ -13,6 +13,7 @@ import {
 } from '@cta-interop/sdk'
 import { createGroupAuthority, type GroupAuthority } from '@cta-interop/sdk/authority'
 import { esc, type NodeListener } from '../src/http.js'
+import { createMurmurationsProfiles } from './murmurations.js'
 
 /** Options of {@link startAuthority}. */
 export interface AuthorityOptions {
@@ -178,6 +179,7 @@ export async function startAuthority(options: AuthorityOptions): Promise<Authori
     console.error('oidc-provider:', error)
   })
   plugin.mount(provider)
+  const profiles = createMurmurationsProfiles({ origin, store })
   const callback = provider.callback()
 
   // Test and demo only (autoSignIn): who the next login is, then whose consent is given.
@@ -270,6 +272,11 @@ export async function startAuthority(options: AuthorityOptions): Promise<Authori
     plugin,
     serves: (path) => PROVIDER_PATHS.some((p) => path === p || path.startsWith(`${p}/`)),
     listener: (req, res) => {
+      // A public group's directory profile (MEM-DIR-001), under its IRI: not the provider's.
+      if (profiles.matches((req.url ?? '/').split('?')[0] ?? '/')) {
+        profiles.listener(req, res)
+        return
+      }
       if (req.url?.startsWith('/interaction/') !== true) {
         callback(req, res)
         return
