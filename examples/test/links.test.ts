@@ -4,6 +4,7 @@
 // object's JSON document when asked for JSON; what does not exist is a styled 404 with the coded
 // problem ERR_NOT_FOUND. Two object pages are screenshot at 390 px and 1440 px.
 import { mkdir, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -18,6 +19,7 @@ import { LOCAL, startProducer, type Producer } from '../src/producer.js'
 import { runScenario, type Scenario } from '../src/scenario.js'
 
 const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url)
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 let scenario: Scenario
 let reader: Producer
 let browser: BrowserContext
@@ -152,6 +154,24 @@ function linksOf(event: Event, origins: readonly string[]): string[] {
     .filter((v) => origins.includes(new URL(v).origin))
 }
 
+/** The serious and critical violations axe-core finds on the page, by rule and element. */
+async function axeViolations(p: Page): Promise<string[]> {
+  await p.addScriptTag({ path: AXE })
+  return p.evaluate(async () => {
+    const { axe } = window as unknown as {
+      axe: {
+        run(): Promise<{
+          violations: { id: string; impact: string; nodes: { target: string[] }[] }[]
+        }>
+      }
+    }
+    const result = await axe.run()
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target.join(' ')}`))
+  })
+}
+
 /** The first agreement's IRI (its event's `url` is the bucket it funds). */
 const agreementOf = (all: readonly Event[]): string =>
   (
@@ -270,7 +290,7 @@ describe('every link goes somewhere, in Chromium', () => {
     }
   })
 
-  it('lays object pages out for 390 px and 1440 px, with no sideways scrolling', async () => {
+  it('lays object pages out for 390 px and 1440 px, with no sideways scrolling and no serious axe-core violation', async () => {
     const { decisions, budgeting } = scenario.outcome
     const match = scenario.budgeting.matches[0]
     expect(match).toBeDefined()
@@ -297,6 +317,8 @@ describe('every link goes somewhere, in Chromium', () => {
           () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
         )
         expect([kind, width, overflow]).toEqual([kind, width, 0])
+        // Contrast is checked at each width: the layout changes colours of nothing, but wraps.
+        expect([kind, width, await axeViolations(page)]).toEqual([kind, width, []])
         await page.screenshot({
           path: new URL(`object-${kind}-${String(width)}.png`, SCREENSHOTS).pathname,
           fullPage: true,
