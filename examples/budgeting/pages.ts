@@ -58,6 +58,7 @@ export interface BudgetingRecords {
   readonly matches: Map<string, Match>
 }
 
+/** Empty records, filled by the tool as it acts. */
 export const createBudgetingRecords = (): BudgetingRecords => ({
   rounds: new Map(),
   proposals: new Map(),
@@ -100,6 +101,11 @@ const sentence = (reason: string): string =>
 
 const PREFIXES = ['rounds', 'buckets', 'offers', 'requests', 'agreements', 'matches'] as const
 
+/**
+ * Budgeting's pages over its records. Each object page answers `GET <its IRI>` with a page in the
+ * examples' layout, or with its JSON document for `Accept: application/json`; an IRI under one of
+ * the tool's object paths that names nothing answers 404 with the problem `ERR_NOT_FOUND`.
+ */
 export function createBudgetingPages(options: BudgetingPagesOptions): BudgetingPages {
   const { records, group } = options
   const toolOf = (request: Request): PageTool => ({

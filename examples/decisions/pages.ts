@@ -63,6 +63,12 @@ const ROLE: Readonly<Record<string, string>> = {
   observer: 'observer',
 }
 
+/**
+ * Decisions' pages: its home, the group (at its `url`, and at its IRI for a browser), each member
+ * (`/u/…`), each poll (`/p/…`) and each tool installation. Each answers with its JSON document for
+ * `Accept: application/json` (an installation excepted: the authority gives that document); a
+ * member or poll that does not exist answers 404 with the problem `ERR_NOT_FOUND`.
+ */
 export function createDecisionsPages(options: DecisionsPagesOptions): DecisionsPages {
   const { store, people, polls } = options
   const toolNames = new Map<string, string>()
