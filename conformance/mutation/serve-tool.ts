@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PLANTS as REFERENCE_PLANTS } from '../test/fixtures/reference-tool.js'
 import { RELYING_PLANTS } from '../test/fixtures/reference-relying-tool.js'
+import { loadBudgeting, loadConformance, loadDashboard, loadDecisions } from './example-tools.mjs'
 import { PLANTED_TOOLS, type PlantedTool } from './plant.js'
 
 /** The line prefix that carries the SUT manifest. */
@@ -64,7 +65,7 @@ export async function serveTool(tool: PlantedTool, plant?: string): Promise<Serv
       )
     }
     case 'decisions': {
-      const { startDecisions } = await import('../../examples/decisions/decisions.js')
+      const { startDecisions } = await loadDecisions()
       const decisions = await startDecisions({ controlToken: token })
       return {
         sut: await exampleSut('decisions', decisions.origin, token),
@@ -72,7 +73,7 @@ export async function serveTool(tool: PlantedTool, plant?: string): Promise<Serv
       }
     }
     case 'budgeting': {
-      const { startBudgeting } = await import('../../examples/budgeting/budgeting.js')
+      const { startBudgeting } = await loadBudgeting()
       // Budgeting's own group, Harbour Commons, is held by Decisions; the suite's sessions use
       // groups of their own (with the suite as authority where sign-in is tested) and answer
       // every installation question themselves, so no live case reaches Decisions. Not starting
@@ -99,7 +100,7 @@ async function exampleSut(
   origin: string,
   token: string,
 ): Promise<Record<string, unknown>> {
-  const { exampleTools } = await import('../../examples/src/conformance.js')
+  const { exampleTools } = await loadConformance()
   const found = exampleTools({ decisions: origin, budgeting: origin }).find((t) => t.slug === slug)
   if (found === undefined) throw new Error(`no example tool ${slug}`)
   return {
@@ -119,7 +120,7 @@ async function exampleSut(
  */
 async function serveDashboard(token: string): Promise<ServedTool> {
   const { PGlite } = await import('@electric-sql/pglite')
-  const { startDashboard } = await import('../../examples/dashboard/dashboard.js')
+  const { startDashboard } = await loadDashboard()
   if (!existsSync(join(DASHBOARD_TEMPLATE, 'PG_VERSION'))) {
     const fresh = await mkdtemp(join(tmpdir(), 'cta-dashboard-template-'))
     const db = new PGlite(fresh)
