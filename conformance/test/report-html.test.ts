@@ -122,7 +122,7 @@ describe('the HTML report', () => {
         const anchor = ANCHORS.get(id)
         if (anchor === undefined) continue
         expect(byId.get(t.id), `${t.id} ${id}`).toContain(
-          `<a class="requirement" href="https://w3id.org/cta/spec/${anchor}"><code>${id}</code></a>`,
+          `<a class="req-link" href="https://w3id.org/cta/spec/${anchor}"><code>${id}</code></a>`,
         )
         links++
       }

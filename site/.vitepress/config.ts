@@ -11,7 +11,7 @@ import { publishArtifacts } from '../src/artifacts.js'
 import { readChapters } from '../src/chapters.js'
 import { specMarkdown } from '../src/markdown.js'
 import { GENERATED_PAGES, writeGeneratedPages } from '../src/pages.js'
-import { ROOT, SITE } from '../src/paths.js'
+import { DIST, ROOT, SITE } from '../src/paths.js'
 import { splitIntoSections } from '../src/search.js'
 import { specStatus } from '../src/status.js'
 
@@ -72,7 +72,7 @@ export default defineConfig({
       : page.startsWith('site/generated/')
         ? page.slice('site/generated/'.length)
         : page,
-  outDir: 'dist',
+  outDir: DIST,
   cleanUrls: true,
   lastUpdated: false,
   // Links out of spec/ into schemas/ and examples/ are rewritten to published files; the test

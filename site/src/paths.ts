@@ -4,8 +4,14 @@ import { fileURLToPath } from 'node:url'
 export const ROOT: string = fileURLToPath(new URL('../../', import.meta.url))
 /** The VitePress project (this directory's parent), with a trailing slash. */
 export const SITE: string = `${ROOT}site/`
-/** The built site. */
-export const DIST: string = `${SITE}dist/`
+/**
+ * The built site: `site/dist/`, or the directory `CTA_SITE_DIST` names (to build and test a copy
+ * without touching the one other checks read).
+ */
+export const DIST: string =
+  process.env['CTA_SITE_DIST'] === undefined || process.env['CTA_SITE_DIST'] === ''
+    ? `${SITE}dist/`
+    : `${process.env['CTA_SITE_DIST'].replace(/\/+$/, '')}/`
 /** Pages generated at build time (gitignored); each becomes a page at the site's root. */
 export const GENERATED: string = `${SITE}generated/`
 /**

@@ -49,7 +49,7 @@ describe('the conformance report page', () => {
       '<td class="status" data-label="Status"><svg class="status-icon" data-status="failed"',
     )
     expect(html).toContain(
-      '<a class="requirement" href="/documents#DOC-CTX-001"><code>DOC-CTX-001</code></a>',
+      '<a class="req-link" href="/documents#DOC-CTX-001"><code>DOC-CTX-001</code></a>',
     )
     // An ID the registry does not know is shown, not linked.
     expect(html).toContain(' <code>NOT-DEF-001</code></td>')
@@ -76,7 +76,7 @@ describe('the conformance report page', () => {
     )
     expect(html).toContain('<p class="verdict">partially-tested</p>')
     expect(html).toContain(
-      '2 MUST requirements not tested in this run:</strong> <a class="requirement" href="/documents#DOC-CTX-001"><code>DOC-CTX-001</code></a> <code>NOT-DEF-001</code></p>',
+      '2 MUST requirements not tested in this run:</strong> <a class="req-link" href="/documents#DOC-CTX-001"><code>DOC-CTX-001</code></a> <code>NOT-DEF-001</code></p>',
     )
   })
 
@@ -364,7 +364,7 @@ describe('the coverage at the top of the requirements page', () => {
     expect(top).toContain(`<strong data-coverage="must">${must.length}</strong> MUST requirements`)
     for (const [key, n] of Object.entries(expected)) {
       expect(top, key).toContain(
-        `<tr data-coverage="${key}"><td class="count">${n}</td><td>of ${must.length} (`,
+        `<tr data-coverage="${key}"><td class="count"><span class="n">${n}</span> <span class="of">of ${must.length} (`,
       )
     }
     // Stated before any chapter's table.

@@ -128,7 +128,7 @@ function linker(options: HtmlOptions): (id: string) => string {
     const href = options.requirementHref?.(id) ?? requirementIri(id)?.replace(SPEC_BASE, () => base)
     return href === undefined
       ? `<code>${h(id)}</code>`
-      : `<a class="requirement" href="${h(href)}"><code>${h(id)}</code></a>`
+      : `<a class="req-link" href="${h(href)}"><code>${h(id)}</code></a>`
   }
 }
 
@@ -230,7 +230,7 @@ function detailsCell(t: Partial<TestResult>): string {
     )
   }
   parts.push(
-    `<details class="test-details"><summary>${h(t.message ?? 'details')}</summary><dl class="facts">${facts.join('')}</dl></details>`,
+    `<details class="test-details"><summary>${h(t.message ?? 'expected, actual, reproduce')}</summary><dl class="facts">${facts.join('')}</dl></details>`,
   )
   const transcript = t.transcript ?? []
   if (transcript.length > 0) {
@@ -370,16 +370,16 @@ export const REPORT_CSS = `.cta-report{--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700
 .cta-report table.tests td,.cta-report table.tests th{border:0;border-bottom:1px solid var(--line);padding:.4rem;vertical-align:top;text-align:left;background:none}
 .cta-report table.tests tr{background:none;border:0}
 .cta-report tr.failed,.cta-report tr.errored{background:#fff0f0}.cta-report tr.expected-fail{background:#fff8e5}
-.cta-report td.status,.cta-report td.level{white-space:nowrap}.cta-report .status-icon{vertical-align:-3px;flex:none}
+.cta-report td.status,.cta-report td.level{white-space:nowrap}.cta-report .status-icon{display:inline-block;vertical-align:-3px;flex:none}
 .cta-report td.details{min-width:14rem}
-.cta-report a.requirement{white-space:nowrap}
+.cta-report a.req-link{white-space:nowrap}
 .cta-report pre.http{white-space:pre-wrap;word-break:break-all;font-size:12px;line-height:1.4;margin:.2rem 0 .6rem;padding:.5rem;background:#f6f8fa;border-radius:.3rem;max-height:24rem;overflow:auto;color:#1f2328}
 .cta-report ol.exchanges{padding-left:1.2rem;margin:.4rem 0}.cta-report .exchange{margin:.4rem 0}
 .cta-report .exchange-line{margin:0}.cta-report .exchange-part{margin:.3rem 0 0;font-size:.8rem;font-weight:600}
 .cta-report .direction{font-size:.8rem;color:#59636e}
 .cta-report .http-status{font-weight:700}.cta-report .http-2xx{color:var(--ok)}.cta-report .http-4xx,.cta-report .http-5xx,.cta-report .http-error{color:var(--bad)}
 .cta-report dl.facts{margin:.3rem 0}.cta-report dl.facts dt{font-weight:600;font-size:.8rem}.cta-report dl.facts dd{margin:0 0 .3rem}
-.cta-report summary{cursor:pointer}
+.cta-report details>summary{cursor:pointer;margin:0}.cta-report details{margin:0}
 .cta-report details.inapplicable-tests{margin:1rem 0}.cta-report details.inapplicable-tests>summary{font-weight:600}
 @media (max-width:48rem){
 .cta-report table.tests,.cta-report table.tests tbody,.cta-report table.tests tr,.cta-report table.tests td{display:block;width:auto}
