@@ -136,6 +136,17 @@ describe('the HTML report', () => {
     const local = render(r, 'html', { cwd: ROOT, specBase: '/' })
     expect(local).toContain(`href="/${ANCHORS.get('EVT-SIG-001') ?? '?'}"`)
     expect(local).not.toContain('https://w3id.org/cta/spec/events#')
+    // …and so are the CLI's reports, through the environment.
+    const before = process.env['CTA_SPEC_BASE']
+    process.env['CTA_SPEC_BASE'] = 'https://mirror.example/spec/'
+    try {
+      expect(render(r, 'html', { cwd: ROOT })).toContain(
+        `href="https://mirror.example/spec/${ANCHORS.get('EVT-SIG-001') ?? '?'}"`,
+      )
+    } finally {
+      if (before === undefined) delete process.env['CTA_SPEC_BASE']
+      else process.env['CTA_SPEC_BASE'] = before
+    }
   })
 
   it('writes paths relative to the project, never the absolute path of the machine', () => {

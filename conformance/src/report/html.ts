@@ -21,7 +21,8 @@ import type { Report } from './report.js'
 /** How the HTML report links requirements and shortens paths. */
 export interface HtmlOptions {
   /**
-   * Where the spec is published: a requirement links to `<specBase><chapter>#<ID>`. Default
+   * Where the spec is published: a requirement links to `<specBase><chapter>#<ID>`. Default: the
+   * environment's `CTA_SPEC_BASE` (so that the CLI's reports can link a mirror), else
    * `https://w3id.org/cta/spec/`; the spec site passes `/`.
    */
   readonly specBase?: string
@@ -123,7 +124,8 @@ const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' 
 
 /** Links requirement IDs to their anchors in the spec. */
 function linker(options: HtmlOptions): (id: string) => string {
-  const base = options.specBase ?? SPEC_BASE
+  const env = process.env['CTA_SPEC_BASE']
+  const base = options.specBase ?? (env === undefined || env === '' ? SPEC_BASE : env)
   return (id) => {
     const href = options.requirementHref?.(id) ?? requirementIri(id)?.replace(SPEC_BASE, () => base)
     return href === undefined
