@@ -41,9 +41,11 @@ const USE_MUTANT = join(HERE, 'use-mutant-sdk.mjs')
  *   no such switch);
  * - `invalid`: the plant's description is wrong (unknown tool or profile, requirement not in the
  *   spec, duplicate id);
+ * - `imprecise`: a switch plant of a reference fixture made other cases red than its PLANTS map
+ *   says (within the profiles run): the fixture, the plant or the suite changed unnoticed;
  * - `error`: the planted tool did not start, or the run could not be carried out.
  */
-export type PlantStatus = 'caught' | 'missed' | 'stale' | 'invalid' | 'error'
+export type PlantStatus = 'caught' | 'missed' | 'imprecise' | 'stale' | 'invalid' | 'error'
 
 /** One plant's outcome. */
 export interface PlantResult {
@@ -681,14 +683,17 @@ export async function runGate(options: GateOptions = {}): Promise<GateResult> {
       const unreliable = [...baseline.red, ...(baseline.flaky ?? [])]
       const caughtBy = red.filter((id) => !unreliable.includes(id))
       const redWithoutPlant = red.filter((id) => unreliable.includes(id))
+      const mismatch = imprecision(expectedCases, plant.profiles, red)
       record({
         ...base(plant),
         ...extra,
-        status: caughtBy.length > 0 ? 'caught' : 'missed',
+        status: caughtBy.length === 0 ? 'missed' : mismatch === undefined ? 'caught' : 'imprecise',
         caughtBy,
         redWithoutPlant,
         ...(caughtBy.length > 0
-          ? {}
+          ? mismatch === undefined
+            ? {}
+            : { detail: mismatch }
           : {
               detail:
                 baseline.detail !== undefined
@@ -747,6 +752,29 @@ export async function runGate(options: GateOptions = {}): Promise<GateResult> {
       problems.length === 0 &&
       baselineResults.every((b) => b.red.length === 0 && b.detail === undefined),
   }
+}
+
+/**
+ * How the red cases of a switch plant differ from those its fixture's PLANTS map lists, within the
+ * profiles run; `undefined` when they are the same (or the plant has no such list).
+ */
+function imprecision(
+  expected: readonly string[] | undefined,
+  profiles: readonly string[],
+  red: readonly string[],
+): string | undefined {
+  if (expected === undefined) return undefined
+  const inRun = (id: string) => profiles.some((p) => id.startsWith(`live.${p}.`))
+  const want = expected.filter(inRun)
+  const missing = want.filter((id) => !red.includes(id))
+  const extra = red.filter((id) => !want.includes(id))
+  if (missing.length === 0 && extra.length === 0) return undefined
+  return [
+    missing.length > 0 ? `listed but not red: ${missing.join(', ')}` : '',
+    extra.length > 0 ? `red but not listed: ${extra.join(', ')}` : '',
+  ]
+    .filter((part) => part !== '')
+    .join('; ')
 }
 
 /** The cases a reference fixture's PLANTS map says a switch plant must fail. */

@@ -391,7 +391,7 @@ describe('a live run of some cases against the reference tool', () => {
       const html = render(report, 'html')
       expect(html).toContain('<p class="verdict">partially-tested</p>')
       expect(html).toMatch(
-        /class="untested-requirements">.*<code>EVT-DUP-001<\/code> <code>EVT-SIG-001<\/code>/,
+        /class="untested-requirements">.*<a class="req-link" href="https:\/\/w3id\.org\/cta\/spec\/events#EVT-DUP-001"><code>EVT-DUP-001<\/code><\/a> <a class="req-link" href="https:\/\/w3id\.org\/cta\/spec\/events#EVT-SIG-001"><code>EVT-SIG-001<\/code><\/a>/,
       )
       const earl = render(report, 'earl')
       expect(earl).toContain('receiver: partially-tested (not tested: EVT-DUP-001, EVT-SIG-001)')

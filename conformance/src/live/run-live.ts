@@ -66,6 +66,13 @@ export function selectCases(
   return cases.filter((c) => inSelection(selectable(c), options))
 }
 
+/** A case's `expected` or `actual` as the report's object: anything else as `{ value }`. */
+function asRecord(value: unknown): Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : { value }
+}
+
 /** Runs the live cases against a running tool. */
 export async function runLive(sut: SutManifest, options: LiveOptions): Promise<RunResult> {
   const started = performance.now()
@@ -187,14 +194,14 @@ export async function runLive(sut: SutManifest, options: LiveOptions): Promise<R
       try {
         const result = await c.run(ctx)
         status = 'passed'
-        expected = result.expected as Record<string, unknown>
-        actual = result.actual as Record<string, unknown>
+        expected = asRecord(result.expected)
+        actual = asRecord(result.actual)
       } catch (err) {
         if (err instanceof CaseFailure) {
           status = 'failed'
           message = err.message
-          expected = (err.expected ?? {}) as Record<string, unknown>
-          actual = (err.actual ?? {}) as Record<string, unknown>
+          expected = asRecord(err.expected ?? {})
+          actual = asRecord(err.actual ?? {})
         } else if (err instanceof Untested) {
           status = 'untested'
           message = `untested: ${err.message}`
