@@ -374,6 +374,7 @@ export const REPORT_CSS = `.cta-report{--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700
 .cta-report tr.failed,.cta-report tr.errored{background:#fff0f0}.cta-report tr.expected-fail{background:#fff8e5}
 .cta-report td.status,.cta-report td.level{white-space:nowrap}.cta-report .status-icon{display:inline-block;vertical-align:-3px;flex:none}
 .cta-report td.details{min-width:14rem}
+.cta-report td.test{min-width:15rem}
 .cta-report a.req-link{white-space:nowrap}
 .cta-report pre.http{white-space:pre-wrap;word-break:break-all;font-size:12px;line-height:1.4;margin:.2rem 0 .6rem;padding:.5rem;background:#f6f8fa;border-radius:.3rem;max-height:24rem;overflow:auto;color:#1f2328}
 .cta-report ol.exchanges{padding-left:1.2rem;margin:.4rem 0}.cta-report .exchange{margin:.4rem 0}
@@ -390,7 +391,7 @@ export const REPORT_CSS = `.cta-report{--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700
 .cta-report table.tests td{border:0;padding:.15rem .4rem}
 .cta-report table.tests td[data-label]::before{content:attr(data-label);display:block;font-size:.75rem;font-weight:600;color:#59636e}
 .cta-report table.tests td.status::before,.cta-report table.tests td.test::before{display:none}
-.cta-report td.details{min-width:0}
+.cta-report td.details,.cta-report td.test{min-width:0}
 .cta-report dl.run{grid-template-columns:minmax(0,1fr)}.cta-report dl.run dd{margin-bottom:.4rem}
 }`
 
