@@ -1,4 +1,28 @@
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
 import { defineConfig } from 'vitest/config'
+
+/**
+ * The files that take longest, started first: each runs in its own worker beside the many short
+ * ones instead of becoming the tail of the run (a fresh clone has no timing cache to go by).
+ */
+const LONGEST = [
+  'conformance/test/mutation-gate.test.ts',
+  'sdk/test/chaos/exactly-once.test.ts',
+  'site/test/site.test.ts',
+  'conformance/test/live.test.ts',
+  'examples/test/conformance.test.ts',
+]
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files)
+    const rank = (spec: TestSpecification) => {
+      const index = LONGEST.findIndex((path) => spec.moduleId.endsWith(path))
+      return index < 0 ? LONGEST.length : index
+    }
+    return [...sorted].sort((a, b) => rank(a) - rank(b))
+  }
+}
 
 export default defineConfig({
   test: {
@@ -10,5 +34,6 @@ export default defineConfig({
     ],
     testTimeout: 30_000,
     pool: 'forks',
+    sequence: { sequencer: LongestFirst },
   },
 })
