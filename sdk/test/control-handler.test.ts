@@ -4,8 +4,10 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
   CONTROL_UNSUPPORTED,
+  ControlUnsupportedError,
   createControlHandler,
   type ControlHandler,
+  type ControlSession,
 } from '../node/create-control-handler.js'
 
 const TOKEN = randomBytes(32).toString('base64url')
@@ -127,6 +129,61 @@ describe('createControlHandler', () => {
       expect(answer.status).toBe(501)
       expect((answer.body as { type: string }).type).toBe(CONTROL_UNSUPPORTED)
     }
+  })
+
+  it('passes install and separateGroup to the tool, answers 501 when it cannot, and refuses non-booleans', async () => {
+    const seen: ControlSession[] = []
+    const control = createControlHandler({
+      token: TOKEN,
+      createSession: ({ install, separateGroup }) => {
+        if (separateGroup === true) throw new ControlUnsupportedError('one group only')
+        return {
+          group: `http://127.0.0.1:3000/g/${install === false ? 'bare' : 'circle'}`,
+          members: [],
+        }
+      },
+      actions: {
+        fail: () => {
+          throw new ControlUnsupportedError('not here')
+        },
+        who: (session) => {
+          seen.push(session)
+          return { installed: session.installed }
+        },
+      },
+    })
+    const post = (body: unknown) =>
+      call(control, '/sessions', { method: 'POST', body: JSON.stringify(body) })
+    const bare = await post({ peer: PEER, install: false })
+    expect(bare.status).toBe(201)
+    expect((bare.body as { group: string }).group).toBe('http://127.0.0.1:3000/g/bare')
+    const bareId = (bare.body as { session: string }).session
+    const installed = await post({ peer: PEER })
+    const installedId = (installed.body as { session: string }).session
+    const who = (session: string) =>
+      call(control, '/actions', {
+        method: 'POST',
+        body: JSON.stringify({ session, action: 'who' }),
+      })
+    expect((await who(bareId)).body).toEqual({ installed: false })
+    expect((await who(installedId)).body).toEqual({ installed: true })
+    const separate = await post({ peer: PEER, separateGroup: true })
+    expect(separate.status).toBe(501)
+    expect((separate.body as { type: string }).type).toBe(CONTROL_UNSUPPORTED)
+    const failing = await call(control, '/actions', {
+      method: 'POST',
+      body: JSON.stringify({ session: bareId, action: 'fail' }),
+    })
+    expect(failing.status).toBe(501)
+    for (const body of [
+      { peer: PEER, install: 'no' },
+      { peer: PEER, separateGroup: 1 },
+    ]) {
+      const refused = await post(body)
+      expect(refused.status).toBe(400)
+      expect((refused.body as { code: string }).code).toBe('ERR_REQUEST_INVALID')
+    }
+    expect(seen.map((s) => s.installed)).toEqual([false, true])
   })
 
   it('refuses to exist without a random token: 32 characters and about 128 bits at least', () => {
