@@ -11,6 +11,8 @@ import { createRequire } from 'node:module'
 import { copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { LiveCase } from '../src/live/case.js'
+import { LIVE_CASES } from '../src/live/cases/index.js'
 import { runLive } from '../src/live/run-live.js'
 import { parseSutManifest } from '../src/live/sut.js'
 import { PROFILES, type Profile } from '../src/types.js'
@@ -422,11 +424,13 @@ async function judge(
   child: Child,
   profiles: readonly Profile[],
   patience: number,
+  cases?: readonly LiveCase[],
 ): Promise<{ red: string[]; passed: string[] }> {
   const result = await runLive(parseSutManifest(child.sut), {
     sutPath: 'mutation-gate.sut.json',
     profiles,
     patience,
+    ...(cases === undefined ? {} : { cases }),
   })
   return {
     red: result.tests
@@ -677,13 +681,18 @@ export async function runGate(options: GateOptions = {}): Promise<GateResult> {
     const { child, started, startMs } = launched
     try {
       const r0 = performance.now()
-      const { red } = await judge(child, plant.profiles, patience)
+      const { red } = await judge(
+        child,
+        plant.profiles,
+        patience,
+        targetedCases(plant, expectedCases),
+      )
       const run = performance.now() - r0
       const baseline = await baselineOf(plant.tool)
       const unreliable = [...baseline.red, ...(baseline.flaky ?? [])]
       const caughtBy = red.filter((id) => !unreliable.includes(id))
       const redWithoutPlant = red.filter((id) => unreliable.includes(id))
-      const mismatch = imprecision(expectedCases, plant.profiles, red)
+      const mismatch = imprecision(expectedCases, targetedCases(plant, expectedCases), red)
       record({
         ...base(plant),
         ...extra,
@@ -700,7 +709,7 @@ export async function runGate(options: GateOptions = {}): Promise<GateResult> {
                   ? `no baseline to compare with: ${baseline.detail}`
                   : red.length > 0
                     ? 'only cases that are red without the plant too came out red'
-                    : 'every case of its profiles passed',
+                    : 'every case citing its requirements passed',
             }),
         durationMs: startMs + run,
         phases: { start: startMs, run },
@@ -755,17 +764,31 @@ export async function runGate(options: GateOptions = {}): Promise<GateResult> {
 }
 
 /**
+ * The cases a plant is judged by: those of its profiles that cite one of the requirements it
+ * breaks (and, for a fixture switch, the cases its map lists). A plant is caught only when a case
+ * about what it breaks turns red, so its declared requirements are proven enforced, and each run
+ * stays short.
+ */
+function targetedCases(plant: Plant, expected: readonly string[] | undefined): LiveCase[] {
+  return LIVE_CASES.filter(
+    (c) =>
+      plant.profiles.includes(c.profile) &&
+      (c.requirements.some((r) => plant.requirements.includes(r)) ||
+        (expected ?? []).includes(c.id)),
+  )
+}
+
+/**
  * How the red cases of a switch plant differ from those its fixture's PLANTS map lists, within the
  * profiles run; `undefined` when they are the same (or the plant has no such list).
  */
 function imprecision(
   expected: readonly string[] | undefined,
-  profiles: readonly string[],
+  cases: readonly LiveCase[],
   red: readonly string[],
 ): string | undefined {
   if (expected === undefined) return undefined
-  const inRun = (id: string) => profiles.some((p) => id.startsWith(`live.${p}.`))
-  const want = expected.filter(inRun)
+  const want = expected.filter((id) => cases.some((c) => c.id === id))
   const missing = want.filter((id) => !red.includes(id))
   const extra = red.filter((id) => !want.includes(id))
   if (missing.length === 0 && extra.length === 0) return undefined

@@ -138,7 +138,7 @@ export const PLANTS: readonly Plant[] = [
   {
     id: 'receiver.problem-type-untyped',
     bug: 'Rejections are answered with the generic problem type about:blank, not the code.',
-    requirements: ['ERR-REG-001'],
+    requirements: ['DLV-INB-001', 'ERR-REG-001'],
     ...RECEIVER,
     plant: {
       sdk: {

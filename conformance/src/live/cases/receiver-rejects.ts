@@ -22,7 +22,10 @@ export const rejects = (
 ): LiveCase => ({
   id: `live.receiver.${id}`,
   title,
-  requirements,
+  // Each also proves the inbox's rejection itself: a problem document whose type names the code.
+  requirements: requirements.includes('DLV-INB-001')
+    ? requirements
+    : [...requirements, 'DLV-INB-001'],
   profile: 'receiver',
   level: 'MUST',
   actions: [],
