@@ -1,19 +1,18 @@
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEventStream } from '../dashboard/stream.js'
 import { listen } from '../src/http.js'
 import { runScenario, type Scenario } from '../src/scenario.js'
+import { openChromium } from './helpers/open-chromium.js'
 
 const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url)
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 let scenario: Scenario
 let browser: BrowserContext
 let page: Page
-let profile: string
+let chromium: Awaited<ReturnType<typeof openChromium>>
 let dashboard: string
 const consoleErrors: string[] = []
 
@@ -21,22 +20,9 @@ beforeAll(async () => {
   scenario = await runScenario()
   dashboard = scenario.outcome.dashboard
   await mkdir(SCREENSHOTS, { recursive: true })
-  profile = join(tmpdir(), `cta-chromium-${String(process.pid)}-${String(Date.now())}`)
-  await mkdir(profile, { recursive: true })
-  // A fresh profile each run (playwright passes it as --user-data-dir). The page's CSP allows
-  // only its own script; axe-core is injected inline, hence bypassCSP.
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    bypassCSP: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  })
+  // The page's CSP allows only its own script; axe-core is injected inline, hence bypassCSP.
+  chromium = await openChromium({ bypassCSP: true })
+  browser = chromium.context
   page = await browser.newPage()
   await page.setViewportSize({ width: 1440, height: 900 })
   page.on('console', (message) => {
@@ -45,9 +31,8 @@ beforeAll(async () => {
   page.on('pageerror', (error) => consoleErrors.push(error.message))
 }, 300_000)
 afterAll(async () => {
-  await browser.close()
+  await chromium.close()
   await scenario.close()
-  await rm(profile, { recursive: true, force: true })
 })
 
 const rows = (p: Page) =>

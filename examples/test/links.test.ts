@@ -3,20 +3,19 @@
 // opens a styled HTML page served by the tool that owns it, in Chromium; the same URL gives the
 // object's JSON document when asked for JSON; what does not exist is a styled 404 with the coded
 // problem ERR_NOT_FOUND. Two object pages are screenshot at 390 px and 1440 px.
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import {
   createManifestResolver,
   createMemoryDedupeStore,
   pullEvents,
   type Event,
 } from '@cta-interop/sdk'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LOCAL, startProducer, type Producer } from '../src/producer.js'
 import { runScenario, type Scenario } from '../src/scenario.js'
+import { openChromium } from './helpers/open-chromium.js'
 
 const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url)
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
@@ -24,7 +23,7 @@ let scenario: Scenario
 let reader: Producer
 let browser: BrowserContext
 let page: Page
-let profile: string
+let chromium: Awaited<ReturnType<typeof openChromium>>
 /** Every event both tools emitted into the group, read from their feeds. */
 const events: Event[] = []
 const consoleErrors: string[] = []
@@ -58,20 +57,9 @@ beforeAll(async () => {
     })
     expect(result.rejected).toEqual([])
   }
-  profile = join(tmpdir(), `cta-chromium-links-${String(process.pid)}-${String(Date.now())}`)
-  await mkdir(profile, { recursive: true })
   await mkdir(SCREENSHOTS, { recursive: true })
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  })
+  chromium = await openChromium()
+  browser = chromium.context
   page = await browser.newPage()
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`)
@@ -79,10 +67,9 @@ beforeAll(async () => {
   page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`))
 }, 300_000)
 afterAll(async () => {
-  await browser.close()
+  await chromium.close()
   await reader.close()
   await scenario.close()
-  await rm(profile, { recursive: true, force: true })
 })
 
 /** What a followed link opened. */

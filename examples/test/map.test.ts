@@ -1,37 +1,25 @@
 // The group's map in Chromium: real tools on 127.0.0.1 (the scenario), the page drawn by
 // Cytoscape.js from the dashboard's stored events, and its data at /map.json; screenshots at 390 and
 // 1440 px in test-results/screenshots/. Also the group's Murmurations profile at the authority.
-import { mkdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { mkdir } from 'node:fs/promises'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GroupMap } from '../dashboard/map.js'
 import { runScenario, type Scenario } from '../src/scenario.js'
+import { openChromium } from './helpers/open-chromium.js'
 
 const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url)
 let scenario: Scenario
 let browser: BrowserContext
 let page: Page
-let profile: string
+let chromium: Awaited<ReturnType<typeof openChromium>>
 const consoleErrors: string[] = []
 
 beforeAll(async () => {
   scenario = await runScenario()
-  profile = join(tmpdir(), `cta-chromium-map-${String(process.pid)}-${String(Date.now())}`)
-  await mkdir(profile, { recursive: true })
   await mkdir(SCREENSHOTS, { recursive: true })
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  })
+  chromium = await openChromium()
+  browser = chromium.context
   page = await browser.newPage()
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text())
@@ -47,9 +35,8 @@ beforeAll(async () => {
   )
 }, 300_000)
 afterAll(async () => {
-  await browser.close()
+  await chromium.close()
   await scenario.close()
-  await rm(profile, { recursive: true, force: true })
 })
 
 const mapJson = async (query: string): Promise<GroupMap> => {
