@@ -211,7 +211,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the HTML report in Chromium', () => {
   it('fits 390 px and 1440 px without horizontal scrolling, inapplicable rows hidden until opened', async () => {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     })
     try {
       for (const width of [390, 1440]) {
