@@ -41,6 +41,29 @@ async function inOwnGroup<T>(
   }
 }
 
+/** Whether each member may act in the tool now, asked one after the other. */
+async function accessOfEach(
+  ctx: LiveContext,
+  members: readonly string[],
+  session: Session,
+): Promise<boolean[]> {
+  const access: boolean[] = []
+  for (const member of members) access.push(await accessOf(ctx, member, session))
+  return access
+}
+
+/** The authority's announcement that `group` stopped using `other` (connected just before). */
+const otherToolDisconnected = (ctx: LiveContext, group: string, other: string) =>
+  announced(ctx, DISCONNECTED, async (a) => {
+    await a.authority.registry.connectTool({
+      id: `${group}/tools/other`,
+      organization: group,
+      tool: other,
+      scopes: ['cta:membership'],
+    })
+    await a.authority.registry.disconnectTool(group, other)
+  })
+
 /** Signs two members in through `session`; fails unless both then have access. */
 async function twoSignedIn(ctx: LiveContext, session: Session): Promise<string[]> {
   const signedIn = [
@@ -166,10 +189,7 @@ export const RELYING_ENDING_CASES: readonly LiveCase[] = [
           a.authority.registry.disconnectTool(group, ctx.sut.endpoints.origin),
         )
         const answer = await postToInbox(ctx, jws)
-        const after = [
-          await accessOf(ctx, members[0] ?? '', session),
-          await accessOf(ctx, members[1] ?? '', session),
-        ]
+        const after = await accessOfEach(ctx, members, session)
         const expected = { delivered: '2xx', accessAfter: [false, false] }
         const actual = { delivered: answer.status, accessAfter: after }
         check(
@@ -199,20 +219,9 @@ export const RELYING_ENDING_CASES: readonly LiveCase[] = [
       inOwnGroup(ctx, 'other-disconnected', async (group, session) => {
         const members = await twoSignedIn(ctx, session)
         const other = ctx.stranger.origin
-        const { jws } = await announced(ctx, DISCONNECTED, async (a) => {
-          await a.authority.registry.connectTool({
-            id: `${group}/tools/other`,
-            organization: group,
-            tool: other,
-            scopes: ['cta:membership'],
-          })
-          await a.authority.registry.disconnectTool(group, other)
-        })
+        const { jws } = await otherToolDisconnected(ctx, group, other)
         const answer = await postToInbox(ctx, jws)
-        const after = [
-          await accessOf(ctx, members[0] ?? '', session),
-          await accessOf(ctx, members[1] ?? '', session),
-        ]
+        const after = await accessOfEach(ctx, members, session)
         const expected = { delivered: '2xx', accessAfter: [true, true] }
         const actual = { delivered: answer.status, accessAfter: after }
         check(
@@ -244,15 +253,7 @@ export const RELYING_ENDING_CASES: readonly LiveCase[] = [
         // A well-formed announcement (the authority's own, for another tool), made about this
         // tool's installation and signed by a stranger as its source.
         const other = ctx.stranger.origin
-        const { event } = await announced(ctx, DISCONNECTED, async (a) => {
-          await a.authority.registry.connectTool({
-            id: `${group}/tools/other`,
-            organization: group,
-            tool: other,
-            scopes: ['cta:membership'],
-          })
-          await a.authority.registry.disconnectTool(group, other)
-        })
+        const { event } = await otherToolDisconnected(ctx, group, other)
         const data = event.data as { object: Record<string, unknown> }
         const forged = await signEvent(
           createEvent(
@@ -268,10 +269,7 @@ export const RELYING_ENDING_CASES: readonly LiveCase[] = [
           ctx.stranger.key,
         )
         const answer = await postToInbox(ctx, forged)
-        const after = [
-          await accessOf(ctx, members[0] ?? '', session),
-          await accessOf(ctx, members[1] ?? '', session),
-        ]
+        const after = await accessOfEach(ctx, members, session)
         const expected = { accessAfter: [true, true] }
         const actual = { answered: answer.status, accessAfter: after }
         check(
