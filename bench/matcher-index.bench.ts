@@ -6,6 +6,14 @@
 //   (= linear p50 query time / indexed p50 query time). Target ≥ 100.
 // - matcher-growth: indexed p50 query time at 1,000,000 over that at 100,000. Target ≤ 2: a query
 //   costs what the visible groups hold, not what the whole index holds.
+// - matcher-p99: the indexed p99 query time at 1,000,000 against a budget of 1 ms. Target ≤ 1.
+// - matcher-memory: what the index holds per proposal at 1,000,000 (V8 heap plus the typed arrays'
+//   buffers, after a full GC, the proposals themselves allocated before) against a budget of 300
+//   bytes. Target ≤ 1.
+//
+// Every timed figure comes from at least 3 rounds in which subject and baseline alternate (all
+// matchers built first and kept alive together, so each round sees the same heap); the table
+// shows the per-round ratios' min / median / max.
 //
 // The proposals come from a seeded generator with a realistic spread: about 250 proposals per group
 // (groups skewed in size, the largest holding a few thousand), 2,000 global resource kinds with a
@@ -19,7 +27,14 @@ import {
   type ExchangeRate,
   type Matcher,
 } from '@cta-interop/sdk'
-import { result, type Bench } from './lib/measure.js'
+import {
+  percentile,
+  result,
+  roundsResult,
+  summarise,
+  type Bench,
+  type BenchRound,
+} from './lib/measure.js'
 
 type Proposal = DocumentOfKind<'Proposal'>
 type ResourceSpecification = DocumentOfKind<'ResourceSpecification'>
@@ -196,53 +211,39 @@ function generate(n: number): Proposal[] {
   return out
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN
+interface Built {
+  readonly matcher: Matcher
+  readonly seconds: number
+  /** Heap plus ArrayBuffer bytes the matcher holds, after a full GC. */
+  readonly bytes: number
 }
 
-interface Run {
-  readonly n: number
-  readonly buildSeconds: number
-  readonly heapDeltaMb: number
-  readonly heapTotalMb: number
-  readonly p50: number
-  readonly p99: number
-  readonly candidates: number
-  readonly linearP50: number
-  readonly linearP99: number
-  readonly linearBuildSeconds: number
+/** V8 heap in use plus the bytes of ArrayBuffers (typed arrays live outside the V8 heap). */
+function memory(): number {
+  const m = process.memoryUsage()
+  return m.heapUsed + m.arrayBuffers
 }
 
-function build(
-  proposals: readonly Proposal[],
-  strategy: 'indexed' | 'linear',
-): {
-  matcher: Matcher
-  seconds: number
-  heapDeltaMb: number
-  heapTotalMb: number
-} {
+function build(proposals: readonly Proposal[], strategy: 'indexed' | 'linear'): Built {
   gc()
-  const before = process.memoryUsage().heapUsed
+  const before = memory()
   const matcher = createMatcher({ now: () => T0, rates: RATES, currencies: CURRENCIES, strategy })
   const start = performance.now()
   for (const p of proposals) matcher.upsert(p)
   const seconds = (performance.now() - start) / 1000
   gc()
-  const after = process.memoryUsage().heapUsed
-  return {
-    matcher,
-    seconds,
-    heapDeltaMb: (after - before) / 2 ** 20,
-    heapTotalMb: after / 2 ** 20,
-  }
+  return { matcher, seconds, bytes: memory() - before }
 }
 
-/** Times each query; returns sorted microseconds and the results (for the equality check). */
-function time(
-  matcher: Matcher,
-  queries: readonly Proposal[],
-): { micros: number[]; results: string[][] } {
+interface Timed {
+  readonly micros: number[]
+  readonly results: string[][]
+  readonly p50: number
+  readonly p99: number
+}
+
+/** Times each query; returns microseconds, p50 and p99, and the results (for the equality check). */
+function time(matcher: Matcher, queries: readonly Proposal[]): Timed {
   const micros: number[] = []
   const results: string[][] = []
   for (const q of queries) {
@@ -251,94 +252,172 @@ function time(
     micros.push((performance.now() - start) * 1000)
     results.push(found.map((c) => `${c.proposal.id} ${c.score}`))
   }
-  micros.sort((a, b) => a - b)
-  return { micros, results }
+  return { micros, results, p50: percentile(micros, 50), p99: percentile(micros, 99) }
 }
 
-function measure(n: number, indexedQueries: number, linearQueries: number): Run {
+interface Corpus {
+  readonly n: number
+  readonly queries: readonly Proposal[]
+  readonly indexed: Built
+  readonly linear?: Built
+}
+
+function prepare(n: number, queryCount: number, withLinear: boolean): Corpus {
   process.stderr.write(`  matcher: ${n.toLocaleString('en')} proposals…\n`)
   const proposals = generate(n)
   const random = prng(SEED + n)
   const queries = Array.from(
-    { length: indexedQueries },
+    { length: queryCount },
     () => proposals[Math.floor(random() * n)] as Proposal,
   )
   const indexed = build(proposals, 'indexed')
   time(indexed.matcher, queries.slice(0, 200)) // warm-up
-  // Five rounds over the same queries: p50 is the median of the rounds' p50s (steadier on a shared
-  // machine), p99 is taken over every query of every round.
-  const rounds = Array.from({ length: 5 }, () => {
-    gc()
-    return time(indexed.matcher, queries)
-  })
-  const fast = rounds[0] as ReturnType<typeof time>
-  const roundP50s = rounds.map((r) => percentile(r.micros, 0.5)).sort((a, b) => a - b)
-  const allMicros = rounds.flatMap((r) => r.micros).sort((a, b) => a - b)
-  const candidates = fast.results.reduce((sum, r) => sum + r.length, 0) / queries.length
-  const sample = queries.slice(0, linearQueries)
-  const expected = fast.results.slice(0, linearQueries)
-  indexed.matcher.expire() // keep the matcher referenced until here
+  if (!withLinear) return { n, queries, indexed }
   const linear = build(proposals, 'linear')
-  time(linear.matcher, sample.slice(0, 3)) // warm-up
-  gc()
-  const slow = time(linear.matcher, sample)
-  // The index must find exactly what the scan finds.
-  if (JSON.stringify(slow.results) !== JSON.stringify(expected)) {
-    throw new Error(`indexed and linear matchers disagree at ${n} proposals`)
-  }
-  return {
-    n,
-    buildSeconds: indexed.seconds,
-    heapDeltaMb: indexed.heapDeltaMb,
-    heapTotalMb: indexed.heapTotalMb,
-    p50: percentile(roundP50s, 0.5),
-    p99: percentile(allMicros, 0.99),
-    candidates,
-    linearP50: percentile(slow.micros, 0.5),
-    linearP99: percentile(slow.micros, 0.99),
-    linearBuildSeconds: linear.seconds,
+  time(linear.matcher, queries.slice(0, 3)) // warm-up
+  return { n, queries, indexed, linear }
+}
+
+/** Queries of round `r` for the linear scan: a different slice each round. */
+function linearSample(c: Corpus, r: number, count: number): Proposal[] {
+  return c.queries.slice(r * count, (r + 1) * count)
+}
+
+/** The index must find exactly what the scan finds. */
+function check(c: Corpus, sample: readonly Proposal[], linear: Timed): void {
+  const indexed = time(c.indexed.matcher, sample)
+  if (JSON.stringify(indexed.results) !== JSON.stringify(linear.results)) {
+    throw new Error(`indexed and linear matchers disagree at ${c.n} proposals`)
   }
 }
 
+const ROUNDS = 5
 const f = (x: number, digits = 1): string => x.toFixed(digits)
-
-function describe(r: Run): string {
-  return (
-    `N=${r.n.toLocaleString('en')}: build ${f(r.buildSeconds)} s ` +
-    `(${f((r.buildSeconds / r.n) * 1e6)} µs/proposal incl. validation), ` +
-    `heap +${f(r.heapDeltaMb, 0)} MB for the matcher (${f(r.heapTotalMb, 0)} MB in use), ` +
-    `indexed p50 ${f(r.p50)} µs p99 ${f(r.p99)} µs, ` +
-    `linear p50 ${f(r.linearP50 / 1000, 2)} ms p99 ${f(r.linearP99 / 1000, 2)} ms, ` +
-    `${f(r.candidates, 2)} matches returned/query`
-  )
+const range = (xs: readonly number[], digits = 1): string => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = sorted[Math.floor(sorted.length / 2)] as number
+  return `${f(sorted[0] as number, digits)} / ${f(mid, digits)} / ${f(sorted.at(-1) as number, digits)}`
 }
 
 export const run: Bench = () => {
-  const small = measure(10_000, 2000, 200)
-  const medium = measure(100_000, 2000, 60)
-  const large = measure(1_000_000, 2000, 20)
-  const notes = [small, medium, large].map(describe).join('; ')
-  const common = `seed ${SEED}, ~250 proposals/group, limit 10, default visibility (own group), indexed p50 = median of 5 rounds of 2,000 queries, linear over 200/60/20 queries`
+  const small = prepare(10_000, 2000, true)
+  const medium = prepare(100_000, 2000, false)
+  const large = prepare(1_000_000, 2000, true)
+  const LINEAR_QUERIES = { small: 100, large: 20 }
+  // Per round: the 1M index (2,000 queries), the 1M linear scan (20 different queries each round),
+  // the 100k index and the 10k index and scan; the order flips every round.
+  const index: BenchRound[] = []
+  const growth: BenchRound[] = []
+  const tail: BenchRound[] = []
+  const smallP99: number[] = []
+  const smallLinearP50: number[] = []
+  const candidates: number[] = []
+  for (let r = 0; r < ROUNDS; r++) {
+    gc()
+    const forward = r % 2 === 0
+    const steps: (() => void)[] = []
+    let big: Timed | undefined
+    let mid: Timed | undefined
+    let scan: Timed | undefined
+    const sample = linearSample(large, r, LINEAR_QUERIES.large)
+    steps.push(() => (big = time(large.indexed.matcher, large.queries)))
+    steps.push(() => (scan = time(large.linear?.matcher as Matcher, sample)))
+    steps.push(() => (mid = time(medium.indexed.matcher, medium.queries)))
+    steps.push(() => {
+      const s = time(small.indexed.matcher, small.queries)
+      smallP99.push(s.p99)
+      const sl = time(
+        small.linear?.matcher as Matcher,
+        linearSample(small, r, LINEAR_QUERIES.small),
+      )
+      smallLinearP50.push(sl.p50)
+    })
+    for (const step of forward ? steps : steps.reverse()) step()
+    if (big === undefined || mid === undefined || scan === undefined) throw new Error('unreachable')
+    check(large, sample, scan)
+    const first = forward ? 'subject' : 'baseline'
+    index.push({
+      value: 1e6 / big.p50,
+      baselineValue: 1e6 / scan.p50,
+      ratio: scan.p50 / big.p50,
+      first,
+      p99: big.p99,
+      baselineP99: scan.p99,
+    })
+    growth.push({
+      value: big.p50,
+      baselineValue: mid.p50,
+      ratio: big.p50 / mid.p50,
+      first,
+      p99: big.p99,
+      baselineP99: mid.p99,
+    })
+    tail.push({ value: big.p99, baselineValue: 1000, ratio: big.p99 / 1000, first, p99: big.p99 })
+    candidates.push(big.results.reduce((sum, x) => sum + x.length, 0) / big.results.length)
+  }
+  const bytesPerProposal = large.indexed.bytes / large.n
+  const notes =
+    `build (µs/proposal incl. validation) 10k ${f((small.indexed.seconds / small.n) * 1e6)}, ` +
+    `100k ${f((medium.indexed.seconds / medium.n) * 1e6)}, 1M ${f((large.indexed.seconds / large.n) * 1e6)}; ` +
+    `bytes/proposal (heap + ArrayBuffers) 10k ${f(small.indexed.bytes / small.n, 0)}, ` +
+    `100k ${f(medium.indexed.bytes / medium.n, 0)}, 1M ${f(bytesPerProposal, 0)}; ` +
+    `p50 µs min/median/max 1M ${range(growth.map((g) => g.value))}, 100k ${range(growth.map((g) => g.baselineValue))}; ` +
+    `p99 µs 1M ${range(tail.map((t) => t.value))}, 100k ${range(growth.map((g) => g.baselineP99 ?? 0))}, 10k ${range(smallP99)}; ` +
+    `linear p50 ms 1M ${range(
+      index.map((i) => 1000 / i.baselineValue),
+      2,
+    )}, 10k ${range(
+      smallLinearP50.map((x) => x / 1000),
+      2,
+    )}; ` +
+    `${f(candidates[0] ?? 0, 2)} matches returned/query; ` +
+    `seed ${SEED}, ~250 proposals/group, limit 10, default visibility (own group), ${ROUNDS} alternating rounds of 2,000 indexed queries (linear: ${LINEAR_QUERIES.large} different queries per round at 1M), results checked equal to the linear scan every round`
   return Promise.resolve([
+    roundsResult(
+      {
+        name: 'matcher-index',
+        unit: 'queries/s (p50, 1,000,000 proposals)',
+        baseline: 'linear scan with the same rules over the same 1,000,000 proposals',
+        target: 100,
+        higherIsBetter: true,
+        p99Unit: 'µs per query (indexed)',
+        notes,
+      },
+      summarise(index),
+    ),
+    roundsResult(
+      {
+        name: 'matcher-growth',
+        unit: 'µs p50 query at 1,000,000 proposals',
+        baseline: 'p50 query at 100,000 proposals',
+        target: 2,
+        higherIsBetter: false,
+        p99Unit: 'µs at 1M',
+        notes,
+      },
+      summarise(growth),
+    ),
+    roundsResult(
+      {
+        name: 'matcher-p99',
+        unit: 'µs p99 query at 1,000,000 proposals',
+        baseline: 'budget of 1,000 µs',
+        target: 1,
+        higherIsBetter: false,
+        p99Unit: 'µs',
+        notes,
+      },
+      summarise(tail),
+    ),
     result({
-      name: 'matcher-index',
-      value: 1e6 / large.p50,
-      unit: 'queries/s (p50, 1,000,000 proposals)',
-      baseline: 'linear scan with the same rules over the same 1,000,000 proposals',
-      baselineValue: 1e6 / large.linearP50,
-      target: 100,
-      higherIsBetter: true,
-      notes: `${notes}; ${common}`,
-    }),
-    result({
-      name: 'matcher-growth',
-      value: large.p50,
-      unit: 'µs p50 query at 1,000,000 proposals',
-      baseline: 'p50 query at 100,000 proposals',
-      baselineValue: medium.p50,
-      target: 2,
+      name: 'matcher-memory',
+      value: bytesPerProposal,
+      unit: 'bytes per indexed proposal at 1,000,000 (heap + ArrayBuffers after GC)',
+      baseline: 'budget of 300 bytes',
+      baselineValue: 300,
+      target: 1,
       higherIsBetter: false,
-      notes: `${notes}; ${common}`,
+      notes,
     }),
   ])
 }

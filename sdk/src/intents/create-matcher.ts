@@ -5,14 +5,14 @@ import type { ExchangeRate } from './convert-amount.js'
 import { AMOUNT_DIGITS, parseRate, pow10 } from './internal/decimal.js'
 import { checkLifetime } from './internal/build-proposal.js'
 import {
+  compareCodePoints,
   evaluate,
   formatScore,
-  rank,
   toEntry,
   type Entry,
-  type Pair,
   type Rules,
 } from './internal/model.js'
+import { createProposalTable, createView } from './internal/proposal-table.js'
 import { nowOf, parseInstant } from './internal/time.js'
 
 /**
@@ -144,48 +144,6 @@ export interface Matcher {
   stats(): MatcherStats
 }
 
-// Most posting lists hold a handful of entries: an array is a fraction of a Set's size. A list
-// that grows past SMALL becomes a Set, so that removing from it stays O(1) however large a
-// group's list of one hashtag becomes.
-const SMALL = 32
-type List = Entry[] | Set<Entry>
-
-interface Postings {
-  readonly byResource: Map<string, List>
-  readonly byTag: Map<string, List>
-}
-interface GroupIndex {
-  readonly offers: Postings
-  readonly requests: Postings
-}
-
-function postings(): Postings {
-  return { byResource: new Map(), byTag: new Map() }
-}
-
-function add(map: Map<string, List>, key: string, entry: Entry): void {
-  const list = map.get(key)
-  if (list === undefined) map.set(key, [entry])
-  else if (!Array.isArray(list)) list.add(entry)
-  else if (list.length < SMALL) list.push(entry)
-  else map.set(key, new Set(list).add(entry))
-}
-
-function drop(map: Map<string, List>, key: string, entry: Entry): void {
-  const list = map.get(key)
-  if (list === undefined) return
-  if (Array.isArray(list)) {
-    const i = list.indexOf(entry)
-    if (i < 0) return
-    list[i] = list[list.length - 1] as Entry
-    list.pop()
-    if (list.length === 0) map.delete(key)
-  } else {
-    list.delete(entry)
-    if (list.size === 0) map.delete(key)
-  }
-}
-
 function checkLimit(limit: unknown): number {
   if (limit === Infinity) return limit
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
@@ -251,102 +209,101 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
   const linear = strategy === 'linear'
   const canSee = options.canSee
   const clock = options.now
-  const byId = new Map<string, Entry>()
-  const groups = new Map<string, GroupIndex>()
+  const table = createProposalTable()
+  const view = createView()
+  const byId = new Map<string, number>()
   const tombstones = new Map<string, number>()
-  let postingCount = 0
   let queries = 0
-  // A min-heap of entries by `expires`. Replaced and removed entries stay until popped (lazily
-  // skipped) or until the heap is rebuilt when they outnumber the live ones.
-  let heap: Entry[] = []
+  // A min-heap of (expires, slot). Records of replaced or removed proposals stay until popped
+  // (skipped unless the slot's current proposal has expired too) or until the heap is rebuilt
+  // when they outnumber the live ones.
+  let heapAt = new Float64Array(1024)
+  let heapSlot = new Int32Array(1024)
+  let heapSize = 0
   let live = 0
+  // Scratch buffers reused by every query: collected slots, compatible slots and their scores.
+  const found = { slots: new Int32Array(256), count: 0 }
+  let pairSlot = new Int32Array(256)
+  let pairMicro = new Float64Array(256)
 
-  const isHeld = (e: Entry): boolean => byId.get(e.id) === e
-
-  function heapPush(e: Entry): void {
-    heap.push(e)
-    let i = heap.length - 1
+  function heapPush(at: number, slot: number): void {
+    if (heapSize === heapAt.length) {
+      const at2 = new Float64Array(heapSize * 2)
+      at2.set(heapAt)
+      heapAt = at2
+      const slot2 = new Int32Array(heapSize * 2)
+      slot2.set(heapSlot)
+      heapSlot = slot2
+    }
+    let i = heapSize++
     while (i > 0) {
       const parent = (i - 1) >> 1
-      const p = heap[parent] as Entry
-      if (p.expires <= e.expires) break
-      heap[i] = p
+      if ((heapAt[parent] as number) <= at) break
+      heapAt[i] = heapAt[parent] as number
+      heapSlot[i] = heapSlot[parent] as number
       i = parent
     }
-    heap[i] = e
+    heapAt[i] = at
+    heapSlot[i] = slot
   }
 
   function heapPop(): void {
-    const last = heap.pop() as Entry
-    if (heap.length === 0) return
+    const n = --heapSize
+    if (n === 0) return
+    const at = heapAt[n] as number
+    const slot = heapSlot[n] as number
     let i = 0
-    const n = heap.length
     for (;;) {
       const l = 2 * i + 1
       if (l >= n) break
       const r = l + 1
-      const child = r < n && (heap[r] as Entry).expires < (heap[l] as Entry).expires ? r : l
-      if ((heap[child] as Entry).expires >= last.expires) break
-      heap[i] = heap[child] as Entry
+      const child = r < n && (heapAt[r] as number) < (heapAt[l] as number) ? r : l
+      if ((heapAt[child] as number) >= at) break
+      heapAt[i] = heapAt[child] as number
+      heapSlot[i] = heapSlot[child] as number
       i = child
     }
-    heap[i] = last
+    heapAt[i] = at
+    heapSlot[i] = slot
   }
 
   function index(e: Entry): void {
-    byId.set(e.id, e)
-    if (e.expires !== Infinity) {
-      live++
-      heapPush(e)
-      if (heap.length > 2 * live + 1024) {
-        heap = []
-        for (const held of byId.values()) if (held.expires !== Infinity) heapPush(held)
+    const slot = table.add(e, !linear)
+    byId.set(e.id, slot)
+    if (e.expires === Infinity) return
+    live++
+    heapPush(e.expires, slot)
+    if (heapSize > 2 * live + 1024) {
+      heapSize = 0
+      for (const held of byId.values()) {
+        const at = table.expires(held)
+        if (at !== Infinity) heapPush(at, held)
       }
     }
-    if (linear || (e.resource === undefined && e.tags.length === 0)) return
-    let g = groups.get(e.group)
-    if (g === undefined) {
-      g = { offers: postings(), requests: postings() }
-      groups.set(e.group, g)
-    }
-    const p = e.offer ? g.offers : g.requests
-    if (e.resource !== undefined) {
-      add(p.byResource, e.resource, e)
-      postingCount++
-    }
-    for (const t of e.tags) add(p.byTag, t, e)
-    postingCount += e.tags.length
   }
 
-  function unindex(e: Entry): void {
-    byId.delete(e.id)
-    if (e.expires !== Infinity) live--
-    if (linear || (e.resource === undefined && e.tags.length === 0)) return
-    const g = groups.get(e.group)
-    if (g === undefined) return
-    const p = e.offer ? g.offers : g.requests
-    if (e.resource !== undefined) {
-      drop(p.byResource, e.resource, e)
-      postingCount--
-    }
-    for (const t of e.tags) drop(p.byTag, t, e)
-    postingCount -= e.tags.length
-    const empty = (x: Postings): boolean => x.byResource.size === 0 && x.byTag.size === 0
-    if (empty(g.offers) && empty(g.requests)) groups.delete(e.group)
+  function unindex(id: string, slot: number): void {
+    byId.delete(id)
+    if (table.expires(slot) !== Infinity) live--
+    table.remove(slot)
   }
 
-  function close(e: Entry, version: number): void {
-    unindex(e)
-    tombstones.set(e.id, Math.max(version, tombstones.get(e.id) ?? -Infinity))
+  function close(slot: number, version: number): void {
+    const id = table.proposal(slot).id
+    unindex(id, slot)
+    tombstones.set(id, Math.max(version, tombstones.get(id) ?? -Infinity))
   }
 
   function expireAt(now: number): string[] {
     const ids: string[] = []
-    for (let top = heap[0]; top !== undefined && top.expires <= now; top = heap[0]) {
+    while (heapSize > 0 && (heapAt[0] as number) <= now) {
+      const slot = heapSlot[0] as number
       heapPop()
-      if (isHeld(top)) {
-        close(top, top.version)
-        ids.push(top.id)
+      const proposal = table.held(slot)
+      // A record outlives its proposal: only a held proposal whose own expiry has come closes.
+      if (proposal !== undefined && table.expires(slot) <= now) {
+        close(slot, table.version(slot))
+        ids.push(proposal.id)
       }
     }
     return ids
@@ -356,39 +313,18 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
     return assertValid(input, { kind: 'Proposal' })
   }
 
-  /** The visible groups' postings on the other side, for the indexed strategy. */
-  function sources(q: Entry): Postings[] {
-    const out: Postings[] = []
-    const pick = (g: GroupIndex): void => {
-      out.push(q.offer ? g.requests : g.offers)
-    }
+  /** Collects the indexed candidates of `q` into `found`: the visible groups' other side. */
+  function collect(q: Entry): void {
+    queries = queries >= 0x7ffffffe ? 1 : queries + 1
+    found.count = 0
+    const other = !q.offer
     if (canSee === undefined) {
-      const g = groups.get(q.group)
-      if (g !== undefined) pick(g)
+      table.collect(q.group, other, q.resource, q.tags, queries, found)
     } else {
-      for (const [name, g] of groups) if (canSee(q.proposal, name)) pick(g)
-    }
-    return out
-  }
-
-  function candidates(q: Entry): Iterable<Entry> {
-    if (linear) return byId.values()
-    const stamp = ++queries
-    const out: Entry[] = []
-    const collect = (list: List | undefined): void => {
-      if (list === undefined) return
-      for (const e of list) {
-        if (e.stamp !== stamp) {
-          e.stamp = stamp
-          out.push(e)
-        }
+      for (const name of table.groupNames()) {
+        if (canSee(q.proposal, name)) table.collect(name, other, q.resource, q.tags, queries, found)
       }
     }
-    for (const p of sources(q)) {
-      if (q.resource !== undefined) collect(p.byResource.get(q.resource))
-      for (const t of q.tags) collect(p.byTag.get(t))
-    }
-    return out
   }
 
   function find(q: Entry, now: number, limit: number): MatchCandidate[] {
@@ -400,19 +336,49 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
       if (ok === undefined) seen.set(group, (ok = canSee(q.proposal, group)))
       return ok
     }
-    const pairs: Pair[] = []
-    for (const c of candidates(q)) {
-      if (c.id === q.id || c.offer === q.offer || c.expires <= now) continue
-      if (!rules.allowSameAuthor && c.author === q.author) continue
-      if (!forward(c.group)) continue
-      if (canSee === undefined ? c.group !== q.group : !canSee(c.proposal, q.group)) continue
+    let pairs = 0
+    const consider = (slot: number): void => {
+      if (table.offer(slot) === q.offer || table.expires(slot) <= now) return
+      if (table.proposal(slot).id === q.id) return
+      table.load(slot, view)
+      const c = view
+      if (!rules.allowSameAuthor && c.author === q.author) return
+      if (!forward(c.group)) return
+      if (canSee === undefined ? c.group !== q.group : !canSee(c.proposal, q.group)) return
       const micro = evaluate(q, c, queryTags, rules)
-      if (micro >= 0) pairs.push({ entry: c, micro })
+      if (micro < 0) return
+      if (pairs === pairSlot.length) {
+        const s2 = new Int32Array(pairs * 2)
+        s2.set(pairSlot)
+        pairSlot = s2
+        const m2 = new Float64Array(pairs * 2)
+        m2.set(pairMicro)
+        pairMicro = m2
+      }
+      pairSlot[pairs] = slot
+      pairMicro[pairs++] = micro
     }
-    pairs.sort(rank)
-    if (pairs.length > limit) pairs.length = limit
-    return pairs.map(({ entry, micro }) =>
-      Object.freeze({ proposal: entry.proposal, score: formatScore(micro) }),
+    if (linear) for (const slot of byId.values()) consider(slot)
+    else {
+      collect(q)
+      for (let i = 0; i < found.count; i++) consider(found.slots[i] as number)
+    }
+    const order = Array.from({ length: pairs }, (_, i) => i)
+    order.sort(
+      (a, b) =>
+        (pairMicro[b] as number) - (pairMicro[a] as number) ||
+        table.published(pairSlot[a] as number) - table.published(pairSlot[b] as number) ||
+        compareCodePoints(
+          table.proposal(pairSlot[a] as number).id,
+          table.proposal(pairSlot[b] as number).id,
+        ),
+    )
+    if (order.length > limit) order.length = limit
+    return order.map((i) =>
+      Object.freeze({
+        proposal: table.proposal(pairSlot[i] as number),
+        score: formatScore(pairMicro[i] as number),
+      }),
     )
   }
 
@@ -420,7 +386,7 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
     upsert(input) {
       const proposal = read(input)
       const held = byId.get(proposal.id)
-      if (held !== undefined && held.author !== proposal.attributedTo) {
+      if (held !== undefined && table.author(held) !== proposal.attributedTo) {
         throw new ProtocolError(
           'ERR_PROPOSAL_CONFLICT',
           `an update of ${proposal.id} changes its attributedTo`,
@@ -429,7 +395,9 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
       const version = parseInstant(proposal.updated ?? proposal.published)
       const closedAt = tombstones.get(proposal.id)
       if (
-        held !== undefined ? version < held.version : closedAt !== undefined && version <= closedAt
+        held !== undefined
+          ? version < table.version(held)
+          : closedAt !== undefined && version <= closedAt
       ) {
         return 'stale'
       }
@@ -444,7 +412,7 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
       }
       const entry = toEntry(proposal, rules)
       const current = byId.get(proposal.id)
-      if (current !== undefined) unindex(current)
+      if (current !== undefined) unindex(proposal.id, current)
       tombstones.delete(proposal.id)
       index(entry)
       return current === undefined ? 'added' : 'updated'
@@ -458,7 +426,7 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
       }
       const held = byId.get(id)
       if (held !== undefined) {
-        close(held, Math.max(version, held.version))
+        close(held, Math.max(version, table.version(held)))
         return true
       }
       if (version !== -Infinity)
@@ -477,7 +445,8 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
       return Object.freeze(expireAt(nowOf(clock)))
     },
     get(id) {
-      return byId.get(id)?.proposal
+      const slot = byId.get(id)
+      return slot === undefined ? undefined : table.proposal(slot)
     },
     get size() {
       return byId.size
@@ -485,8 +454,8 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
     stats() {
       return Object.freeze({
         proposals: byId.size,
-        groups: groups.size,
-        postings: postingCount,
+        groups: table.groups,
+        postings: table.postings,
         tombstones: tombstones.size,
       })
     },
