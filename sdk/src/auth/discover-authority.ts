@@ -1,11 +1,4 @@
-import {
-  ClientSecretBasic,
-  allowInsecureRequests,
-  customFetch,
-  discovery,
-  type ClientAuth,
-  type Configuration,
-} from 'openid-client'
+import type { ClientAuth, Configuration } from 'openid-client'
 import { ProtocolError } from '../errors.js'
 import { assertOutboundUrl, fetchJson, type OutboundPolicy } from '../http/guarded-fetch.js'
 import type { ResolveKey } from '../keys/resolve-key.js'
@@ -14,6 +7,7 @@ import { assertValid } from '../validate/validate-document.js'
 import { TOKEN_EXCHANGE_GRANT_TYPE } from './constants.js'
 import { authorityKeys } from './internal/authority-keys.js'
 import { guardedFetch, oauthFailure } from './internal/oauth.js'
+import { openidClient } from './internal/openid-client.js'
 
 /** Options of {@link discoverAuthority}. */
 export interface DiscoverAuthorityOptions extends OutboundPolicy {
@@ -90,6 +84,8 @@ export async function discoverAuthority(
     throw new ProtocolError('ERR_ISSUER_NOT_AUTHORITY', `not a trusted authority: ${issuer}`)
   }
   assertOutboundUrl(issuer, options)
+  const oidc = await openidClient()
+  const { ClientSecretBasic, customFetch, discovery } = oidc
   const authentication =
     options.clientAuthentication ??
     (options.clientSecret === undefined ? undefined : ClientSecretBasic(options.clientSecret))
@@ -99,7 +95,7 @@ export async function discoverAuthority(
       [customFetch]: guardedFetch(options),
       // Plain http only where the caller allowed it (tests, private deployments).
       // eslint-disable-next-line @typescript-eslint/no-deprecated -- deprecated only to stand out
-      ...(options.allowHttp === true ? { execute: [allowInsecureRequests] } : {}),
+      ...(options.allowHttp === true ? { execute: [oidc.allowInsecureRequests] } : {}),
       ...(options.timeout === undefined ? {} : { timeout: Math.ceil(options.timeout / 1000) }),
     })
   } catch (err) {

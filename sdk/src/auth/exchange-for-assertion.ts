@@ -1,8 +1,8 @@
-import { genericGrantRequest } from 'openid-client'
 import type { DedupeStore, SignatureVerifier } from '../events/verify-event.js'
 import { ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE } from './constants.js'
 import type { DiscoveredAuthority } from './discover-authority.js'
 import { oauthFailure } from './internal/oauth.js'
+import { openidClient } from './internal/openid-client.js'
 import { verifyGroupAssertion, type VerifyGroupAssertionResult } from './verify-group-assertion.js'
 
 /** Options of {@link exchangeForAssertion}. */
@@ -52,6 +52,7 @@ export async function exchangeForAssertion(
   }
   let assertion: string
   try {
+    const { genericGrantRequest } = await openidClient()
     const response = await genericGrantRequest(authority.configuration, TOKEN_EXCHANGE_GRANT_TYPE, {
       subject_token: accessToken,
       subject_token_type: ACCESS_TOKEN_TYPE,

@@ -1,7 +1,8 @@
-import { authorizationCodeGrant } from 'openid-client'
+import type { authorizationCodeGrant } from 'openid-client'
 import { ProtocolError } from '../errors.js'
 import type { DiscoveredAuthority } from './discover-authority.js'
 import { oauthFailure } from './internal/oauth.js'
+import { openidClient } from './internal/openid-client.js'
 import type { PendingSignIn } from './start-sign-in.js'
 
 /** What {@link finishSignIn} returns: the member, and the token to exchange for assertions. */
@@ -47,7 +48,8 @@ export async function finishSignIn(
   }
   let tokens: Awaited<ReturnType<typeof authorizationCodeGrant>>
   try {
-    tokens = await authorizationCodeGrant(
+    const oidc = await openidClient()
+    tokens = await oidc.authorizationCodeGrant(
       authority.configuration,
       new URL(callbackUrl),
       {

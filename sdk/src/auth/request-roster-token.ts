@@ -1,7 +1,7 @@
-import { clientCredentialsGrant } from 'openid-client'
 import { ROSTER_SCOPE } from './constants.js'
 import type { DiscoveredAuthority } from './discover-authority.js'
 import { oauthFailure } from './internal/oauth.js'
+import { openidClient } from './internal/openid-client.js'
 
 /** What {@link requestRosterToken} returns. */
 export interface RosterToken {
@@ -28,6 +28,7 @@ export interface RosterToken {
  */
 export async function requestRosterToken(authority: DiscoveredAuthority): Promise<RosterToken> {
   try {
+    const { clientCredentialsGrant } = await openidClient()
     const tokens = await clientCredentialsGrant(authority.configuration, { scope: ROSTER_SCOPE })
     return {
       accessToken: tokens.access_token,

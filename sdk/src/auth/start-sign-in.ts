@@ -1,12 +1,6 @@
-import {
-  buildAuthorizationUrl,
-  calculatePKCECodeChallenge,
-  randomNonce,
-  randomPKCECodeVerifier,
-  randomState,
-} from 'openid-client'
 import { GROUP_PARAMETER, MEMBERSHIP_SCOPE } from './constants.js'
 import type { DiscoveredAuthority } from './discover-authority.js'
+import { openidClient } from './internal/openid-client.js'
 
 /** Options of {@link startSignIn}. */
 export interface StartSignInOptions {
@@ -62,6 +56,13 @@ export async function startSignIn(
 ): Promise<StartSignInResult> {
   if (typeof options.redirectUri !== 'string')
     throw new TypeError('options.redirectUri is required')
+  const {
+    buildAuthorizationUrl,
+    calculatePKCECodeChallenge,
+    randomNonce,
+    randomPKCECodeVerifier,
+    randomState,
+  } = await openidClient()
   const codeVerifier = randomPKCECodeVerifier()
   const state = randomState()
   const nonce = randomNonce()

@@ -1,12 +1,7 @@
-import {
-  AuthorizationResponseError,
-  ClientError,
-  ResponseBodyError,
-  WWWAuthenticateChallengeError,
-  type CustomFetch,
-} from 'openid-client'
+import type { CustomFetch } from 'openid-client'
 import { ProtocolError, isProtocolError, type ProtocolErrorCode } from '../../errors.js'
 import { assertOutboundUrl, outboundFetch, type OutboundPolicy } from '../../http/guarded-fetch.js'
+import { loadedOpenidClient } from './openid-client.js'
 
 /**
  * Turns what `openid-client` throws for a bad answer from the authority into a coded protocol
@@ -21,6 +16,14 @@ export function oauthFailure(err: unknown, code: ProtocolErrorCode, what: string
     if (typeof e !== 'object' || e === null) break
     e = (e as { cause?: unknown }).cause
   }
+  const oidc = loadedOpenidClient()
+  if (oidc === undefined) return err
+  const {
+    AuthorizationResponseError,
+    ClientError,
+    ResponseBodyError,
+    WWWAuthenticateChallengeError,
+  } = oidc
   if (
     err instanceof ClientError ||
     err instanceof ResponseBodyError ||
