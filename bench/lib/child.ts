@@ -3,6 +3,7 @@
 // result the script returns through `serveLoad`; `spawnServer` starts a server script that prints
 // its port.
 import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 /** Node flags for a child that runs a TypeScript file (tsx), as the bench itself does. */
@@ -69,6 +70,11 @@ export function serveLoad(fn: (input: never) => unknown): void {
 export interface ServerProcess {
   readonly port: number
   readonly child: ChildProcess
+  /**
+   * CPU time the process has used so far (user + system, all its threads), in microseconds, read
+   * from `/proc` (10 ms resolution); `NaN` where `/proc` cannot be read.
+   */
+  cpuMicros(): number
   /** Sends SIGTERM and waits for the process to exit. */
   stop(): Promise<void>
 }
@@ -110,9 +116,27 @@ export async function spawnServer(
   return {
     port,
     child,
+    cpuMicros: () => processCpuMicros(child.pid),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
       await exited
     },
   }
 }
+
+/** User + system CPU time of a process, in microseconds, from `/proc/<pid>/stat`. */
+function processCpuMicros(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
+    // Fields after the command name (which may hold spaces), which ends with the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return (ticks / CLOCK_TICKS) * 1e6
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** `getconf CLK_TCK` on Linux. */
+const CLOCK_TICKS = 100

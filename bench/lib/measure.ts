@@ -11,6 +11,9 @@ export interface BenchRound {
   /** The subject's 99th percentile in this round, where the figure has one. */
   readonly p99?: number
   readonly baselineP99?: number
+  /** Anything else the round measured (status codes, errors…), kept in the JSON. */
+  readonly detail?: unknown
+  readonly baselineDetail?: unknown
 }
 
 /** One benchmark figure, as written to `bench/results/<name>.json`. */
@@ -61,8 +64,8 @@ export function percentile(xs: readonly number[], p: number): number {
   return sorted[rank] as number
 }
 
-/** What one side of a round measured: a number, or a number with its p99. */
-export type Measured = number | { value: number; p99?: number }
+/** What one side of a round measured: a number, or a number with its p99 and other details. */
+export type Measured = number | { value: number; p99?: number; detail?: unknown }
 
 /** Subject and baseline measured in alternating order over several rounds. */
 export interface Alternated {
@@ -98,8 +101,8 @@ export async function alternate(
   const out: BenchRound[] = []
   for (let round = 0; round < rounds; round++) {
     const first = round % 2 === 0 ? 'baseline' : 'subject'
-    let s: { value: number; p99?: number }
-    let b: { value: number; p99?: number }
+    let s: Exclude<Measured, number>
+    let b: Exclude<Measured, number>
     if (first === 'baseline') {
       b = split(await baseline(round))
       s = split(await subject(round))
@@ -114,6 +117,8 @@ export async function alternate(
       first,
       ...(s.p99 === undefined ? {} : { p99: s.p99 }),
       ...(b.p99 === undefined ? {} : { baselineP99: b.p99 }),
+      ...(s.detail === undefined ? {} : { detail: s.detail }),
+      ...(b.detail === undefined ? {} : { baselineDetail: b.detail }),
     })
   }
   return summarise(out)
