@@ -146,8 +146,62 @@ function migrations(s: string): string[] {
       WHERE status = 'pending'`,
     `CREATE INDEX IF NOT EXISTS deliveries_subscription
       ON "${s}".deliveries (subscription_id, status)`,
+    // The outbox fills and drains in bursts: analyse and vacuum after a few per cent of change
+    // rather than PostgreSQL's default 10–20%, so that the claim statement's plan follows the
+    // queue (see ANALYZE_AFTER for what a burst still needs). Re-applied on every open, so an
+    // existing schema takes them too.
+    `ALTER TABLE "${s}".deliveries SET (
+      autovacuum_analyze_scale_factor = 0.02, autovacuum_analyze_threshold = 1000,
+      autovacuum_vacuum_scale_factor = 0.05, autovacuum_vacuum_threshold = 1000,
+      autovacuum_vacuum_insert_scale_factor = 0.05, autovacuum_vacuum_insert_threshold = 1000)`,
   ]
 }
+
+/**
+ * The advisory locks a feed append takes, as the texts they are hashed from: the schema's feed
+ * lock in shared mode, then the group's in exclusive mode. Appends to one group wait for each
+ * other, so that within a group cursor order is commit order; appends to different groups
+ * commit in parallel. The shared schema lock keeps that true beside a process of an older
+ * version, which took the schema's feed lock exclusively for every append.
+ * @see {@link https://w3id.org/cta/spec/delivery#DLV-FED-002 Spec: DLV-FED-002}
+ * @internal
+ */
+export function feedLockKeys(schema: string, group: string): { schema: string; group: string } {
+  return { schema: `cta-delivery:${schema}:feed`, group: `cta-delivery:${schema}:feed:${group}` }
+}
+
+/**
+ * The statement that leases due deliveries: `$1` now, `$2` the most to claim, `$3` the lease
+ * token, `$4` the lease's end (ms). It walks the partial index `deliveries_due` in order and
+ * stops after `$2` rows, as long as the table's statistics are current.
+ * @internal
+ */
+export function claimStatement(schema: string): string {
+  const s = `"${schema}"`
+  return `WITH due AS (
+           SELECT id FROM ${s}.deliveries
+           WHERE status = 'pending' AND due_at <= $1 AND lease_until <= $1
+           ORDER BY due_at, id
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+         UPDATE ${s}.deliveries d
+         SET lease_token = $3, lease_until = $4, attempts = d.attempts + 1, updated_at = $1
+         FROM due, ${s}.events e
+         WHERE d.id = due.id AND e.seq = d.event_seq
+         RETURNING d.id, d.subscription_id, d.sink, d.attempts, d.created_at, d.due_at,
+                   e.jws, e.source, e.event_id`
+}
+
+/**
+ * Deliveries one store queues before it analyses the deliveries table itself (at most once per
+ * {@link ANALYZE_INTERVAL}). Right after a burst the table's statistics are stale until
+ * autovacuum runs (up to a minute, and never on PGlite), and PostgreSQL would answer each claim
+ * of a deep queue by reading and sorting every pending row instead of walking `deliveries_due`:
+ * a drain in O(n²).
+ */
+const ANALYZE_AFTER = 10_000
+/** Least time between two analyses by one store, in ms. */
+const ANALYZE_INTERVAL = 60_000
 
 const num = (value: unknown): number => Number(value)
 const str = (value: unknown): string => String(value)
@@ -198,9 +252,9 @@ function toAnswer(value: unknown): DeliveryAnswer | undefined {
  * The delivery store over SQL, shared by PGlite and PostgreSQL: the same statements run on both.
  * Concurrency rests on PostgreSQL itself: `INSERT … ON CONFLICT` for atomic dedupe claims,
  * `FOR UPDATE SKIP LOCKED` so concurrent workers claim disjoint deliveries, lease tokens checked
- * on every update, and a transaction-scoped advisory lock around feed appends so that cursors
- * (a `bigserial`) grow in commit order and a reader paging by cursor never skips an event that
- * committed late.
+ * on every update, and a transaction-scoped advisory lock per group around feed appends so that
+ * within a group cursors (a `bigserial`) grow in commit order and a reader paging a group's feed by
+ * cursor never skips an event that committed late, while different groups append in parallel.
  * @internal
  */
 export async function createSqlDeliveryStore(
@@ -314,6 +368,20 @@ export async function createSqlDeliveryStore(
     },
   }
 
+  let queuedSinceAnalyze = 0
+  let lastAnalyze = -Infinity
+  /** Analyses the deliveries table after a burst of enqueues (see ANALYZE_AFTER). */
+  const afterQueued = async (count: number): Promise<void> => {
+    queuedSinceAnalyze += count
+    const t = performance.now()
+    if (queuedSinceAnalyze < ANALYZE_AFTER || t - lastAnalyze < ANALYZE_INTERVAL) return
+    queuedSinceAnalyze = 0
+    lastAnalyze = t
+    // The event is committed whatever happens here: a failed analysis only leaves the
+    // statistics to autovacuum, as before.
+    await db.query(`ANALYZE ${s}.deliveries`).catch(() => undefined)
+  }
+
   const cancelPending = (tx: SqlQueryable, subscriptionId: string, at: number) =>
     tx.query(
       `UPDATE ${s}.deliveries SET status = 'cancelled', lease_token = NULL, updated_at = $2
@@ -395,10 +463,16 @@ export async function createSqlDeliveryStore(
       })
     },
 
-    enqueue(event, subscriptionIds, at) {
-      return db.transaction(async (tx) => {
-        // Appends are serialized so that cursor order is commit order (see above).
-        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${lockKey}:feed`])
+    async enqueue(event, subscriptionIds, at) {
+      const result = await db.transaction(async (tx) => {
+        // Appends to one group are serialized so that cursor order is commit order within the
+        // group (see feedLockKeys); the shared schema lock is taken first, in its own subquery.
+        const keys = feedLockKeys(schemaName(options), event.group)
+        await tx.query(
+          `SELECT pg_advisory_xact_lock(hashtextextended($2, 0))
+           FROM (SELECT pg_advisory_xact_lock_shared(hashtext($1))) AS schema_lock`,
+          [keys.schema, keys.group],
+        )
         const inserted = await tx.query(
           `INSERT INTO ${s}.events (source, event_id, type, grp, jws, created_at)
            VALUES ($1, $2, $3, $4, $5, $6)
@@ -427,6 +501,8 @@ export async function createSqlDeliveryStore(
         )
         return { cursor: seq, duplicate: false, deliveries: queued.length }
       })
+      if (!result.duplicate) await afterQueued(result.deliveries)
+      return result
     },
 
     async readFeed(query) {
@@ -440,21 +516,12 @@ export async function createSqlDeliveryStore(
     async claimDeliveries({ now: at, limit, leaseMs }) {
       const token = crypto.randomUUID()
       const t = at.getTime()
-      const rows = await db.query(
-        `WITH due AS (
-           SELECT id FROM ${s}.deliveries
-           WHERE status = 'pending' AND due_at <= $1 AND lease_until <= $1
-           ORDER BY due_at, id
-           LIMIT $2
-           FOR UPDATE SKIP LOCKED)
-         UPDATE ${s}.deliveries d
-         SET lease_token = $3, lease_until = $4, attempts = d.attempts + 1, updated_at = $1
-         FROM due, ${s}.events e
-         WHERE d.id = due.id AND e.seq = d.event_seq
-         RETURNING d.id, d.subscription_id, d.sink, d.attempts, d.created_at, d.due_at,
-                   e.jws, e.source, e.event_id`,
-        [t, limit, token, t + leaseMs],
-      )
+      const rows = await db.query(claimStatement(schemaName(options)), [
+        t,
+        limit,
+        token,
+        t + leaseMs,
+      ])
       return rows
         .map((row): ClaimedDelivery => ({
           id: str(row['id']),
