@@ -34,6 +34,7 @@ import type {
   Vector,
 } from '../src/types.js'
 import { p256FromSeed, signEs256 } from './p256.js'
+import { EXTENSIBILITY_REQUIREMENTS, extensibilityVectors } from './vectors/extensibility.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(HERE, '..')
@@ -117,6 +118,7 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'DLV-SUB-003': { profiles: ['emitter'], level: 'MUST' },
   'DLV-SUB-004': { profiles: ['emitter'], level: 'MUST' },
   'DLV-REQ-001': { profiles: ['emitter'], level: 'MUST' },
+  ...EXTENSIBILITY_REQUIREMENTS,
 }
 
 export const CITED_REQUIREMENTS = REQUIREMENTS
@@ -3394,6 +3396,17 @@ export async function generate(out: string = ROOT): Promise<number> {
     ...(await assertionVectors(keys)),
     ...(await intentVectors()),
     ...(await deliveryVectors(keys)),
+    ...(await extensibilityVectors({
+      examples: EXAMPLES,
+      vector,
+      sign: (event) => signEvent(event, keys.get('decisions')?.signing as SigningKey),
+      forge: (payload) => {
+        const k = keys.get('decisions') as TestKey
+        return forge({ alg: 'EdDSA', kid: k.signing.kid, typ: 'cta-event+jws' }, payload, k)
+      },
+      trust: publishedTrust(keys),
+      addSeconds,
+    })),
   ]
   const ids = new Set<string>()
   for (const { dir, ...v } of vectors) {

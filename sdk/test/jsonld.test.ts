@@ -135,9 +135,22 @@ describe('JSON-LD: hostile documents', () => {
     )
   })
 
-  it('refuses an inline context object', async () => {
-    const doc = { ...group, '@context': [AS2_CONTEXT, CTA_CONTEXT, { evil: 'https://e.example/' }] }
+  it('[EXT-CTX-002] refuses an inline context object that redefines a protected term', async () => {
+    const doc = {
+      ...group,
+      '@context': [AS2_CONTEXT, CTA_CONTEXT, { member: 'https://e.example/' }],
+    }
     expect(await codeOf(checkJsonLd(doc))).toBe('ERR_JSONLD_UNSAFE')
+  })
+
+  it('[EXT-CTX-001] expands a declared extension member to its own IRI, outside the CTA namespace', async () => {
+    const doc = {
+      ...group,
+      '@context': [AS2_CONTEXT, CTA_CONTEXT, { dec: 'https://decisions.example/ns#' }],
+      'dec:quorum': '0.5',
+    }
+    const { expanded } = await checkJsonLd(doc)
+    expect(expanded[0]).toHaveProperty(['https://decisions.example/ns#quorum'])
   })
 
   it('refuses a context array in another order', async () => {

@@ -43,8 +43,10 @@ function assertAllTermsDefined(value: unknown): void {
 
 /**
  * Proves that a document means in JSON-LD exactly what it says in JSON: its `@context` is the
- * pinned CTA array, no `@context` appears deeper, and safe-mode expansion with only the bundled
- * contexts drops nothing and leaves no term without an IRI. The context checks run first and in
+ * pinned CTA array, followed only by inline extension contexts that define prefixes of their own
+ * (never a CTA or ActivityStreams term), no `@context` appears deeper, every `prefix:local` member
+ * has a declared prefix, and safe-mode expansion with only the bundled contexts drops nothing and
+ * leaves no term without an IRI. Extension contexts are inline, so nothing is loaded for them. The context checks run first and in
  * the order of {@link https://w3id.org/cta/spec/documents#DOC-CTX-004 DOC-CTX-004}, so a defect
  * gets the same code here as from `validateDocument` and `verifyEvent`. For a CloudEvents envelope, its `data`
  * is checked (the envelope itself is plain JSON). No network request is ever made.
@@ -56,7 +58,9 @@ function assertAllTermsDefined(value: unknown): void {
  * @returns The expanded form.
  * @throws {ProtocolError} `ERR_JSONLD_UNSAFE` when a `@context` is nested (checked first);
  *   `ERR_JSONLD_CONTEXT_UNKNOWN` when a context is not bundled; `ERR_JSONLD_UNSAFE` when the
- *   `@context` is missing or not the pinned array, or expansion would drop or blank-node a property.
+ *   `@context` is missing or not the pinned array, an extension context redefines a term or
+ *   reaches into a pinned namespace, an extension member's prefix is undeclared, or expansion would
+ *   drop or blank-node a property.
  * @example
  * ```ts
  * import { checkJsonLd } from '@cta-interop/sdk/jsonld'
@@ -64,6 +68,7 @@ function assertAllTermsDefined(value: unknown): void {
  * console.log(Object.keys(expanded[0])) // full IRIs, e.g. 'https://w3id.org/cta#authority'
  * ```
  * @see {@link https://w3id.org/cta/spec/documents#json-ld Spec: JSON-LD}
+ * @see {@link https://w3id.org/cta/spec/extensibility#EXT-CTX-002 Spec: extension contexts}
  */
 export async function checkJsonLd(document: unknown): Promise<CheckJsonLdResult> {
   const isEvent = isObject(document) && !Array.isArray(document) && 'specversion' in document

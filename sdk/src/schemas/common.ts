@@ -163,3 +163,11 @@ export function Document<P extends Record<string, TSchema>>(
     { $id: schemaId(name), additionalProperties: false, ...options },
   )
 }
+
+export {
+  CTA_RESERVED_IRI_PATTERN,
+  EXTENSION_LIMITS,
+  EXTENSION_MEMBER_PATTERN,
+  EXTENSION_PREFIX_PATTERN,
+  MINOR_VERSION_NAMESPACE_PATTERN,
+} from '../extensions.js'

@@ -1,5 +1,12 @@
 import { AS2_CONTEXT, CONTEXT, CTA_CONTEXT } from '../constants.js'
 import type { ProtocolErrorCode, ValidationIssue } from '../errors.js'
+import {
+  CTA_RESERVED_IRI_PATTERN,
+  EXTENSION_LIMITS,
+  EXTENSION_PREFIX_PATTERN,
+} from '../extensions.js'
+import { isIri } from './formats.js'
+import { reservedNamespaces, reservedTerms } from './generated/validators.js'
 
 /** The two contexts published with the specification: the only ones a receiver knows. */
 const BUNDLED: ReadonlySet<string> = new Set([AS2_CONTEXT, CTA_CONTEXT])
@@ -82,6 +89,87 @@ function findNested(
   return undefined
 }
 
+const PREFIX = new RegExp(EXTENSION_PREFIX_PATTERN)
+const CTA_RESERVED = new RegExp(CTA_RESERVED_IRI_PATTERN)
+const RESERVED_TERMS: ReadonlySet<string> = new Set(reservedTerms)
+
+/**
+ * Why one entry after the pinned contexts is not an extension context (EXT-CTX-002), or
+ * `undefined` when it is one. `defined` collects the prefixes of the earlier extension contexts.
+ */
+function extensionContextDefect(
+  entry: unknown,
+  at: string,
+  defined: Map<string, string>,
+): ContextDefect | undefined {
+  if (!isObject(entry)) {
+    return defect('ERR_JSONLD_UNSAFE', at, 'an extension context must be an inline object')
+  }
+  const prefixes = Object.keys(entry)
+  if (prefixes.length === 0 || prefixes.length > EXTENSION_LIMITS.prefixes) {
+    return defect('ERR_JSONLD_UNSAFE', at, 'an extension context defines 1 to 32 prefixes')
+  }
+  for (const prefix of prefixes) {
+    const where = pointer(at, prefix)
+    if (!PREFIX.test(prefix) || RESERVED_TERMS.has(prefix)) {
+      return defect('ERR_JSONLD_UNSAFE', where, `an extension may not define ${prefix}`)
+    }
+    if (defined.has(prefix)) {
+      return defect('ERR_JSONLD_UNSAFE', where, `prefix ${prefix} is defined twice`)
+    }
+    const iri = entry[prefix]
+    if (
+      typeof iri !== 'string' ||
+      !isIri(iri) ||
+      !/[#/]$/.test(iri) ||
+      CTA_RESERVED.test(iri) ||
+      reservedNamespaces.some((namespace) => iri.startsWith(namespace))
+    ) {
+      return defect(
+        'ERR_JSONLD_UNSAFE',
+        where,
+        `prefix ${prefix} must name a namespace outside those of the pinned contexts`,
+      )
+    }
+    defined.set(prefix, iri)
+  }
+  return undefined
+}
+
+/**
+ * The path of the first member, in document order, whose name has the form of an extension
+ * member but whose prefix no extension context declares (EXT-MEM-001). `@context` itself is not
+ * searched. Iterative, like {@link findNested}.
+ */
+function findUndeclared(
+  root: Record<string, unknown>,
+  base: Step | undefined,
+  declared: ReadonlyMap<string, string>,
+): string | undefined {
+  const stack: Step[] = []
+  const push = (value: unknown, parent: Step | undefined) => {
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: i, parent })
+    } else if (isObject(value)) {
+      const keys = Object.keys(value)
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i] as string
+        if (parent === base && key === '@context') continue
+        stack.push({ value: value[key], key, parent })
+      }
+    }
+  }
+  push(root, base)
+  for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
+    if (typeof step.key === 'string') {
+      const colon = step.key.indexOf(':')
+      if (colon >= 0 && !declared.has(step.key.slice(0, colon))) return pathOf(step)
+    }
+    push(step.value, step)
+  }
+  return undefined
+}
+
 /**
  * The context checks of a document, in the order the specification fixes (DOC-CTX-004), before
  * its schema is checked:
@@ -90,15 +178,21 @@ function findNested(
  *    `data.@context`) is `ERR_JSONLD_UNSAFE` (DOC-CTX-002);
  * 2. a top-level `@context` naming a context IRI other than the two published with the
  *    specification is `ERR_JSONLD_CONTEXT_UNKNOWN` (DOC-CTX-003);
- * 3. a top-level `@context` that is present but not exactly the pinned array is
- *    `ERR_JSONLD_UNSAFE` (DOC-CTX-001).
+ * 3. a top-level `@context` that is present but does not begin with exactly the pinned array, or
+ *    follows it with anything but inline extension contexts that define only prefixes of their own
+ *    (never a CTA or ActivityStreams term, never under a pinned namespace), is `ERR_JSONLD_UNSAFE`
+ *    (DOC-CTX-001, EXT-CTX-001, EXT-CTX-002);
+ * 4. a member named `prefix:local` whose prefix no extension context declares is
+ *    `ERR_JSONLD_UNSAFE` (EXT-MEM-001).
  *
  * A missing `@context` is left to the schema (`ERR_SCHEMA_INVALID`, keyword `required`).
+ * Extension contexts are inline objects: nothing is ever fetched or looked up.
  *
  * @param input Parsed JSON.
  * @param scope `document` for a JSON-LD document, `event` for a CloudEvents envelope (its `data`
  *   is the JSON-LD document), `none` to check nothing (claims and fragments).
  * @returns The first defect, or `undefined`.
+ * @see {@link https://w3id.org/cta/spec/extensibility#EXT-CTX-001 Spec: extension contexts}
  * @internal
  */
 export function checkContext(input: unknown, scope: ContextScope): ContextDefect | undefined {
@@ -119,11 +213,23 @@ export function checkContext(input: unknown, scope: ContextScope): ContextDefect
       return defect('ERR_JSONLD_CONTEXT_UNKNOWN', at, `context is not published with CTA: ${iri}`)
     }
   }
-  const exact =
+  const pinned =
     Array.isArray(context) &&
-    context.length === CONTEXT.length &&
-    context.every((iri, i) => iri === CONTEXT[i])
-  return exact
+    context.length >= CONTEXT.length &&
+    context.length <= CONTEXT.length + EXTENSION_LIMITS.contexts &&
+    CONTEXT.every((iri, i) => context[i] === iri)
+  if (!pinned) {
+    return defect('ERR_JSONLD_UNSAFE', top, '@context is not the pinned CTA context array')
+  }
+  const declared = new Map<string, string>()
+  for (let i = CONTEXT.length; i < context.length; i++) {
+    const found = extensionContextDefect(context[i], pointer(top, i), declared)
+    if (found !== undefined) return found
+  }
+  const base: Step | undefined =
+    scope === 'event' ? { value: holder, key: 'data', parent: undefined } : undefined
+  const undeclared = findUndeclared(holder, base, declared)
+  return undeclared === undefined
     ? undefined
-    : defect('ERR_JSONLD_UNSAFE', top, '@context is not the pinned CTA context array')
+    : defect('ERR_JSONLD_UNSAFE', undeclared, 'an extension member needs a declared prefix')
 }

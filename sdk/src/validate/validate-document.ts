@@ -81,8 +81,11 @@ function kindOf(input: unknown): DocumentKind | ValidationIssue {
  *
  * The context checks run first, in the order the specification fixes: a nested `@context`
  * (`ERR_JSONLD_UNSAFE`), a context that is not published with CTA (`ERR_JSONLD_CONTEXT_UNKNOWN`),
- * a `@context` that is not exactly the pinned array (`ERR_JSONLD_UNSAFE`); then the schema
+ * a `@context` that is not the pinned array followed only by valid inline extension contexts, or a
+ * `prefix:local` member whose prefix none declares (`ERR_JSONLD_UNSAFE`); then the schema
  * (`ERR_SCHEMA_INVALID`), with `format` asserted (`iri` is DOC-IRI-001, `date-time` DOC-TIME-001).
+ * Declared extension members are accepted and never read: the document is returned as it came, and
+ * a tool reads the extension members it understands itself (EXT-MEM-002).
  * The result's `code` says which. An event's context is that of its `data`; the claims of a
  * membership assertion are plain JSON and have none.
  *
@@ -98,6 +101,7 @@ function kindOf(input: unknown): DocumentKind | ValidationIssue {
  * if (!result.valid) console.log(result.code, result.issues) // 'ERR_SCHEMA_INVALID', [{ instancePath: '/name', keyword: 'maxLength', … }]
  * ```
  * @see {@link https://w3id.org/cta/spec/documents#DOC-CTX-004 Spec: the order of the checks}
+ * @see {@link https://w3id.org/cta/spec/extensibility#EXT-MEM-001 Spec: extension members}
  */
 export function validateDocument<K extends DocumentKind = DocumentKind>(
   input: unknown,

@@ -10,6 +10,10 @@ export interface GeneratedValidator {
 export declare const kindByType: Readonly<Record<string, DocumentKind>>
 export declare const eventKindByType: Readonly<Record<string, DocumentKind>>
 export declare const activitySchemaByType: Readonly<Record<string, string>>
+/** Names an extension context may not define (EXT-CTX-002). */
+export declare const reservedTerms: readonly string[]
+/** Namespaces an extension prefix may not expand under (EXT-CTX-002). */
+export declare const reservedNamespaces: readonly string[]
 export declare const Group: GeneratedValidator
 export declare const Role: GeneratedValidator
 export declare const Membership: GeneratedValidator
