@@ -258,7 +258,7 @@ describe.skipIf(pgSkip !== undefined)('the PostgreSQL store’s feed lock', () =
     const { store } = await postgresStore(16)
     await publishAndRead(store, { groups: 16, perGroup: 1, events: 12, tag: 'one-' })
     await publishAndRead(store, { groups: 4, perGroup: 4, events: 12, tag: 'four-' })
-  }, 60_000)
+  }, 180_000)
 
   it('analyses the deliveries table after a burst, so that a claim on the freshly filled queue walks the due index instead of sorting every pending row', async () => {
     const { store, schema } = await postgresStore(8)
@@ -340,5 +340,5 @@ describe('the PGlite store’s feed', () => {
     } finally {
       await db.close()
     }
-  }, 60_000)
+  }, 180_000)
 })
