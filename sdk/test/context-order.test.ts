@@ -75,6 +75,27 @@ const CASES: [string, (doc: Doc) => void, string][] = [
     'ERR_JSONLD_UNSAFE',
   ],
   ['no @context at all (the schema)', (doc) => delete doc['@context'], 'ERR_SCHEMA_INVALID'],
+  [
+    'a declared extension context and member (EXT-CTX-001)',
+    (doc) => {
+      doc['@context'] = [...CONTEXT, { dec: 'https://decisions.example/ns#' }]
+      doc['dec:quorum'] = '0.5'
+    },
+    'accepted',
+  ],
+  [
+    'an extension context that redefines member (EXT-CTX-002)',
+    (doc) => (doc['@context'] = [...CONTEXT, { member: 'https://evil.example/ns#' }]),
+    'ERR_JSONLD_UNSAFE',
+  ],
+  [
+    'an extension member with an undeclared prefix and a schema defect (context wins)',
+    (doc) => {
+      doc['dec:quorum'] = '0.5'
+      doc['unknownMember'] = 1
+    },
+    'ERR_JSONLD_UNSAFE',
+  ],
 ]
 
 function codeOfValidation(doc: unknown): string {
