@@ -98,7 +98,7 @@ export function schemaFileName(id: string): string {
   return id.slice(id.lastIndexOf('/') + 1)
 }
 
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /**
  * Every name an extension context may not define (EXT-CTX-002): the terms of the pinned contexts
