@@ -16,6 +16,9 @@ import {
   type SqlTransaction,
 } from '../../node/index.js'
 import { GROUP, OTHER_GROUP, POSTGRES_URL, fakeClock, type Clock } from './support.js'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { createJetStreamDeliveryStore } from '../../nats/index.js'
+import { natsServerMissing, startNatsServer, type NatsServer } from '../helpers/nats-server.js'
 
 /** Why the PostgreSQL tests cannot run here, or `undefined` when they can. */
 async function probePostgres(): Promise<string | undefined> {
@@ -37,6 +40,10 @@ if (pgSkip !== undefined) {
 }
 
 const RUN = `t${process.pid}_${Date.now().toString(36)}`
+const natsSkip = natsServerMissing()
+if (natsSkip !== undefined) console.warn(`SKIPPED: JetStream delivery store tests: ${natsSkip}`)
+let nats: NatsServer | undefined
+const natsConnections: NatsConnection[] = []
 let pglite: PGlite | undefined
 let pool: pg.Pool | undefined
 const schemas: string[] = []
@@ -94,9 +101,28 @@ const factories: Factory[] = [
       return createPostgresDeliveryStore({ pool: p, schema, now: clock })
     },
   },
+  {
+    // Feed and deliveries on the test's own nats-server; subscriptions and dedupe in memory.
+    name: 'NATS JetStream',
+    ...(natsSkip === undefined ? {} : { skip: natsSkip }),
+    async create(clock) {
+      nats ??= await startNatsServer()
+      const nc = await connect({ servers: nats.url })
+      natsConnections.push(nc)
+      const state = createMemoryDeliveryStore({ now: clock })
+      return createJetStreamDeliveryStore({
+        connection: nc,
+        state,
+        prefix: `T${++counter}`,
+        recheck: 200,
+      })
+    },
+  },
 ]
 
 afterAll(async () => {
+  for (const nc of natsConnections) await nc.close()
+  await nats?.stop()
   if (pool !== undefined) {
     for (const schema of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
     await pool.end()
