@@ -13,6 +13,9 @@ import {
   readRequestBody,
 } from './internal/read-request-body.js'
 
+/** Strict UTF-8; stateless between calls (no `stream` option), so one serves every request. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 /**
  * An inbox as a `node:http` request listener: the same logic and answers as `createInbox`, without
  * building Fetch API objects for every request (about twice the throughput on Node 20). The body
@@ -49,7 +52,7 @@ export function createNodeInbox<Tx = undefined>(
     // sent, so the event must not be processed.
     if (isCancelled(req)) throw new Error('the connection closes before this request')
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(read.bytes)
+      return UTF8.decode(read.bytes)
     } catch {
       throw new ProtocolError('ERR_JSON_INVALID', 'body is not UTF-8')
     }
