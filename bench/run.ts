@@ -52,7 +52,7 @@ const rows = results.map((r) => {
     `${fmt(r.baselineValue)} (${r.baseline})`,
     ratio,
     p99,
-    r.target === null ? '-' : `${r.higherIsBetter ? '≥' : '≤'} ${r.target}`,
+    r.target === null ? '-' : `${r.higherIsBetter ? '≥' : '≤'} ${fmt(r.target)}`,
     met,
   ]
 })
