@@ -110,6 +110,8 @@ interface Held {
   reply: string
   leaseUntil: number
   jws: string
+  /** The state as this process leased it: finishing tries it before reading the stream. */
+  version: Versioned
 }
 
 const WRONG_LAST_SEQUENCE = 10071
@@ -254,29 +256,51 @@ export async function createJetStreamDeliveryStore(
     const m = await getMessage(names.state, { last_by_subj: subj.state(id) })
     return m === undefined ? undefined : { state: m.json<DeliveryState>(), revision: m.seq }
   }
-  /** Writes a new version if nobody wrote since `revision` (0: if there is none); `false` otherwise. */
-  const write = async (id: string, state: DeliveryState, revision: number): Promise<boolean> => {
+  /**
+   * Writes a new version if nobody wrote since `revision` (0: if there is none); its revision, or
+   * `undefined` when someone did.
+   */
+  const write = async (
+    id: string,
+    state: DeliveryState,
+    revision: number,
+  ): Promise<number | undefined> => {
     try {
-      await js.publish(subj.state(id), JSON.stringify(state), {
+      const ack = await js.publish(subj.state(id), JSON.stringify(state), {
         expect: { lastSubjectSequence: revision },
       })
-      return true
+      return ack.seq
     } catch (err) {
-      if (err instanceof JetStreamApiError && err.code === WRONG_LAST_SEQUENCE) return false
+      if (err instanceof JetStreamApiError && err.code === WRONG_LAST_SEQUENCE) return undefined
       throw err
     }
   }
-  /** Applies `change` to the current state by compare-and-set, re-reading on conflicts. */
+  /**
+   * Applies `change` to the current state by compare-and-set, re-reading on conflicts; `known`, a
+   * version this process wrote, is tried first without reading.
+   */
   const update = async (
     id: string,
     change: (state: DeliveryState) => DeliveryState | undefined,
-  ): Promise<DeliveryState | undefined> => {
+    known?: Versioned,
+  ): Promise<Versioned | undefined> => {
+    let current = known
     for (;;) {
-      const current = await read(id)
+      current ??= await read(id)
       if (current === undefined) return undefined
       const next = change(current.state)
-      if (next === undefined) return undefined
-      if (await write(id, next, current.revision)) return next
+      if (next === undefined) {
+        if (current === known) {
+          current = undefined
+          known = undefined
+          continue
+        }
+        return undefined
+      }
+      const revision = await write(id, next, current.revision)
+      if (revision !== undefined) return { state: next, revision }
+      current = undefined
+      known = undefined
     }
   }
   const wake = async (id: string, jws: string, msgID?: string) => {
@@ -330,18 +354,22 @@ export async function createJetStreamDeliveryStore(
     due?: Date,
   ): Promise<boolean> => {
     const at = answer.at.getTime()
-    const next = await update(id, (s) =>
-      s.status !== 'pending' || s.leaseToken !== leaseToken
-        ? undefined
-        : {
-            ...unleased(s),
-            status,
-            updated: at,
-            answer: toAnswer(answer),
-            ...(due === undefined ? {} : { due: due.getTime() }),
-          },
+    const written = await update(
+      id,
+      (s) =>
+        s.status !== 'pending' || s.leaseToken !== leaseToken
+          ? undefined
+          : {
+              ...unleased(s),
+              status,
+              updated: at,
+              answer: toAnswer(answer),
+              ...(due === undefined ? {} : { due: due.getTime() }),
+            },
+      held.get(id)?.version,
     )
-    if (next === undefined) return false
+    if (written === undefined) return false
+    const next = written.state
     if (status === 'dead') {
       await js.publish(
         subj.dead(next.sub),
@@ -362,7 +390,7 @@ export async function createJetStreamDeliveryStore(
   }
   /** Queues one delivery unless it exists; `true` when it was new. */
   const queue = async (id: string, state: DeliveryState, jws: string): Promise<boolean> => {
-    const created = await write(id, state, 0)
+    const created = (await write(id, state, 0)) !== undefined
     const current = created ? undefined : await read(id)
     // The wake-up is deduplicated by its id, so that a publisher retrying after a crash between
     // the state and the wake-up repairs the queue without waking the delivery twice.
@@ -377,7 +405,7 @@ export async function createJetStreamDeliveryStore(
         : { ...unleased(s), status: 'pending', attempts: 0, due: at, updated: at },
     )
     if (next === undefined) return false
-    const event = await getMessage(names.events, { seq: next.seq })
+    const event = await getMessage(names.events, { seq: next.state.seq })
     if (event === undefined) return false
     await wake(id, decoder.decode(event.data))
     return true
@@ -463,24 +491,40 @@ export async function createJetStreamDeliveryStore(
       const t = now.getTime()
       const claimed: ClaimedDelivery[] = []
       const leaseToken = crypto.randomUUID()
-      const take = async (id: string, jws: string, reply: string): Promise<boolean> => {
+      const take = async (
+        id: string,
+        jws: string,
+        reply: string,
+        known?: Versioned,
+      ): Promise<boolean> => {
         let wait: number | undefined
-        const next = await update(id, (s) => {
-          wait = undefined
-          if (s.status !== 'pending') return undefined
-          if (s.due > t || s.leaseUntil > t) {
-            wait = Math.max(s.due, s.leaseUntil) - t
-            return undefined
-          }
-          return { ...s, attempts: s.attempts + 1, leaseToken, leaseUntil: t + leaseMs, updated: t }
-        })
-        if (next === undefined) {
+        const written = await update(
+          id,
+          (s) => {
+            wait = undefined
+            if (s.status !== 'pending') return undefined
+            if (s.due > t || s.leaseUntil > t) {
+              wait = Math.max(s.due, s.leaseUntil) - t
+              return undefined
+            }
+            return {
+              ...s,
+              attempts: s.attempts + 1,
+              leaseToken,
+              leaseUntil: t + leaseMs,
+              updated: t,
+            }
+          },
+          known,
+        )
+        if (written === undefined) {
           held.delete(id)
           if (wait === undefined) ackMessage(nc, reply)
           else nakMessage(nc, reply, Math.min(wait, recheck))
           return false
         }
-        held.set(id, { reply, leaseUntil: t + leaseMs, jws })
+        const next = written.state
+        held.set(id, { reply, leaseUntil: t + leaseMs, jws, version: written })
         claimed.push({
           id,
           subscriptionId: next.sub,
@@ -497,7 +541,7 @@ export async function createJetStreamDeliveryStore(
       // Leases this process holds that ran out by the caller's clock.
       for (const [id, h] of [...held]) {
         if (claimed.length >= limit) break
-        if (h.leaseUntil <= t) await take(id, h.jws, h.reply)
+        if (h.leaseUntil <= t) await take(id, h.jws, h.reply, h.version)
       }
       if (claimed.length < limit) {
         const pulled = await pullNow(nc, names.work, names.consumer, limit - claimed.length)
