@@ -211,7 +211,11 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
   const clock = options.now
   const table = createProposalTable()
   const view = createView()
-  const byId = new Map<string, number>()
+  /** The slot of a held proposal, or `undefined`. */
+  const slotOf = (id: string): number | undefined => {
+    const slot = table.find(id)
+    return slot === -1 ? undefined : slot
+  }
   const tombstones = new Map<string, number>()
   let queries = 0
   // A min-heap of (expires, slot). Records of replaced or removed proposals stay until popped
@@ -269,28 +273,26 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
 
   function index(e: Entry): void {
     const slot = table.add(e, !linear)
-    byId.set(e.id, slot)
     if (e.expires === Infinity) return
     live++
     heapPush(e.expires, slot)
     if (heapSize > 2 * live + 1024) {
       heapSize = 0
-      for (const held of byId.values()) {
+      for (const held of table.slots()) {
         const at = table.expires(held)
         if (at !== Infinity) heapPush(at, held)
       }
     }
   }
 
-  function unindex(id: string, slot: number): void {
-    byId.delete(id)
+  function unindex(slot: number): void {
     if (table.expires(slot) !== Infinity) live--
     table.remove(slot)
   }
 
   function close(slot: number, version: number): void {
     const id = table.proposal(slot).id
-    unindex(id, slot)
+    unindex(slot)
     tombstones.set(id, Math.max(version, tombstones.get(id) ?? -Infinity))
   }
 
@@ -358,7 +360,7 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
       pairSlot[pairs] = slot
       pairMicro[pairs++] = micro
     }
-    if (linear) for (const slot of byId.values()) consider(slot)
+    if (linear) for (const slot of table.slots()) consider(slot)
     else {
       collect(q)
       for (let i = 0; i < found.count; i++) consider(found.slots[i] as number)
@@ -385,7 +387,7 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
   const matcher: Matcher = {
     upsert(input) {
       const proposal = read(input)
-      const held = byId.get(proposal.id)
+      const held = slotOf(proposal.id)
       if (held !== undefined && table.author(held) !== proposal.attributedTo) {
         throw new ProtocolError(
           'ERR_PROPOSAL_CONFLICT',
@@ -406,13 +408,13 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
       try {
         checkLifetime(proposal, now)
       } catch (err) {
-        const current = byId.get(proposal.id)
+        const current = slotOf(proposal.id)
         if (current !== undefined) close(current, version)
         throw err
       }
       const entry = toEntry(proposal, rules)
-      const current = byId.get(proposal.id)
-      if (current !== undefined) unindex(proposal.id, current)
+      const current = slotOf(proposal.id)
+      if (current !== undefined) unindex(current)
       tombstones.delete(proposal.id)
       index(entry)
       return current === undefined ? 'added' : 'updated'
@@ -424,7 +426,7 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
           typeof removeOptions.version === 'string' ? parseInstant(removeOptions.version) : NaN
         if (Number.isNaN(version)) throw new TypeError('version must be an RFC 3339 date-time')
       }
-      const held = byId.get(id)
+      const held = slotOf(id)
       if (held !== undefined) {
         close(held, Math.max(version, table.version(held)))
         return true
@@ -445,15 +447,15 @@ export function createMatcher(options: CreateMatcherOptions = {}): Matcher {
       return Object.freeze(expireAt(nowOf(clock)))
     },
     get(id) {
-      const slot = byId.get(id)
+      const slot = slotOf(id)
       return slot === undefined ? undefined : table.proposal(slot)
     },
     get size() {
-      return byId.size
+      return table.size
     },
     stats() {
       return Object.freeze({
-        proposals: byId.size,
+        proposals: table.size,
         groups: table.groups,
         postings: table.postings,
         tombstones: tombstones.size,

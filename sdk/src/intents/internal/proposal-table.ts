@@ -10,11 +10,9 @@ import type { Entry, Stated } from './model.js'
 // graph) small. Nothing here allocates per candidate: a query reads a slot into one reused entry.
 
 /** An {@link Entry} that a table can overwrite, for reading slots without allocating. @internal */
-export type EntryView = Omit<{ -readonly [K in keyof Entry]: Entry[K] }, 'tags' | 'price'> & {
+export type EntryView = Omit<{ -readonly [K in keyof Entry]: Entry[K] }, 'tags'> & {
   tags: string[]
-  price: StatedView | undefined
 }
-type StatedView = { -readonly [K in keyof Stated]: Stated[K] }
 
 /** A reusable view, filled by {@link ProposalTable.load}. @internal */
 export function createView(): EntryView {
@@ -43,7 +41,13 @@ export function createView(): EntryView {
 
 /** The columns and postings of the held proposals. @internal */
 export interface ProposalTable {
-  /** Stores an entry; `postings` links its resource and hashtags into the group's lists. */
+  /** The slot holding the proposal with this `id`, or -1. */
+  find(id: string): number
+  /** Proposals held. */
+  readonly size: number
+  /** Every slot holding a proposal. */
+  slots(): IterableIterator<number>
+  /** Stores an entry (whose `id` must not be held); `postings` links its resource and hashtags. */
   add(entry: Entry, postings: boolean): number
   /** Frees a slot and its postings. */
   remove(slot: number): void
@@ -113,9 +117,7 @@ export function createProposalTable(): ProposalTable {
     min: new Int32Array(0),
     max: new Int32Array(0),
     basis: new Int32Array(0),
-    priceResource: new Int32Array(0),
-    priceUnit: new Int32Array(0),
-    priceAction: new Int32Array(0),
+    price: new Int32Array(0),
     priceAmount: new Int32Array(0),
     firstNode: new Int32Array(0),
     stamp: new Int32Array(0),
@@ -129,15 +131,135 @@ export function createProposalTable(): ProposalTable {
   let owner = new Int32Array(0)
   let key = new Int32Array(0)
   let ownerNext = new Int32Array(0)
-  // Per group id: list key (term id * 4 + side + kind) -> first node.
-  const heads = new Map<number, Map<number, number>>()
+  // A price's currency, unit and action, interned together (a handful of distinct triples); its
+  // amount goes to the amount interner.
+  const priceIds = createInterner<string>()
+  const priceParts: (readonly [string, string, string] | undefined)[] = []
+  const priceKeys: (string | undefined)[] = []
+  const priceView: { -readonly [K in keyof Stated]: Stated[K] } = {
+    resource: '',
+    unit: '',
+    action: '',
+    amount: 0n,
+  }
+  // The first node of each list, in an open-addressing hash (linear probing) keyed by group id and
+  // list key (term id * 4 + side + kind): three Int32Arrays instead of a Map per group.
+  let hashGroup = new Int32Array(1024).fill(NONE)
+  let hashKey = new Int32Array(1024)
+  let hashHead = new Int32Array(1024)
+  let hashSize = 0
+  // Postings per group id, for the groups a custom visibility iterates.
+  const groupPostings = new Map<number, number>()
   let postingCount = 0
+
+  function bucket(group: number, k: number): number {
+    let h = Math.imul(group, 0x9e3779b1) ^ Math.imul(k, 0x85ebca77)
+    h ^= h >>> 15
+    h = Math.imul(h, 0x2c1b3c6d)
+    h ^= h >>> 13
+    return h & (hashGroup.length - 1)
+  }
+
+  /** The bucket holding (group, k), or -1. */
+  function lookup(group: number, k: number): number {
+    const mask = hashGroup.length - 1
+    for (let i = bucket(group, k); ; i = (i + 1) & mask) {
+      const g = hashGroup[i] as number
+      if (g === NONE) return NONE
+      if (g === group && hashKey[i] === k) return i
+    }
+  }
+
+  function insert(group: number, k: number, head: number): void {
+    if ((hashSize + 1) * 4 > hashGroup.length * 3) {
+      const oldGroup = hashGroup
+      const oldKey = hashKey
+      const oldHead = hashHead
+      hashGroup = new Int32Array(oldGroup.length * 2).fill(NONE)
+      hashKey = new Int32Array(oldGroup.length * 2)
+      hashHead = new Int32Array(oldGroup.length * 2)
+      hashSize = 0
+      for (let i = 0; i < oldGroup.length; i++) {
+        const g = oldGroup[i] as number
+        if (g !== NONE) insert(g, oldKey[i] as number, oldHead[i] as number)
+      }
+    }
+    const mask = hashGroup.length - 1
+    let i = bucket(group, k)
+    while (hashGroup[i] !== NONE) i = (i + 1) & mask
+    hashGroup[i] = group
+    hashKey[i] = k
+    hashHead[i] = head
+    hashSize++
+  }
+
+  /** Empties bucket `i`, shifting back the entries after it that probed past it. */
+  function erase(i: number): void {
+    const mask = hashGroup.length - 1
+    let hole = i
+    for (let j = (i + 1) & mask; hashGroup[j] !== NONE; j = (j + 1) & mask) {
+      const home = bucket(hashGroup[j] as number, hashKey[j] as number)
+      // Leave j where it is when its home lies cyclically in (hole, j].
+      const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j
+      if (stays) continue
+      hashGroup[hole] = hashGroup[j] as number
+      hashKey[hole] = hashKey[j] as number
+      hashHead[hole] = hashHead[j] as number
+      hole = j
+    }
+    hashGroup[hole] = NONE
+    hashSize--
+  }
+
+  // Slots by proposal id: an open-addressing hash (linear probing) of slots, keyed by the id's
+  // FNV-1a hash, compared by the held proposal's id.
+  let idSlots = new Int32Array(1024).fill(NONE)
+  let held = 0
+
+  function hashId(id: string): number {
+    let h = 0x811c9dc5
+    for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193)
+    return h & (idSlots.length - 1)
+  }
+
+  function idBucket(id: string): number {
+    const mask = idSlots.length - 1
+    for (let i = hashId(id); ; i = (i + 1) & mask) {
+      const s = idSlots[i] as number
+      if (s === NONE || (proposals[s] as Proposal).id === id) return i
+    }
+  }
+
+  function idInsert(s: number): void {
+    if ((held + 1) * 2 > idSlots.length) {
+      const old = idSlots
+      idSlots = new Int32Array(old.length * 2).fill(NONE)
+      for (const t of old) if (t !== NONE) idSlots[idBucket((proposals[t] as Proposal).id)] = t
+    }
+    idSlots[idBucket((proposals[s] as Proposal).id)] = s
+    held++
+  }
+
+  function idErase(id: string): void {
+    const mask = idSlots.length - 1
+    let hole = idBucket(id)
+    for (let j = (hole + 1) & mask; idSlots[j] !== NONE; j = (j + 1) & mask) {
+      const home = hashId((proposals[idSlots[j] as number] as Proposal).id)
+      // Leave j where it is when its home lies cyclically in (hole, j].
+      const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j
+      if (stays) continue
+      idSlots[hole] = idSlots[j] as number
+      hole = j
+    }
+    idSlots[hole] = NONE
+    held--
+  }
 
   function slot(): number {
     const s = freeSlots.pop()
     if (s !== undefined) return s
     if (used === capacity) {
-      capacity = Math.max(1024, capacity * 2)
+      capacity = Math.max(1024, Math.ceil(capacity * 1.5))
       offer = grown(offer, capacity)
       linked = grown(linked, capacity)
       f64 = Object.fromEntries(
@@ -157,7 +279,7 @@ export function createProposalTable(): ProposalTable {
       return n
     }
     if (nodesUsed === nodeCapacity) {
-      nodeCapacity = Math.max(1024, nodeCapacity * 2)
+      nodeCapacity = Math.max(1024, Math.ceil(nodeCapacity * 1.5))
       next = grown(next, nodeCapacity)
       prev = grown(prev, nodeCapacity)
       owner = grown(owner, nodeCapacity)
@@ -188,14 +310,15 @@ export function createProposalTable(): ProposalTable {
     prev[n] = NONE
     next[n] = NONE
     if (!link) return
-    let lists = heads.get(group)
-    if (lists === undefined) heads.set(group, (lists = new Map<number, number>()))
-    const head = lists.get(k)
-    if (head !== undefined) {
+    const b = lookup(group, k)
+    if (b === NONE) insert(group, k, n)
+    else {
+      const head = hashHead[b] as number
       next[n] = head
       prev[head] = n
+      hashHead[b] = n
     }
-    lists.set(k, n)
+    groupPostings.set(group, (groupPostings.get(group) ?? 0) + 1)
     postingCount++
   }
 
@@ -206,12 +329,13 @@ export function createProposalTable(): ProposalTable {
       if (x !== NONE) prev[x] = p
       if (p !== NONE) next[p] = x
       else {
-        const lists = heads.get(group) as Map<number, number>
-        if (x === NONE) {
-          lists.delete(key[n] as number)
-          if (lists.size === 0) heads.delete(group)
-        } else lists.set(key[n] as number, x)
+        const b = lookup(group, key[n] as number)
+        if (x === NONE) erase(b)
+        else hashHead[b] = x
       }
+      const left = (groupPostings.get(group) ?? 0) - 1
+      if (left === 0) groupPostings.delete(group)
+      else groupPostings.set(group, left)
       postingCount--
     }
     strings.release((key[n] as number) >> 2)
@@ -223,6 +347,7 @@ export function createProposalTable(): ProposalTable {
     add(entry, postings) {
       const s = slot()
       proposals[s] = entry.proposal
+      idInsert(s)
       offer[s] = entry.offer ? 1 : 0
       f64.start[s] = entry.start
       f64.end[s] = entry.end
@@ -239,10 +364,19 @@ export function createProposalTable(): ProposalTable {
       i32.max[s] = amount(entry.max)
       i32.basis[s] = amount(entry.basis)
       const price = entry.price
-      i32.priceResource[s] = optional(price?.resource)
-      i32.priceUnit[s] = optional(price?.unit)
-      i32.priceAction[s] = optional(price?.action)
-      i32.priceAmount[s] = amount(price?.amount)
+      if (price === undefined) {
+        i32.price[s] = NONE
+        i32.priceAmount[s] = NONE
+      } else {
+        const k = `${price.resource}\n${price.unit}\n${price.action}`
+        const id = priceIds.acquire(k)
+        if (priceKeys[id] !== k) {
+          priceKeys[id] = k
+          priceParts[id] = [price.resource, price.unit, price.action]
+        }
+        i32.price[s] = id
+        i32.priceAmount[s] = amounts.acquire(price.amount)
+      }
       i32.firstNode[s] = NONE
       i32.stamp[s] = 0
       const side = entry.offer ? OFFER : 0
@@ -270,10 +404,12 @@ export function createProposalTable(): ProposalTable {
       amounts.release(i32.min[s] as number)
       releaseAmount(i32.max[s] as number)
       releaseAmount(i32.basis[s] as number)
-      releaseString(i32.priceResource[s] as number)
-      releaseString(i32.priceUnit[s] as number)
-      releaseString(i32.priceAction[s] as number)
-      releaseAmount(i32.priceAmount[s] as number)
+      const price = i32.price[s] as number
+      if (price !== NONE) {
+        priceIds.release(price)
+        amounts.release(i32.priceAmount[s] as number)
+      }
+      idErase((proposals[s] as Proposal).id)
       proposals[s] = undefined
       freeSlots.push(s)
     },
@@ -305,20 +441,25 @@ export function createProposalTable(): ProposalTable {
         const k = key[n] as number
         if ((k & TAG) !== 0) tags.push(strings.value(k >> 2))
       }
-      const priceAmount = i32.priceAmount[s] as number
-      if (i32.priceResource[s] === NONE || priceAmount === NONE) view.price = undefined
+      const price = i32.price[s] as number
+      if (price === NONE) view.price = undefined
       else {
-        const price: StatedView = (view.price ??= {
-          resource: '',
-          unit: '',
-          action: '',
-          amount: 0n,
-        })
-        price.resource = strings.value(i32.priceResource[s] as number)
-        price.unit = strings.value(i32.priceUnit[s] as number)
-        price.action = strings.value(i32.priceAction[s] as number)
-        price.amount = amounts.value(priceAmount)
+        const [resource, unit, action] = priceParts[price] as readonly [string, string, string]
+        priceView.resource = resource
+        priceView.unit = unit
+        priceView.action = action
+        priceView.amount = amounts.value(i32.priceAmount[s] as number)
+        view.price = priceView
       }
+    },
+    find(id) {
+      return idSlots[idBucket(id)] as number
+    },
+    get size() {
+      return held
+    },
+    *slots() {
+      for (let s = 0; s < used; s++) if (proposals[s] !== undefined) yield s
     },
     proposal: (s) => proposals[s] as Proposal,
     held: (s) => proposals[s],
@@ -328,24 +469,27 @@ export function createProposalTable(): ProposalTable {
     published: (s) => f64.published[s] as number,
     version: (s) => f64.version[s] as number,
     *groupNames() {
-      for (const g of heads.keys()) yield strings.value(g)
+      for (const g of groupPostings.keys()) yield strings.value(g)
     },
     get groups() {
-      return heads.size
+      return groupPostings.size
     },
     get postings() {
       return postingCount
     },
     collect(groupName, side, resource, tags, stamp, out) {
       const group = strings.find(groupName)
-      const lists = group === NONE ? undefined : heads.get(group)
-      if (lists === undefined) return
+      if (group === NONE || !groupPostings.has(group)) return
       const base = side ? OFFER : 0
       const walk = (term: string | undefined, kind: number): void => {
         const id = term === undefined ? NONE : strings.find(term)
         if (id === NONE) return
-        const head = lists.get(id * 4 + base + kind)
-        for (let n = head ?? NONE; n !== NONE; n = next[n] as number) {
+        const b = lookup(group, id * 4 + base + kind)
+        for (
+          let n = b === NONE ? NONE : (hashHead[b] as number);
+          n !== NONE;
+          n = next[n] as number
+        ) {
           const s = owner[n] as number
           if (i32.stamp[s] === stamp) continue
           i32.stamp[s] = stamp
