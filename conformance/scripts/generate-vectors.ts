@@ -34,6 +34,7 @@ import type {
   Vector,
 } from '../src/types.js'
 import { p256FromSeed, signEs256 } from './p256.js'
+import { BUDGETING_REQUIREMENTS, budgetingVectors } from './vectors/budgeting.js'
 import { EXTENSIBILITY_REQUIREMENTS, extensibilityVectors } from './vectors/extensibility.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -118,6 +119,7 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'DLV-SUB-003': { profiles: ['emitter'], level: 'MUST' },
   'DLV-SUB-004': { profiles: ['emitter'], level: 'MUST' },
   'DLV-REQ-001': { profiles: ['emitter'], level: 'MUST' },
+  ...BUDGETING_REQUIREMENTS,
   ...EXTENSIBILITY_REQUIREMENTS,
 }
 
@@ -208,6 +210,7 @@ function profilesAndLevel(requirements: readonly string[]): { profiles: Profile[
     'group-authority',
     'group-auth-relying-tool',
     'intent-exchange',
+    'budgeting',
   ]
   return { profiles: [...profiles].sort((a, b) => order.indexOf(a) - order.indexOf(b)), level }
 }
@@ -225,6 +228,7 @@ const OPERATION_PROFILE: Partial<Record<Operation, Profile>> = {
   verifyGroupAssertionSequence: 'group-auth-relying-tool',
   matchProposals: 'intent-exchange',
   computeAmount: 'intent-exchange',
+  computeRound: 'budgeting',
   verifySubscriptionRequest: 'emitter',
   verifySubscriptionRequestSequence: 'emitter',
   verifyRequestToken: 'emitter',
@@ -3396,6 +3400,7 @@ export async function generate(out: string = ROOT): Promise<number> {
     ...(await assertionVectors(keys)),
     ...(await intentVectors()),
     ...(await deliveryVectors(keys)),
+    ...(await budgetingVectors({ examples: EXAMPLES, vector })),
     ...(await extensibilityVectors({
       examples: EXAMPLES,
       vector,

@@ -11,6 +11,7 @@ export const PROFILES = [
   'group-authority',
   'group-auth-relying-tool',
   'intent-exchange',
+  'budgeting',
 ] as const
 export type Profile = (typeof PROFILES)[number]
 
@@ -27,6 +28,7 @@ export const OPERATIONS = [
   'verifySubscriptionRequestSequence',
   'verifyRequestToken',
   'verifyRequestTokenSequence',
+  'computeRound',
 ] as const
 export type Operation = (typeof OPERATIONS)[number]
 
@@ -127,6 +129,21 @@ export interface ComputeAmountInput {
   readonly currencies?: readonly unknown[]
 }
 
+/**
+ * `computeRound`: a funding round's state computed from its documents (spec/budgeting.md,
+ * BUD-STATE-001); the result is the state, or the code of the first entry refused.
+ */
+export interface ComputeRoundInput {
+  /** The `FundingRound` document. */
+  readonly round: unknown
+  /** Its `Bucket` documents, as they now stand. */
+  readonly buckets: readonly unknown[]
+  /** Its `Allocation` documents, in any order. */
+  readonly allocations: readonly unknown[]
+  /** Its `Contribution` documents, in any order. */
+  readonly contributions: readonly unknown[]
+}
+
 /** `verifySubscriptionRequest`: one subscription request, checked by one producer. */
 export interface VerifySubscriptionRequestInput {
   /** The compact JWS: the body of the `POST` to the producer's subscriptions endpoint. */
@@ -206,6 +223,7 @@ export interface Vector {
     | VerifyGroupAssertionSequenceInput
     | MatchProposalsInput
     | ComputeAmountInput
+    | ComputeRoundInput
     | VerifySubscriptionRequestInput
     | VerifySubscriptionRequestSequenceInput
     | VerifyRequestTokenInput

@@ -16,6 +16,8 @@ describe('the vector files', () => {
       'assertions/invalid',
       'assertions/replay',
       'assertions/valid',
+      'budgeting/documents',
+      'budgeting/rounds',
       'delivery/request-tokens',
       'delivery/subscriptions',
       'documents/invalid',

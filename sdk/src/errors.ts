@@ -38,6 +38,14 @@ export type IntentErrorCode =
   | 'ERR_PROPOSAL_CONFLICT'
   | 'ERR_PROPOSAL_NOT_EXPORTABLE'
 
+/** Error codes of the participatory budgeting chapter. */
+export type BudgetErrorCode =
+  | 'ERR_BUDGET_OVERDRAWN'
+  | 'ERR_BUDGET_OVER_MAX'
+  | 'ERR_ROUND_NOT_OPEN'
+  | 'ERR_BUCKET_NOT_OPEN'
+  | 'ERR_BUDGET_INVALID'
+
 /** Error codes of the membership and group auth chapters. */
 export type AuthErrorCode =
   | 'ERR_ASSERTION_EXPIRED'
@@ -57,7 +65,12 @@ export type AuthErrorCode =
  * are not part of the API. Each code has an entry in the spec's error registry.
  * @see {@link https://w3id.org/cta/spec/errors Spec: error registry}
  */
-export type ProtocolErrorCode = DocumentErrorCode | EventErrorCode | IntentErrorCode | AuthErrorCode
+export type ProtocolErrorCode =
+  | DocumentErrorCode
+  | EventErrorCode
+  | IntentErrorCode
+  | AuthErrorCode
+  | BudgetErrorCode
 
 /** One reason a document does not match its schema. */
 export interface ValidationIssue {

@@ -343,3 +343,37 @@ export {
   type MurmurationsOpportunity,
   type ToMurmurationsOpportunityOptions,
 } from './intents/to-murmurations-opportunity.js'
+// -- budgeting: exports of sdk/src/budgeting go below this line --
+export type {
+  Allocation,
+  Bucket,
+  BucketStatus,
+  Contribution,
+  FundingRound,
+} from './schemas/budgeting.js'
+export type { BudgetErrorCode } from './errors.js'
+export {
+  createFundingRound,
+  type CreateFundingRoundOptions,
+} from './budgeting/create-funding-round.js'
+export { createBucket, type CreateBucketOptions } from './budgeting/create-bucket.js'
+export { createAllocation, type CreateAllocationOptions } from './budgeting/create-allocation.js'
+export {
+  createContribution,
+  type CreateContributionOptions,
+} from './budgeting/create-contribution.js'
+export {
+  computeRound,
+  type BucketState,
+  type ComputeRoundOptions,
+  type RoundState,
+} from './budgeting/compute-round.js'
+export type { BudgetEventOptions } from './budgeting/internal/events.js'
+export { roundOpened } from './budgeting/round-opened.js'
+export { roundClosed } from './budgeting/round-closed.js'
+export { bucketPublished } from './budgeting/bucket-published.js'
+export { bucketFunded } from './budgeting/bucket-funded.js'
+export { bucketCompleted } from './budgeting/bucket-completed.js'
+export { bucketCancelled } from './budgeting/bucket-cancelled.js'
+export { contributionMade } from './budgeting/contribution-made.js'
+export { contributionRefunded } from './budgeting/contribution-refunded.js'

@@ -5,6 +5,7 @@
 import {
   addAmounts,
   compareAmounts,
+  computeRound,
   convertAmount,
   createManifestResolver,
   createMatch,
@@ -21,8 +22,12 @@ import {
   verifyRequestToken,
   verifySubscriptionRequest,
   type CreateMatcherOptions,
+  type Allocation,
+  type Bucket,
+  type Contribution,
   type DedupeStore,
   type DocumentKind,
+  type FundingRound,
   type Jwks,
   type Proposal,
   type ResolveKey,
@@ -38,6 +43,7 @@ import {
   OPERATIONS,
   type Actual,
   type ComputeAmountInput,
+  type ComputeRoundInput,
   type Implementation,
   type ImplementationInfo,
   type MatchProposalsInput,
@@ -107,6 +113,8 @@ export interface AdapterHooks {
   readonly rewriteRequestToken?: (token: string, trust: readonly TrustedTool[]) => string
   /** Extra options for `verifyRequestToken`, given the token as received. */
   readonly requestTokenOptions?: (token: string) => Partial<VerifyRequestTokenOptions>
+  /** Computes a round's state instead of the SDK (`undefined`: leave it to the SDK). */
+  readonly computeRound?: (input: ComputeRoundInput) => Record<string, unknown> | undefined
 }
 
 /** The profiles and features the SDK implements. */
@@ -114,7 +122,14 @@ export const SDK_INFO: ImplementationInfo = {
   name: sdkPackage.name,
   version: sdkPackage.version,
   language: 'typescript',
-  profiles: ['core', 'emitter', 'receiver', 'group-auth-relying-tool', 'intent-exchange'],
+  profiles: [
+    'core',
+    'emitter',
+    'receiver',
+    'group-auth-relying-tool',
+    'intent-exchange',
+    'budgeting',
+  ],
   features: ['alg:EdDSA', 'alg:ES256', 'assertions:replay-cache'],
 }
 
@@ -318,6 +333,22 @@ function runAmount(input: ComputeAmountInput, hooks: AdapterHooks): SingleActual
   }
 }
 
+function runRound(input: ComputeRoundInput, hooks: AdapterHooks): SingleActual {
+  try {
+    const state =
+      hooks.computeRound?.(input) ??
+      computeRound({
+        round: input.round as FundingRound,
+        buckets: input.buckets as Bucket[],
+        allocations: input.allocations as Allocation[],
+        contributions: input.contributions as Contribution[],
+      })
+    return { valid: true, kind: 'RoundState', result: { ...state } }
+  } catch (err) {
+    return errorActual(err)
+  }
+}
+
 async function runSubscription(
   jws: string,
   input: Omit<VerifySubscriptionRequestInput, 'jws'>,
@@ -416,6 +447,8 @@ export async function runWithSdk(
       return runMatch(vector.input as MatchProposalsInput, hooks)
     case 'computeAmount':
       return runAmount(vector.input as ComputeAmountInput, hooks)
+    case 'computeRound':
+      return runRound(vector.input as ComputeRoundInput, hooks)
     case 'verifySubscriptionRequest': {
       const { jws, ...rest } = vector.input as VerifySubscriptionRequestInput
       return runSubscription(jws, rest, memoryDedupe(rest.currentDate), hooks)

@@ -52,6 +52,11 @@ export const PROBLEM_STATUS: Readonly<Record<ProtocolErrorCode, number>> = Objec
   ERR_PROPOSAL_EXPIRED: 422,
   ERR_PROPOSAL_CONFLICT: 422,
   ERR_PROPOSAL_NOT_EXPORTABLE: 422,
+  ERR_BUDGET_OVERDRAWN: 422,
+  ERR_BUDGET_OVER_MAX: 422,
+  ERR_ROUND_NOT_OPEN: 422,
+  ERR_BUCKET_NOT_OPEN: 422,
+  ERR_BUDGET_INVALID: 422,
 } satisfies Record<ProtocolErrorCode, number>)
 
 /** An RFC 9457 problem document, with the CTA error code and, for schema errors, the issues. */

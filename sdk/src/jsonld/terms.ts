@@ -44,6 +44,11 @@ export const TYPE_TERMS: Readonly<Record<string, TermDefinition['id']>> = {
   EconomicEvent: 'vf:EconomicEvent',
   ResourceSpecification: 'vf:ResourceSpecification',
   Hashtag: 'as:Hashtag',
+  // Participatory budgeting (Cobudget's model): no ValueFlows class names these.
+  FundingRound: 'cta:FundingRound',
+  Bucket: 'cta:Bucket',
+  Allocation: 'cta:Allocation',
+  Contribution: 'cta:Contribution',
 }
 
 /** Properties CTA documents use beyond those ActivityStreams defines. */
@@ -113,6 +118,12 @@ export const PROPERTY_TERMS: Readonly<Record<string, TermDefinition>> = {
   // Matches and lifecycle.
   score: literal('cta:score', 'xsd:decimal'),
   closeReason: literal('cta:closeReason'),
+  // Participatory budgeting: a round's scope is ValueFlows `inScopeOf`; goals and status are CTA's.
+  inScopeOf: iri('vf:inScopeOf'),
+  minGoal: literal('cta:minGoal', 'xsd:decimal'),
+  maxGoal: literal('cta:maxGoal', 'xsd:decimal'),
+  bucketStatus: literal('cta:bucketStatus'),
+  decidedBy: iri('cta:decidedBy'),
 }
 
 /**

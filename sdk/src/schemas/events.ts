@@ -16,6 +16,7 @@ import {
 } from './common.js'
 import { EmbeddedMembership, EmbeddedToolInstallation } from './group.js'
 import { Agreement, EconomicEvent, EmbeddedMatch, EmbeddedProposal } from './intents.js'
+import { EmbeddedBucket, EmbeddedContribution, EmbeddedFundingRound } from './budgeting.js'
 import { EventType } from './tool.js'
 
 /** The prefix of every core event type. */
@@ -317,6 +318,54 @@ export const coreEvents = {
     'IntentMatched',
     'a matcher found a counterpart for an offer or request.',
     { type: Type.Literal('Create'), object: EmbeddedMatch },
+  ),
+  'round.opened': coreEvent(
+    'round.opened',
+    'RoundOpened',
+    'a funding round opened for contributions.',
+    { type: Type.Literal('Create'), object: Ref(EmbeddedFundingRound) },
+  ),
+  'round.closed': coreEvent(
+    'round.closed',
+    'RoundClosed',
+    'a funding round closed; `object` is the round with its final `endTime`.',
+    { type: Type.Literal('Update'), object: Ref(EmbeddedFundingRound) },
+  ),
+  'bucket.published': coreEvent(
+    'bucket.published',
+    'BucketPublished',
+    'a bucket was published in a funding round.',
+    { type: Type.Literal('Create'), object: Ref(EmbeddedBucket) },
+  ),
+  'bucket.funded': coreEvent(
+    'bucket.funded',
+    'BucketFunded',
+    'a bucket reached its minimum goal.',
+    { type: Type.Literal('Update'), object: Ref(EmbeddedBucket) },
+  ),
+  'bucket.completed': coreEvent(
+    'bucket.completed',
+    'BucketCompleted',
+    "a bucket's work is done.",
+    { type: Type.Literal('Update'), object: Ref(EmbeddedBucket) },
+  ),
+  'bucket.cancelled': coreEvent(
+    'bucket.cancelled',
+    'BucketCancelled',
+    'a bucket was cancelled and every contribution to it refunded.',
+    { type: Type.Literal('Update'), object: Ref(EmbeddedBucket) },
+  ),
+  'contribution.made': coreEvent(
+    'contribution.made',
+    'ContributionMade',
+    'a member contributed to a bucket.',
+    { type: Type.Literal('Create'), object: Ref(EmbeddedContribution) },
+  ),
+  'contribution.refunded': coreEvent(
+    'contribution.refunded',
+    'ContributionRefunded',
+    "a contribution was returned to the member's balance.",
+    { type: Type.Literal('Undo'), object: Ref(EmbeddedContribution) },
   ),
   ping: coreEvent('ping', 'Ping', 'a test event that proves delivery works.', {
     type: Type.Literal('Create'),

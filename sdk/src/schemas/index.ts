@@ -35,6 +35,16 @@ import {
   ResourceSpecification,
 } from './intents.js'
 import { ToolManifest } from './tool.js'
+import {
+  Allocation,
+  Bucket,
+  Contribution,
+  EmbeddedBucket,
+  EmbeddedContribution,
+  EmbeddedFundingRound,
+  FundingRound,
+  MoneyQuantity,
+} from './budgeting.js'
 
 export {
   AS2_CONTEXT,
@@ -85,6 +95,17 @@ export {
   Quantity,
   ResourceSpecification,
 } from './intents.js'
+export {
+  Allocation,
+  Bucket,
+  BucketStatus,
+  Contribution,
+  EmbeddedBucket,
+  EmbeddedContribution,
+  EmbeddedFundingRound,
+  FundingRound,
+  MoneyQuantity,
+} from './budgeting.js'
 export {
   Activity,
   ActivityType,
@@ -152,6 +173,30 @@ export const documentSchemas = {
   IntentMatchedEvent: coreEvents['intent.matched'].event,
   PingActivity: coreEvents.ping.activity,
   PingEvent: coreEvents.ping.event,
+  FundingRound,
+  Bucket,
+  Allocation,
+  Contribution,
+  MoneyQuantity,
+  EmbeddedFundingRound,
+  EmbeddedBucket,
+  EmbeddedContribution,
+  RoundOpenedActivity: coreEvents['round.opened'].activity,
+  RoundOpenedEvent: coreEvents['round.opened'].event,
+  RoundClosedActivity: coreEvents['round.closed'].activity,
+  RoundClosedEvent: coreEvents['round.closed'].event,
+  BucketPublishedActivity: coreEvents['bucket.published'].activity,
+  BucketPublishedEvent: coreEvents['bucket.published'].event,
+  BucketFundedActivity: coreEvents['bucket.funded'].activity,
+  BucketFundedEvent: coreEvents['bucket.funded'].event,
+  BucketCompletedActivity: coreEvents['bucket.completed'].activity,
+  BucketCompletedEvent: coreEvents['bucket.completed'].event,
+  BucketCancelledActivity: coreEvents['bucket.cancelled'].activity,
+  BucketCancelledEvent: coreEvents['bucket.cancelled'].event,
+  ContributionMadeActivity: coreEvents['contribution.made'].activity,
+  ContributionMadeEvent: coreEvents['contribution.made'].event,
+  ContributionRefundedActivity: coreEvents['contribution.refunded'].activity,
+  ContributionRefundedEvent: coreEvents['contribution.refunded'].event,
   ActorRef,
   MemberRef,
   Image,
@@ -180,4 +225,8 @@ export const DOCUMENT_KIND_BY_TYPE: Readonly<Record<string, DocumentKind>> = Obj
   Intent: 'Intent',
   Proposal: 'Proposal',
   Relationship: 'Match',
+  FundingRound: 'FundingRound',
+  Bucket: 'Bucket',
+  Allocation: 'Allocation',
+  Contribution: 'Contribution',
 })

@@ -39,7 +39,7 @@ interface Manifest {
 }
 
 function manifests(): Manifest[] {
-  return ['manifest.json', 'events/manifest.json']
+  return ['manifest.json', 'events/manifest.json', 'budgeting/manifest.json']
     .filter((file) => existsSync(DOCUMENTS + file))
     .map((file) => JSON.parse(readFileSync(DOCUMENTS + file, 'utf8')) as Manifest)
 }

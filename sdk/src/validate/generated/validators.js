@@ -2,10 +2,10 @@
 /* eslint-disable */
 import { formats } from '../formats.js'
 import { equal, ucs2length } from '../runtime.js'
-export const kindByType = {"Group":"Group","Role":"Role","Membership":"Membership","RosterPage":"RosterPage","ToolInstallation":"ToolInstallation","Application":"ToolManifest","ResourceSpecification":"ResourceSpecification","Intent":"Intent","Proposal":"Proposal","Relationship":"Match"}
-export const eventKindByType = {"tech.collaborative.membership.requested":"MembershipRequestedEvent","tech.collaborative.membership.invited":"MembershipInvitedEvent","tech.collaborative.membership.joined":"MembershipJoinedEvent","tech.collaborative.membership.updated":"MembershipUpdatedEvent","tech.collaborative.membership.left":"MembershipLeftEvent","tech.collaborative.membership.removed":"MembershipRemovedEvent","tech.collaborative.group.tool.connected":"GroupToolConnectedEvent","tech.collaborative.group.tool.disconnected":"GroupToolDisconnectedEvent","tech.collaborative.proposal.published":"ProposalPublishedEvent","tech.collaborative.proposal.updated":"ProposalUpdatedEvent","tech.collaborative.proposal.closed":"ProposalClosedEvent","tech.collaborative.proposal.responded":"ProposalRespondedEvent","tech.collaborative.agreement.accepted":"AgreementAcceptedEvent","tech.collaborative.agreement.rejected":"AgreementRejectedEvent","tech.collaborative.agreement.fulfilled":"AgreementFulfilledEvent","tech.collaborative.intent.matched":"IntentMatchedEvent","tech.collaborative.ping":"PingEvent"}
-export const activitySchemaByType = {"tech.collaborative.membership.requested":"https://w3id.org/cta/schemas/v1/activity-membership-requested.json","tech.collaborative.membership.invited":"https://w3id.org/cta/schemas/v1/activity-membership-invited.json","tech.collaborative.membership.joined":"https://w3id.org/cta/schemas/v1/activity-membership-joined.json","tech.collaborative.membership.updated":"https://w3id.org/cta/schemas/v1/activity-membership-updated.json","tech.collaborative.membership.left":"https://w3id.org/cta/schemas/v1/activity-membership-left.json","tech.collaborative.membership.removed":"https://w3id.org/cta/schemas/v1/activity-membership-removed.json","tech.collaborative.group.tool.connected":"https://w3id.org/cta/schemas/v1/activity-group-tool-connected.json","tech.collaborative.group.tool.disconnected":"https://w3id.org/cta/schemas/v1/activity-group-tool-disconnected.json","tech.collaborative.proposal.published":"https://w3id.org/cta/schemas/v1/activity-proposal-published.json","tech.collaborative.proposal.updated":"https://w3id.org/cta/schemas/v1/activity-proposal-updated.json","tech.collaborative.proposal.closed":"https://w3id.org/cta/schemas/v1/activity-proposal-closed.json","tech.collaborative.proposal.responded":"https://w3id.org/cta/schemas/v1/activity-proposal-responded.json","tech.collaborative.agreement.accepted":"https://w3id.org/cta/schemas/v1/activity-agreement-accepted.json","tech.collaborative.agreement.rejected":"https://w3id.org/cta/schemas/v1/activity-agreement-rejected.json","tech.collaborative.agreement.fulfilled":"https://w3id.org/cta/schemas/v1/activity-agreement-fulfilled.json","tech.collaborative.intent.matched":"https://w3id.org/cta/schemas/v1/activity-intent-matched.json","tech.collaborative.ping":"https://w3id.org/cta/schemas/v1/activity-ping.json"}
-export const reservedTerms = ["accuracy","action","actor","altitude","as","attachment","aud","audience","authority","bcc","bto","cc","closed","consumes","content","context","cta","current","data","datacontenttype","dataschema","decimals","deleted","describes","differences","duration","emits","endpoints","entitlements","exp","feed","first","followers","following","fulfills","generator","group","groups","height","href","hreflang","iat","icon","id","image","inbox","instrument","iss","issuer","items","jti","last","latitude","ldp","liked","likes","location","longitude","member","members","memberships","name","nbf","next","note","object","om2","org","organization","origin","outbox","permission","prev","preview","profiles","provider","published","publishes","purpose","radius","receiver","reciprocal","rel","relationship","replies","result","role","roles","satisfies","scopes","score","sequence","shares","source","specversion","stipulates","streams","sub","subject","subscriptions","summary","symbol","tag","target","time","to","tool","tools","traceparent","tracestate","type","units","updated","url","vcard","vf","visibility","width","xsd"]
+export const kindByType = {"Group":"Group","Role":"Role","Membership":"Membership","RosterPage":"RosterPage","ToolInstallation":"ToolInstallation","Application":"ToolManifest","ResourceSpecification":"ResourceSpecification","Intent":"Intent","Proposal":"Proposal","Relationship":"Match","FundingRound":"FundingRound","Bucket":"Bucket","Allocation":"Allocation","Contribution":"Contribution","Question":"Poll","Stance":"Stance","Outcome":"Outcome"}
+export const eventKindByType = {"tech.collaborative.membership.requested":"MembershipRequestedEvent","tech.collaborative.membership.invited":"MembershipInvitedEvent","tech.collaborative.membership.joined":"MembershipJoinedEvent","tech.collaborative.membership.updated":"MembershipUpdatedEvent","tech.collaborative.membership.left":"MembershipLeftEvent","tech.collaborative.membership.removed":"MembershipRemovedEvent","tech.collaborative.group.tool.connected":"GroupToolConnectedEvent","tech.collaborative.group.tool.disconnected":"GroupToolDisconnectedEvent","tech.collaborative.proposal.published":"ProposalPublishedEvent","tech.collaborative.proposal.updated":"ProposalUpdatedEvent","tech.collaborative.proposal.closed":"ProposalClosedEvent","tech.collaborative.proposal.responded":"ProposalRespondedEvent","tech.collaborative.agreement.accepted":"AgreementAcceptedEvent","tech.collaborative.agreement.rejected":"AgreementRejectedEvent","tech.collaborative.agreement.fulfilled":"AgreementFulfilledEvent","tech.collaborative.intent.matched":"IntentMatchedEvent","tech.collaborative.round.opened":"RoundOpenedEvent","tech.collaborative.round.closed":"RoundClosedEvent","tech.collaborative.bucket.published":"BucketPublishedEvent","tech.collaborative.bucket.funded":"BucketFundedEvent","tech.collaborative.bucket.completed":"BucketCompletedEvent","tech.collaborative.bucket.cancelled":"BucketCancelledEvent","tech.collaborative.contribution.made":"ContributionMadeEvent","tech.collaborative.contribution.refunded":"ContributionRefundedEvent","tech.collaborative.poll.opened":"PollOpenedEvent","tech.collaborative.poll.closing-soon":"PollClosingSoonEvent","tech.collaborative.poll.closed":"PollClosedEvent","tech.collaborative.stance.cast":"StanceCastEvent","tech.collaborative.outcome.published":"OutcomePublishedEvent","tech.collaborative.ping":"PingEvent"}
+export const activitySchemaByType = {"tech.collaborative.membership.requested":"https://w3id.org/cta/schemas/v1/activity-membership-requested.json","tech.collaborative.membership.invited":"https://w3id.org/cta/schemas/v1/activity-membership-invited.json","tech.collaborative.membership.joined":"https://w3id.org/cta/schemas/v1/activity-membership-joined.json","tech.collaborative.membership.updated":"https://w3id.org/cta/schemas/v1/activity-membership-updated.json","tech.collaborative.membership.left":"https://w3id.org/cta/schemas/v1/activity-membership-left.json","tech.collaborative.membership.removed":"https://w3id.org/cta/schemas/v1/activity-membership-removed.json","tech.collaborative.group.tool.connected":"https://w3id.org/cta/schemas/v1/activity-group-tool-connected.json","tech.collaborative.group.tool.disconnected":"https://w3id.org/cta/schemas/v1/activity-group-tool-disconnected.json","tech.collaborative.proposal.published":"https://w3id.org/cta/schemas/v1/activity-proposal-published.json","tech.collaborative.proposal.updated":"https://w3id.org/cta/schemas/v1/activity-proposal-updated.json","tech.collaborative.proposal.closed":"https://w3id.org/cta/schemas/v1/activity-proposal-closed.json","tech.collaborative.proposal.responded":"https://w3id.org/cta/schemas/v1/activity-proposal-responded.json","tech.collaborative.agreement.accepted":"https://w3id.org/cta/schemas/v1/activity-agreement-accepted.json","tech.collaborative.agreement.rejected":"https://w3id.org/cta/schemas/v1/activity-agreement-rejected.json","tech.collaborative.agreement.fulfilled":"https://w3id.org/cta/schemas/v1/activity-agreement-fulfilled.json","tech.collaborative.intent.matched":"https://w3id.org/cta/schemas/v1/activity-intent-matched.json","tech.collaborative.round.opened":"https://w3id.org/cta/schemas/v1/activity-round-opened.json","tech.collaborative.round.closed":"https://w3id.org/cta/schemas/v1/activity-round-closed.json","tech.collaborative.bucket.published":"https://w3id.org/cta/schemas/v1/activity-bucket-published.json","tech.collaborative.bucket.funded":"https://w3id.org/cta/schemas/v1/activity-bucket-funded.json","tech.collaborative.bucket.completed":"https://w3id.org/cta/schemas/v1/activity-bucket-completed.json","tech.collaborative.bucket.cancelled":"https://w3id.org/cta/schemas/v1/activity-bucket-cancelled.json","tech.collaborative.contribution.made":"https://w3id.org/cta/schemas/v1/activity-contribution-made.json","tech.collaborative.contribution.refunded":"https://w3id.org/cta/schemas/v1/activity-contribution-refunded.json","tech.collaborative.poll.opened":"https://w3id.org/cta/schemas/v1/activity-poll-opened.json","tech.collaborative.poll.closing-soon":"https://w3id.org/cta/schemas/v1/activity-poll-closing-soon.json","tech.collaborative.poll.closed":"https://w3id.org/cta/schemas/v1/activity-poll-closed.json","tech.collaborative.stance.cast":"https://w3id.org/cta/schemas/v1/activity-stance-cast.json","tech.collaborative.outcome.published":"https://w3id.org/cta/schemas/v1/activity-outcome-published.json","tech.collaborative.ping":"https://w3id.org/cta/schemas/v1/activity-ping.json"}
+export const reservedTerms = ["accuracy","action","actor","altitude","anonymous","as","attachment","aud","audience","authority","bcc","bto","cc","choice","closed","consumes","content","context","counts","cta","current","data","datacontenttype","dataschema","decides","decimals","decision","deleted","describes","differences","duration","eliminated","emits","endpoints","entitlements","exhausted","exp","feed","first","followers","following","fulfills","generator","group","groups","height","href","hreflang","iat","icon","id","image","inbox","instrument","iss","issuer","items","jti","last","latitude","ldp","liked","likes","location","longitude","member","members","memberships","name","nbf","next","note","object","om2","option","options","org","organization","origin","outbox","permission","points","poll","position","prev","preview","profiles","provider","published","publishes","purpose","quorum","radius","receiver","reciprocal","rel","relationship","replies","result","role","roles","rounds","satisfies","scopes","score","sequence","shares","source","specversion","stipulates","streams","sub","subject","subscriptions","summary","symbol","tag","target","time","to","tool","tools","traceparent","tracestate","type","units","updated","url","value","vcard","vf","visibility","voters","votes","width","winners","xsd"]
 export const reservedNamespaces = ["http://www.ontology-of-units-of-measure.org/resource/om-2/","http://www.w3.org/2001/XMLSchema#","http://www.w3.org/2006/vcard/ns#","http://www.w3.org/ns/activitystreams#","http://www.w3.org/ns/ldp#","http://www.w3.org/ns/org#","https://w3id.org/cta#","https://w3id.org/valueflows/ont/vf#","https://www.w3.org/ns/activitystreams#"]
 export const Group = validate52;
 const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/group.json","additionalProperties":false,"title":"Group","description":"A group held by its authority (an OpenID Provider), with its policies and endpoints.","type":"object","required":["@context","id","type","name","authority","joinPolicy","visibility","rosterVisibility","memberships","tools"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Group","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"authority":{"format":"iri","maxLength":2048,"type":"string"},"joinPolicy":{"type":"string","enum":["open","approval","invitation"]},"visibility":{"type":"string","enum":["public","unlisted","secret"]},"rosterVisibility":{"type":"string","enum":["public","members","admins"]},"subOrganizationOf":{"format":"iri","maxLength":2048,"type":"string"},"alsoKnownAs":{"maxItems":16,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"roles":{"format":"iri","maxLength":2048,"type":"string"},"memberships":{"format":"iri","maxLength":2048,"type":"string"},"tools":{"format":"iri","maxLength":2048,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
@@ -13,7 +13,7 @@ const func1 = Object.prototype.hasOwnProperty;
 const func2 = ucs2length;
 const pattern3 = new RegExp("^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$", "u");
 const pattern8 = new RegExp("^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$", "u");
-const schema20 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/extension-context.json","title":"ExtensionContext","description":"An extension context: an inline JSON-LD context after the pinned ones, mapping prefixes to the namespaces of extension members.","type":"object","minProperties":1,"maxProperties":32,"propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9]{0,31}$","not":{"enum":["accuracy","action","actor","altitude","as","attachment","aud","audience","authority","bcc","bto","cc","closed","consumes","content","context","cta","current","data","datacontenttype","dataschema","decimals","deleted","describes","differences","duration","emits","endpoints","entitlements","exp","feed","first","followers","following","fulfills","generator","group","groups","height","href","hreflang","iat","icon","id","image","inbox","instrument","iss","issuer","items","jti","last","latitude","ldp","liked","likes","location","longitude","member","members","memberships","name","nbf","next","note","object","om2","org","organization","origin","outbox","permission","prev","preview","profiles","provider","published","publishes","purpose","radius","receiver","reciprocal","rel","relationship","replies","result","role","roles","satisfies","scopes","score","sequence","shares","source","specversion","stipulates","streams","sub","subject","subscriptions","summary","symbol","tag","target","time","to","tool","tools","traceparent","tracestate","type","units","updated","url","vcard","vf","visibility","width","xsd"]}},"additionalProperties":{"type":"string","format":"iri","maxLength":2048,"pattern":"[#/]$","not":{"anyOf":[{"pattern":"^https?://w3id\\.org/cta(?!/1\\.[1-9][0-9]{0,3}#$)"},{"pattern":"^(http://www\\.ontology-of-units-of-measure\\.org/resource/om-2/|http://www\\.w3\\.org/2001/XMLSchema#|http://www\\.w3\\.org/2006/vcard/ns#|http://www\\.w3\\.org/ns/activitystreams#|http://www\\.w3\\.org/ns/ldp#|http://www\\.w3\\.org/ns/org#|https://w3id\\.org/cta#|https://w3id\\.org/valueflows/ont/vf#|https://www\\.w3\\.org/ns/activitystreams#)"}]}}};
+const schema20 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/extension-context.json","title":"ExtensionContext","description":"An extension context: an inline JSON-LD context after the pinned ones, mapping prefixes to the namespaces of extension members.","type":"object","minProperties":1,"maxProperties":32,"propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9]{0,31}$","not":{"enum":["accuracy","action","actor","altitude","anonymous","as","attachment","aud","audience","authority","bcc","bto","cc","choice","closed","consumes","content","context","counts","cta","current","data","datacontenttype","dataschema","decides","decimals","decision","deleted","describes","differences","duration","eliminated","emits","endpoints","entitlements","exhausted","exp","feed","first","followers","following","fulfills","generator","group","groups","height","href","hreflang","iat","icon","id","image","inbox","instrument","iss","issuer","items","jti","last","latitude","ldp","liked","likes","location","longitude","member","members","memberships","name","nbf","next","note","object","om2","option","options","org","organization","origin","outbox","permission","points","poll","position","prev","preview","profiles","provider","published","publishes","purpose","quorum","radius","receiver","reciprocal","rel","relationship","replies","result","role","roles","rounds","satisfies","scopes","score","sequence","shares","source","specversion","stipulates","streams","sub","subject","subscriptions","summary","symbol","tag","target","time","to","tool","tools","traceparent","tracestate","type","units","updated","url","value","vcard","vf","visibility","voters","votes","width","winners","xsd"]}},"additionalProperties":{"type":"string","format":"iri","maxLength":2048,"pattern":"[#/]$","not":{"anyOf":[{"pattern":"^https?://w3id\\.org/cta(?!/1\\.[1-9][0-9]{0,3}#$)"},{"pattern":"^(http://www\\.ontology-of-units-of-measure\\.org/resource/om-2/|http://www\\.w3\\.org/2001/XMLSchema#|http://www\\.w3\\.org/2006/vcard/ns#|http://www\\.w3\\.org/ns/activitystreams#|http://www\\.w3\\.org/ns/ldp#|http://www\\.w3\\.org/ns/org#|https://w3id\\.org/cta#|https://w3id\\.org/valueflows/ont/vf#|https://www\\.w3\\.org/ns/activitystreams#)"}]}}};
 const pattern4 = new RegExp("^[a-z][a-z0-9]{0,31}$", "u");
 const pattern5 = new RegExp("^https?://w3id\\.org/cta(?!/1\\.[1-9][0-9]{0,3}#$)", "u");
 const pattern6 = new RegExp("^(http://www\\.ontology-of-units-of-measure\\.org/resource/om-2/|http://www\\.w3\\.org/2001/XMLSchema#|http://www\\.w3\\.org/2006/vcard/ns#|http://www\\.w3\\.org/ns/activitystreams#|http://www\\.w3\\.org/ns/ldp#|http://www\\.w3\\.org/ns/org#|https://w3id\\.org/cta#|https://w3id\\.org/valueflows/ont/vf#|https://www\\.w3\\.org/ns/activitystreams#)", "u");
@@ -47,7 +47,7 @@ for(const key0 in data){
 const _errs1 = errors;
 const _errs3 = errors;
 const _errs4 = errors;
-if(!(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((key0 === "accuracy") || (key0 === "action")) || (key0 === "actor")) || (key0 === "altitude")) || (key0 === "as")) || (key0 === "attachment")) || (key0 === "aud")) || (key0 === "audience")) || (key0 === "authority")) || (key0 === "bcc")) || (key0 === "bto")) || (key0 === "cc")) || (key0 === "closed")) || (key0 === "consumes")) || (key0 === "content")) || (key0 === "context")) || (key0 === "cta")) || (key0 === "current")) || (key0 === "data")) || (key0 === "datacontenttype")) || (key0 === "dataschema")) || (key0 === "decimals")) || (key0 === "deleted")) || (key0 === "describes")) || (key0 === "differences")) || (key0 === "duration")) || (key0 === "emits")) || (key0 === "endpoints")) || (key0 === "entitlements")) || (key0 === "exp")) || (key0 === "feed")) || (key0 === "first")) || (key0 === "followers")) || (key0 === "following")) || (key0 === "fulfills")) || (key0 === "generator")) || (key0 === "group")) || (key0 === "groups")) || (key0 === "height")) || (key0 === "href")) || (key0 === "hreflang")) || (key0 === "iat")) || (key0 === "icon")) || (key0 === "id")) || (key0 === "image")) || (key0 === "inbox")) || (key0 === "instrument")) || (key0 === "iss")) || (key0 === "issuer")) || (key0 === "items")) || (key0 === "jti")) || (key0 === "last")) || (key0 === "latitude")) || (key0 === "ldp")) || (key0 === "liked")) || (key0 === "likes")) || (key0 === "location")) || (key0 === "longitude")) || (key0 === "member")) || (key0 === "members")) || (key0 === "memberships")) || (key0 === "name")) || (key0 === "nbf")) || (key0 === "next")) || (key0 === "note")) || (key0 === "object")) || (key0 === "om2")) || (key0 === "org")) || (key0 === "organization")) || (key0 === "origin")) || (key0 === "outbox")) || (key0 === "permission")) || (key0 === "prev")) || (key0 === "preview")) || (key0 === "profiles")) || (key0 === "provider")) || (key0 === "published")) || (key0 === "publishes")) || (key0 === "purpose")) || (key0 === "radius")) || (key0 === "receiver")) || (key0 === "reciprocal")) || (key0 === "rel")) || (key0 === "relationship")) || (key0 === "replies")) || (key0 === "result")) || (key0 === "role")) || (key0 === "roles")) || (key0 === "satisfies")) || (key0 === "scopes")) || (key0 === "score")) || (key0 === "sequence")) || (key0 === "shares")) || (key0 === "source")) || (key0 === "specversion")) || (key0 === "stipulates")) || (key0 === "streams")) || (key0 === "sub")) || (key0 === "subject")) || (key0 === "subscriptions")) || (key0 === "summary")) || (key0 === "symbol")) || (key0 === "tag")) || (key0 === "target")) || (key0 === "time")) || (key0 === "to")) || (key0 === "tool")) || (key0 === "tools")) || (key0 === "traceparent")) || (key0 === "tracestate")) || (key0 === "type")) || (key0 === "units")) || (key0 === "updated")) || (key0 === "url")) || (key0 === "vcard")) || (key0 === "vf")) || (key0 === "visibility")) || (key0 === "width")) || (key0 === "xsd"))){
+if(!(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((key0 === "accuracy") || (key0 === "action")) || (key0 === "actor")) || (key0 === "altitude")) || (key0 === "anonymous")) || (key0 === "as")) || (key0 === "attachment")) || (key0 === "aud")) || (key0 === "audience")) || (key0 === "authority")) || (key0 === "bcc")) || (key0 === "bto")) || (key0 === "cc")) || (key0 === "choice")) || (key0 === "closed")) || (key0 === "consumes")) || (key0 === "content")) || (key0 === "context")) || (key0 === "counts")) || (key0 === "cta")) || (key0 === "current")) || (key0 === "data")) || (key0 === "datacontenttype")) || (key0 === "dataschema")) || (key0 === "decides")) || (key0 === "decimals")) || (key0 === "decision")) || (key0 === "deleted")) || (key0 === "describes")) || (key0 === "differences")) || (key0 === "duration")) || (key0 === "eliminated")) || (key0 === "emits")) || (key0 === "endpoints")) || (key0 === "entitlements")) || (key0 === "exhausted")) || (key0 === "exp")) || (key0 === "feed")) || (key0 === "first")) || (key0 === "followers")) || (key0 === "following")) || (key0 === "fulfills")) || (key0 === "generator")) || (key0 === "group")) || (key0 === "groups")) || (key0 === "height")) || (key0 === "href")) || (key0 === "hreflang")) || (key0 === "iat")) || (key0 === "icon")) || (key0 === "id")) || (key0 === "image")) || (key0 === "inbox")) || (key0 === "instrument")) || (key0 === "iss")) || (key0 === "issuer")) || (key0 === "items")) || (key0 === "jti")) || (key0 === "last")) || (key0 === "latitude")) || (key0 === "ldp")) || (key0 === "liked")) || (key0 === "likes")) || (key0 === "location")) || (key0 === "longitude")) || (key0 === "member")) || (key0 === "members")) || (key0 === "memberships")) || (key0 === "name")) || (key0 === "nbf")) || (key0 === "next")) || (key0 === "note")) || (key0 === "object")) || (key0 === "om2")) || (key0 === "option")) || (key0 === "options")) || (key0 === "org")) || (key0 === "organization")) || (key0 === "origin")) || (key0 === "outbox")) || (key0 === "permission")) || (key0 === "points")) || (key0 === "poll")) || (key0 === "position")) || (key0 === "prev")) || (key0 === "preview")) || (key0 === "profiles")) || (key0 === "provider")) || (key0 === "published")) || (key0 === "publishes")) || (key0 === "purpose")) || (key0 === "quorum")) || (key0 === "radius")) || (key0 === "receiver")) || (key0 === "reciprocal")) || (key0 === "rel")) || (key0 === "relationship")) || (key0 === "replies")) || (key0 === "result")) || (key0 === "role")) || (key0 === "roles")) || (key0 === "rounds")) || (key0 === "satisfies")) || (key0 === "scopes")) || (key0 === "score")) || (key0 === "sequence")) || (key0 === "shares")) || (key0 === "source")) || (key0 === "specversion")) || (key0 === "stipulates")) || (key0 === "streams")) || (key0 === "sub")) || (key0 === "subject")) || (key0 === "subscriptions")) || (key0 === "summary")) || (key0 === "symbol")) || (key0 === "tag")) || (key0 === "target")) || (key0 === "time")) || (key0 === "to")) || (key0 === "tool")) || (key0 === "tools")) || (key0 === "traceparent")) || (key0 === "tracestate")) || (key0 === "type")) || (key0 === "units")) || (key0 === "updated")) || (key0 === "url")) || (key0 === "value")) || (key0 === "vcard")) || (key0 === "vf")) || (key0 === "visibility")) || (key0 === "voters")) || (key0 === "votes")) || (key0 === "width")) || (key0 === "winners")) || (key0 === "xsd"))){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -25692,6 +25692,19459 @@ validate235.errors = vErrors;
 return errors === 0;
 }
 validate235.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const FundingRound = validate237;
+const schema78 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/funding-round.json","additionalProperties":false,"title":"FundingRound","description":"A funding round: a group's budget in one currency (resourceConformsTo, with its decimals), open for contributions from startTime until endTime.","type":"object","required":["@context","id","type","name","audience","published","resourceConformsTo","decimals","startTime"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"FundingRound","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"decimals":{"minimum":0,"maximum":18,"type":"integer"},"startTime":{"format":"date-time","maxLength":64,"type":"string"},"endTime":{"format":"date-time","maxLength":64,"type":"string"},"decidedBy":{"format":"iri","maxLength":2048,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/funding-round.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate237.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.resourceConformsTo === undefined) && (missing0 = "resourceConformsTo"))) || ((data.decimals === undefined) && (missing0 = "decimals"))) || ((data.startTime === undefined) && (missing0 = "startTime"))){
+validate237.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema78.properties, key0)) || (pattern3.test(key0)))){
+validate237.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate237.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate237.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate237.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate237.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate237.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate237.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate237.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate237.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs11 = errors;
+if(typeof data5 !== "string"){
+validate237.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("FundingRound" !== data5){
+validate237.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "FundingRound"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data6 = data.name;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data6 === "string"){
+if((data6.length > 256 && func2(data6) > 256)){
+validate237.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate237.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate237.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data7 = data.summary;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data7 === "string"){
+if((data7.length > 280 && func2(data7) > 280)){
+validate237.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data7.length < 1 || func2(data7) < 1)){
+validate237.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data7)){
+validate237.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data8 = data.content;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if((data8.length > 10000 && func2(data8) > 10000)){
+validate237.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
+return false;
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data9 = data.url;
+const _errs19 = errors;
+if(errors === _errs19){
+if(errors === _errs19){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate237.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate237.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributedTo !== undefined){
+let data10 = data.attributedTo;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data10 === "string"){
+if((data10.length > 2048 && func2(data10) > 2048)){
+validate237.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data10))){
+validate237.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data11 = data.audience;
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data11 === "string"){
+if((data11.length > 2048 && func2(data11) > 2048)){
+validate237.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data11))){
+validate237.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data12 = data.to;
+const _errs25 = errors;
+if(errors === _errs25){
+if(Array.isArray(data12)){
+if(data12.length > 100){
+validate237.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data12.length;
+for(let i1=0; i1<len2; i1++){
+let data13 = data12[i1];
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data13 === "string"){
+if((data13.length > 2048 && func2(data13) > 2048)){
+validate237.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data13))){
+validate237.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data12.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data12[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate237.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data14 = data.published;
+const _errs29 = errors;
+if(errors === _errs29){
+if(errors === _errs29){
+if(typeof data14 === "string"){
+if((data14.length > 64 && func2(data14) > 64)){
+validate237.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data14))){
+validate237.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updated !== undefined){
+let data15 = data.updated;
+const _errs31 = errors;
+if(errors === _errs31){
+if(errors === _errs31){
+if(typeof data15 === "string"){
+if((data15.length > 64 && func2(data15) > 64)){
+validate237.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data15))){
+validate237.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceConformsTo !== undefined){
+let data16 = data.resourceConformsTo;
+const _errs33 = errors;
+if(errors === _errs33){
+if(errors === _errs33){
+if(typeof data16 === "string"){
+if((data16.length > 2048 && func2(data16) > 2048)){
+validate237.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data16))){
+validate237.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.decimals !== undefined){
+let data17 = data.decimals;
+const _errs35 = errors;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
+validate237.errors = [{instancePath:instancePath+"/decimals",schemaPath:"#/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs35){
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 > 18 || isNaN(data17)){
+validate237.errors = [{instancePath:instancePath+"/decimals",schemaPath:"#/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 18},message:"must be <= 18"}];
+return false;
+}
+else {
+if(data17 < 0 || isNaN(data17)){
+validate237.errors = [{instancePath:instancePath+"/decimals",schemaPath:"#/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.startTime !== undefined){
+let data18 = data.startTime;
+const _errs37 = errors;
+if(errors === _errs37){
+if(errors === _errs37){
+if(typeof data18 === "string"){
+if((data18.length > 64 && func2(data18) > 64)){
+validate237.errors = [{instancePath:instancePath+"/startTime",schemaPath:"#/properties/startTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data18))){
+validate237.errors = [{instancePath:instancePath+"/startTime",schemaPath:"#/properties/startTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/startTime",schemaPath:"#/properties/startTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.endTime !== undefined){
+let data19 = data.endTime;
+const _errs39 = errors;
+if(errors === _errs39){
+if(errors === _errs39){
+if(typeof data19 === "string"){
+if((data19.length > 64 && func2(data19) > 64)){
+validate237.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data19))){
+validate237.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.decidedBy !== undefined){
+let data20 = data.decidedBy;
+const _errs41 = errors;
+if(errors === _errs41){
+if(errors === _errs41){
+if(typeof data20 === "string"){
+if((data20.length > 2048 && func2(data20) > 2048)){
+validate237.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data20))){
+validate237.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs41 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate237.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate237.errors = vErrors;
+return errors === 0;
+}
+validate237.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const Bucket = validate239;
+const schema79 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/bucket.json","additionalProperties":false,"title":"Bucket","description":"A bucket in a funding round (inScopeOf): what it asks for (minGoal, maxGoal) and where it stands (bucketStatus).","type":"object","required":["@context","id","type","name","attributedTo","audience","published","inScopeOf","minGoal","maxGoal","bucketStatus"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Bucket","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"inScopeOf":{"format":"iri","maxLength":2048,"type":"string"},"minGoal":{"pattern":"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$","maxLength":61,"type":"string"},"maxGoal":{"pattern":"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$","maxLength":61,"type":"string"},"bucketStatus":{"type":"string","enum":["idea","open","funded","completed","cancelled"]},"decidedBy":{"format":"iri","maxLength":2048,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/bucket.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate239.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.attributedTo === undefined) && (missing0 = "attributedTo"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.inScopeOf === undefined) && (missing0 = "inScopeOf"))) || ((data.minGoal === undefined) && (missing0 = "minGoal"))) || ((data.maxGoal === undefined) && (missing0 = "maxGoal"))) || ((data.bucketStatus === undefined) && (missing0 = "bucketStatus"))){
+validate239.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema79.properties, key0)) || (pattern3.test(key0)))){
+validate239.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate239.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate239.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate239.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate239.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate239.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate239.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate239.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate239.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs11 = errors;
+if(typeof data5 !== "string"){
+validate239.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Bucket" !== data5){
+validate239.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Bucket"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data6 = data.name;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data6 === "string"){
+if((data6.length > 256 && func2(data6) > 256)){
+validate239.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate239.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate239.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data7 = data.summary;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data7 === "string"){
+if((data7.length > 280 && func2(data7) > 280)){
+validate239.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data7.length < 1 || func2(data7) < 1)){
+validate239.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data7)){
+validate239.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data8 = data.content;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if((data8.length > 10000 && func2(data8) > 10000)){
+validate239.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
+return false;
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data9 = data.url;
+const _errs19 = errors;
+if(errors === _errs19){
+if(errors === _errs19){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate239.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate239.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributedTo !== undefined){
+let data10 = data.attributedTo;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data10 === "string"){
+if((data10.length > 2048 && func2(data10) > 2048)){
+validate239.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data10))){
+validate239.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data11 = data.audience;
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data11 === "string"){
+if((data11.length > 2048 && func2(data11) > 2048)){
+validate239.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data11))){
+validate239.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data12 = data.to;
+const _errs25 = errors;
+if(errors === _errs25){
+if(Array.isArray(data12)){
+if(data12.length > 100){
+validate239.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data12.length;
+for(let i1=0; i1<len2; i1++){
+let data13 = data12[i1];
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data13 === "string"){
+if((data13.length > 2048 && func2(data13) > 2048)){
+validate239.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data13))){
+validate239.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data12.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data12[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate239.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data14 = data.published;
+const _errs29 = errors;
+if(errors === _errs29){
+if(errors === _errs29){
+if(typeof data14 === "string"){
+if((data14.length > 64 && func2(data14) > 64)){
+validate239.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data14))){
+validate239.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updated !== undefined){
+let data15 = data.updated;
+const _errs31 = errors;
+if(errors === _errs31){
+if(errors === _errs31){
+if(typeof data15 === "string"){
+if((data15.length > 64 && func2(data15) > 64)){
+validate239.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data15))){
+validate239.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.inScopeOf !== undefined){
+let data16 = data.inScopeOf;
+const _errs33 = errors;
+if(errors === _errs33){
+if(errors === _errs33){
+if(typeof data16 === "string"){
+if((data16.length > 2048 && func2(data16) > 2048)){
+validate239.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data16))){
+validate239.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minGoal !== undefined){
+let data17 = data.minGoal;
+const _errs35 = errors;
+if(errors === _errs35){
+if(typeof data17 === "string"){
+if((data17.length > 61 && func2(data17) > 61)){
+validate239.errors = [{instancePath:instancePath+"/minGoal",schemaPath:"#/properties/minGoal/maxLength",keyword:"maxLength",params:{limit: 61},message:"must NOT have more than 61 characters"}];
+return false;
+}
+else {
+if(!pattern37.test(data17)){
+validate239.errors = [{instancePath:instancePath+"/minGoal",schemaPath:"#/properties/minGoal/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/minGoal",schemaPath:"#/properties/minGoal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxGoal !== undefined){
+let data18 = data.maxGoal;
+const _errs37 = errors;
+if(errors === _errs37){
+if(typeof data18 === "string"){
+if((data18.length > 61 && func2(data18) > 61)){
+validate239.errors = [{instancePath:instancePath+"/maxGoal",schemaPath:"#/properties/maxGoal/maxLength",keyword:"maxLength",params:{limit: 61},message:"must NOT have more than 61 characters"}];
+return false;
+}
+else {
+if(!pattern37.test(data18)){
+validate239.errors = [{instancePath:instancePath+"/maxGoal",schemaPath:"#/properties/maxGoal/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/maxGoal",schemaPath:"#/properties/maxGoal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bucketStatus !== undefined){
+let data19 = data.bucketStatus;
+const _errs39 = errors;
+if(typeof data19 !== "string"){
+validate239.errors = [{instancePath:instancePath+"/bucketStatus",schemaPath:"#/properties/bucketStatus/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((data19 === "idea") || (data19 === "open")) || (data19 === "funded")) || (data19 === "completed")) || (data19 === "cancelled"))){
+validate239.errors = [{instancePath:instancePath+"/bucketStatus",schemaPath:"#/properties/bucketStatus/enum",keyword:"enum",params:{allowedValues: schema79.properties.bucketStatus.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.decidedBy !== undefined){
+let data20 = data.decidedBy;
+const _errs41 = errors;
+if(errors === _errs41){
+if(errors === _errs41){
+if(typeof data20 === "string"){
+if((data20.length > 2048 && func2(data20) > 2048)){
+validate239.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data20))){
+validate239.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs41 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate239.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate239.errors = vErrors;
+return errors === 0;
+}
+validate239.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const Allocation = validate241;
+const schema80 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/allocation.json","additionalProperties":false,"title":"Allocation","description":"An allocation: an amount (resourceQuantity) of a funding round's (inScopeOf) budget given to a member (receiver).","type":"object","required":["@context","id","type","inScopeOf","audience","receiver","resourceQuantity","published"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Allocation","type":"string"},"inScopeOf":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"provider":{"format":"iri","maxLength":2048,"type":"string"},"receiver":{"format":"iri","maxLength":2048,"type":"string"},"resourceQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/money-quantity.json"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+const schema81 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/money-quantity.json","additionalProperties":false,"title":"MoneyQuantity","type":"object","required":["hasUnit","hasNumericalValue"],"properties":{"hasUnit":{"const":"one","type":"string"},"hasNumericalValue":{"pattern":"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$","maxLength":61,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/money-quantity.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate243.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.hasUnit === undefined) && (missing0 = "hasUnit")) || ((data.hasNumericalValue === undefined) && (missing0 = "hasNumericalValue"))){
+validate243.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "hasUnit") || (key0 === "hasNumericalValue")) || (pattern3.test(key0)))){
+validate243.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.hasUnit !== undefined){
+let data0 = data.hasUnit;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+validate243.errors = [{instancePath:instancePath+"/hasUnit",schemaPath:"#/properties/hasUnit/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("one" !== data0){
+validate243.errors = [{instancePath:instancePath+"/hasUnit",schemaPath:"#/properties/hasUnit/const",keyword:"const",params:{allowedValue: "one"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hasNumericalValue !== undefined){
+let data1 = data.hasNumericalValue;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if((data1.length > 61 && func2(data1) > 61)){
+validate243.errors = [{instancePath:instancePath+"/hasNumericalValue",schemaPath:"#/properties/hasNumericalValue/maxLength",keyword:"maxLength",params:{limit: 61},message:"must NOT have more than 61 characters"}];
+return false;
+}
+else {
+if(!pattern37.test(data1)){
+validate243.errors = [{instancePath:instancePath+"/hasNumericalValue",schemaPath:"#/properties/hasNumericalValue/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate243.errors = [{instancePath:instancePath+"/hasNumericalValue",schemaPath:"#/properties/hasNumericalValue/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate243.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate243.errors = vErrors;
+return errors === 0;
+}
+validate243.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/allocation.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate241.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.inScopeOf === undefined) && (missing0 = "inScopeOf"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.receiver === undefined) && (missing0 = "receiver"))) || ((data.resourceQuantity === undefined) && (missing0 = "resourceQuantity"))) || ((data.published === undefined) && (missing0 = "published"))){
+validate241.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema80.properties, key0)) || (pattern3.test(key0)))){
+validate241.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate241.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate241.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate241.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate241.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate241.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate241.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate241.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate241.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate241.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate241.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs11 = errors;
+if(typeof data5 !== "string"){
+validate241.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Allocation" !== data5){
+validate241.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Allocation"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.inScopeOf !== undefined){
+let data6 = data.inScopeOf;
+const _errs13 = errors;
+if(errors === _errs13){
+if(errors === _errs13){
+if(typeof data6 === "string"){
+if((data6.length > 2048 && func2(data6) > 2048)){
+validate241.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data6))){
+validate241.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate241.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data7 = data.audience;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data7 === "string"){
+if((data7.length > 2048 && func2(data7) > 2048)){
+validate241.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data7))){
+validate241.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate241.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.provider !== undefined){
+let data8 = data.provider;
+const _errs17 = errors;
+if(errors === _errs17){
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate241.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate241.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate241.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.receiver !== undefined){
+let data9 = data.receiver;
+const _errs19 = errors;
+if(errors === _errs19){
+if(errors === _errs19){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate241.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate241.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate241.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceQuantity !== undefined){
+const _errs21 = errors;
+if(!(validate243(data.resourceQuantity, {instancePath:instancePath+"/resourceQuantity",parentData:data,parentDataProperty:"resourceQuantity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributedTo !== undefined){
+let data11 = data.attributedTo;
+const _errs22 = errors;
+if(errors === _errs22){
+if(errors === _errs22){
+if(typeof data11 === "string"){
+if((data11.length > 2048 && func2(data11) > 2048)){
+validate241.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data11))){
+validate241.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate241.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data12 = data.published;
+const _errs24 = errors;
+if(errors === _errs24){
+if(errors === _errs24){
+if(typeof data12 === "string"){
+if((data12.length > 64 && func2(data12) > 64)){
+validate241.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data12))){
+validate241.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate241.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate241.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate241.errors = vErrors;
+return errors === 0;
+}
+validate241.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const Contribution = validate245;
+const schema82 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/contribution.json","additionalProperties":false,"title":"Contribution","description":"A contribution: a member (provider) gives an amount (resourceQuantity) of their allocation to a bucket (receiver) in a funding round (inScopeOf).","type":"object","required":["@context","id","type","inScopeOf","audience","provider","receiver","resourceQuantity","published"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Contribution","type":"string"},"inScopeOf":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"provider":{"format":"iri","maxLength":2048,"type":"string"},"receiver":{"format":"iri","maxLength":2048,"type":"string"},"resourceQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/money-quantity.json"},"published":{"format":"date-time","maxLength":64,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/contribution.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate245.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.inScopeOf === undefined) && (missing0 = "inScopeOf"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.provider === undefined) && (missing0 = "provider"))) || ((data.receiver === undefined) && (missing0 = "receiver"))) || ((data.resourceQuantity === undefined) && (missing0 = "resourceQuantity"))) || ((data.published === undefined) && (missing0 = "published"))){
+validate245.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema82.properties, key0)) || (pattern3.test(key0)))){
+validate245.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate245.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate245.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate245.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate245.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate245.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate245.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate245.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate245.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate245.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate245.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs11 = errors;
+if(typeof data5 !== "string"){
+validate245.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Contribution" !== data5){
+validate245.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Contribution"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.inScopeOf !== undefined){
+let data6 = data.inScopeOf;
+const _errs13 = errors;
+if(errors === _errs13){
+if(errors === _errs13){
+if(typeof data6 === "string"){
+if((data6.length > 2048 && func2(data6) > 2048)){
+validate245.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data6))){
+validate245.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate245.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data7 = data.audience;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data7 === "string"){
+if((data7.length > 2048 && func2(data7) > 2048)){
+validate245.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data7))){
+validate245.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate245.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.provider !== undefined){
+let data8 = data.provider;
+const _errs17 = errors;
+if(errors === _errs17){
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate245.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate245.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate245.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.receiver !== undefined){
+let data9 = data.receiver;
+const _errs19 = errors;
+if(errors === _errs19){
+if(errors === _errs19){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate245.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate245.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate245.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceQuantity !== undefined){
+const _errs21 = errors;
+if(!(validate243(data.resourceQuantity, {instancePath:instancePath+"/resourceQuantity",parentData:data,parentDataProperty:"resourceQuantity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data11 = data.published;
+const _errs22 = errors;
+if(errors === _errs22){
+if(errors === _errs22){
+if(typeof data11 === "string"){
+if((data11.length > 64 && func2(data11) > 64)){
+validate245.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data11))){
+validate245.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate245.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate245.errors = vErrors;
+return errors === 0;
+}
+validate245.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const MoneyQuantity = validate243;
+
+export const EmbeddedFundingRound = validate248;
+const schema83 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/embedded-funding-round.json","additionalProperties":false,"title":"EmbeddedFundingRound","type":"object","required":["id","type","name","audience","published","resourceConformsTo","decimals","startTime"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"FundingRound","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"decimals":{"minimum":0,"maximum":18,"type":"integer"},"startTime":{"format":"date-time","maxLength":64,"type":"string"},"endTime":{"format":"date-time","maxLength":64,"type":"string"},"decidedBy":{"format":"iri","maxLength":2048,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/embedded-funding-round.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate248.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data.id === undefined) && (missing0 = "id")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.resourceConformsTo === undefined) && (missing0 = "resourceConformsTo"))) || ((data.decimals === undefined) && (missing0 = "decimals"))) || ((data.startTime === undefined) && (missing0 = "startTime"))){
+validate248.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema83.properties, key0)) || (pattern3.test(key0)))){
+validate248.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+validate248.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data0))){
+validate248.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate248.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("FundingRound" !== data1){
+validate248.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "FundingRound"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data2 = data.name;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if((data2.length > 256 && func2(data2) > 256)){
+validate248.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data2.length < 1 || func2(data2) < 1)){
+validate248.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data2)){
+validate248.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data3 = data.summary;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if((data3.length > 280 && func2(data3) > 280)){
+validate248.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data3.length < 1 || func2(data3) < 1)){
+validate248.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data3)){
+validate248.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data4 = data.content;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if((data4.length > 10000 && func2(data4) > 10000)){
+validate248.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
+return false;
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data5 = data.url;
+const _errs12 = errors;
+if(errors === _errs12){
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate248.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data5))){
+validate248.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributedTo !== undefined){
+let data6 = data.attributedTo;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if((data6.length > 2048 && func2(data6) > 2048)){
+validate248.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data6))){
+validate248.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data7 = data.audience;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if((data7.length > 2048 && func2(data7) > 2048)){
+validate248.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data7))){
+validate248.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data8 = data.to;
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data8)){
+if(data8.length > 100){
+validate248.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+const _errs20 = errors;
+if(errors === _errs20){
+if(errors === _errs20){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate248.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate248.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid1 = _errs20 === errors;
+if(!valid1){
+break;
+}
+}
+if(valid1){
+let i1 = data8.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data8[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate248.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data10 = data.published;
+const _errs22 = errors;
+if(errors === _errs22){
+if(errors === _errs22){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate248.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data10))){
+validate248.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updated !== undefined){
+let data11 = data.updated;
+const _errs24 = errors;
+if(errors === _errs24){
+if(errors === _errs24){
+if(typeof data11 === "string"){
+if((data11.length > 64 && func2(data11) > 64)){
+validate248.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data11))){
+validate248.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceConformsTo !== undefined){
+let data12 = data.resourceConformsTo;
+const _errs26 = errors;
+if(errors === _errs26){
+if(errors === _errs26){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate248.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate248.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.decimals !== undefined){
+let data13 = data.decimals;
+const _errs28 = errors;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+validate248.errors = [{instancePath:instancePath+"/decimals",schemaPath:"#/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs28){
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 > 18 || isNaN(data13)){
+validate248.errors = [{instancePath:instancePath+"/decimals",schemaPath:"#/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 18},message:"must be <= 18"}];
+return false;
+}
+else {
+if(data13 < 0 || isNaN(data13)){
+validate248.errors = [{instancePath:instancePath+"/decimals",schemaPath:"#/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.startTime !== undefined){
+let data14 = data.startTime;
+const _errs30 = errors;
+if(errors === _errs30){
+if(errors === _errs30){
+if(typeof data14 === "string"){
+if((data14.length > 64 && func2(data14) > 64)){
+validate248.errors = [{instancePath:instancePath+"/startTime",schemaPath:"#/properties/startTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data14))){
+validate248.errors = [{instancePath:instancePath+"/startTime",schemaPath:"#/properties/startTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/startTime",schemaPath:"#/properties/startTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.endTime !== undefined){
+let data15 = data.endTime;
+const _errs32 = errors;
+if(errors === _errs32){
+if(errors === _errs32){
+if(typeof data15 === "string"){
+if((data15.length > 64 && func2(data15) > 64)){
+validate248.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data15))){
+validate248.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.decidedBy !== undefined){
+let data16 = data.decidedBy;
+const _errs34 = errors;
+if(errors === _errs34){
+if(errors === _errs34){
+if(typeof data16 === "string"){
+if((data16.length > 2048 && func2(data16) > 2048)){
+validate248.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data16))){
+validate248.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate248.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate248.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate248.errors = vErrors;
+return errors === 0;
+}
+validate248.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const EmbeddedBucket = validate249;
+const schema84 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/embedded-bucket.json","additionalProperties":false,"title":"EmbeddedBucket","type":"object","required":["id","type","name","attributedTo","audience","published","inScopeOf","minGoal","maxGoal","bucketStatus"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Bucket","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"inScopeOf":{"format":"iri","maxLength":2048,"type":"string"},"minGoal":{"pattern":"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$","maxLength":61,"type":"string"},"maxGoal":{"pattern":"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$","maxLength":61,"type":"string"},"bucketStatus":{"type":"string","enum":["idea","open","funded","completed","cancelled"]},"decidedBy":{"format":"iri","maxLength":2048,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/embedded-bucket.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate249.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((((data.id === undefined) && (missing0 = "id")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.attributedTo === undefined) && (missing0 = "attributedTo"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.inScopeOf === undefined) && (missing0 = "inScopeOf"))) || ((data.minGoal === undefined) && (missing0 = "minGoal"))) || ((data.maxGoal === undefined) && (missing0 = "maxGoal"))) || ((data.bucketStatus === undefined) && (missing0 = "bucketStatus"))){
+validate249.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema84.properties, key0)) || (pattern3.test(key0)))){
+validate249.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+validate249.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data0))){
+validate249.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate249.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Bucket" !== data1){
+validate249.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Bucket"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data2 = data.name;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if((data2.length > 256 && func2(data2) > 256)){
+validate249.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data2.length < 1 || func2(data2) < 1)){
+validate249.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data2)){
+validate249.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data3 = data.summary;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if((data3.length > 280 && func2(data3) > 280)){
+validate249.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data3.length < 1 || func2(data3) < 1)){
+validate249.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data3)){
+validate249.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data4 = data.content;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if((data4.length > 10000 && func2(data4) > 10000)){
+validate249.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
+return false;
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data5 = data.url;
+const _errs12 = errors;
+if(errors === _errs12){
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate249.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data5))){
+validate249.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributedTo !== undefined){
+let data6 = data.attributedTo;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if((data6.length > 2048 && func2(data6) > 2048)){
+validate249.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data6))){
+validate249.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data7 = data.audience;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if((data7.length > 2048 && func2(data7) > 2048)){
+validate249.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data7))){
+validate249.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data8 = data.to;
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data8)){
+if(data8.length > 100){
+validate249.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+const _errs20 = errors;
+if(errors === _errs20){
+if(errors === _errs20){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate249.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate249.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid1 = _errs20 === errors;
+if(!valid1){
+break;
+}
+}
+if(valid1){
+let i1 = data8.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data8[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate249.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data10 = data.published;
+const _errs22 = errors;
+if(errors === _errs22){
+if(errors === _errs22){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate249.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data10))){
+validate249.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updated !== undefined){
+let data11 = data.updated;
+const _errs24 = errors;
+if(errors === _errs24){
+if(errors === _errs24){
+if(typeof data11 === "string"){
+if((data11.length > 64 && func2(data11) > 64)){
+validate249.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data11))){
+validate249.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.inScopeOf !== undefined){
+let data12 = data.inScopeOf;
+const _errs26 = errors;
+if(errors === _errs26){
+if(errors === _errs26){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate249.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate249.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minGoal !== undefined){
+let data13 = data.minGoal;
+const _errs28 = errors;
+if(errors === _errs28){
+if(typeof data13 === "string"){
+if((data13.length > 61 && func2(data13) > 61)){
+validate249.errors = [{instancePath:instancePath+"/minGoal",schemaPath:"#/properties/minGoal/maxLength",keyword:"maxLength",params:{limit: 61},message:"must NOT have more than 61 characters"}];
+return false;
+}
+else {
+if(!pattern37.test(data13)){
+validate249.errors = [{instancePath:instancePath+"/minGoal",schemaPath:"#/properties/minGoal/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/minGoal",schemaPath:"#/properties/minGoal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxGoal !== undefined){
+let data14 = data.maxGoal;
+const _errs30 = errors;
+if(errors === _errs30){
+if(typeof data14 === "string"){
+if((data14.length > 61 && func2(data14) > 61)){
+validate249.errors = [{instancePath:instancePath+"/maxGoal",schemaPath:"#/properties/maxGoal/maxLength",keyword:"maxLength",params:{limit: 61},message:"must NOT have more than 61 characters"}];
+return false;
+}
+else {
+if(!pattern37.test(data14)){
+validate249.errors = [{instancePath:instancePath+"/maxGoal",schemaPath:"#/properties/maxGoal/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/maxGoal",schemaPath:"#/properties/maxGoal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bucketStatus !== undefined){
+let data15 = data.bucketStatus;
+const _errs32 = errors;
+if(typeof data15 !== "string"){
+validate249.errors = [{instancePath:instancePath+"/bucketStatus",schemaPath:"#/properties/bucketStatus/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((data15 === "idea") || (data15 === "open")) || (data15 === "funded")) || (data15 === "completed")) || (data15 === "cancelled"))){
+validate249.errors = [{instancePath:instancePath+"/bucketStatus",schemaPath:"#/properties/bucketStatus/enum",keyword:"enum",params:{allowedValues: schema84.properties.bucketStatus.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.decidedBy !== undefined){
+let data16 = data.decidedBy;
+const _errs34 = errors;
+if(errors === _errs34){
+if(errors === _errs34){
+if(typeof data16 === "string"){
+if((data16.length > 2048 && func2(data16) > 2048)){
+validate249.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data16))){
+validate249.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate249.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate249.errors = vErrors;
+return errors === 0;
+}
+validate249.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const EmbeddedContribution = validate250;
+const schema85 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/embedded-contribution.json","additionalProperties":false,"title":"EmbeddedContribution","type":"object","required":["id","type","inScopeOf","audience","provider","receiver","resourceQuantity","published"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Contribution","type":"string"},"inScopeOf":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"provider":{"format":"iri","maxLength":2048,"type":"string"},"receiver":{"format":"iri","maxLength":2048,"type":"string"},"resourceQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/money-quantity.json"},"published":{"format":"date-time","maxLength":64,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/embedded-contribution.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate250.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data.id === undefined) && (missing0 = "id")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.inScopeOf === undefined) && (missing0 = "inScopeOf"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.provider === undefined) && (missing0 = "provider"))) || ((data.receiver === undefined) && (missing0 = "receiver"))) || ((data.resourceQuantity === undefined) && (missing0 = "resourceQuantity"))) || ((data.published === undefined) && (missing0 = "published"))){
+validate250.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((((((key0 === "id") || (key0 === "type")) || (key0 === "inScopeOf")) || (key0 === "audience")) || (key0 === "provider")) || (key0 === "receiver")) || (key0 === "resourceQuantity")) || (key0 === "published")) || (pattern3.test(key0)))){
+validate250.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+validate250.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data0))){
+validate250.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate250.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate250.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Contribution" !== data1){
+validate250.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Contribution"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.inScopeOf !== undefined){
+let data2 = data.inScopeOf;
+const _errs6 = errors;
+if(errors === _errs6){
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if((data2.length > 2048 && func2(data2) > 2048)){
+validate250.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data2))){
+validate250.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate250.errors = [{instancePath:instancePath+"/inScopeOf",schemaPath:"#/properties/inScopeOf/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data3 = data.audience;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate250.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate250.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate250.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.provider !== undefined){
+let data4 = data.provider;
+const _errs10 = errors;
+if(errors === _errs10){
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate250.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate250.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate250.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.receiver !== undefined){
+let data5 = data.receiver;
+const _errs12 = errors;
+if(errors === _errs12){
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate250.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data5))){
+validate250.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate250.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceQuantity !== undefined){
+const _errs14 = errors;
+if(!(validate243(data.resourceQuantity, {instancePath:instancePath+"/resourceQuantity",parentData:data,parentDataProperty:"resourceQuantity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate250.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate250.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate250.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate250.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate250.errors = vErrors;
+return errors === 0;
+}
+validate250.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const RoundOpenedActivity = validate252;
+const schema86 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-round-opened.json","additionalProperties":false,"title":"RoundOpenedActivity","description":"The data of a `tech.collaborative.round.opened` event: a funding round opened for contributions.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-funding-round.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-round-opened.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate252.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema86.properties, key0)) || (pattern3.test(key0)))){
+validate252.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate252.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate252.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate252.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate252.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate252.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate252.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate252.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate252.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate252.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate252.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate252.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate252.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate252.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate252.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate252.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate252.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate252.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate252.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate252.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate252.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate252.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate252.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate252.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate252.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate252.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate252.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate252.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate252.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate252.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate252.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Create" !== data13){
+validate252.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Create"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate248(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate252.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate252.errors = vErrors;
+return errors === 0;
+}
+validate252.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const RoundOpenedEvent = validate257;
+const schema87 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-round-opened.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"RoundOpenedEvent","description":"A `tech.collaborative.round.opened` event: a funding round opened for contributions.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.round.opened","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-round-opened.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-round-opened.json"}}};
+
+function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-round-opened.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate257.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate257.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate257.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema87.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate257.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate257.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate257.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate257.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate257.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate257.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate257.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate257.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate257.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate257.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.round.opened" !== data4){
+validate257.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.round.opened"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate257.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate257.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate257.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate257.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate257.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate257.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate257.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate257.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate257.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-round-opened.json" !== data8){
+validate257.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-round-opened.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate257.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate257.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate257.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate257.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate257.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate257.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate257.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate257.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate257.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate257.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate257.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate252(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate257.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate257.errors = vErrors;
+return errors === 0;
+}
+validate257.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const RoundClosedActivity = validate259;
+const schema88 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-round-closed.json","additionalProperties":false,"title":"RoundClosedActivity","description":"The data of a `tech.collaborative.round.closed` event: a funding round closed; `object` is the round with its final `endTime`.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Update","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-funding-round.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-round-closed.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate259.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate259.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema88.properties, key0)) || (pattern3.test(key0)))){
+validate259.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate259.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate259.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate259.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate259.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate259.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate259.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate259.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate259.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate259.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate259.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate259.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate259.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate259.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate259.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate259.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate259.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate259.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate259.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate259.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate259.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate259.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate259.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Update" !== data13){
+validate259.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Update"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate248(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate259.errors = vErrors;
+return errors === 0;
+}
+validate259.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const RoundClosedEvent = validate264;
+const schema89 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-round-closed.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"RoundClosedEvent","description":"A `tech.collaborative.round.closed` event: a funding round closed; `object` is the round with its final `endTime`.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.round.closed","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-round-closed.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-round-closed.json"}}};
+
+function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-round-closed.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate264.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate264.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate264.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema89.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate264.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate264.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate264.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate264.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate264.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate264.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate264.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate264.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate264.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate264.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.round.closed" !== data4){
+validate264.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.round.closed"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate264.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate264.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate264.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate264.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate264.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate264.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate264.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate264.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate264.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-round-closed.json" !== data8){
+validate264.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-round-closed.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate264.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate264.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate264.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate264.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate264.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate264.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate264.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate264.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate264.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate264.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate264.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate259(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate264.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate264.errors = vErrors;
+return errors === 0;
+}
+validate264.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const BucketPublishedActivity = validate266;
+const schema90 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-bucket-published.json","additionalProperties":false,"title":"BucketPublishedActivity","description":"The data of a `tech.collaborative.bucket.published` event: a bucket was published in a funding round.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-bucket.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-bucket-published.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate266.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate266.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema90.properties, key0)) || (pattern3.test(key0)))){
+validate266.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate266.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate266.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate266.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate266.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate266.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate266.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate266.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate266.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate266.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate266.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate266.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate266.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate266.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate266.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate266.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate266.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate266.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate266.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate266.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate266.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate266.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate266.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Create" !== data13){
+validate266.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Create"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate249(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate266.errors = vErrors;
+return errors === 0;
+}
+validate266.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const BucketPublishedEvent = validate271;
+const schema91 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-bucket-published.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"BucketPublishedEvent","description":"A `tech.collaborative.bucket.published` event: a bucket was published in a funding round.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.bucket.published","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-bucket-published.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-bucket-published.json"}}};
+
+function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-bucket-published.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate271.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate271.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate271.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema91.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate271.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate271.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate271.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate271.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate271.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate271.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate271.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate271.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate271.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate271.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.bucket.published" !== data4){
+validate271.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.bucket.published"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate271.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate271.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate271.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate271.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate271.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate271.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate271.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate271.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate271.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-bucket-published.json" !== data8){
+validate271.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-bucket-published.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate271.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate271.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate271.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate271.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate271.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate271.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate271.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate271.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate271.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate271.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate271.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate266(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate271.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate271.errors = vErrors;
+return errors === 0;
+}
+validate271.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const BucketFundedActivity = validate273;
+const schema92 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-bucket-funded.json","additionalProperties":false,"title":"BucketFundedActivity","description":"The data of a `tech.collaborative.bucket.funded` event: a bucket reached its minimum goal.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Update","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-bucket.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-bucket-funded.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate273.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate273.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema92.properties, key0)) || (pattern3.test(key0)))){
+validate273.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate273.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate273.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate273.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate273.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate273.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate273.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate273.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate273.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate273.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate273.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate273.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate273.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate273.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate273.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate273.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate273.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate273.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate273.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate273.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate273.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate273.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate273.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate273.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate273.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate273.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate273.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate273.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate273.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate273.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate273.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Update" !== data13){
+validate273.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Update"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate249(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate273.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate273.errors = vErrors;
+return errors === 0;
+}
+validate273.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const BucketFundedEvent = validate278;
+const schema93 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-bucket-funded.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"BucketFundedEvent","description":"A `tech.collaborative.bucket.funded` event: a bucket reached its minimum goal.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.bucket.funded","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-bucket-funded.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-bucket-funded.json"}}};
+
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-bucket-funded.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate278.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate278.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate278.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema93.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate278.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate278.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate278.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate278.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate278.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate278.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate278.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate278.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate278.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate278.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.bucket.funded" !== data4){
+validate278.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.bucket.funded"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate278.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate278.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate278.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate278.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate278.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate278.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate278.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate278.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate278.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-bucket-funded.json" !== data8){
+validate278.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-bucket-funded.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate278.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate278.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate278.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate278.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate278.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate278.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate278.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate278.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate278.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate278.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate278.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate273(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate273.errors : vErrors.concat(validate273.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate278.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate278.errors = vErrors;
+return errors === 0;
+}
+validate278.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const BucketCompletedActivity = validate280;
+const schema94 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-bucket-completed.json","additionalProperties":false,"title":"BucketCompletedActivity","description":"The data of a `tech.collaborative.bucket.completed` event: a bucket's work is done.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Update","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-bucket.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-bucket-completed.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate280.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate280.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema94.properties, key0)) || (pattern3.test(key0)))){
+validate280.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate280.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate280.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate280.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate280.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate280.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate280.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate280.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate280.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate280.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate280.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate280.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate280.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate280.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate280.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate280.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate280.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate280.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate280.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate280.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate280.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate280.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate280.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate280.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate280.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate280.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate280.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate280.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate280.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate280.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate280.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Update" !== data13){
+validate280.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Update"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate249(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate280.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate280.errors = vErrors;
+return errors === 0;
+}
+validate280.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const BucketCompletedEvent = validate285;
+const schema95 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-bucket-completed.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"BucketCompletedEvent","description":"A `tech.collaborative.bucket.completed` event: a bucket's work is done.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.bucket.completed","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-bucket-completed.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-bucket-completed.json"}}};
+
+function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-bucket-completed.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate285.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate285.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate285.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema95.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate285.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate285.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate285.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate285.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate285.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate285.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate285.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate285.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate285.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate285.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.bucket.completed" !== data4){
+validate285.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.bucket.completed"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate285.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate285.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate285.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate285.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate285.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate285.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate285.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate285.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate285.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-bucket-completed.json" !== data8){
+validate285.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-bucket-completed.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate285.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate285.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate285.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate285.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate285.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate285.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate285.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate285.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate285.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate285.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate285.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate280(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate285.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate285.errors = vErrors;
+return errors === 0;
+}
+validate285.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const BucketCancelledActivity = validate287;
+const schema96 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-bucket-cancelled.json","additionalProperties":false,"title":"BucketCancelledActivity","description":"The data of a `tech.collaborative.bucket.cancelled` event: a bucket was cancelled and every contribution to it refunded.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Update","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-bucket.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-bucket-cancelled.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate287.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate287.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema96.properties, key0)) || (pattern3.test(key0)))){
+validate287.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate287.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate287.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate287.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate287.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate287.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate287.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate287.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate287.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate287.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate287.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate287.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate287.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate287.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate287.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate287.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate287.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate287.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate287.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate287.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate287.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate287.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate287.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate287.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate287.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate287.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate287.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate287.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate287.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate287.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate287.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Update" !== data13){
+validate287.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Update"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate249(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate287.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate287.errors = vErrors;
+return errors === 0;
+}
+validate287.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const BucketCancelledEvent = validate292;
+const schema97 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-bucket-cancelled.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"BucketCancelledEvent","description":"A `tech.collaborative.bucket.cancelled` event: a bucket was cancelled and every contribution to it refunded.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.bucket.cancelled","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-bucket-cancelled.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-bucket-cancelled.json"}}};
+
+function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-bucket-cancelled.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate292.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate292.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate292.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema97.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate292.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate292.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate292.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate292.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate292.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate292.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate292.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate292.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate292.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate292.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.bucket.cancelled" !== data4){
+validate292.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.bucket.cancelled"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate292.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate292.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate292.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate292.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate292.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate292.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate292.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate292.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate292.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-bucket-cancelled.json" !== data8){
+validate292.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-bucket-cancelled.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate292.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate292.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate292.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate292.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate292.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate292.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate292.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate292.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate292.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate292.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate292.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate287(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate292.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate292.errors = vErrors;
+return errors === 0;
+}
+validate292.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const ContributionMadeActivity = validate294;
+const schema98 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-contribution-made.json","additionalProperties":false,"title":"ContributionMadeActivity","description":"The data of a `tech.collaborative.contribution.made` event: a member contributed to a bucket.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-contribution.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-contribution-made.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate294.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate294.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema98.properties, key0)) || (pattern3.test(key0)))){
+validate294.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate294.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate294.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate294.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate294.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate294.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate294.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate294.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate294.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate294.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate294.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate294.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate294.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate294.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate294.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate294.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate294.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate294.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate294.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate294.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate294.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate294.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate294.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate294.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate294.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate294.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate294.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate294.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate294.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate294.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate294.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Create" !== data13){
+validate294.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Create"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate250(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate294.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate294.errors = vErrors;
+return errors === 0;
+}
+validate294.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const ContributionMadeEvent = validate299;
+const schema99 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-contribution-made.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"ContributionMadeEvent","description":"A `tech.collaborative.contribution.made` event: a member contributed to a bucket.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.contribution.made","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-contribution-made.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-contribution-made.json"}}};
+
+function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-contribution-made.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate299.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate299.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate299.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema99.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate299.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate299.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate299.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate299.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate299.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate299.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate299.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate299.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate299.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate299.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.contribution.made" !== data4){
+validate299.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.contribution.made"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate299.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate299.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate299.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate299.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate299.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate299.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate299.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate299.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate299.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-contribution-made.json" !== data8){
+validate299.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-contribution-made.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate299.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate299.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate299.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate299.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate299.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate299.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate299.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate299.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate299.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate299.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate299.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate294(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate294.errors : vErrors.concat(validate294.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate299.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate299.errors = vErrors;
+return errors === 0;
+}
+validate299.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const ContributionRefundedActivity = validate301;
+const schema100 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-contribution-refunded.json","additionalProperties":false,"title":"ContributionRefundedActivity","description":"The data of a `tech.collaborative.contribution.refunded` event: a contribution was returned to the member's balance.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Undo","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-contribution.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-contribution-refunded.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate301.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate301.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema100.properties, key0)) || (pattern3.test(key0)))){
+validate301.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate301.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate301.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate301.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate301.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate301.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate301.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate301.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate301.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate301.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate301.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate301.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate301.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate301.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate301.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate301.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate301.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate301.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate301.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate301.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate301.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate301.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate301.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate301.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate301.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate301.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate301.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate301.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate301.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate301.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate301.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Undo" !== data13){
+validate301.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Undo"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate250(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate301.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate301.errors = vErrors;
+return errors === 0;
+}
+validate301.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const ContributionRefundedEvent = validate306;
+const schema101 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-contribution-refunded.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"ContributionRefundedEvent","description":"A `tech.collaborative.contribution.refunded` event: a contribution was returned to the member's balance.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.contribution.refunded","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-contribution-refunded.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-contribution-refunded.json"}}};
+
+function validate306(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-contribution-refunded.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate306.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate306.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate306.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema101.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate306.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate306.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate306.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate306.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate306.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate306.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate306.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate306.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate306.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate306.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.contribution.refunded" !== data4){
+validate306.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.contribution.refunded"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate306.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate306.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate306.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate306.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate306.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate306.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate306.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate306.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate306.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-contribution-refunded.json" !== data8){
+validate306.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-contribution-refunded.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate306.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate306.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate306.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate306.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate306.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate306.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate306.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate306.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate306.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate306.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate306.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate301(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate301.errors : vErrors.concat(validate301.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate306.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate306.errors = vErrors;
+return errors === 0;
+}
+validate306.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const Poll = validate308;
+const schema102 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/poll.json","additionalProperties":false,"title":"Poll","description":"A poll (an AS2 Question): its type, options, closing time, privacy and the rules its stances follow.","type":"object","required":["@context","id","type","pollType","name","attributedTo","audience","published","endTime"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Question","type":"string"},"pollType":{"type":"string","enum":["proposal","singleChoice","multipleChoice","count","score","rankedChoice","dotVote","meeting"]},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"endTime":{"format":"date-time","maxLength":64,"type":"string"},"closed":{"format":"date-time","maxLength":64,"type":"string"},"oneOf":{"minItems":1,"maxItems":100,"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/poll-option.json"}},"anyOf":{"minItems":1,"maxItems":100,"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/poll-option.json"}},"anonymous":{"type":"boolean"},"hideResults":{"type":"string","enum":["off","untilClosed"]},"minChoices":{"minimum":1,"maximum":100,"type":"integer"},"maxChoices":{"minimum":1,"maximum":100,"type":"integer"},"minScore":{"minimum":0,"maximum":1000,"type":"integer"},"maxScore":{"minimum":1,"maximum":1000,"type":"integer"},"dotsPerVoter":{"minimum":1,"maximum":1000,"type":"integer"},"quorum":{"minimum":1,"maximum":1000000,"type":"integer"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+const schema103 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/poll-option.json","additionalProperties":false,"title":"PollOption","type":"object","required":["id","type","name"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Note","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"position":{"type":"string","enum":["agree","abstain","disagree","block"]},"startTime":{"format":"date-time","maxLength":64,"type":"string"},"endTime":{"format":"date-time","maxLength":64,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate310(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/poll-option.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate310.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.id === undefined) && (missing0 = "id")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.name === undefined) && (missing0 = "name"))){
+validate310.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((((key0 === "id") || (key0 === "type")) || (key0 === "name")) || (key0 === "position")) || (key0 === "startTime")) || (key0 === "endTime")) || (pattern3.test(key0)))){
+validate310.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+validate310.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data0))){
+validate310.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate310.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate310.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Note" !== data1){
+validate310.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Note"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data2 = data.name;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if((data2.length > 256 && func2(data2) > 256)){
+validate310.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data2.length < 1 || func2(data2) < 1)){
+validate310.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data2)){
+validate310.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate310.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.position !== undefined){
+let data3 = data.position;
+const _errs8 = errors;
+if(typeof data3 !== "string"){
+validate310.errors = [{instancePath:instancePath+"/position",schemaPath:"#/properties/position/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data3 === "agree") || (data3 === "abstain")) || (data3 === "disagree")) || (data3 === "block"))){
+validate310.errors = [{instancePath:instancePath+"/position",schemaPath:"#/properties/position/enum",keyword:"enum",params:{allowedValues: schema103.properties.position.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.startTime !== undefined){
+let data4 = data.startTime;
+const _errs10 = errors;
+if(errors === _errs10){
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if((data4.length > 64 && func2(data4) > 64)){
+validate310.errors = [{instancePath:instancePath+"/startTime",schemaPath:"#/properties/startTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data4))){
+validate310.errors = [{instancePath:instancePath+"/startTime",schemaPath:"#/properties/startTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate310.errors = [{instancePath:instancePath+"/startTime",schemaPath:"#/properties/startTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.endTime !== undefined){
+let data5 = data.endTime;
+const _errs12 = errors;
+if(errors === _errs12){
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if((data5.length > 64 && func2(data5) > 64)){
+validate310.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data5))){
+validate310.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate310.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate310.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate310.errors = vErrors;
+return errors === 0;
+}
+validate310.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate308(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/poll.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate308.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.pollType === undefined) && (missing0 = "pollType"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.attributedTo === undefined) && (missing0 = "attributedTo"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.endTime === undefined) && (missing0 = "endTime"))){
+validate308.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema102.properties, key0)) || (pattern3.test(key0)))){
+validate308.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate308.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate308.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate308.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate308.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate308.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate308.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate308.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate308.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs11 = errors;
+if(typeof data5 !== "string"){
+validate308.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Question" !== data5){
+validate308.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Question"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.pollType !== undefined){
+let data6 = data.pollType;
+const _errs13 = errors;
+if(typeof data6 !== "string"){
+validate308.errors = [{instancePath:instancePath+"/pollType",schemaPath:"#/properties/pollType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data6 === "proposal") || (data6 === "singleChoice")) || (data6 === "multipleChoice")) || (data6 === "count")) || (data6 === "score")) || (data6 === "rankedChoice")) || (data6 === "dotVote")) || (data6 === "meeting"))){
+validate308.errors = [{instancePath:instancePath+"/pollType",schemaPath:"#/properties/pollType/enum",keyword:"enum",params:{allowedValues: schema102.properties.pollType.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data7 = data.name;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data7 === "string"){
+if((data7.length > 256 && func2(data7) > 256)){
+validate308.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data7.length < 1 || func2(data7) < 1)){
+validate308.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data7)){
+validate308.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data8 = data.summary;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if((data8.length > 280 && func2(data8) > 280)){
+validate308.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data8.length < 1 || func2(data8) < 1)){
+validate308.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data8)){
+validate308.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data9 = data.content;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data9 === "string"){
+if((data9.length > 10000 && func2(data9) > 10000)){
+validate308.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
+return false;
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data10 = data.url;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data10 === "string"){
+if((data10.length > 2048 && func2(data10) > 2048)){
+validate308.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data10))){
+validate308.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributedTo !== undefined){
+let data11 = data.attributedTo;
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data11 === "string"){
+if((data11.length > 2048 && func2(data11) > 2048)){
+validate308.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data11))){
+validate308.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data12 = data.audience;
+const _errs25 = errors;
+if(errors === _errs25){
+if(errors === _errs25){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate308.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate308.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data13 = data.to;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data13)){
+if(data13.length > 100){
+validate308.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data13.length;
+for(let i1=0; i1<len2; i1++){
+let data14 = data13[i1];
+const _errs29 = errors;
+if(errors === _errs29){
+if(errors === _errs29){
+if(typeof data14 === "string"){
+if((data14.length > 2048 && func2(data14) > 2048)){
+validate308.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data14))){
+validate308.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs29 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data13.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data13[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate308.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data15 = data.published;
+const _errs31 = errors;
+if(errors === _errs31){
+if(errors === _errs31){
+if(typeof data15 === "string"){
+if((data15.length > 64 && func2(data15) > 64)){
+validate308.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data15))){
+validate308.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updated !== undefined){
+let data16 = data.updated;
+const _errs33 = errors;
+if(errors === _errs33){
+if(errors === _errs33){
+if(typeof data16 === "string"){
+if((data16.length > 64 && func2(data16) > 64)){
+validate308.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data16))){
+validate308.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.endTime !== undefined){
+let data17 = data.endTime;
+const _errs35 = errors;
+if(errors === _errs35){
+if(errors === _errs35){
+if(typeof data17 === "string"){
+if((data17.length > 64 && func2(data17) > 64)){
+validate308.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data17))){
+validate308.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.closed !== undefined){
+let data18 = data.closed;
+const _errs37 = errors;
+if(errors === _errs37){
+if(errors === _errs37){
+if(typeof data18 === "string"){
+if((data18.length > 64 && func2(data18) > 64)){
+validate308.errors = [{instancePath:instancePath+"/closed",schemaPath:"#/properties/closed/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data18))){
+validate308.errors = [{instancePath:instancePath+"/closed",schemaPath:"#/properties/closed/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/closed",schemaPath:"#/properties/closed/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.oneOf !== undefined){
+let data19 = data.oneOf;
+const _errs39 = errors;
+if(errors === _errs39){
+if(Array.isArray(data19)){
+if(data19.length > 100){
+validate308.errors = [{instancePath:instancePath+"/oneOf",schemaPath:"#/properties/oneOf/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+if(data19.length < 1){
+validate308.errors = [{instancePath:instancePath+"/oneOf",schemaPath:"#/properties/oneOf/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid5 = true;
+const len3 = data19.length;
+for(let i3=0; i3<len3; i3++){
+const _errs41 = errors;
+if(!(validate310(data19[i3], {instancePath:instancePath+"/oneOf/" + i3,parentData:data19,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate310.errors : vErrors.concat(validate310.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs41 === errors;
+if(!valid5){
+break;
+}
+}
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/oneOf",schemaPath:"#/properties/oneOf/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.anyOf !== undefined){
+let data21 = data.anyOf;
+const _errs42 = errors;
+if(errors === _errs42){
+if(Array.isArray(data21)){
+if(data21.length > 100){
+validate308.errors = [{instancePath:instancePath+"/anyOf",schemaPath:"#/properties/anyOf/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+if(data21.length < 1){
+validate308.errors = [{instancePath:instancePath+"/anyOf",schemaPath:"#/properties/anyOf/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid6 = true;
+const len4 = data21.length;
+for(let i4=0; i4<len4; i4++){
+const _errs44 = errors;
+if(!(validate310(data21[i4], {instancePath:instancePath+"/anyOf/" + i4,parentData:data21,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate310.errors : vErrors.concat(validate310.errors);
+errors = vErrors.length;
+}
+var valid6 = _errs44 === errors;
+if(!valid6){
+break;
+}
+}
+}
+}
+}
+else {
+validate308.errors = [{instancePath:instancePath+"/anyOf",schemaPath:"#/properties/anyOf/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.anonymous !== undefined){
+const _errs45 = errors;
+if(typeof data.anonymous !== "boolean"){
+validate308.errors = [{instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs45 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hideResults !== undefined){
+let data24 = data.hideResults;
+const _errs47 = errors;
+if(typeof data24 !== "string"){
+validate308.errors = [{instancePath:instancePath+"/hideResults",schemaPath:"#/properties/hideResults/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data24 === "off") || (data24 === "untilClosed"))){
+validate308.errors = [{instancePath:instancePath+"/hideResults",schemaPath:"#/properties/hideResults/enum",keyword:"enum",params:{allowedValues: schema102.properties.hideResults.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs47 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minChoices !== undefined){
+let data25 = data.minChoices;
+const _errs49 = errors;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+validate308.errors = [{instancePath:instancePath+"/minChoices",schemaPath:"#/properties/minChoices/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs49){
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 100 || isNaN(data25)){
+validate308.errors = [{instancePath:instancePath+"/minChoices",schemaPath:"#/properties/minChoices/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data25 < 1 || isNaN(data25)){
+validate308.errors = [{instancePath:instancePath+"/minChoices",schemaPath:"#/properties/minChoices/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs49 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxChoices !== undefined){
+let data26 = data.maxChoices;
+const _errs51 = errors;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+validate308.errors = [{instancePath:instancePath+"/maxChoices",schemaPath:"#/properties/maxChoices/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs51){
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 100 || isNaN(data26)){
+validate308.errors = [{instancePath:instancePath+"/maxChoices",schemaPath:"#/properties/maxChoices/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data26 < 1 || isNaN(data26)){
+validate308.errors = [{instancePath:instancePath+"/maxChoices",schemaPath:"#/properties/maxChoices/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs51 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minScore !== undefined){
+let data27 = data.minScore;
+const _errs53 = errors;
+if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
+validate308.errors = [{instancePath:instancePath+"/minScore",schemaPath:"#/properties/minScore/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs53){
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 > 1000 || isNaN(data27)){
+validate308.errors = [{instancePath:instancePath+"/minScore",schemaPath:"#/properties/minScore/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
+return false;
+}
+else {
+if(data27 < 0 || isNaN(data27)){
+validate308.errors = [{instancePath:instancePath+"/minScore",schemaPath:"#/properties/minScore/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs53 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxScore !== undefined){
+let data28 = data.maxScore;
+const _errs55 = errors;
+if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
+validate308.errors = [{instancePath:instancePath+"/maxScore",schemaPath:"#/properties/maxScore/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs55){
+if((typeof data28 == "number") && (isFinite(data28))){
+if(data28 > 1000 || isNaN(data28)){
+validate308.errors = [{instancePath:instancePath+"/maxScore",schemaPath:"#/properties/maxScore/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
+return false;
+}
+else {
+if(data28 < 1 || isNaN(data28)){
+validate308.errors = [{instancePath:instancePath+"/maxScore",schemaPath:"#/properties/maxScore/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs55 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.dotsPerVoter !== undefined){
+let data29 = data.dotsPerVoter;
+const _errs57 = errors;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+validate308.errors = [{instancePath:instancePath+"/dotsPerVoter",schemaPath:"#/properties/dotsPerVoter/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs57){
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 1000 || isNaN(data29)){
+validate308.errors = [{instancePath:instancePath+"/dotsPerVoter",schemaPath:"#/properties/dotsPerVoter/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
+return false;
+}
+else {
+if(data29 < 1 || isNaN(data29)){
+validate308.errors = [{instancePath:instancePath+"/dotsPerVoter",schemaPath:"#/properties/dotsPerVoter/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs57 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.quorum !== undefined){
+let data30 = data.quorum;
+const _errs59 = errors;
+if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
+validate308.errors = [{instancePath:instancePath+"/quorum",schemaPath:"#/properties/quorum/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs59){
+if((typeof data30 == "number") && (isFinite(data30))){
+if(data30 > 1000000 || isNaN(data30)){
+validate308.errors = [{instancePath:instancePath+"/quorum",schemaPath:"#/properties/quorum/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"}];
+return false;
+}
+else {
+if(data30 < 1 || isNaN(data30)){
+validate308.errors = [{instancePath:instancePath+"/quorum",schemaPath:"#/properties/quorum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs59 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate308.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate308.errors = vErrors;
+return errors === 0;
+}
+validate308.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const Stance = validate313;
+const schema104 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/stance.json","additionalProperties":false,"title":"Stance","description":"A member's stance on a poll (`inReplyTo`): the options chosen and the reason.","type":"object","required":["@context","id","type","inReplyTo","attributedTo","audience","published","choice"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Stance","type":"string"},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"choice":{"maxItems":100,"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/stance-choice.json"}},"content":{"maxLength":10000,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+const schema105 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/stance-choice.json","additionalProperties":false,"title":"StanceChoice","type":"object","required":["option"],"properties":{"option":{"format":"iri","maxLength":2048,"type":"string"},"value":{"minimum":0,"maximum":1000,"type":"integer"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate315(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/stance-choice.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate315.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.option === undefined) && (missing0 = "option")){
+validate315.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "option") || (key0 === "value")) || (pattern3.test(key0)))){
+validate315.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.option !== undefined){
+let data0 = data.option;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+validate315.errors = [{instancePath:instancePath+"/option",schemaPath:"#/properties/option/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data0))){
+validate315.errors = [{instancePath:instancePath+"/option",schemaPath:"#/properties/option/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate315.errors = [{instancePath:instancePath+"/option",schemaPath:"#/properties/option/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.value !== undefined){
+let data1 = data.value;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate315.errors = [{instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs4){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 1000 || isNaN(data1)){
+validate315.errors = [{instancePath:instancePath+"/value",schemaPath:"#/properties/value/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
+return false;
+}
+else {
+if(data1 < 0 || isNaN(data1)){
+validate315.errors = [{instancePath:instancePath+"/value",schemaPath:"#/properties/value/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate315.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate315.errors = vErrors;
+return errors === 0;
+}
+validate315.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate313(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/stance.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate313.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.inReplyTo === undefined) && (missing0 = "inReplyTo"))) || ((data.attributedTo === undefined) && (missing0 = "attributedTo"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.choice === undefined) && (missing0 = "choice"))){
+validate313.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema104.properties, key0)) || (pattern3.test(key0)))){
+validate313.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate313.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate313.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate313.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate313.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate313.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate313.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate313.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate313.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate313.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate313.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs11 = errors;
+if(typeof data5 !== "string"){
+validate313.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Stance" !== data5){
+validate313.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Stance"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.inReplyTo !== undefined){
+let data6 = data.inReplyTo;
+const _errs13 = errors;
+if(errors === _errs13){
+if(errors === _errs13){
+if(typeof data6 === "string"){
+if((data6.length > 2048 && func2(data6) > 2048)){
+validate313.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data6))){
+validate313.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate313.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributedTo !== undefined){
+let data7 = data.attributedTo;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data7 === "string"){
+if((data7.length > 2048 && func2(data7) > 2048)){
+validate313.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data7))){
+validate313.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate313.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data8 = data.audience;
+const _errs17 = errors;
+if(errors === _errs17){
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate313.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate313.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate313.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data9 = data.published;
+const _errs19 = errors;
+if(errors === _errs19){
+if(errors === _errs19){
+if(typeof data9 === "string"){
+if((data9.length > 64 && func2(data9) > 64)){
+validate313.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data9))){
+validate313.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate313.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updated !== undefined){
+let data10 = data.updated;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate313.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data10))){
+validate313.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate313.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.choice !== undefined){
+let data11 = data.choice;
+const _errs23 = errors;
+if(errors === _errs23){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate313.errors = [{instancePath:instancePath+"/choice",schemaPath:"#/properties/choice/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+const _errs25 = errors;
+if(!(validate315(data11[i1], {instancePath:instancePath+"/choice/" + i1,parentData:data11,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs25 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+else {
+validate313.errors = [{instancePath:instancePath+"/choice",schemaPath:"#/properties/choice/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data13 = data.content;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data13 === "string"){
+if((data13.length > 10000 && func2(data13) > 10000)){
+validate313.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
+return false;
+}
+}
+else {
+validate313.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate313.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate313.errors = vErrors;
+return errors === 0;
+}
+validate313.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const Outcome = validate317;
+const schema106 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/outcome.json","additionalProperties":false,"title":"Outcome","description":"The outcome of a poll (`inReplyTo`): a statement, a review date and what it decides, with amounts as exact decimals.","type":"object","required":["@context","id","type","inReplyTo","attributedTo","audience","published","content"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Outcome","type":"string"},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"content":{"maxLength":10000,"type":"string"},"option":{"format":"iri","maxLength":2048,"type":"string"},"reviewDate":{"format":"date-time","maxLength":64,"type":"string"},"decides":{"maxItems":16,"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/decides.json"}}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+const schema107 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/decides.json","additionalProperties":false,"title":"Decides","type":"object","required":["id"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"pattern":"^[A-Za-z][A-Za-z0-9_.:-]*$","maxLength":64,"type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"resourceQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/quantity.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate319(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/decides.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate319.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.id === undefined) && (missing0 = "id")){
+validate319.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((key0 === "id") || (key0 === "type")) || (key0 === "name")) || (key0 === "resourceConformsTo")) || (key0 === "resourceQuantity")) || (pattern3.test(key0)))){
+validate319.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+validate319.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data0))){
+validate319.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate319.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if((data1.length > 64 && func2(data1) > 64)){
+validate319.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern20.test(data1)){
+validate319.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_.:-]*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_.:-]*$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate319.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data2 = data.name;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if((data2.length > 256 && func2(data2) > 256)){
+validate319.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data2.length < 1 || func2(data2) < 1)){
+validate319.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data2)){
+validate319.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate319.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceConformsTo !== undefined){
+let data3 = data.resourceConformsTo;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate319.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate319.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate319.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceQuantity !== undefined){
+const _errs10 = errors;
+if(!(validate78(data.resourceQuantity, {instancePath:instancePath+"/resourceQuantity",parentData:data,parentDataProperty:"resourceQuantity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate319.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate319.errors = vErrors;
+return errors === 0;
+}
+validate319.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate317(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/outcome.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate317.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.inReplyTo === undefined) && (missing0 = "inReplyTo"))) || ((data.attributedTo === undefined) && (missing0 = "attributedTo"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.content === undefined) && (missing0 = "content"))){
+validate317.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema106.properties, key0)) || (pattern3.test(key0)))){
+validate317.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate317.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate317.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate317.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate317.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate317.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate317.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate317.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate317.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate317.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate317.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs11 = errors;
+if(typeof data5 !== "string"){
+validate317.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Outcome" !== data5){
+validate317.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Outcome"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.inReplyTo !== undefined){
+let data6 = data.inReplyTo;
+const _errs13 = errors;
+if(errors === _errs13){
+if(errors === _errs13){
+if(typeof data6 === "string"){
+if((data6.length > 2048 && func2(data6) > 2048)){
+validate317.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data6))){
+validate317.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate317.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributedTo !== undefined){
+let data7 = data.attributedTo;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data7 === "string"){
+if((data7.length > 2048 && func2(data7) > 2048)){
+validate317.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data7))){
+validate317.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate317.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data8 = data.audience;
+const _errs17 = errors;
+if(errors === _errs17){
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate317.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate317.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate317.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data9 = data.published;
+const _errs19 = errors;
+if(errors === _errs19){
+if(errors === _errs19){
+if(typeof data9 === "string"){
+if((data9.length > 64 && func2(data9) > 64)){
+validate317.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data9))){
+validate317.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate317.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updated !== undefined){
+let data10 = data.updated;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate317.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data10))){
+validate317.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate317.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data11 = data.name;
+const _errs23 = errors;
+if(errors === _errs23){
+if(typeof data11 === "string"){
+if((data11.length > 256 && func2(data11) > 256)){
+validate317.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data11.length < 1 || func2(data11) < 1)){
+validate317.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data11)){
+validate317.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate317.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data12 = data.summary;
+const _errs25 = errors;
+if(errors === _errs25){
+if(typeof data12 === "string"){
+if((data12.length > 280 && func2(data12) > 280)){
+validate317.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data12.length < 1 || func2(data12) < 1)){
+validate317.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data12)){
+validate317.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate317.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data13 = data.content;
+const _errs27 = errors;
+if(errors === _errs27){
+if(typeof data13 === "string"){
+if((data13.length > 10000 && func2(data13) > 10000)){
+validate317.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
+return false;
+}
+}
+else {
+validate317.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.option !== undefined){
+let data14 = data.option;
+const _errs29 = errors;
+if(errors === _errs29){
+if(errors === _errs29){
+if(typeof data14 === "string"){
+if((data14.length > 2048 && func2(data14) > 2048)){
+validate317.errors = [{instancePath:instancePath+"/option",schemaPath:"#/properties/option/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data14))){
+validate317.errors = [{instancePath:instancePath+"/option",schemaPath:"#/properties/option/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate317.errors = [{instancePath:instancePath+"/option",schemaPath:"#/properties/option/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reviewDate !== undefined){
+let data15 = data.reviewDate;
+const _errs31 = errors;
+if(errors === _errs31){
+if(errors === _errs31){
+if(typeof data15 === "string"){
+if((data15.length > 64 && func2(data15) > 64)){
+validate317.errors = [{instancePath:instancePath+"/reviewDate",schemaPath:"#/properties/reviewDate/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data15))){
+validate317.errors = [{instancePath:instancePath+"/reviewDate",schemaPath:"#/properties/reviewDate/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate317.errors = [{instancePath:instancePath+"/reviewDate",schemaPath:"#/properties/reviewDate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.decides !== undefined){
+let data16 = data.decides;
+const _errs33 = errors;
+if(errors === _errs33){
+if(Array.isArray(data16)){
+if(data16.length > 16){
+validate317.errors = [{instancePath:instancePath+"/decides",schemaPath:"#/properties/decides/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data16.length;
+for(let i1=0; i1<len2; i1++){
+const _errs35 = errors;
+if(!(validate319(data16[i1], {instancePath:instancePath+"/decides/" + i1,parentData:data16,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate319.errors : vErrors.concat(validate319.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+else {
+validate317.errors = [{instancePath:instancePath+"/decides",schemaPath:"#/properties/decides/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate317.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate317.errors = vErrors;
+return errors === 0;
+}
+validate317.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const PollOpenedActivity = validate322;
+const schema108 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-poll-opened.json","additionalProperties":false,"title":"PollOpenedActivity","description":"The data of a `tech.collaborative.poll.opened` event: a poll opened for stances.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-poll.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+const schema109 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/embedded-poll.json","additionalProperties":false,"title":"EmbeddedPoll","type":"object","required":["id","type","pollType","name","attributedTo","audience","published","endTime"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Question","type":"string"},"pollType":{"type":"string","enum":["proposal","singleChoice","multipleChoice","count","score","rankedChoice","dotVote","meeting"]},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"endTime":{"format":"date-time","maxLength":64,"type":"string"},"closed":{"format":"date-time","maxLength":64,"type":"string"},"oneOf":{"minItems":1,"maxItems":100,"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/poll-option.json"}},"anyOf":{"minItems":1,"maxItems":100,"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/poll-option.json"}},"anonymous":{"type":"boolean"},"hideResults":{"type":"string","enum":["off","untilClosed"]},"minChoices":{"minimum":1,"maximum":100,"type":"integer"},"maxChoices":{"minimum":1,"maximum":100,"type":"integer"},"minScore":{"minimum":0,"maximum":1000,"type":"integer"},"maxScore":{"minimum":1,"maximum":1000,"type":"integer"},"dotsPerVoter":{"minimum":1,"maximum":1000,"type":"integer"},"quorum":{"minimum":1,"maximum":1000000,"type":"integer"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate326(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/embedded-poll.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate326.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data.id === undefined) && (missing0 = "id")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.pollType === undefined) && (missing0 = "pollType"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.attributedTo === undefined) && (missing0 = "attributedTo"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.endTime === undefined) && (missing0 = "endTime"))){
+validate326.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema109.properties, key0)) || (pattern3.test(key0)))){
+validate326.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+validate326.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data0))){
+validate326.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate326.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Question" !== data1){
+validate326.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Question"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.pollType !== undefined){
+let data2 = data.pollType;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate326.errors = [{instancePath:instancePath+"/pollType",schemaPath:"#/properties/pollType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data2 === "proposal") || (data2 === "singleChoice")) || (data2 === "multipleChoice")) || (data2 === "count")) || (data2 === "score")) || (data2 === "rankedChoice")) || (data2 === "dotVote")) || (data2 === "meeting"))){
+validate326.errors = [{instancePath:instancePath+"/pollType",schemaPath:"#/properties/pollType/enum",keyword:"enum",params:{allowedValues: schema109.properties.pollType.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data3 = data.name;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if((data3.length > 256 && func2(data3) > 256)){
+validate326.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data3.length < 1 || func2(data3) < 1)){
+validate326.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data3)){
+validate326.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data4 = data.summary;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if((data4.length > 280 && func2(data4) > 280)){
+validate326.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data4.length < 1 || func2(data4) < 1)){
+validate326.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data4)){
+validate326.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data5 = data.content;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if((data5.length > 10000 && func2(data5) > 10000)){
+validate326.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
+return false;
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data6 = data.url;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if((data6.length > 2048 && func2(data6) > 2048)){
+validate326.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data6))){
+validate326.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributedTo !== undefined){
+let data7 = data.attributedTo;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if((data7.length > 2048 && func2(data7) > 2048)){
+validate326.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data7))){
+validate326.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data8 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate326.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate326.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data9 = data.to;
+const _errs20 = errors;
+if(errors === _errs20){
+if(Array.isArray(data9)){
+if(data9.length > 100){
+validate326.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data9.length;
+for(let i0=0; i0<len0; i0++){
+let data10 = data9[i0];
+const _errs22 = errors;
+if(errors === _errs22){
+if(errors === _errs22){
+if(typeof data10 === "string"){
+if((data10.length > 2048 && func2(data10) > 2048)){
+validate326.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data10))){
+validate326.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid1 = _errs22 === errors;
+if(!valid1){
+break;
+}
+}
+if(valid1){
+let i1 = data9.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data9[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate326.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data11 = data.published;
+const _errs24 = errors;
+if(errors === _errs24){
+if(errors === _errs24){
+if(typeof data11 === "string"){
+if((data11.length > 64 && func2(data11) > 64)){
+validate326.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data11))){
+validate326.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updated !== undefined){
+let data12 = data.updated;
+const _errs26 = errors;
+if(errors === _errs26){
+if(errors === _errs26){
+if(typeof data12 === "string"){
+if((data12.length > 64 && func2(data12) > 64)){
+validate326.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data12))){
+validate326.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.endTime !== undefined){
+let data13 = data.endTime;
+const _errs28 = errors;
+if(errors === _errs28){
+if(errors === _errs28){
+if(typeof data13 === "string"){
+if((data13.length > 64 && func2(data13) > 64)){
+validate326.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data13))){
+validate326.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/endTime",schemaPath:"#/properties/endTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.closed !== undefined){
+let data14 = data.closed;
+const _errs30 = errors;
+if(errors === _errs30){
+if(errors === _errs30){
+if(typeof data14 === "string"){
+if((data14.length > 64 && func2(data14) > 64)){
+validate326.errors = [{instancePath:instancePath+"/closed",schemaPath:"#/properties/closed/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data14))){
+validate326.errors = [{instancePath:instancePath+"/closed",schemaPath:"#/properties/closed/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/closed",schemaPath:"#/properties/closed/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.oneOf !== undefined){
+let data15 = data.oneOf;
+const _errs32 = errors;
+if(errors === _errs32){
+if(Array.isArray(data15)){
+if(data15.length > 100){
+validate326.errors = [{instancePath:instancePath+"/oneOf",schemaPath:"#/properties/oneOf/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+if(data15.length < 1){
+validate326.errors = [{instancePath:instancePath+"/oneOf",schemaPath:"#/properties/oneOf/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len1 = data15.length;
+for(let i2=0; i2<len1; i2++){
+const _errs34 = errors;
+if(!(validate310(data15[i2], {instancePath:instancePath+"/oneOf/" + i2,parentData:data15,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate310.errors : vErrors.concat(validate310.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs34 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/oneOf",schemaPath:"#/properties/oneOf/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.anyOf !== undefined){
+let data17 = data.anyOf;
+const _errs35 = errors;
+if(errors === _errs35){
+if(Array.isArray(data17)){
+if(data17.length > 100){
+validate326.errors = [{instancePath:instancePath+"/anyOf",schemaPath:"#/properties/anyOf/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+if(data17.length < 1){
+validate326.errors = [{instancePath:instancePath+"/anyOf",schemaPath:"#/properties/anyOf/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid4 = true;
+const len2 = data17.length;
+for(let i3=0; i3<len2; i3++){
+const _errs37 = errors;
+if(!(validate310(data17[i3], {instancePath:instancePath+"/anyOf/" + i3,parentData:data17,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate310.errors : vErrors.concat(validate310.errors);
+errors = vErrors.length;
+}
+var valid4 = _errs37 === errors;
+if(!valid4){
+break;
+}
+}
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/anyOf",schemaPath:"#/properties/anyOf/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.anonymous !== undefined){
+const _errs38 = errors;
+if(typeof data.anonymous !== "boolean"){
+validate326.errors = [{instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hideResults !== undefined){
+let data20 = data.hideResults;
+const _errs40 = errors;
+if(typeof data20 !== "string"){
+validate326.errors = [{instancePath:instancePath+"/hideResults",schemaPath:"#/properties/hideResults/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data20 === "off") || (data20 === "untilClosed"))){
+validate326.errors = [{instancePath:instancePath+"/hideResults",schemaPath:"#/properties/hideResults/enum",keyword:"enum",params:{allowedValues: schema109.properties.hideResults.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minChoices !== undefined){
+let data21 = data.minChoices;
+const _errs42 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate326.errors = [{instancePath:instancePath+"/minChoices",schemaPath:"#/properties/minChoices/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs42){
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 100 || isNaN(data21)){
+validate326.errors = [{instancePath:instancePath+"/minChoices",schemaPath:"#/properties/minChoices/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data21 < 1 || isNaN(data21)){
+validate326.errors = [{instancePath:instancePath+"/minChoices",schemaPath:"#/properties/minChoices/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxChoices !== undefined){
+let data22 = data.maxChoices;
+const _errs44 = errors;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+validate326.errors = [{instancePath:instancePath+"/maxChoices",schemaPath:"#/properties/maxChoices/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs44){
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 100 || isNaN(data22)){
+validate326.errors = [{instancePath:instancePath+"/maxChoices",schemaPath:"#/properties/maxChoices/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data22 < 1 || isNaN(data22)){
+validate326.errors = [{instancePath:instancePath+"/maxChoices",schemaPath:"#/properties/maxChoices/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minScore !== undefined){
+let data23 = data.minScore;
+const _errs46 = errors;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+validate326.errors = [{instancePath:instancePath+"/minScore",schemaPath:"#/properties/minScore/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs46){
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 1000 || isNaN(data23)){
+validate326.errors = [{instancePath:instancePath+"/minScore",schemaPath:"#/properties/minScore/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
+return false;
+}
+else {
+if(data23 < 0 || isNaN(data23)){
+validate326.errors = [{instancePath:instancePath+"/minScore",schemaPath:"#/properties/minScore/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxScore !== undefined){
+let data24 = data.maxScore;
+const _errs48 = errors;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+validate326.errors = [{instancePath:instancePath+"/maxScore",schemaPath:"#/properties/maxScore/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 1000 || isNaN(data24)){
+validate326.errors = [{instancePath:instancePath+"/maxScore",schemaPath:"#/properties/maxScore/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
+return false;
+}
+else {
+if(data24 < 1 || isNaN(data24)){
+validate326.errors = [{instancePath:instancePath+"/maxScore",schemaPath:"#/properties/maxScore/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.dotsPerVoter !== undefined){
+let data25 = data.dotsPerVoter;
+const _errs50 = errors;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+validate326.errors = [{instancePath:instancePath+"/dotsPerVoter",schemaPath:"#/properties/dotsPerVoter/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs50){
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 1000 || isNaN(data25)){
+validate326.errors = [{instancePath:instancePath+"/dotsPerVoter",schemaPath:"#/properties/dotsPerVoter/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
+return false;
+}
+else {
+if(data25 < 1 || isNaN(data25)){
+validate326.errors = [{instancePath:instancePath+"/dotsPerVoter",schemaPath:"#/properties/dotsPerVoter/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.quorum !== undefined){
+let data26 = data.quorum;
+const _errs52 = errors;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+validate326.errors = [{instancePath:instancePath+"/quorum",schemaPath:"#/properties/quorum/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs52){
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 1000000 || isNaN(data26)){
+validate326.errors = [{instancePath:instancePath+"/quorum",schemaPath:"#/properties/quorum/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"}];
+return false;
+}
+else {
+if(data26 < 1 || isNaN(data26)){
+validate326.errors = [{instancePath:instancePath+"/quorum",schemaPath:"#/properties/quorum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs52 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate326.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate326.errors = vErrors;
+return errors === 0;
+}
+validate326.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate322(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-poll-opened.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate322.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate322.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema108.properties, key0)) || (pattern3.test(key0)))){
+validate322.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate322.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate322.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate322.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate322.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate322.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate322.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate322.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate322.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate322.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate322.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate322.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate322.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate322.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate322.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate322.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate322.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate322.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate322.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate322.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate322.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate322.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate322.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate322.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate322.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate322.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate322.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate322.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate322.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate322.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate322.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Create" !== data13){
+validate322.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Create"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate326(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate326.errors : vErrors.concat(validate326.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate322.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate322.errors = vErrors;
+return errors === 0;
+}
+validate322.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const PollOpenedEvent = validate330;
+const schema110 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-poll-opened.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"PollOpenedEvent","description":"A `tech.collaborative.poll.opened` event: a poll opened for stances.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.poll.opened","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-poll-opened.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-poll-opened.json"}}};
+
+function validate330(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-poll-opened.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate330.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate330.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate330.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema110.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate330.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate330.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate330.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate330.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate330.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate330.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate330.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate330.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate330.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate330.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.poll.opened" !== data4){
+validate330.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.poll.opened"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate330.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate330.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate330.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate330.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate330.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate330.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate330.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate330.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate330.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-poll-opened.json" !== data8){
+validate330.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-poll-opened.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate330.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate330.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate330.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate330.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate330.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate330.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate330.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate330.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate330.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate330.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate330.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate322(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate322.errors : vErrors.concat(validate322.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate330.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate330.errors = vErrors;
+return errors === 0;
+}
+validate330.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const PollClosingSoonActivity = validate332;
+const schema111 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-poll-closing-soon.json","additionalProperties":false,"title":"PollClosingSoonActivity","description":"The data of a `tech.collaborative.poll.closing-soon` event: a poll closes soon; `result` is the tally so far, only when results are not hidden.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Announce","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-poll.json"},"result":{"$ref":"https://w3id.org/cta/schemas/v1/tally.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/tally.json","additionalProperties":false,"title":"Tally","type":"object","required":["type","poll","pollType","voters","quorumReached","options","winners"],"properties":{"type":{"const":"Tally","type":"string"},"poll":{"format":"iri","maxLength":2048,"type":"string"},"pollType":{"type":"string","enum":["proposal","singleChoice","multipleChoice","count","score","rankedChoice","dotVote","meeting"]},"voters":{"minimum":0,"maximum":9007199254740991,"type":"integer"},"quorumReached":{"type":"boolean"},"options":{"maxItems":100,"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/tally-option.json"}},"winners":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"decision":{"type":"string","enum":["agreed","disagreed","tied","blocked","noQuorum"]},"rounds":{"maxItems":100,"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/tally-round.json"}}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/tally-option.json","additionalProperties":false,"title":"TallyOption","type":"object","required":["option","votes"],"properties":{"option":{"format":"iri","maxLength":2048,"type":"string"},"votes":{"minimum":0,"maximum":9007199254740991,"type":"integer"},"points":{"minimum":0,"maximum":9007199254740991,"type":"integer"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate338(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/tally-option.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate338.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.option === undefined) && (missing0 = "option")) || ((data.votes === undefined) && (missing0 = "votes"))){
+validate338.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "option") || (key0 === "votes")) || (key0 === "points")) || (pattern3.test(key0)))){
+validate338.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.option !== undefined){
+let data0 = data.option;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+validate338.errors = [{instancePath:instancePath+"/option",schemaPath:"#/properties/option/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data0))){
+validate338.errors = [{instancePath:instancePath+"/option",schemaPath:"#/properties/option/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate338.errors = [{instancePath:instancePath+"/option",schemaPath:"#/properties/option/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.votes !== undefined){
+let data1 = data.votes;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate338.errors = [{instancePath:instancePath+"/votes",schemaPath:"#/properties/votes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs4){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 9007199254740991 || isNaN(data1)){
+validate338.errors = [{instancePath:instancePath+"/votes",schemaPath:"#/properties/votes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data1 < 0 || isNaN(data1)){
+validate338.errors = [{instancePath:instancePath+"/votes",schemaPath:"#/properties/votes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.points !== undefined){
+let data2 = data.points;
+const _errs6 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate338.errors = [{instancePath:instancePath+"/points",schemaPath:"#/properties/points/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 9007199254740991 || isNaN(data2)){
+validate338.errors = [{instancePath:instancePath+"/points",schemaPath:"#/properties/points/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data2 < 0 || isNaN(data2)){
+validate338.errors = [{instancePath:instancePath+"/points",schemaPath:"#/properties/points/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate338.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate338.errors = vErrors;
+return errors === 0;
+}
+validate338.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema114 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/tally-round.json","additionalProperties":false,"title":"TallyRound","type":"object","required":["counts","exhausted"],"properties":{"counts":{"maxItems":100,"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/tally-option.json"}},"exhausted":{"minimum":0,"maximum":9007199254740991,"type":"integer"},"eliminated":{"format":"iri","maxLength":2048,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate340(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/tally-round.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate340.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.counts === undefined) && (missing0 = "counts")) || ((data.exhausted === undefined) && (missing0 = "exhausted"))){
+validate340.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "counts") || (key0 === "exhausted")) || (key0 === "eliminated")) || (pattern3.test(key0)))){
+validate340.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.counts !== undefined){
+let data0 = data.counts;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 100){
+validate340.errors = [{instancePath:instancePath+"/counts",schemaPath:"#/properties/counts/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate338(data0[i0], {instancePath:instancePath+"/counts/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate340.errors = [{instancePath:instancePath+"/counts",schemaPath:"#/properties/counts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.exhausted !== undefined){
+let data2 = data.exhausted;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate340.errors = [{instancePath:instancePath+"/exhausted",schemaPath:"#/properties/exhausted/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs5){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 9007199254740991 || isNaN(data2)){
+validate340.errors = [{instancePath:instancePath+"/exhausted",schemaPath:"#/properties/exhausted/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data2 < 0 || isNaN(data2)){
+validate340.errors = [{instancePath:instancePath+"/exhausted",schemaPath:"#/properties/exhausted/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.eliminated !== undefined){
+let data3 = data.eliminated;
+const _errs7 = errors;
+if(errors === _errs7){
+if(errors === _errs7){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate340.errors = [{instancePath:instancePath+"/eliminated",schemaPath:"#/properties/eliminated/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate340.errors = [{instancePath:instancePath+"/eliminated",schemaPath:"#/properties/eliminated/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate340.errors = [{instancePath:instancePath+"/eliminated",schemaPath:"#/properties/eliminated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate340.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate340.errors = vErrors;
+return errors === 0;
+}
+validate340.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate337(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/tally.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate337.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.type === undefined) && (missing0 = "type")) || ((data.poll === undefined) && (missing0 = "poll"))) || ((data.pollType === undefined) && (missing0 = "pollType"))) || ((data.voters === undefined) && (missing0 = "voters"))) || ((data.quorumReached === undefined) && (missing0 = "quorumReached"))) || ((data.options === undefined) && (missing0 = "options"))) || ((data.winners === undefined) && (missing0 = "winners"))){
+validate337.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema112.properties, key0)) || (pattern3.test(key0)))){
+validate337.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.type !== undefined){
+let data0 = data.type;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+validate337.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Tally" !== data0){
+validate337.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Tally"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.poll !== undefined){
+let data1 = data.poll;
+const _errs4 = errors;
+if(errors === _errs4){
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if((data1.length > 2048 && func2(data1) > 2048)){
+validate337.errors = [{instancePath:instancePath+"/poll",schemaPath:"#/properties/poll/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data1))){
+validate337.errors = [{instancePath:instancePath+"/poll",schemaPath:"#/properties/poll/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate337.errors = [{instancePath:instancePath+"/poll",schemaPath:"#/properties/poll/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.pollType !== undefined){
+let data2 = data.pollType;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate337.errors = [{instancePath:instancePath+"/pollType",schemaPath:"#/properties/pollType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data2 === "proposal") || (data2 === "singleChoice")) || (data2 === "multipleChoice")) || (data2 === "count")) || (data2 === "score")) || (data2 === "rankedChoice")) || (data2 === "dotVote")) || (data2 === "meeting"))){
+validate337.errors = [{instancePath:instancePath+"/pollType",schemaPath:"#/properties/pollType/enum",keyword:"enum",params:{allowedValues: schema112.properties.pollType.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.voters !== undefined){
+let data3 = data.voters;
+const _errs8 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate337.errors = [{instancePath:instancePath+"/voters",schemaPath:"#/properties/voters/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs8){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 9007199254740991 || isNaN(data3)){
+validate337.errors = [{instancePath:instancePath+"/voters",schemaPath:"#/properties/voters/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate337.errors = [{instancePath:instancePath+"/voters",schemaPath:"#/properties/voters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.quorumReached !== undefined){
+const _errs10 = errors;
+if(typeof data.quorumReached !== "boolean"){
+validate337.errors = [{instancePath:instancePath+"/quorumReached",schemaPath:"#/properties/quorumReached/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.options !== undefined){
+let data5 = data.options;
+const _errs12 = errors;
+if(errors === _errs12){
+if(Array.isArray(data5)){
+if(data5.length > 100){
+validate337.errors = [{instancePath:instancePath+"/options",schemaPath:"#/properties/options/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs14 = errors;
+if(!(validate338(data5[i0], {instancePath:instancePath+"/options/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs14 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate337.errors = [{instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.winners !== undefined){
+let data7 = data.winners;
+const _errs15 = errors;
+if(errors === _errs15){
+if(Array.isArray(data7)){
+if(data7.length > 100){
+validate337.errors = [{instancePath:instancePath+"/winners",schemaPath:"#/properties/winners/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid2 = true;
+const len1 = data7.length;
+for(let i1=0; i1<len1; i1++){
+let data8 = data7[i1];
+const _errs17 = errors;
+if(errors === _errs17){
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate337.errors = [{instancePath:instancePath+"/winners/" + i1,schemaPath:"#/properties/winners/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate337.errors = [{instancePath:instancePath+"/winners/" + i1,schemaPath:"#/properties/winners/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate337.errors = [{instancePath:instancePath+"/winners/" + i1,schemaPath:"#/properties/winners/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid2 = _errs17 === errors;
+if(!valid2){
+break;
+}
+}
+if(valid2){
+let i2 = data7.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data7[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate337.errors = [{instancePath:instancePath+"/winners",schemaPath:"#/properties/winners/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate337.errors = [{instancePath:instancePath+"/winners",schemaPath:"#/properties/winners/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.decision !== undefined){
+let data9 = data.decision;
+const _errs19 = errors;
+if(typeof data9 !== "string"){
+validate337.errors = [{instancePath:instancePath+"/decision",schemaPath:"#/properties/decision/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((data9 === "agreed") || (data9 === "disagreed")) || (data9 === "tied")) || (data9 === "blocked")) || (data9 === "noQuorum"))){
+validate337.errors = [{instancePath:instancePath+"/decision",schemaPath:"#/properties/decision/enum",keyword:"enum",params:{allowedValues: schema112.properties.decision.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rounds !== undefined){
+let data10 = data.rounds;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data10)){
+if(data10.length > 100){
+validate337.errors = [{instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid4 = true;
+const len2 = data10.length;
+for(let i3=0; i3<len2; i3++){
+const _errs23 = errors;
+if(!(validate340(data10[i3], {instancePath:instancePath+"/rounds/" + i3,parentData:data10,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate340.errors : vErrors.concat(validate340.errors);
+errors = vErrors.length;
+}
+var valid4 = _errs23 === errors;
+if(!valid4){
+break;
+}
+}
+}
+}
+else {
+validate337.errors = [{instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate337.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate337.errors = vErrors;
+return errors === 0;
+}
+validate337.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate332(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-poll-closing-soon.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate332.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate332.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema111.properties, key0)) || (pattern3.test(key0)))){
+validate332.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate332.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate332.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate332.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate332.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate332.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate332.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate332.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate332.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate332.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate332.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate332.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate332.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate332.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate332.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate332.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate332.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate332.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate332.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate332.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate332.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate332.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate332.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate332.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate332.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate332.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate332.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate332.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate332.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate332.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate332.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Announce" !== data13){
+validate332.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Announce"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate326(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate326.errors : vErrors.concat(validate326.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.result !== undefined){
+const _errs28 = errors;
+if(!(validate337(data.result, {instancePath:instancePath+"/result",parentData:data,parentDataProperty:"result",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate332.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate332.errors = vErrors;
+return errors === 0;
+}
+validate332.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const PollClosingSoonEvent = validate344;
+const schema115 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-poll-closing-soon.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"PollClosingSoonEvent","description":"A `tech.collaborative.poll.closing-soon` event: a poll closes soon; `result` is the tally so far, only when results are not hidden.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.poll.closing-soon","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-poll-closing-soon.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-poll-closing-soon.json"}}};
+
+function validate344(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-poll-closing-soon.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate344.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate344.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate344.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema115.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate344.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate344.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate344.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate344.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate344.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate344.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate344.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate344.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate344.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate344.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.poll.closing-soon" !== data4){
+validate344.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.poll.closing-soon"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate344.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate344.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate344.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate344.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate344.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate344.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate344.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate344.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate344.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-poll-closing-soon.json" !== data8){
+validate344.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-poll-closing-soon.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate344.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate344.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate344.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate344.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate344.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate344.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate344.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate344.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate344.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate344.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate344.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate332(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate332.errors : vErrors.concat(validate332.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate344.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate344.errors = vErrors;
+return errors === 0;
+}
+validate344.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const PollClosedActivity = validate346;
+const schema116 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-poll-closed.json","additionalProperties":false,"title":"PollClosedActivity","description":"The data of a `tech.collaborative.poll.closed` event: a poll closed; `result` is its tally.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Update","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-poll.json"},"result":{"$ref":"https://w3id.org/cta/schemas/v1/tally.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate346(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-poll-closed.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate346.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate346.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema116.properties, key0)) || (pattern3.test(key0)))){
+validate346.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate346.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate346.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate346.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate346.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate346.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate346.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate346.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate346.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate346.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate346.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate346.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate346.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate346.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate346.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate346.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate346.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate346.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate346.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate346.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate346.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate346.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate346.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate346.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate346.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate346.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate346.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate346.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate346.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate346.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate346.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Update" !== data13){
+validate346.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Update"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate326(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate326.errors : vErrors.concat(validate326.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.result !== undefined){
+const _errs28 = errors;
+if(!(validate337(data.result, {instancePath:instancePath+"/result",parentData:data,parentDataProperty:"result",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate346.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate346.errors = vErrors;
+return errors === 0;
+}
+validate346.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const PollClosedEvent = validate352;
+const schema117 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-poll-closed.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"PollClosedEvent","description":"A `tech.collaborative.poll.closed` event: a poll closed; `result` is its tally.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.poll.closed","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-poll-closed.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-poll-closed.json"}}};
+
+function validate352(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-poll-closed.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate352.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate352.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate352.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema117.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate352.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate352.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate352.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate352.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate352.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate352.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate352.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate352.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate352.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate352.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.poll.closed" !== data4){
+validate352.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.poll.closed"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate352.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate352.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate352.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate352.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate352.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate352.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate352.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate352.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate352.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-poll-closed.json" !== data8){
+validate352.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-poll-closed.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate352.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate352.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate352.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate352.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate352.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate352.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate352.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate352.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate352.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate352.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate352.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate346(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate346.errors : vErrors.concat(validate346.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate352.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate352.errors = vErrors;
+return errors === 0;
+}
+validate352.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const StanceCastActivity = validate354;
+const schema118 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-stance-cast.json","additionalProperties":false,"title":"StanceCastActivity","description":"The data of a `tech.collaborative.stance.cast` event: a stance was cast on a poll (`target`); anonymous and hidden polls leave out who and what.","type":"object","required":["@context","actor","summary","published","url","audience","type","object","target"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-stance.json"},"target":{"$ref":"https://w3id.org/cta/schemas/v1/poll-ref.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+const schema119 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/embedded-stance.json","additionalProperties":false,"title":"EmbeddedStance","type":"object","required":["id","type","inReplyTo","audience","published"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Stance","type":"string"},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"choice":{"maxItems":100,"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/stance-choice.json"}},"content":{"maxLength":10000,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate358(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/embedded-stance.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate358.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.inReplyTo === undefined) && (missing0 = "inReplyTo"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.published === undefined) && (missing0 = "published"))){
+validate358.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema119.properties, key0)) || (pattern3.test(key0)))){
+validate358.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+validate358.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data0))){
+validate358.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate358.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate358.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Stance" !== data1){
+validate358.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Stance"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.inReplyTo !== undefined){
+let data2 = data.inReplyTo;
+const _errs6 = errors;
+if(errors === _errs6){
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if((data2.length > 2048 && func2(data2) > 2048)){
+validate358.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data2))){
+validate358.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate358.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributedTo !== undefined){
+let data3 = data.attributedTo;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate358.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate358.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate358.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data4 = data.audience;
+const _errs10 = errors;
+if(errors === _errs10){
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate358.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate358.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate358.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data5 = data.published;
+const _errs12 = errors;
+if(errors === _errs12){
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if((data5.length > 64 && func2(data5) > 64)){
+validate358.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data5))){
+validate358.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate358.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updated !== undefined){
+let data6 = data.updated;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate358.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate358.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate358.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.choice !== undefined){
+let data7 = data.choice;
+const _errs16 = errors;
+if(errors === _errs16){
+if(Array.isArray(data7)){
+if(data7.length > 100){
+validate358.errors = [{instancePath:instancePath+"/choice",schemaPath:"#/properties/choice/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data7.length;
+for(let i0=0; i0<len0; i0++){
+const _errs18 = errors;
+if(!(validate315(data7[i0], {instancePath:instancePath+"/choice/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs18 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate358.errors = [{instancePath:instancePath+"/choice",schemaPath:"#/properties/choice/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data9 = data.content;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data9 === "string"){
+if((data9.length > 10000 && func2(data9) > 10000)){
+validate358.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
+return false;
+}
+}
+else {
+validate358.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate358.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate358.errors = vErrors;
+return errors === 0;
+}
+validate358.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema120 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/poll-ref.json","additionalProperties":false,"title":"PollRef","type":"object","required":["id","type","name","pollType"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Question","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"pollType":{"type":"string","enum":["proposal","singleChoice","multipleChoice","count","score","rankedChoice","dotVote","meeting"]},"anonymous":{"type":"boolean"},"hideResults":{"type":"string","enum":["off","untilClosed"]}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate361(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/poll-ref.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate361.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.id === undefined) && (missing0 = "id")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.pollType === undefined) && (missing0 = "pollType"))){
+validate361.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((((key0 === "id") || (key0 === "type")) || (key0 === "name")) || (key0 === "pollType")) || (key0 === "anonymous")) || (key0 === "hideResults")) || (pattern3.test(key0)))){
+validate361.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+validate361.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data0))){
+validate361.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate361.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate361.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Question" !== data1){
+validate361.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Question"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data2 = data.name;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if((data2.length > 256 && func2(data2) > 256)){
+validate361.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data2.length < 1 || func2(data2) < 1)){
+validate361.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data2)){
+validate361.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate361.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.pollType !== undefined){
+let data3 = data.pollType;
+const _errs8 = errors;
+if(typeof data3 !== "string"){
+validate361.errors = [{instancePath:instancePath+"/pollType",schemaPath:"#/properties/pollType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data3 === "proposal") || (data3 === "singleChoice")) || (data3 === "multipleChoice")) || (data3 === "count")) || (data3 === "score")) || (data3 === "rankedChoice")) || (data3 === "dotVote")) || (data3 === "meeting"))){
+validate361.errors = [{instancePath:instancePath+"/pollType",schemaPath:"#/properties/pollType/enum",keyword:"enum",params:{allowedValues: schema120.properties.pollType.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.anonymous !== undefined){
+const _errs10 = errors;
+if(typeof data.anonymous !== "boolean"){
+validate361.errors = [{instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hideResults !== undefined){
+let data5 = data.hideResults;
+const _errs12 = errors;
+if(typeof data5 !== "string"){
+validate361.errors = [{instancePath:instancePath+"/hideResults",schemaPath:"#/properties/hideResults/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data5 === "off") || (data5 === "untilClosed"))){
+validate361.errors = [{instancePath:instancePath+"/hideResults",schemaPath:"#/properties/hideResults/enum",keyword:"enum",params:{allowedValues: schema120.properties.hideResults.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate361.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate361.errors = vErrors;
+return errors === 0;
+}
+validate361.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate354(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-stance-cast.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate354.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))) || ((data.target === undefined) && (missing0 = "target"))){
+validate354.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema118.properties, key0)) || (pattern3.test(key0)))){
+validate354.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate354.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate354.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate354.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate354.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate354.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate354.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate354.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate354.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate354.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate354.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate354.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate354.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate354.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate354.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate354.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate354.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate354.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate354.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate354.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate354.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate354.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate354.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate354.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate354.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate354.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate354.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate354.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate354.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate354.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate354.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Create" !== data13){
+validate354.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Create"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate358(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate358.errors : vErrors.concat(validate358.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.target !== undefined){
+const _errs28 = errors;
+if(!(validate361(data.target, {instancePath:instancePath+"/target",parentData:data,parentDataProperty:"target",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate361.errors : vErrors.concat(validate361.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate354.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate354.errors = vErrors;
+return errors === 0;
+}
+validate354.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const StanceCastEvent = validate363;
+const schema121 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-stance-cast.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"StanceCastEvent","description":"A `tech.collaborative.stance.cast` event: a stance was cast on a poll (`target`); anonymous and hidden polls leave out who and what.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.stance.cast","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-stance-cast.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-stance-cast.json"}}};
+
+function validate363(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-stance-cast.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate363.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate363.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate363.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema121.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate363.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate363.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate363.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate363.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate363.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate363.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate363.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate363.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate363.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate363.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.stance.cast" !== data4){
+validate363.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.stance.cast"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate363.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate363.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate363.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate363.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate363.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate363.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate363.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate363.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate363.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-stance-cast.json" !== data8){
+validate363.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-stance-cast.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate363.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate363.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate363.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate363.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate363.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate363.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate363.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate363.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate363.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate363.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate363.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate354(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate363.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate363.errors = vErrors;
+return errors === 0;
+}
+validate363.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const OutcomePublishedActivity = validate365;
+const schema122 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-outcome-published.json","additionalProperties":false,"title":"OutcomePublishedActivity","description":"The data of a `tech.collaborative.outcome.published` event: the outcome of a poll was published.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-outcome.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+const schema123 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/embedded-outcome.json","additionalProperties":false,"title":"EmbeddedOutcome","type":"object","required":["id","type","inReplyTo","attributedTo","audience","published","content"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Outcome","type":"string"},"inReplyTo":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"content":{"maxLength":10000,"type":"string"},"option":{"format":"iri","maxLength":2048,"type":"string"},"reviewDate":{"format":"date-time","maxLength":64,"type":"string"},"decides":{"maxItems":16,"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/decides.json"}}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate369(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/embedded-outcome.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate369.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.id === undefined) && (missing0 = "id")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.inReplyTo === undefined) && (missing0 = "inReplyTo"))) || ((data.attributedTo === undefined) && (missing0 = "attributedTo"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.content === undefined) && (missing0 = "content"))){
+validate369.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema123.properties, key0)) || (pattern3.test(key0)))){
+validate369.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+validate369.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data0))){
+validate369.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate369.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate369.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Outcome" !== data1){
+validate369.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Outcome"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.inReplyTo !== undefined){
+let data2 = data.inReplyTo;
+const _errs6 = errors;
+if(errors === _errs6){
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if((data2.length > 2048 && func2(data2) > 2048)){
+validate369.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data2))){
+validate369.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate369.errors = [{instancePath:instancePath+"/inReplyTo",schemaPath:"#/properties/inReplyTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributedTo !== undefined){
+let data3 = data.attributedTo;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate369.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate369.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate369.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data4 = data.audience;
+const _errs10 = errors;
+if(errors === _errs10){
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate369.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate369.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate369.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data5 = data.published;
+const _errs12 = errors;
+if(errors === _errs12){
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if((data5.length > 64 && func2(data5) > 64)){
+validate369.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data5))){
+validate369.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate369.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updated !== undefined){
+let data6 = data.updated;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate369.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate369.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate369.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data7 = data.name;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if((data7.length > 256 && func2(data7) > 256)){
+validate369.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data7.length < 1 || func2(data7) < 1)){
+validate369.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data7)){
+validate369.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate369.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data8 = data.summary;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data8 === "string"){
+if((data8.length > 280 && func2(data8) > 280)){
+validate369.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data8.length < 1 || func2(data8) < 1)){
+validate369.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data8)){
+validate369.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate369.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data9 = data.content;
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data9 === "string"){
+if((data9.length > 10000 && func2(data9) > 10000)){
+validate369.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
+return false;
+}
+}
+else {
+validate369.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.option !== undefined){
+let data10 = data.option;
+const _errs22 = errors;
+if(errors === _errs22){
+if(errors === _errs22){
+if(typeof data10 === "string"){
+if((data10.length > 2048 && func2(data10) > 2048)){
+validate369.errors = [{instancePath:instancePath+"/option",schemaPath:"#/properties/option/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data10))){
+validate369.errors = [{instancePath:instancePath+"/option",schemaPath:"#/properties/option/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate369.errors = [{instancePath:instancePath+"/option",schemaPath:"#/properties/option/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reviewDate !== undefined){
+let data11 = data.reviewDate;
+const _errs24 = errors;
+if(errors === _errs24){
+if(errors === _errs24){
+if(typeof data11 === "string"){
+if((data11.length > 64 && func2(data11) > 64)){
+validate369.errors = [{instancePath:instancePath+"/reviewDate",schemaPath:"#/properties/reviewDate/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data11))){
+validate369.errors = [{instancePath:instancePath+"/reviewDate",schemaPath:"#/properties/reviewDate/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate369.errors = [{instancePath:instancePath+"/reviewDate",schemaPath:"#/properties/reviewDate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.decides !== undefined){
+let data12 = data.decides;
+const _errs26 = errors;
+if(errors === _errs26){
+if(Array.isArray(data12)){
+if(data12.length > 16){
+validate369.errors = [{instancePath:instancePath+"/decides",schemaPath:"#/properties/decides/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data12.length;
+for(let i0=0; i0<len0; i0++){
+const _errs28 = errors;
+if(!(validate319(data12[i0], {instancePath:instancePath+"/decides/" + i0,parentData:data12,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate319.errors : vErrors.concat(validate319.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs28 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate369.errors = [{instancePath:instancePath+"/decides",schemaPath:"#/properties/decides/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate369.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate369.errors = vErrors;
+return errors === 0;
+}
+validate369.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate365(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-outcome-published.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate365.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate365.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema122.properties, key0)) || (pattern3.test(key0)))){
+validate365.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate365.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate365.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate365.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate365.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate365.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate365.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate365.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate365.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate365.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate365.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate365.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate365.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate365.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate365.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate365.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate365.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate365.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate365.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate365.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate365.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate365.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate365.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate365.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate365.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate365.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate365.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate365.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate365.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate365.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate365.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Create" !== data13){
+validate365.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Create"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate369(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate369.errors : vErrors.concat(validate369.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate365.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate365.errors = vErrors;
+return errors === 0;
+}
+validate365.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const OutcomePublishedEvent = validate372;
+const schema124 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-outcome-published.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"OutcomePublishedEvent","description":"A `tech.collaborative.outcome.published` event: the outcome of a poll was published.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.outcome.published","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-outcome-published.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-outcome-published.json"}}};
+
+function validate372(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-outcome-published.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate372.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate372.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate372.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema124.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate372.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate372.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate372.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate372.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate372.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate372.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate372.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate372.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate372.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate372.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.outcome.published" !== data4){
+validate372.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.outcome.published"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate372.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate372.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate372.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate372.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate372.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate372.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate372.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate372.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate372.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-outcome-published.json" !== data8){
+validate372.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-outcome-published.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate372.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate372.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate372.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate372.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate372.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate372.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate372.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate372.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate372.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate372.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate372.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate365(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate365.errors : vErrors.concat(validate365.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate372.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate372.errors = vErrors;
+return errors === 0;
+}
+validate372.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const PollOption = validate310;
+
+export const PollRef = validate361;
+
+export const EmbeddedPoll = validate326;
+
+export const StanceChoice = validate315;
+
+export const EmbeddedStance = validate358;
+
+export const Decides = validate319;
+
+export const EmbeddedOutcome = validate369;
+
+export const TallyOption = validate338;
+
+export const TallyRound = validate340;
+
+export const Tally = validate337;
 
 export const ActorRef = validate96;
 
