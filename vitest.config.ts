@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config'
 const LONGEST = [
   'conformance/test/mutation-gate.test.ts',
   'sdk/test/chaos/exactly-once.test.ts',
+  'sdk/test/chaos/nats-restart.test.ts',
   'site/test/site.test.ts',
   'conformance/test/live.test.ts',
   'examples/test/conformance.test.ts',

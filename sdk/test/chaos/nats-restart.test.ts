@@ -1,0 +1,208 @@
+// Exactly once at the application on the JetStream delivery store (issue 14, §2): 10,000 events
+// are published to one subscription while two delivery workers, each in its own process, are
+// SIGKILLed and restarted every 2 s of work, and the test's own nats-server is killed
+// and restarted twice. The receiving application (an inbox with a dedupe store, in this process)
+// counts its effects per event: at the end every event has exactly one, and every delivery is
+// recorded delivered.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { connect } from '@nats-io/transport-node'
+import { afterAll, describe, expect, it } from 'vitest'
+import {
+  createMemoryDeliveryStore,
+  createEvent,
+  generateSigningKey,
+  publishEvent,
+  signEvent,
+  staticKeyResolver,
+  toJwks,
+  type Event,
+} from '../../src/index.js'
+import { createNodeInbox, nodeSignatureVerifier } from '../../node/index.js'
+import { createJetStreamDeliveryStore } from '../../nats/index.js'
+import { GROUP } from '../delivery/support.js'
+import { ROOT } from '../helpers/documents.js'
+import { natsServerMissing, startNatsServer, type NatsServer } from '../helpers/nats-server.js'
+
+const SOURCE = 'https://sender.example'
+const EVENTS = 10_000
+const WORKERS = 2
+const PREFIX = 'CHAOS'
+const WORKER = new URL('./nats-worker.ts', import.meta.url).pathname
+const built = existsSync(`${ROOT}sdk/dist/nats.js`)
+const missing = natsServerMissing()
+if (missing !== undefined) console.warn(`SKIPPED: JetStream chaos run: ${missing}`)
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+interface Worker {
+  readonly process: ChildProcess
+  /** Resolves once the worker has started working. */
+  readonly ready: Promise<void>
+}
+
+const log: string[] = []
+
+function startWorker(url: string): Worker {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+    cwd: ROOT,
+    env: { ...process.env, CHAOS_NATS_URL: url, CHAOS_PREFIX: PREFIX },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (log.length < 50) log.push(chunk.toString())
+  })
+  const ready = new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('working')) resolve()
+    })
+    child.once('exit', () => {
+      resolve()
+    })
+  })
+  return { process: child, ready }
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGKILL')
+  await exited
+}
+
+describe.skipIf(!built || missing !== undefined)(
+  'JetStream delivery workers SIGKILLed and the nats-server restarted (needs `npm run build`)',
+  () => {
+    let nats: NatsServer | undefined
+    let server: http.Server | undefined
+    const workers: Worker[] = []
+    afterAll(async () => {
+      for (const w of workers) await kill(w.process)
+      server?.close()
+      server?.closeAllConnections()
+      await nats?.stop()
+    })
+
+    it('[DLV-OUT-002] [DLV-INB-006] processes each of 10,000 events exactly once: nothing lost, nothing twice', async () => {
+      nats = await startNatsServer()
+      const key = await generateSigningKey({ origin: SOURCE })
+      // The receiving application: one effect per event it processes, counted per id.
+      const effects = new Map<string, number>()
+      server = http.createServer(
+        createNodeInbox({
+          resolveKey: staticKeyResolver([{ source: SOURCE, jwks: toJwks([key]) }]),
+          verifySignature: nodeSignatureVerifier(),
+          dedupe: createMemoryDeliveryStore().dedupe,
+          onEvent: (event: Event) => {
+            effects.set(event.id, (effects.get(event.id) ?? 0) + 1)
+          },
+        }),
+      )
+      await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve))
+      const sink = `http://127.0.0.1:${(server.address() as AddressInfo).port}/inbox`
+
+      const nc = await connect({
+        servers: nats.url,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 100,
+      })
+      const state = createMemoryDeliveryStore()
+      const store = await createJetStreamDeliveryStore({
+        connection: nc,
+        state,
+        prefix: PREFIX,
+        recheck: 500,
+        ackWait: 3000,
+      })
+      await store.createSubscription({
+        id: 'chaos',
+        subscriber: new URL(sink).origin,
+        sink,
+        group: GROUP,
+        status: 'active',
+        created: new Date().toISOString(),
+      })
+      const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+      const ids = Array.from({ length: EVENTS }, (_, i) => `chaos-${String(i).padStart(5, '0')}`)
+      const signed = await Promise.all(
+        ids.map((id, i) =>
+          signEvent(
+            createEvent(
+              'tech.collaborative.ping',
+              {
+                type: 'Create',
+                actor: { id: SOURCE, type: 'Application', name: 'Sender' },
+                object: { type: 'Note', content: `event ${i}` },
+                summary: `Sender says ${i}`,
+                published: time,
+                url: `${SOURCE}/cta`,
+                audience: GROUP,
+              },
+              { source: SOURCE, id, time },
+            ),
+            key,
+          ),
+        ),
+      )
+
+      for (let i = 0; i < WORKERS; i++) workers.push(startWorker(nats.url))
+      // The publisher retries what fails (the server may be down): Nats-Msg-Id makes it idempotent.
+      let next = 0
+      const publishing = Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next < signed.length) {
+            const event = signed[next++] as (typeof signed)[number]
+            for (;;) {
+              try {
+                await publishEvent(event, { store })
+                break
+              } catch {
+                await sleep(100)
+              }
+            }
+          }
+        }),
+      )
+      // Chaos: a worker SIGKILLed mid-flight and restarted once it has worked for 2 s
+      // (alternating); the server killed and restarted when a third and two thirds of the events
+      // have been processed.
+      let kills = 0
+      let restarts = 0
+      const done = () => effects.size >= EVENTS
+      const deadline = Date.now() + 240_000
+      while (!done() && Date.now() < deadline) {
+        const index = kills % WORKERS
+        const worker = workers[index] as Worker
+        await worker.ready
+        await sleep(2000)
+        if (done()) break
+        await kill(worker.process)
+        workers[index] = startWorker(nats.url)
+        kills++
+        if (effects.size >= ((restarts + 1) * EVENTS) / 3 && restarts < 2) {
+          await nats.kill()
+          await sleep(500)
+          await nats.start()
+          restarts++
+        }
+      }
+      await publishing
+      // Let the last attempts settle, then read the store.
+      let delivered = 0
+      while (Date.now() < deadline) {
+        delivered = (await store.listDeliveries({ status: 'delivered', limit: 2 * EVENTS })).length
+        if (delivered === EVENTS) break
+        await sleep(500)
+      }
+      const twice = [...effects].filter(([, n]) => n !== 1).map(([id]) => id)
+      const lost = ids.filter((id) => !effects.has(id))
+      expect({ lost: lost.length, twice, log }).toEqual({ lost: 0, twice: [], log })
+      expect(delivered).toBe(EVENTS)
+      expect(restarts).toBe(2)
+      expect(kills).toBeGreaterThanOrEqual(10)
+      await store.close()
+      await nc.close()
+    }, 300_000)
+  },
+)
