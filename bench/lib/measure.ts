@@ -143,7 +143,8 @@ export function summarise(rounds: readonly BenchRound[]): Alternated {
 
 /**
  * Alternating rounds of {@link opsPerSecond}: each round measures `subject` and `baseline` for
- * `seconds` each (in alternating order) and returns operations per second.
+ * `seconds` each (in alternating order) and returns operations per second. Both first run
+ * unrecorded for `warmupSeconds` each (JIT; default `seconds`).
  */
 export async function alternateOps(
   subject: () => unknown,
@@ -151,14 +152,23 @@ export async function alternateOps(
   {
     rounds = 5,
     seconds = 1,
+    warmupSeconds = seconds,
     batch = 1,
     baselineBatch = batch,
-  }: { rounds?: number; seconds?: number; batch?: number; baselineBatch?: number } = {},
+  }: {
+    rounds?: number
+    seconds?: number
+    warmupSeconds?: number
+    batch?: number
+    baselineBatch?: number
+  } = {},
 ): Promise<Alternated> {
+  await opsPerSecond(baseline, { seconds: warmupSeconds, rounds: 1, batch: baselineBatch })
+  await opsPerSecond(subject, { seconds: warmupSeconds, rounds: 1, batch })
   return alternate(
     () => opsPerSecond(subject, { seconds, rounds: 3, batch }),
     () => opsPerSecond(baseline, { seconds, rounds: 3, batch: baselineBatch }),
-    { rounds, warmup: true },
+    { rounds },
   )
 }
 
