@@ -35,6 +35,7 @@ import type {
 } from '../src/types.js'
 import { p256FromSeed, signEs256 } from './p256.js'
 import { BUDGETING_REQUIREMENTS, budgetingVectors } from './vectors/budgeting.js'
+import { DECISIONS_REQUIREMENTS, decisionVectors } from './vectors/decisions.js'
 import { EXTENSIBILITY_REQUIREMENTS, extensibilityVectors } from './vectors/extensibility.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -120,6 +121,7 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'DLV-SUB-004': { profiles: ['emitter'], level: 'MUST' },
   'DLV-REQ-001': { profiles: ['emitter'], level: 'MUST' },
   ...BUDGETING_REQUIREMENTS,
+  ...DECISIONS_REQUIREMENTS,
   ...EXTENSIBILITY_REQUIREMENTS,
 }
 
@@ -210,6 +212,7 @@ function profilesAndLevel(requirements: readonly string[]): { profiles: Profile[
     'group-authority',
     'group-auth-relying-tool',
     'intent-exchange',
+    'decisions',
     'budgeting',
   ]
   return { profiles: [...profiles].sort((a, b) => order.indexOf(a) - order.indexOf(b)), level }
@@ -229,6 +232,8 @@ const OPERATION_PROFILE: Partial<Record<Operation, Profile>> = {
   matchProposals: 'intent-exchange',
   computeAmount: 'intent-exchange',
   computeRound: 'budgeting',
+  tallyPoll: 'decisions',
+  checkDecisionEvent: 'decisions',
   verifySubscriptionRequest: 'emitter',
   verifySubscriptionRequestSequence: 'emitter',
   verifyRequestToken: 'emitter',
@@ -3401,6 +3406,7 @@ export async function generate(out: string = ROOT): Promise<number> {
     ...(await intentVectors()),
     ...(await deliveryVectors(keys)),
     ...(await budgetingVectors({ examples: EXAMPLES, vector })),
+    ...(await decisionVectors({ examples: EXAMPLES, vector })),
     ...(await extensibilityVectors({
       examples: EXAMPLES,
       vector,

@@ -11,6 +11,7 @@ export const PROFILES = [
   'group-authority',
   'group-auth-relying-tool',
   'intent-exchange',
+  'decisions',
   'budgeting',
 ] as const
 export type Profile = (typeof PROFILES)[number]
@@ -28,6 +29,8 @@ export const OPERATIONS = [
   'verifySubscriptionRequestSequence',
   'verifyRequestToken',
   'verifyRequestTokenSequence',
+  'tallyPoll',
+  'checkDecisionEvent',
   'computeRound',
 ] as const
 export type Operation = (typeof OPERATIONS)[number]
@@ -186,6 +189,26 @@ export interface VerifyRequestTokenSequenceInput {
   readonly trust: readonly TrustedTool[]
 }
 
+/**
+ * `tallyPoll`: the tally of a poll from its stances (spec/decisions.md, Tallies). The result is
+ * the `Tally`; a stance that breaks its poll's rules refuses the whole tally.
+ */
+export interface TallyPollInput {
+  /** The `Poll` document. */
+  readonly poll: unknown
+  /** Its `Stance` documents, in any order. */
+  readonly stances: readonly unknown[]
+}
+
+/**
+ * `checkDecisionEvent`: a receiver judges a decision event (unsigned, as `verifyEvent` would
+ * return it) by its schema and the privacy rules (spec/decisions.md, Privacy) at `currentDate`.
+ */
+export interface CheckDecisionEventInput {
+  readonly event: unknown
+  readonly currentDate: string
+}
+
 /** What a single operation must produce. */
 export type SingleExpectation =
   | {
@@ -228,6 +251,8 @@ export interface Vector {
     | VerifySubscriptionRequestSequenceInput
     | VerifyRequestTokenInput
     | VerifyRequestTokenSequenceInput
+    | TallyPollInput
+    | CheckDecisionEventInput
   readonly expected: Expectation
   /** Decoded views and provenance for reviewers: not normative. */
   readonly informative?: Readonly<Record<string, unknown>>

@@ -50,6 +50,9 @@ const CAUGHT_BY: Record<VerificationStep, string> = {
   'request-token-url': 'DLV-REQ-001',
   'request-token-age': 'DLV-REQ-001',
   'request-token-replay': 'DLV-REQ-001',
+  'stance-rules': 'DEC-TAL-001',
+  'proposal-block': 'DEC-TAL-003',
+  'decision-privacy': 'DEC-PRIV-001',
 }
 
 // Each verification step of the SDK is switched off in turn through a deliberately broken

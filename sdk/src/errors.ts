@@ -46,6 +46,13 @@ export type BudgetErrorCode =
   | 'ERR_BUCKET_NOT_OPEN'
   | 'ERR_BUDGET_INVALID'
 
+/** Error codes of the decisions chapter. */
+export type DecisionErrorCode =
+  | 'ERR_POLL_INVALID'
+  | 'ERR_STANCE_INVALID'
+  | 'ERR_POLL_CLOSED'
+  | 'ERR_DECISION_PRIVACY'
+
 /** Error codes of the membership and group auth chapters. */
 export type AuthErrorCode =
   | 'ERR_ASSERTION_EXPIRED'
@@ -71,6 +78,7 @@ export type ProtocolErrorCode =
   | IntentErrorCode
   | AuthErrorCode
   | BudgetErrorCode
+  | DecisionErrorCode
 
 /** One reason a document does not match its schema. */
 export interface ValidationIssue {

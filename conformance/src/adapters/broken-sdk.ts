@@ -4,8 +4,15 @@
  * pass against one of these does not test that step.
  */
 import { createPublicKey, verify } from 'node:crypto'
-import type { DedupeStore, ResolvedKey, SignatureVerifier } from '@cta-interop/sdk'
-import type { ComputeAmountInput, Implementation, TrustedTool } from '../types.js'
+import {
+  tallyPoll,
+  type DedupeStore,
+  type Poll,
+  type ResolvedKey,
+  type SignatureVerifier,
+  type Stance,
+} from '@cta-interop/sdk'
+import type { ComputeAmountInput, Implementation, TallyPollInput, TrustedTool } from '../types.js'
 import { sdkImplementation, type AdapterHooks } from './sdk.js'
 
 /** The verification steps that can be switched off. */
@@ -49,6 +56,9 @@ export const VERIFICATION_STEPS = [
   'request-token-url',
   'request-token-age',
   'request-token-replay',
+  'stance-rules',
+  'proposal-block',
+  'decision-privacy',
 ] as const
 export type VerificationStep = (typeof VERIFICATION_STEPS)[number]
 
@@ -275,6 +285,35 @@ const HOOKS: Record<VerificationStep, AdapterHooks> = {
   },
   'request-token-age': { requestTokenOptions: () => ({ maxAge: 1e9, clockTolerance: 1e9 }) },
   'request-token-replay': { requestTokenOptions: () => ({ replay: FORGETFUL }) },
+  'stance-rules': { tallyPoll: tallyOverGoodStances },
+  'proposal-block': { tallyPoll: tallyIgnoringBlock },
+  'decision-privacy': { skipDecisionPrivacy: true },
+}
+
+/** A tally over the stances that pass on their own: the bad ones dropped instead of refused. */
+function tallyOverGoodStances({ poll, stances }: TallyPollInput): unknown {
+  const good = (stances as Stance[]).filter((stance) => {
+    try {
+      tallyPoll(poll as Poll, [stance])
+      return true
+    } catch {
+      return false
+    }
+  })
+  return tallyPoll(poll as Poll, good)
+}
+
+/** A proposal's tally that counts a block as a disagreement, not as a stop. */
+function tallyIgnoringBlock({ poll, stances }: TallyPollInput): unknown {
+  const tally = tallyPoll(poll as Poll, stances as Stance[])
+  if (tally.decision !== 'blocked') return tally
+  const option = (position: string) => (poll as Poll).oneOf?.find((o) => o.position === position)
+  const votes = (position: string) =>
+    tally.options.find((l) => l.option === option(position)?.id)?.votes ?? 0
+  const against = votes('disagree') + votes('block')
+  const decision =
+    votes('agree') > against ? 'agreed' : votes('agree') < against ? 'disagreed' : 'tied'
+  return { ...tally, decision }
 }
 
 /** The SDK adapter with one verification step switched off. */

@@ -4,6 +4,8 @@
  */
 import {
   addAmounts,
+  checkDecisionEvent,
+  tallyPoll,
   compareAmounts,
   computeRound,
   convertAmount,
@@ -29,10 +31,12 @@ import {
   type DocumentKind,
   type FundingRound,
   type Jwks,
+  type Poll,
   type Proposal,
   type ResolveKey,
   type ResourceSpecification,
   type RoundingMode,
+  type Stance,
   type VerifyEventOptions,
   type VerifyGroupAssertionOptions,
   type VerifyRequestTokenOptions,
@@ -42,6 +46,7 @@ import sdkPackage from '@cta-interop/sdk/package.json' with { type: 'json' }
 import {
   OPERATIONS,
   type Actual,
+  type CheckDecisionEventInput,
   type ComputeAmountInput,
   type ComputeRoundInput,
   type Implementation,
@@ -49,6 +54,7 @@ import {
   type MatchProposalsInput,
   type RunReply,
   type SingleActual,
+  type TallyPollInput,
   type TokenRequest,
   type TrustedTool,
   type ValidateDocumentInput,
@@ -115,6 +121,10 @@ export interface AdapterHooks {
   readonly requestTokenOptions?: (token: string) => Partial<VerifyRequestTokenOptions>
   /** Computes a round's state instead of the SDK (`undefined`: leave it to the SDK). */
   readonly computeRound?: (input: ComputeRoundInput) => Record<string, unknown> | undefined
+  /** Computes a tally instead of the SDK (`undefined`: leave it to the SDK). */
+  readonly tallyPoll?: (input: TallyPollInput) => unknown
+  /** Judges a decision event by its schema alone, not by the privacy rules. */
+  readonly skipDecisionPrivacy?: boolean
 }
 
 /** The profiles and features the SDK implements. */
@@ -128,6 +138,7 @@ export const SDK_INFO: ImplementationInfo = {
     'receiver',
     'group-auth-relying-tool',
     'intent-exchange',
+    'decisions',
     'budgeting',
   ],
   features: ['alg:EdDSA', 'alg:ES256', 'assertions:replay-cache'],
@@ -349,6 +360,27 @@ function runRound(input: ComputeRoundInput, hooks: AdapterHooks): SingleActual {
   }
 }
 
+function runTally(input: TallyPollInput, hooks: AdapterHooks): SingleActual {
+  try {
+    const tally =
+      hooks.tallyPoll?.(input) ?? tallyPoll(input.poll as Poll, input.stances as Stance[])
+    return { valid: true, kind: 'Tally', result: tally as Record<string, unknown> }
+  } catch (err) {
+    return errorActual(err)
+  }
+}
+
+function runDecisionEvent(input: CheckDecisionEventInput, hooks: AdapterHooks): SingleActual {
+  const validated = runValidate({ document: input.event }, {})
+  if (!('valid' in validated) || hooks.skipDecisionPrivacy === true) return validated
+  try {
+    checkDecisionEvent(input.event, { currentDate: new Date(input.currentDate) })
+    return validated
+  } catch (err) {
+    return errorActual(err)
+  }
+}
+
 async function runSubscription(
   jws: string,
   input: Omit<VerifySubscriptionRequestInput, 'jws'>,
@@ -449,6 +481,10 @@ export async function runWithSdk(
       return runAmount(vector.input as ComputeAmountInput, hooks)
     case 'computeRound':
       return runRound(vector.input as ComputeRoundInput, hooks)
+    case 'tallyPoll':
+      return runTally(vector.input as TallyPollInput, hooks)
+    case 'checkDecisionEvent':
+      return runDecisionEvent(vector.input as CheckDecisionEventInput, hooks)
     case 'verifySubscriptionRequest': {
       const { jws, ...rest } = vector.input as VerifySubscriptionRequestInput
       return runSubscription(jws, rest, memoryDedupe(rest.currentDate), hooks)

@@ -49,6 +49,10 @@ export const TYPE_TERMS: Readonly<Record<string, TermDefinition['id']>> = {
   Bucket: 'cta:Bucket',
   Allocation: 'cta:Allocation',
   Contribution: 'cta:Contribution',
+  // Decisions: a poll is an AS2 Question; stances, outcomes and tallies have no term elsewhere.
+  Stance: 'cta:Stance',
+  Outcome: 'cta:Outcome',
+  Tally: 'cta:Tally',
 }
 
 /** Properties CTA documents use beyond those ActivityStreams defines. */
@@ -124,6 +128,34 @@ export const PROPERTY_TERMS: Readonly<Record<string, TermDefinition>> = {
   maxGoal: literal('cta:maxGoal', 'xsd:decimal'),
   bucketStatus: literal('cta:bucketStatus'),
   decidedBy: iri('cta:decidedBy'),
+  // Decisions (polls are AS2 Questions: `oneOf`, `anyOf`, `endTime`, `closed` are AS2's).
+  pollType: literal('cta:pollType'),
+  anonymous: literal('cta:anonymous', 'xsd:boolean'),
+  hideResults: literal('cta:hideResults'),
+  minChoices: literal('cta:minChoices', 'xsd:nonNegativeInteger'),
+  maxChoices: literal('cta:maxChoices', 'xsd:nonNegativeInteger'),
+  minScore: literal('cta:minScore', 'xsd:nonNegativeInteger'),
+  maxScore: literal('cta:maxScore', 'xsd:nonNegativeInteger'),
+  dotsPerVoter: literal('cta:dotsPerVoter', 'xsd:nonNegativeInteger'),
+  quorum: literal('cta:quorum', 'xsd:nonNegativeInteger'),
+  position: literal('cta:position'),
+  choice: iri('cta:choice'),
+  option: iri('cta:option'),
+  value: literal('cta:value', 'xsd:nonNegativeInteger'),
+  reviewDate: literal('cta:reviewDate', 'xsd:dateTime'),
+  decides: iri('cta:decides'),
+  poll: iri('cta:poll'),
+  voters: literal('cta:voters', 'xsd:nonNegativeInteger'),
+  quorumReached: literal('cta:quorumReached', 'xsd:boolean'),
+  options: iri('cta:options'),
+  votes: literal('cta:votes', 'xsd:nonNegativeInteger'),
+  points: literal('cta:points', 'xsd:nonNegativeInteger'),
+  winners: iri('cta:winners'),
+  decision: literal('cta:decision'),
+  rounds: iri('cta:rounds'),
+  counts: iri('cta:counts'),
+  exhausted: literal('cta:exhausted', 'xsd:nonNegativeInteger'),
+  eliminated: iri('cta:eliminated'),
 }
 
 /**

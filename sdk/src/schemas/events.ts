@@ -17,6 +17,13 @@ import {
 import { EmbeddedMembership, EmbeddedToolInstallation } from './group.js'
 import { Agreement, EconomicEvent, EmbeddedMatch, EmbeddedProposal } from './intents.js'
 import { EmbeddedBucket, EmbeddedContribution, EmbeddedFundingRound } from './budgeting.js'
+import {
+  EmbeddedOutcome,
+  EmbeddedPoll,
+  EmbeddedStance,
+  PollRef,
+  Tally,
+} from './decisions.js'
 import { EventType } from './tool.js'
 
 /** The prefix of every core event type. */
@@ -366,6 +373,33 @@ export const coreEvents = {
     'ContributionRefunded',
     "a contribution was returned to the member's balance.",
     { type: Type.Literal('Undo'), object: Ref(EmbeddedContribution) },
+  ),
+  'poll.opened': coreEvent('poll.opened', 'PollOpened', 'a poll opened for stances.', {
+    type: Type.Literal('Create'),
+    object: Ref(EmbeddedPoll),
+  }),
+  'poll.closing-soon': coreEvent(
+    'poll.closing-soon',
+    'PollClosingSoon',
+    'a poll closes soon; `result` is the tally so far, only when results are not hidden.',
+    { type: Type.Literal('Announce'), object: Ref(EmbeddedPoll), result: Type.Optional(Ref(Tally)) },
+  ),
+  'poll.closed': coreEvent('poll.closed', 'PollClosed', 'a poll closed; `result` is its tally.', {
+    type: Type.Literal('Update'),
+    object: Ref(EmbeddedPoll),
+    result: Type.Optional(Ref(Tally)),
+  }),
+  'stance.cast': coreEvent(
+    'stance.cast',
+    'StanceCast',
+    'a stance was cast on a poll (`target`); anonymous and hidden polls leave out who and what.',
+    { type: Type.Literal('Create'), object: Ref(EmbeddedStance), target: Ref(PollRef) },
+  ),
+  'outcome.published': coreEvent(
+    'outcome.published',
+    'OutcomePublished',
+    'the outcome of a poll was published.',
+    { type: Type.Literal('Create'), object: Ref(EmbeddedOutcome) },
   ),
   ping: coreEvent('ping', 'Ping', 'a test event that proves delivery works.', {
     type: Type.Literal('Create'),

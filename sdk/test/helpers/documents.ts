@@ -39,7 +39,12 @@ interface Manifest {
 }
 
 function manifests(): Manifest[] {
-  return ['manifest.json', 'events/manifest.json', 'budgeting/manifest.json']
+  return [
+    'manifest.json',
+    'events/manifest.json',
+    'budgeting/manifest.json',
+    'decisions/manifest.json',
+  ]
     .filter((file) => existsSync(DOCUMENTS + file))
     .map((file) => JSON.parse(readFileSync(DOCUMENTS + file, 'utf8')) as Manifest)
 }
