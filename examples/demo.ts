@@ -15,8 +15,19 @@ import { checkDocuments } from './src/check-documents.js'
 import { allConformant, exampleTools, runConformance } from './src/conformance.js'
 import { runScenario, scenarioChecks } from './src/scenario.js'
 import { table } from './src/table.js'
+import { useNatsStores } from './src/store-choice.js'
 
 const keep = process.argv.includes('--keep')
+// `--store nats`: every tool keeps its feed and deliveries on NATS JetStream, on a nats-server
+// started here in a temporary directory.
+const storeArg = process.argv.indexOf('--store')
+const storeKind = storeArg < 0 ? 'memory' : process.argv[storeArg + 1]
+if (storeKind !== 'memory' && storeKind !== 'nats') {
+  console.error(`--store must be memory or nats, not ${String(storeKind)}`)
+  process.exit(2)
+}
+const nats = storeKind === 'nats' ? await useNatsStores() : undefined
+if (nats !== undefined) console.log(`Delivery stores on NATS JetStream at ${nats.url}`)
 const checks = await checkDocuments()
 console.log('CTA Interop demo\n\n1. Example documents\n')
 console.log(
@@ -87,9 +98,13 @@ const ok = failed.length === 0 && rows.every((row) => row.ok) && conformant
 if (keep) {
   console.log('\n--keep: the servers are running; press Ctrl-C to stop them.')
   process.once('SIGINT', () => {
-    void scenario.close().then(() => process.exit(ok ? 0 : 1))
+    void scenario
+      .close()
+      .then(() => nats?.stop())
+      .then(() => process.exit(ok ? 0 : 1))
   })
 } else {
   await scenario.close()
+  await nats?.stop()
   process.exitCode = ok ? 0 : 1
 }

@@ -6,7 +6,6 @@ import {
   createDeliveryWorker,
   createFeed,
   createManifestResolver,
-  createMemoryDeliveryStore,
   createSubscriptionsHandler,
   createToolManifest,
   generateSigningKey,
@@ -21,6 +20,7 @@ import {
 } from '@cta-interop/sdk'
 import { json, listen, type Listening, type NodeListener } from './http.js'
 import { notFound } from './page-layout.js'
+import { createToolStore } from './store-choice.js'
 
 /** A tool's own route handler: `undefined` when the request is not its. */
 export type Route = (request: Request) => Promise<Response | undefined> | Response | undefined
@@ -93,7 +93,8 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
   })
   // The examples keep each tool's outbox in memory, to start fast; a tool that must not lose queued
   // deliveries on restart uses createPgliteDeliveryStore or createPostgresDeliveryStore instead.
-  const store = createMemoryDeliveryStore()
+  // `npm run demo -- --store nats` keeps them on NATS JetStream instead (store-choice.ts).
+  const store = await createToolStore()
   const resolver = createManifestResolver({
     ...LOCAL,
     trustedSources: options.isKnownTool ?? (() => false),
