@@ -48,10 +48,7 @@ export type BudgetErrorCode =
 
 /** Error codes of the decisions chapter. */
 export type DecisionErrorCode =
-  | 'ERR_POLL_INVALID'
-  | 'ERR_STANCE_INVALID'
-  | 'ERR_POLL_CLOSED'
-  | 'ERR_DECISION_PRIVACY'
+  'ERR_POLL_INVALID' | 'ERR_STANCE_INVALID' | 'ERR_POLL_CLOSED' | 'ERR_DECISION_PRIVACY'
 
 /** Error codes of the membership and group auth chapters. */
 export type AuthErrorCode =

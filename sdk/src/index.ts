@@ -344,9 +344,7 @@ export {
   type ToMurmurationsOpportunityOptions,
 } from './intents/to-murmurations-opportunity.js'
 // -- decisions: exports of sdk/src/decisions go below this line --
-export type {
-  DecisionErrorCode,
-} from './errors.js'
+export type { DecisionErrorCode } from './errors.js'
 export type {
   Decides,
   EmbeddedPoll,
@@ -365,7 +363,11 @@ export type {
   TallyOption,
   TallyRound,
 } from './schemas/index.js'
-export { createPoll, type CreatePollOptions, type PollOptionInput } from './decisions/create-poll.js'
+export {
+  createPoll,
+  type CreatePollOptions,
+  type PollOptionInput,
+} from './decisions/create-poll.js'
 export { createStance, type CreateStanceOptions } from './decisions/create-stance.js'
 export { createOutcome, type CreateOutcomeOptions } from './decisions/create-outcome.js'
 export { tallyPoll } from './decisions/tally-poll.js'
@@ -374,11 +376,7 @@ export { pollClosingSoon, type PollClosingSoonOptions } from './decisions/poll-c
 export { pollClosed, type PollClosedOptions } from './decisions/poll-closed.js'
 export { stanceCast } from './decisions/stance-cast.js'
 export { outcomePublished } from './decisions/outcome-published.js'
-export {
-  redactStance,
-  resultsHidden,
-  type RedactStanceOptions,
-} from './decisions/redact-stance.js'
+export { redactStance, resultsHidden, type RedactStanceOptions } from './decisions/redact-stance.js'
 export { checkDecisionEvent } from './decisions/check-decision-event.js'
 // -- budgeting: exports of sdk/src/budgeting go below this line --
 export type {

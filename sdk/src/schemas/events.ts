@@ -17,13 +17,7 @@ import {
 import { EmbeddedMembership, EmbeddedToolInstallation } from './group.js'
 import { Agreement, EconomicEvent, EmbeddedMatch, EmbeddedProposal } from './intents.js'
 import { EmbeddedBucket, EmbeddedContribution, EmbeddedFundingRound } from './budgeting.js'
-import {
-  EmbeddedOutcome,
-  EmbeddedPoll,
-  EmbeddedStance,
-  PollRef,
-  Tally,
-} from './decisions.js'
+import { EmbeddedOutcome, EmbeddedPoll, EmbeddedStance, PollRef, Tally } from './decisions.js'
 import { EventType } from './tool.js'
 
 /** The prefix of every core event type. */
@@ -382,7 +376,11 @@ export const coreEvents = {
     'poll.closing-soon',
     'PollClosingSoon',
     'a poll closes soon; `result` is the tally so far, only when results are not hidden.',
-    { type: Type.Literal('Announce'), object: Ref(EmbeddedPoll), result: Type.Optional(Ref(Tally)) },
+    {
+      type: Type.Literal('Announce'),
+      object: Ref(EmbeddedPoll),
+      result: Type.Optional(Ref(Tally)),
+    },
   ),
   'poll.closed': coreEvent('poll.closed', 'PollClosed', 'a poll closed; `result` is its tally.', {
     type: Type.Literal('Update'),
