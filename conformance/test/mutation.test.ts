@@ -53,6 +53,8 @@ const CAUGHT_BY: Record<VerificationStep, string> = {
   'stance-rules': 'DEC-TAL-001',
   'proposal-block': 'DEC-TAL-003',
   'decision-privacy': 'DEC-PRIV-001',
+  'budget-balance': 'BUD-BAL-001',
+  'budget-refunds': 'BUD-CANC-001',
 }
 
 // Each verification step of the SDK is switched off in turn through a deliberately broken

@@ -5,6 +5,7 @@
  */
 import { createPublicKey, verify } from 'node:crypto'
 import {
+  computeRound,
   tallyPoll,
   type DedupeStore,
   type Poll,
@@ -12,7 +13,13 @@ import {
   type SignatureVerifier,
   type Stance,
 } from '@cta-interop/sdk'
-import type { ComputeAmountInput, Implementation, TallyPollInput, TrustedTool } from '../types.js'
+import type {
+  ComputeAmountInput,
+  ComputeRoundInput,
+  Implementation,
+  TallyPollInput,
+  TrustedTool,
+} from '../types.js'
 import { sdkImplementation, type AdapterHooks } from './sdk.js'
 
 /** The verification steps that can be switched off. */
@@ -59,6 +66,8 @@ export const VERIFICATION_STEPS = [
   'stance-rules',
   'proposal-block',
   'decision-privacy',
+  'budget-balance',
+  'budget-refunds',
 ] as const
 export type VerificationStep = (typeof VERIFICATION_STEPS)[number]
 
@@ -288,6 +297,8 @@ const HOOKS: Record<VerificationStep, AdapterHooks> = {
   'stance-rules': { tallyPoll: tallyOverGoodStances },
   'proposal-block': { tallyPoll: tallyIgnoringBlock },
   'decision-privacy': { skipDecisionPrivacy: true },
+  'budget-balance': { computeRound: roundWithoutBalances },
+  'budget-refunds': { computeRound: roundWithoutRefunds },
 }
 
 /** A tally over the stances that pass on their own: the bad ones dropped instead of refused. */
@@ -314,6 +325,38 @@ function tallyIgnoringBlock({ poll, stances }: TallyPollInput): unknown {
   const decision =
     votes('agree') > against ? 'agreed' : votes('agree') < against ? 'disagreed' : 'tied'
   return { ...tally, decision }
+}
+
+/**
+ * A round computed as if every contributor had been allocated more than anyone contributes: no
+ * contribution is ever refused for its member's balance.
+ */
+function roundWithoutBalances(input: ComputeRoundInput): Record<string, unknown> | undefined {
+  const round = input.round as { id?: unknown; audience?: unknown }
+  const members = new Set(
+    (input.contributions as { provider?: unknown }[])
+      .map((c) => c.provider)
+      .filter((p) => typeof p === 'string'),
+  )
+  const plenty = [...members].map((member, i) => ({
+    '@context': ['https://www.w3.org/ns/activitystreams', 'https://w3id.org/cta/v1'],
+    id: `https://broken.example/allocations/${i}`,
+    type: 'Allocation',
+    inScopeOf: round.id,
+    audience: round.audience,
+    receiver: member,
+    resourceQuantity: { hasUnit: 'one', hasNumericalValue: '1000000000000' },
+    published: '1970-01-01T00:00:00Z',
+  }))
+  return { ...computeRound({ ...input, allocations: [...input.allocations, ...plenty] } as never) }
+}
+
+/** A round in which a cancelled bucket keeps its contributions, as if it were completed. */
+function roundWithoutRefunds(input: ComputeRoundInput): Record<string, unknown> | undefined {
+  const buckets = (input.buckets as { bucketStatus?: unknown }[]).map((b) =>
+    b.bucketStatus === 'cancelled' ? { ...b, bucketStatus: 'completed' } : b,
+  )
+  return { ...computeRound({ ...input, buckets } as never) }
 }
 
 /** The SDK adapter with one verification step switched off. */
