@@ -9,7 +9,7 @@ import { join } from 'node:path'
 export const POSTGRES_URL =
   process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 /** Connections of the pool, for the SDK's store and the bare server alike. */
-export const POOL_SIZE = 10
+export const POOL_SIZE = Number(process.env['BENCH_POOL_SIZE'] ?? 10)
 
 export type DedupeKind = 'memory' | 'postgres' | 'pglite'
 
