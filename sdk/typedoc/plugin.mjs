@@ -10,6 +10,7 @@ const IMPORT_PATHS = {
   'src/jsonld': '@cta-interop/sdk/jsonld',
   node: '@cta-interop/sdk/node',
   authority: '@cta-interop/sdk/authority',
+  nats: '@cta-interop/sdk/nats',
 }
 
 /** @param {import('typedoc').Application} app */
