@@ -13,6 +13,12 @@ export {
   type NodeServerOptions,
 } from './create-node-server.js'
 export { nodeSignatureVerifier } from './node-signature-verifier.js'
+export { nodeBase64urlDecoder } from './node-base64url-decoder.js'
+export {
+  sodiumSignatureVerifier,
+  type PooledSignatureVerifier,
+  type SodiumSignatureVerifierOptions,
+} from './sodium-signature-verifier.js'
 export { createNodeInbox } from './create-node-inbox.js'
 export {
   createPgliteDeliveryStore,

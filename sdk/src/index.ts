@@ -75,6 +75,7 @@ export {
   type VerifyEventOptions,
   type VerifyEventResult,
 } from './events/verify-event.js'
+export type { Base64urlDecoder } from './events/base64url-decoder.js'
 export {
   verifyEvents,
   type VerifyEventsItem,

@@ -5,6 +5,7 @@ import type { ResolveKey, ResolvedKey } from '../keys/resolve-key.js'
 import type { Event } from '../schemas/index.js'
 import { checkContext as checkDocumentContext } from '../validate/check-context.js'
 import { assertValid } from '../validate/validate-document.js'
+import type { Base64urlDecoder } from './base64url-decoder.js'
 import {
   DEFAULT_CLOCK_TOLERANCE,
   DEFAULT_MAX_EVENT_AGE,
@@ -48,13 +49,15 @@ export interface VerifyEventOptions {
 
 /**
  * Checks a signature over the JWS signing input with a resolved public key: a crypto backend for
- * runtimes where Web Crypto is slow. Must return `false` (not throw) for a wrong signature.
+ * runtimes where Web Crypto is slow. Must return `false` (not throw) for a wrong signature. It may
+ * bring a faster strict base64url decoder of the same runtime as `base64url`, which then decodes
+ * the token's payload and signature parts instead of `atob`.
  */
-export type SignatureVerifier = (
+export type SignatureVerifier = ((
   key: ResolvedKey,
   signingInput: Uint8Array,
   signature: Uint8Array,
-) => Promise<boolean>
+) => Promise<boolean>) & { readonly base64url?: Base64urlDecoder }
 
 /** What {@link verifyEvent} returns for an event it accepts. */
 export interface VerifyEventResult {

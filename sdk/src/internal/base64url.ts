@@ -1,4 +1,5 @@
 import { ProtocolError } from '../errors.js'
+import type { Base64urlDecoder } from '../events/base64url-decoder.js'
 
 // The one base64url decoder of the SDK. `atob` is native in every runtime and several times
 // faster than decoding in JavaScript; the checks in front of it make it strict: the URL-safe
@@ -37,6 +38,18 @@ export function binaryToBytes(value: string): Uint8Array {
   for (let i = 0; i < value.length; i++) out[i] = value.charCodeAt(i)
   return out
 }
+
+/**
+ * The SDK's own strict decoder as a {@link Base64urlDecoder}: the Web-platform default of the
+ * verification core, and the reference every injected decoder must agree with.
+ * @internal
+ */
+export const webBase64urlDecoder: Base64urlDecoder = Object.freeze({
+  binary: (text: string): string | undefined =>
+    isCanonicalBase64url(text) ? base64urlToBinary(text) : undefined,
+  bytes: (text: string): Uint8Array | undefined =>
+    isCanonicalBase64url(text) ? binaryToBytes(base64urlToBinary(text)) : undefined,
+})
 
 /**
  * Decodes unpadded base64url strictly (see {@link isCanonicalBase64url}).

@@ -1,5 +1,6 @@
 import { ProtocolError, type ProtocolErrorCode } from '../errors.js'
 import { isAllowedAlgorithm, type SigningAlgorithm } from '../keys/algorithms.js'
+import { base64urlToBinary } from './base64url.js'
 import { decodeJsonPart } from './decode-json-part.js'
 
 /** What a protected header must be, for one kind of token. @internal */
@@ -37,7 +38,7 @@ export function checkJwsHeader(part: string, rules: HeaderRules): CheckedHeader 
   let cache = goodHeaders.get(rules)
   const cached = cache?.get(part)
   if (cached !== undefined) return cached
-  const header = decodeJsonPart(part, 'ERR_JWS_MALFORMED', { maxDepth: 2 })
+  const header = decodeJsonPart(base64urlToBinary(part), 'ERR_JWS_MALFORMED', { maxDepth: 2 })
   for (const name in header) {
     if (!rules.members.has(name))
       reject('ERR_HEADER_NOT_ALLOWED', `header member not allowed: ${name}`)

@@ -1,5 +1,5 @@
 import { ProtocolError, type ProtocolErrorCode } from '../errors.js'
-import { base64urlToBinary, binaryToBytes } from './base64url.js'
+import { binaryToBytes } from './base64url.js'
 import { parseStrictJson, type StrictJsonLimits } from './strict-json.js'
 
 // eslint-disable-next-line no-control-regex -- every ASCII character, controls included
@@ -10,7 +10,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const BOM = '\u00ef\u00bb\u00bf'
 
 /**
- * Decodes a JWS part that is already known to be canonical base64url to a JSON object: strict
+ * Decodes a JWS part, already decoded from canonical base64url to a binary string (one character
+ * per byte), to a JSON object: strict
  * UTF-8 with no byte-order mark, then strict JSON (see {@link parseStrictJson}), then an object.
  * Every failure is reported with `code`: `ERR_JWS_MALFORMED` for a protected header,
  * `ERR_JSON_INVALID` for a payload. What `limits.onKey` throws is thrown only once the part has
@@ -20,11 +21,10 @@ const BOM = '\u00ef\u00bb\u00bf'
  * @internal
  */
 export function decodeJsonPart(
-  part: string,
+  raw: string,
   code: ProtocolErrorCode,
   limits: StrictJsonLimits,
 ): Record<string, unknown> {
-  const raw = base64urlToBinary(part)
   let text = raw
   if (!ASCII.test(raw)) {
     if (raw.startsWith(BOM)) throw new ProtocolError(code, 'a byte-order mark precedes the JSON')

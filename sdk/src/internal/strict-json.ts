@@ -25,19 +25,32 @@ function closingQuote(text: string, start: number): number {
   return fail('unterminated string')
 }
 
+// Past this many members, an object's names are also kept in a `Set`, so that a hostile object
+// with very many members costs linear time, not quadratic.
+const LINEAR_NAMES = 16
+
 /**
  * Parses JSON text after a linear pre-scan that refuses what `JSON.parse` would accept silently:
  * nesting deeper than `maxDepth`, duplicate member names (which parsers resolve differently) and
  * `__proto__` members. The scan stops at the first problem, so hostile input is rejected cheaply;
  * it skips over string contents with the native `indexOf`. A byte-order mark is not JSON white
- * space, so text that starts with one is refused like any other stray character.
+ * space, so text that starts with one is refused like any other stray character. The member names
+ * of the open objects live in one flat array (objects here have a few members), searched linearly
+ * up to 16 per object and through a `Set` beyond.
  * @throws {ProtocolError} `ERR_JSON_INVALID`.
+ * @see {@link https://w3id.org/cta/spec/events#EVT-JSON-002 EVT-JSON-002}
  * @internal
  */
 export function parseStrictJson(text: string, limits: StrictJsonLimits): unknown {
   const { maxDepth, onKey } = limits
-  // Member names per open object (`null` for an array).
-  const stack: (Set<string> | null)[] = []
+  // The member names of every open object, innermost last: `names[0..top)`.
+  const names: string[] = []
+  let top = 0
+  // Per open object or array: where its names start in `names`, or -1 for an array.
+  const starts: number[] = []
+  // Per open object with more than LINEAR_NAMES members: all its names.
+  const large: (Set<string> | undefined)[] = []
+  let depth = 0
   // Is the next string a member name? Only the last structural character decides.
   let expectKey = false
   for (let i = 0; i < text.length; i++) {
@@ -45,7 +58,6 @@ export function parseStrictJson(text: string, limits: StrictJsonLimits): unknown
     if (c === 0x22) {
       const end = closingQuote(text, i)
       if (expectKey) {
-        const names = stack[stack.length - 1] as Set<string>
         let name = text.slice(i + 1, end)
         if (name.includes('\\')) {
           try {
@@ -55,24 +67,39 @@ export function parseStrictJson(text: string, limits: StrictJsonLimits): unknown
           }
         }
         if (name === '__proto__') fail('__proto__ member')
-        if (names.has(name)) fail(`duplicate member name: ${name}`)
-        names.add(name)
-        onKey?.(name, stack.length)
+        const set = large[depth - 1]
+        if (set === undefined) {
+          const start = starts[depth - 1] as number
+          for (let k = start; k < top; k++) {
+            if (names[k] === name) fail(`duplicate member name: ${name}`)
+          }
+          names[top++] = name
+          if (top - start > LINEAR_NAMES) large[depth - 1] = new Set(names.slice(start, top))
+        } else {
+          if (set.has(name)) fail(`duplicate member name: ${name}`)
+          set.add(name)
+        }
+        onKey?.(name, depth)
         expectKey = false
       }
       i = end
     } else if (c === 0x7b || c === 0x5b) {
-      if (stack.length >= maxDepth) fail(`nesting deeper than ${maxDepth}`)
-      stack.push(c === 0x7b ? new Set() : null)
+      if (depth >= maxDepth) fail(`nesting deeper than ${maxDepth}`)
+      starts[depth] = c === 0x7b ? top : -1
+      large[depth] = undefined
+      depth++
       expectKey = c === 0x7b
     } else if (c === 0x7d || c === 0x5d) {
-      if (stack.pop() === undefined) fail('unbalanced brackets')
+      if (depth === 0) fail('unbalanced brackets')
+      depth--
+      const start = starts[depth] as number
+      if (start >= 0) top = start
       expectKey = false
     } else if (c === 0x2c) {
-      expectKey = stack[stack.length - 1] != null
+      expectKey = depth > 0 && (starts[depth - 1] as number) >= 0
     }
   }
-  if (stack.length !== 0) fail('unbalanced brackets')
+  if (depth !== 0) fail('unbalanced brackets')
   try {
     return JSON.parse(text) as unknown
   } catch (err) {
