@@ -1,5 +1,5 @@
 import { timingSafeEqual, randomUUID } from 'node:crypto'
-import { ProtocolError, problemResponse } from '@cta-interop/sdk'
+import { ProtocolError, isProtocolError, problemFor, problemResponse } from '@cta-interop/sdk'
 
 /** Where the control API is mounted unless told otherwise. */
 export const CONTROL_BASE_PATH = '/__cta-conformance'
@@ -104,8 +104,11 @@ export interface ControlHandlerOptions {
   readonly deleteSession?: (session: ControlSession) => Promise<void> | void
   /**
    * The actions the tool supports, by name: `emit`, `add-member`, `remove-member`,
-   * `arm-sign-in`, `start-sign-in`, `access`, `publish-request`, … (see the OpenAPI document).
-   * Others are answered `501`.
+   * `arm-sign-in`, `start-sign-in`, `access`, `publish-request`, `poll-open`, `contribute`, …
+   * (see the OpenAPI document). Others are answered `501`. An action that throws a
+   * `ProtocolError` is answered `422` `application/problem+json` with the code's registry type
+   * (the tool's rules refused it: `ERR_POLL_CLOSED`, `ERR_BUDGET_OVERDRAWN`, …), except
+   * `ERR_REQUEST_INVALID` (`400`) and `ERR_NOT_FOUND` (`404`), the caller's mistakes.
    */
   readonly actions: Readonly<Record<string, ControlAction>>
   /** Largest request body, in bytes. Default 16 KiB. */
@@ -125,6 +128,9 @@ export interface ControlHandler {
   /** The open sessions. */
   readonly sessions: () => readonly ControlSession[]
 }
+
+/** Codes an action throws for the caller's mistake (bad params, an unknown IRI): their own status. */
+const CALLER_ERRORS: ReadonlySet<string> = new Set(['ERR_REQUEST_INVALID', 'ERR_NOT_FOUND'])
 
 const json = (body: unknown, status = 200): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
@@ -329,7 +335,17 @@ export function createControlHandler(options: ControlHandlerOptions): ControlHan
         return unsupported(`this tool does not support the action "${name}"`)
       }
       const params = isObject(body['params']) ? body['params'] : {}
-      return json(await action(session, params))
+      try {
+        return json(await action(session, params))
+      } catch (err) {
+        if (!isProtocolError(err) || CALLER_ERRORS.has(err.code)) throw err
+        // A refusal by the tool's rules (a stance on a closed poll, an over-allocation): 422
+        // with the code's registry type, whatever status the code has on an inbox.
+        return new Response(JSON.stringify({ ...problemFor(err), status: 422 }), {
+          status: 422,
+          headers: { 'content-type': 'application/problem+json' },
+        })
+      }
     }
     if (path === '/observations' && request.method === 'GET') {
       const entry = sessionOf(new URL(request.url).searchParams.get('session'))
