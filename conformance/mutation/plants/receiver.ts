@@ -148,7 +148,7 @@ export const PLANTS: readonly Plant[] = [
     requirements: ['EVT-SIG-004', 'EVT-JSON-001'],
     ...RECEIVER,
     plant: edit(
-      'if (names.has(name)) fail(`duplicate member name: ${name}`);',
+      'if (names[k] === name) fail(`duplicate member name: ${name}`);',
       'if (false) fail(`duplicate member name: ${name}`);',
     ),
   },
@@ -160,7 +160,7 @@ export const PLANTS: readonly Plant[] = [
     ...RECEIVER,
     plant: edit(
       'if (raw.startsWith(BOM)) throw new ProtocolError(code, "a byte-order mark precedes the JSON");',
-      'if (raw.startsWith(BOM)) return decodeJsonPart(Buffer.from(raw.slice(3), "latin1").toString("base64url"), code, limits);',
+      'if (raw.startsWith(BOM)) return decodeJsonPart(raw.slice(3), code, limits);',
     ),
   },
   // live.receiver.header-too-long

@@ -169,9 +169,9 @@ export const PLANTS: readonly Plant[] = [
     ...BUDGETING,
     plant: {
       sdk: {
-        find: 'const payload = decodeJsonPart(\n    payloadPart,',
+        find: 'const claims = decodeJsonPart(\n    payload,',
         replace:
-          'const payload = rules === ASSERTION_RULES ? JSON.parse(Buffer.from(payloadPart, "base64url").toString("utf8")) : decodeJsonPart(\n    payloadPart,',
+          'const claims = rules === ASSERTION_RULES ? JSON.parse(Buffer.from(payload, "latin1").toString("utf8")) : decodeJsonPart(\n    payload,',
       },
     },
   },
