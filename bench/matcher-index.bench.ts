@@ -257,19 +257,31 @@ interface Timed {
   readonly results: string[][]
   readonly p50: number
   readonly p99: number
+  /** p99 of the process's CPU time (user + system, all threads) per query, in µs. */
+  readonly cpuP99: number
 }
 
 /** Times each query; returns microseconds, p50 and p99, and the results (for the equality check). */
 function time(matcher: Matcher, queries: readonly Proposal[]): Timed {
   const micros: number[] = []
+  const cpu: number[] = []
   const results: string[][] = []
   for (const q of queries) {
+    const before = process.cpuUsage()
     const start = performance.now()
     const found = matcher.match(q)
     micros.push((performance.now() - start) * 1000)
+    const used = process.cpuUsage(before)
+    cpu.push(used.user + used.system)
     results.push(found.map((c) => `${c.proposal.id} ${c.score}`))
   }
-  return { micros, results, p50: percentile(micros, 50), p99: percentile(micros, 99) }
+  return {
+    micros,
+    results,
+    p50: percentile(micros, 50),
+    p99: percentile(micros, 99),
+    cpuP99: percentile(cpu, 99),
+  }
 }
 
 interface Corpus {
@@ -327,6 +339,7 @@ export const run: Bench = async () => {
   const growth: BenchRound[] = []
   const tail: BenchRound[] = []
   const smallP99: number[] = []
+  const cpuP99 = { large: [] as number[], medium: [] as number[] }
   const smallLinearP50: number[] = []
   const candidates: number[] = []
   for (let r = 0; r < ROUNDS; r++) {
@@ -357,6 +370,8 @@ export const run: Bench = async () => {
     }
     if (big === undefined || mid === undefined || scan === undefined) throw new Error('unreachable')
     check(large, sample, scan)
+    cpuP99.large.push(big.cpuP99)
+    cpuP99.medium.push(mid.cpuP99)
     const first = forward ? 'subject' : 'baseline'
     index.push({
       value: 1e6 / big.p50,
@@ -385,6 +400,7 @@ export const run: Bench = async () => {
     `100k ${f(medium.indexed.bytes / medium.n, 0)}, 1M ${f(bytesPerProposal, 0)}; ` +
     `p50 µs min/median/max 1M ${range(growth.map((g) => g.value))}, 100k ${range(growth.map((g) => g.baselineValue))}; ` +
     `p99 µs 1M ${range(tail.map((t) => t.value))}, 100k ${range(growth.map((g) => g.baselineP99 ?? 0))}, 10k ${range(smallP99)}; ` +
+    `p99 of CPU time per query µs (process.cpuUsage: excludes time the OS gave other processes, includes GC threads) 1M ${range(cpuP99.large)}, 100k ${range(cpuP99.medium)}; ` +
     `linear p50 ms 1M ${range(
       index.map((i) => 1000 / i.baselineValue),
       2,
