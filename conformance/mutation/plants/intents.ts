@@ -129,7 +129,10 @@ export const PLANTS: readonly Plant[] = [
     bug: 'Candidates with the same score are ordered latest published first.',
     requirements: ['INT-MAT-010'],
     ...BUDGETING,
-    plant: edit('a.entry.published - b.entry.published', 'b.entry.published - a.entry.published'),
+    plant: edit(
+      'table.published(pairSlot[a]) - table.published(pairSlot[b])',
+      'table.published(pairSlot[b]) - table.published(pairSlot[a])',
+    ),
   },
   {
     id: 'intent-exchange.ids-by-utf16',
@@ -137,8 +140,11 @@ export const PLANTS: readonly Plant[] = [
     requirements: ['INT-MAT-010'],
     ...BUDGETING,
     plant: edit(
-      'compareCodePoints(a.entry.id, b.entry.id)',
-      '(a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0)',
+      `compareCodePoints(
+        table.proposal(pairSlot[a]).id,
+        table.proposal(pairSlot[b]).id
+      )`,
+      `(table.proposal(pairSlot[a]).id < table.proposal(pairSlot[b]).id ? -1 : table.proposal(pairSlot[a]).id > table.proposal(pairSlot[b]).id ? 1 : 0)`,
     ),
   },
   // Lifecycle and versions (live.intent-exchange.never-matches-closed).
@@ -158,8 +164,8 @@ export const PLANTS: readonly Plant[] = [
     requirements: ['INT-LIFE-002'],
     ...BUDGETING,
     plant: edit(
-      'close(held, Math.max(version, held.version));',
-      'tombstones.set(id, Math.max(version, held.version));',
+      'close(held, Math.max(version, table.version(held)));',
+      'tombstones.set(id, Math.max(version, table.version(held)));',
     ),
   },
   {
@@ -168,7 +174,7 @@ export const PLANTS: readonly Plant[] = [
     requirements: ['INT-PROP-003'],
     ...BUDGETING,
     plant: edit(
-      'held !== void 0 ? version < held.version : closedAt !== void 0 && version <= closedAt',
+      'held !== void 0 ? version < table.version(held) : closedAt !== void 0 && version <= closedAt',
       'closedAt !== void 0 && version <= closedAt',
     ),
   },
@@ -187,7 +193,7 @@ export const PLANTS: readonly Plant[] = [
     bug: 'A version as recent as the one held is ignored instead of replacing it.',
     requirements: ['INT-PROP-003'],
     ...BUDGETING,
-    plant: edit('version < held.version', 'version <= held.version'),
+    plant: edit('version < table.version(held)', 'version <= table.version(held)'),
   },
   // Amounts refused at the inbox (live.intent-exchange.refuses-bad-amounts).
   {
