@@ -35,6 +35,8 @@ import type {
 } from '../src/types.js'
 import { p256FromSeed, signEs256 } from './p256.js'
 import { BUDGETING_REQUIREMENTS, budgetingVectors } from './vectors/budgeting.js'
+import { CREDIT_REQUIREMENTS, creditVectors } from './vectors/credit.js'
+import { TASKS_REQUIREMENTS, taskVectors } from './vectors/tasks.js'
 import { DECISIONS_REQUIREMENTS, decisionVectors } from './vectors/decisions.js'
 import { EXTENSIBILITY_REQUIREMENTS, extensibilityVectors } from './vectors/extensibility.js'
 
@@ -121,6 +123,8 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'DLV-SUB-004': { profiles: ['emitter'], level: 'MUST' },
   'DLV-REQ-001': { profiles: ['emitter'], level: 'MUST' },
   ...BUDGETING_REQUIREMENTS,
+  ...CREDIT_REQUIREMENTS,
+  ...TASKS_REQUIREMENTS,
   ...DECISIONS_REQUIREMENTS,
   ...EXTENSIBILITY_REQUIREMENTS,
 }
@@ -214,6 +218,8 @@ function profilesAndLevel(requirements: readonly string[]): { profiles: Profile[
     'intent-exchange',
     'decisions',
     'budgeting',
+    'mutual-credit',
+    'tasks',
   ]
   return { profiles: [...profiles].sort((a, b) => order.indexOf(a) - order.indexOf(b)), level }
 }
@@ -232,6 +238,8 @@ const OPERATION_PROFILE: Partial<Record<Operation, Profile>> = {
   matchProposals: 'intent-exchange',
   computeAmount: 'intent-exchange',
   computeRound: 'budgeting',
+  computeBalances: 'mutual-credit',
+  applyTaskEvents: 'tasks',
   tallyPoll: 'decisions',
   checkDecisionEvent: 'decisions',
   verifySubscriptionRequest: 'emitter',
@@ -3406,6 +3414,8 @@ export async function generate(out: string = ROOT): Promise<number> {
     ...(await intentVectors()),
     ...(await deliveryVectors(keys)),
     ...(await budgetingVectors({ examples: EXAMPLES, vector })),
+    ...(await creditVectors({ examples: EXAMPLES, vector })),
+    ...(await taskVectors({ examples: EXAMPLES, vector })),
     ...(await decisionVectors({ examples: EXAMPLES, vector })),
     ...(await extensibilityVectors({
       examples: EXAMPLES,

@@ -13,6 +13,8 @@ export const PROFILES = [
   'intent-exchange',
   'decisions',
   'budgeting',
+  'mutual-credit',
+  'tasks',
 ] as const
 export type Profile = (typeof PROFILES)[number]
 
@@ -32,6 +34,8 @@ export const OPERATIONS = [
   'tallyPoll',
   'checkDecisionEvent',
   'computeRound',
+  'computeBalances',
+  'applyTaskEvents',
 ] as const
 export type Operation = (typeof OPERATIONS)[number]
 
@@ -147,6 +151,27 @@ export interface ComputeRoundInput {
   readonly contributions: readonly unknown[]
 }
 
+/**
+ * `computeBalances`: mutual credit balances computed from accounts and transfers
+ * (spec/mutual-credit.md, MCR-BAL-001); the result is the balances, or the code of the first
+ * transfer refused.
+ */
+export interface ComputeBalancesInput {
+  /** The `Account` documents. */
+  readonly accounts: readonly unknown[]
+  /** The `Transfer` documents, in any order. */
+  readonly transfers: readonly unknown[]
+}
+
+/**
+ * `applyTaskEvents`: the events of one task applied in order (spec/tasks.md, TSK-STATE-001); the
+ * result is the task and its status after each event, or the code of the first event refused.
+ */
+export interface ApplyTaskEventsInput {
+  /** The task's events (unsigned, as `verifyEvent` returns them), in any order. */
+  readonly events: readonly unknown[]
+}
+
 /** `verifySubscriptionRequest`: one subscription request, checked by one producer. */
 export interface VerifySubscriptionRequestInput {
   /** The compact JWS: the body of the `POST` to the producer's subscriptions endpoint. */
@@ -247,6 +272,8 @@ export interface Vector {
     | MatchProposalsInput
     | ComputeAmountInput
     | ComputeRoundInput
+    | ComputeBalancesInput
+    | ApplyTaskEventsInput
     | VerifySubscriptionRequestInput
     | VerifySubscriptionRequestSequenceInput
     | VerifyRequestTokenInput

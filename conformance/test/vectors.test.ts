@@ -18,6 +18,8 @@ describe('the vector files', () => {
       'assertions/valid',
       'budgeting/documents',
       'budgeting/rounds',
+      'credit/balances',
+      'credit/documents',
       'decisions/documents',
       'decisions/privacy',
       'decisions/tally',
@@ -31,6 +33,8 @@ describe('the vector files', () => {
       'intents/amounts',
       'intents/documents',
       'intents/matching',
+      'tasks/documents',
+      'tasks/history',
     ])
   })
 

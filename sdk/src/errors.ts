@@ -50,6 +50,12 @@ export type BudgetErrorCode =
 export type DecisionErrorCode =
   'ERR_POLL_INVALID' | 'ERR_STANCE_INVALID' | 'ERR_POLL_CLOSED' | 'ERR_DECISION_PRIVACY'
 
+/** Error codes of the mutual credit chapter. */
+export type CreditErrorCode = 'ERR_CREDIT_INVALID' | 'ERR_DEBIT_LIMIT' | 'ERR_CREDIT_LIMIT'
+
+/** Error codes of the tasks chapter. */
+export type TaskErrorCode = 'ERR_TASK_INVALID' | 'ERR_TASK_TRANSITION'
+
 /** Error codes of the membership and group auth chapters. */
 export type AuthErrorCode =
   | 'ERR_ASSERTION_EXPIRED'
@@ -76,6 +82,8 @@ export type ProtocolErrorCode =
   | AuthErrorCode
   | BudgetErrorCode
   | DecisionErrorCode
+  | CreditErrorCode
+  | TaskErrorCode
 
 /** One reason a document does not match its schema. */
 export interface ValidationIssue {

@@ -413,3 +413,26 @@ export { bucketCompleted } from './budgeting/bucket-completed.js'
 export { bucketCancelled } from './budgeting/bucket-cancelled.js'
 export { contributionMade } from './budgeting/contribution-made.js'
 export { contributionRefunded } from './budgeting/contribution-refunded.js'
+// -- mutual credit: exports of sdk/src/credit go below this line --
+export type { Account, Transfer } from './schemas/index.js'
+export type { CreditErrorCode, TaskErrorCode } from './errors.js'
+export { createAccount, type CreateAccountOptions } from './credit/create-account.js'
+export { createTransfer, type CreateTransferOptions } from './credit/create-transfer.js'
+export {
+  computeBalances,
+  type Balances,
+  type ComputeBalancesOptions,
+} from './credit/compute-balances.js'
+export type { ProfileEventOptions } from './credit/internal/events.js'
+export { accountOpened } from './credit/account-opened.js'
+export { transferMade } from './credit/transfer-made.js'
+// -- tasks: exports of sdk/src/tasks go below this line --
+export type { Task, TaskStatus } from './schemas/index.js'
+export { createTask, type CreateTaskOptions } from './tasks/create-task.js'
+export { transitionTask, type TransitionTaskOptions } from './tasks/transition-task.js'
+export { applyTaskEvent } from './tasks/apply-task-event.js'
+export { applyTaskEvents, type TaskHistory } from './tasks/apply-task-events.js'
+export { taskCreated } from './tasks/task-created.js'
+export { taskAssigned } from './tasks/task-assigned.js'
+export { taskCompleted } from './tasks/task-completed.js'
+export { taskCancelled } from './tasks/task-cancelled.js'

@@ -8,6 +8,8 @@ import {
   tallyPoll,
   compareAmounts,
   computeRound,
+  computeBalances,
+  applyTaskEvents,
   convertAmount,
   createManifestResolver,
   createMatch,
@@ -24,6 +26,8 @@ import {
   verifyRequestToken,
   verifySubscriptionRequest,
   type CreateMatcherOptions,
+  type Account,
+  type Transfer,
   type Allocation,
   type Bucket,
   type Contribution,
@@ -46,6 +50,8 @@ import sdkPackage from '@cta-interop/sdk/package.json' with { type: 'json' }
 import {
   OPERATIONS,
   type Actual,
+  type ApplyTaskEventsInput,
+  type ComputeBalancesInput,
   type CheckDecisionEventInput,
   type ComputeAmountInput,
   type ComputeRoundInput,
@@ -140,6 +146,8 @@ export const SDK_INFO: ImplementationInfo = {
     'intent-exchange',
     'decisions',
     'budgeting',
+    'mutual-credit',
+    'tasks',
   ],
   features: ['alg:EdDSA', 'alg:ES256', 'assertions:replay-cache'],
 }
@@ -360,6 +368,27 @@ function runRound(input: ComputeRoundInput, hooks: AdapterHooks): SingleActual {
   }
 }
 
+function runBalances(input: ComputeBalancesInput): SingleActual {
+  try {
+    const result = computeBalances({
+      accounts: input.accounts as Account[],
+      transfers: input.transfers as Transfer[],
+    })
+    return { valid: true, kind: 'Balances', result: { ...result } }
+  } catch (err) {
+    return errorActual(err)
+  }
+}
+
+function runTaskEvents(input: ApplyTaskEventsInput): SingleActual {
+  try {
+    const history = applyTaskEvents(input.events)
+    return { valid: true, kind: 'TaskHistory', result: { ...history } }
+  } catch (err) {
+    return errorActual(err)
+  }
+}
+
 function runTally(input: TallyPollInput, hooks: AdapterHooks): SingleActual {
   try {
     const tally =
@@ -481,6 +510,10 @@ export async function runWithSdk(
       return runAmount(vector.input as ComputeAmountInput, hooks)
     case 'computeRound':
       return runRound(vector.input as ComputeRoundInput, hooks)
+    case 'computeBalances':
+      return runBalances(vector.input as ComputeBalancesInput)
+    case 'applyTaskEvents':
+      return runTaskEvents(vector.input as ApplyTaskEventsInput)
     case 'tallyPoll':
       return runTally(vector.input as TallyPollInput, hooks)
     case 'checkDecisionEvent':

@@ -61,6 +61,11 @@ export const PROBLEM_STATUS: Readonly<Record<ProtocolErrorCode, number>> = Objec
   ERR_ROUND_NOT_OPEN: 422,
   ERR_BUCKET_NOT_OPEN: 422,
   ERR_BUDGET_INVALID: 422,
+  ERR_CREDIT_INVALID: 422,
+  ERR_DEBIT_LIMIT: 422,
+  ERR_CREDIT_LIMIT: 422,
+  ERR_TASK_INVALID: 422,
+  ERR_TASK_TRANSITION: 422,
 } satisfies Record<ProtocolErrorCode, number>)
 
 /** An RFC 9457 problem document, with the CTA error code and, for schema errors, the issues. */

@@ -53,6 +53,9 @@ export const TYPE_TERMS: Readonly<Record<string, TermDefinition['id']>> = {
   Stance: 'cta:Stance',
   Outcome: 'cta:Outcome',
   Tally: 'cta:Tally',
+  // Mutual credit and tasks: ValueFlows has no account with limits, AS2 and ORG no task.
+  Account: 'cta:Account',
+  Task: 'cta:Task',
 }
 
 /** Properties CTA documents use beyond those ActivityStreams defines. */
@@ -156,6 +159,16 @@ export const PROPERTY_TERMS: Readonly<Record<string, TermDefinition>> = {
   counts: iri('cta:counts'),
   exhausted: literal('cta:exhausted', 'xsd:nonNegativeInteger'),
   eliminated: iri('cta:eliminated'),
+  // Mutual credit: an account is a ValueFlows resource held by its member; limits are CTA's.
+  primaryAccountable: iri('vf:primaryAccountable'),
+  resourceInventoriedAs: iri('vf:resourceInventoriedAs'),
+  toResourceInventoriedAs: iri('vf:toResourceInventoriedAs'),
+  creditLimit: literal('cta:creditLimit', 'xsd:decimal'),
+  debitLimit: literal('cta:debitLimit', 'xsd:decimal'),
+  // Tasks: the due date is ValueFlows `due`; assignee and status are CTA's.
+  due: literal('vf:due', 'xsd:dateTime'),
+  assignee: iri('cta:assignee'),
+  taskStatus: literal('cta:taskStatus'),
 }
 
 /**

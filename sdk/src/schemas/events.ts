@@ -18,6 +18,8 @@ import { EmbeddedMembership, EmbeddedToolInstallation } from './group.js'
 import { Agreement, EconomicEvent, EmbeddedMatch, EmbeddedProposal } from './intents.js'
 import { EmbeddedBucket, EmbeddedContribution, EmbeddedFundingRound } from './budgeting.js'
 import { EmbeddedOutcome, EmbeddedPoll, EmbeddedStance, PollRef, Tally } from './decisions.js'
+import { EmbeddedAccount, EmbeddedTransfer } from './credit.js'
+import { EmbeddedTask } from './tasks.js'
 import { EventType } from './tool.js'
 
 /** The prefix of every core event type. */
@@ -399,6 +401,34 @@ export const coreEvents = {
     'the outcome of a poll was published.',
     { type: Type.Literal('Create'), object: Ref(EmbeddedOutcome) },
   ),
+  'account.opened': coreEvent(
+    'account.opened',
+    'AccountOpened',
+    'a mutual credit account was opened.',
+    { type: Type.Literal('Create'), object: Ref(EmbeddedAccount) },
+  ),
+  'transfer.made': coreEvent(
+    'transfer.made',
+    'TransferMade',
+    'a mutual credit transfer was accepted (a refused transfer is never emitted).',
+    { type: Type.Literal('Create'), object: Ref(EmbeddedTransfer) },
+  ),
+  'task.created': coreEvent('task.created', 'TaskCreated', 'a task was created.', {
+    type: Type.Literal('Create'),
+    object: Ref(EmbeddedTask),
+  }),
+  'task.assigned': coreEvent('task.assigned', 'TaskAssigned', 'a task was assigned to a member.', {
+    type: Type.Literal('Update'),
+    object: Ref(EmbeddedTask),
+  }),
+  'task.completed': coreEvent('task.completed', 'TaskCompleted', 'a task was completed.', {
+    type: Type.Literal('Update'),
+    object: Ref(EmbeddedTask),
+  }),
+  'task.cancelled': coreEvent('task.cancelled', 'TaskCancelled', 'a task was cancelled.', {
+    type: Type.Literal('Update'),
+    object: Ref(EmbeddedTask),
+  }),
   ping: coreEvent('ping', 'Ping', 'a test event that proves delivery works.', {
     type: Type.Literal('Create'),
     object: Type.Object(

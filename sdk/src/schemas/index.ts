@@ -45,6 +45,8 @@ import {
   FundingRound,
   MoneyQuantity,
 } from './budgeting.js'
+import { Account, EmbeddedAccount, EmbeddedTransfer, Transfer } from './credit.js'
+import { EmbeddedTask, Task } from './tasks.js'
 import {
   Decides,
   EmbeddedOutcome,
@@ -110,6 +112,8 @@ export {
   Quantity,
   ResourceSpecification,
 } from './intents.js'
+export { Account, EmbeddedAccount, EmbeddedTransfer, Transfer } from './credit.js'
+export { EmbeddedTask, Task, TaskStatus } from './tasks.js'
 export {
   Decides,
   EmbeddedOutcome,
@@ -254,6 +258,24 @@ export const documentSchemas = {
   TallyOption,
   TallyRound,
   Tally,
+  Account,
+  Transfer,
+  EmbeddedAccount,
+  EmbeddedTransfer,
+  AccountOpenedActivity: coreEvents['account.opened'].activity,
+  AccountOpenedEvent: coreEvents['account.opened'].event,
+  TransferMadeActivity: coreEvents['transfer.made'].activity,
+  TransferMadeEvent: coreEvents['transfer.made'].event,
+  Task,
+  EmbeddedTask,
+  TaskCreatedActivity: coreEvents['task.created'].activity,
+  TaskCreatedEvent: coreEvents['task.created'].event,
+  TaskAssignedActivity: coreEvents['task.assigned'].activity,
+  TaskAssignedEvent: coreEvents['task.assigned'].event,
+  TaskCompletedActivity: coreEvents['task.completed'].activity,
+  TaskCompletedEvent: coreEvents['task.completed'].event,
+  TaskCancelledActivity: coreEvents['task.cancelled'].activity,
+  TaskCancelledEvent: coreEvents['task.cancelled'].event,
   ActorRef,
   MemberRef,
   Image,
@@ -289,4 +311,7 @@ export const DOCUMENT_KIND_BY_TYPE: Readonly<Record<string, DocumentKind>> = Obj
   Question: 'Poll',
   Stance: 'Stance',
   Outcome: 'Outcome',
+  Account: 'Account',
+  EconomicEvent: 'Transfer',
+  Task: 'Task',
 })

@@ -44,6 +44,8 @@ function manifests(): Manifest[] {
     'events/manifest.json',
     'budgeting/manifest.json',
     'decisions/manifest.json',
+    'credit/manifest.json',
+    'tasks/manifest.json',
   ]
     .filter((file) => existsSync(DOCUMENTS + file))
     .map((file) => JSON.parse(readFileSync(DOCUMENTS + file, 'utf8')) as Manifest)

@@ -2,10 +2,10 @@
 /* eslint-disable */
 import { formats } from '../formats.js'
 import { equal, ucs2length } from '../runtime.js'
-export const kindByType = {"Group":"Group","Role":"Role","Membership":"Membership","RosterPage":"RosterPage","ToolInstallation":"ToolInstallation","Application":"ToolManifest","ResourceSpecification":"ResourceSpecification","Intent":"Intent","Proposal":"Proposal","Relationship":"Match","FundingRound":"FundingRound","Bucket":"Bucket","Allocation":"Allocation","Contribution":"Contribution","Question":"Poll","Stance":"Stance","Outcome":"Outcome"}
-export const eventKindByType = {"tech.collaborative.membership.requested":"MembershipRequestedEvent","tech.collaborative.membership.invited":"MembershipInvitedEvent","tech.collaborative.membership.joined":"MembershipJoinedEvent","tech.collaborative.membership.updated":"MembershipUpdatedEvent","tech.collaborative.membership.left":"MembershipLeftEvent","tech.collaborative.membership.removed":"MembershipRemovedEvent","tech.collaborative.group.tool.connected":"GroupToolConnectedEvent","tech.collaborative.group.tool.disconnected":"GroupToolDisconnectedEvent","tech.collaborative.proposal.published":"ProposalPublishedEvent","tech.collaborative.proposal.updated":"ProposalUpdatedEvent","tech.collaborative.proposal.closed":"ProposalClosedEvent","tech.collaborative.proposal.responded":"ProposalRespondedEvent","tech.collaborative.agreement.accepted":"AgreementAcceptedEvent","tech.collaborative.agreement.rejected":"AgreementRejectedEvent","tech.collaborative.agreement.fulfilled":"AgreementFulfilledEvent","tech.collaborative.intent.matched":"IntentMatchedEvent","tech.collaborative.round.opened":"RoundOpenedEvent","tech.collaborative.round.closed":"RoundClosedEvent","tech.collaborative.bucket.published":"BucketPublishedEvent","tech.collaborative.bucket.funded":"BucketFundedEvent","tech.collaborative.bucket.completed":"BucketCompletedEvent","tech.collaborative.bucket.cancelled":"BucketCancelledEvent","tech.collaborative.contribution.made":"ContributionMadeEvent","tech.collaborative.contribution.refunded":"ContributionRefundedEvent","tech.collaborative.poll.opened":"PollOpenedEvent","tech.collaborative.poll.closing-soon":"PollClosingSoonEvent","tech.collaborative.poll.closed":"PollClosedEvent","tech.collaborative.stance.cast":"StanceCastEvent","tech.collaborative.outcome.published":"OutcomePublishedEvent","tech.collaborative.ping":"PingEvent"}
-export const activitySchemaByType = {"tech.collaborative.membership.requested":"https://w3id.org/cta/schemas/v1/activity-membership-requested.json","tech.collaborative.membership.invited":"https://w3id.org/cta/schemas/v1/activity-membership-invited.json","tech.collaborative.membership.joined":"https://w3id.org/cta/schemas/v1/activity-membership-joined.json","tech.collaborative.membership.updated":"https://w3id.org/cta/schemas/v1/activity-membership-updated.json","tech.collaborative.membership.left":"https://w3id.org/cta/schemas/v1/activity-membership-left.json","tech.collaborative.membership.removed":"https://w3id.org/cta/schemas/v1/activity-membership-removed.json","tech.collaborative.group.tool.connected":"https://w3id.org/cta/schemas/v1/activity-group-tool-connected.json","tech.collaborative.group.tool.disconnected":"https://w3id.org/cta/schemas/v1/activity-group-tool-disconnected.json","tech.collaborative.proposal.published":"https://w3id.org/cta/schemas/v1/activity-proposal-published.json","tech.collaborative.proposal.updated":"https://w3id.org/cta/schemas/v1/activity-proposal-updated.json","tech.collaborative.proposal.closed":"https://w3id.org/cta/schemas/v1/activity-proposal-closed.json","tech.collaborative.proposal.responded":"https://w3id.org/cta/schemas/v1/activity-proposal-responded.json","tech.collaborative.agreement.accepted":"https://w3id.org/cta/schemas/v1/activity-agreement-accepted.json","tech.collaborative.agreement.rejected":"https://w3id.org/cta/schemas/v1/activity-agreement-rejected.json","tech.collaborative.agreement.fulfilled":"https://w3id.org/cta/schemas/v1/activity-agreement-fulfilled.json","tech.collaborative.intent.matched":"https://w3id.org/cta/schemas/v1/activity-intent-matched.json","tech.collaborative.round.opened":"https://w3id.org/cta/schemas/v1/activity-round-opened.json","tech.collaborative.round.closed":"https://w3id.org/cta/schemas/v1/activity-round-closed.json","tech.collaborative.bucket.published":"https://w3id.org/cta/schemas/v1/activity-bucket-published.json","tech.collaborative.bucket.funded":"https://w3id.org/cta/schemas/v1/activity-bucket-funded.json","tech.collaborative.bucket.completed":"https://w3id.org/cta/schemas/v1/activity-bucket-completed.json","tech.collaborative.bucket.cancelled":"https://w3id.org/cta/schemas/v1/activity-bucket-cancelled.json","tech.collaborative.contribution.made":"https://w3id.org/cta/schemas/v1/activity-contribution-made.json","tech.collaborative.contribution.refunded":"https://w3id.org/cta/schemas/v1/activity-contribution-refunded.json","tech.collaborative.poll.opened":"https://w3id.org/cta/schemas/v1/activity-poll-opened.json","tech.collaborative.poll.closing-soon":"https://w3id.org/cta/schemas/v1/activity-poll-closing-soon.json","tech.collaborative.poll.closed":"https://w3id.org/cta/schemas/v1/activity-poll-closed.json","tech.collaborative.stance.cast":"https://w3id.org/cta/schemas/v1/activity-stance-cast.json","tech.collaborative.outcome.published":"https://w3id.org/cta/schemas/v1/activity-outcome-published.json","tech.collaborative.ping":"https://w3id.org/cta/schemas/v1/activity-ping.json"}
-export const reservedTerms = ["accuracy","action","actor","altitude","anonymous","as","attachment","aud","audience","authority","bcc","bto","cc","choice","closed","consumes","content","context","counts","cta","current","data","datacontenttype","dataschema","decides","decimals","decision","deleted","describes","differences","duration","eliminated","emits","endpoints","entitlements","exhausted","exp","feed","first","followers","following","fulfills","generator","group","groups","height","href","hreflang","iat","icon","id","image","inbox","instrument","iss","issuer","items","jti","last","latitude","ldp","liked","likes","location","longitude","member","members","memberships","name","nbf","next","note","object","om2","option","options","org","organization","origin","outbox","permission","points","poll","position","prev","preview","profiles","provider","published","publishes","purpose","quorum","radius","receiver","reciprocal","rel","relationship","replies","result","role","roles","rounds","satisfies","scopes","score","sequence","shares","source","specversion","stipulates","streams","sub","subject","subscriptions","summary","symbol","tag","target","time","to","tool","tools","traceparent","tracestate","type","units","updated","url","value","vcard","vf","visibility","voters","votes","width","winners","xsd"]
+export const kindByType = {"Group":"Group","Role":"Role","Membership":"Membership","RosterPage":"RosterPage","ToolInstallation":"ToolInstallation","Application":"ToolManifest","ResourceSpecification":"ResourceSpecification","Intent":"Intent","Proposal":"Proposal","Relationship":"Match","FundingRound":"FundingRound","Bucket":"Bucket","Allocation":"Allocation","Contribution":"Contribution","Question":"Poll","Stance":"Stance","Outcome":"Outcome","Account":"Account","EconomicEvent":"Transfer","Task":"Task"}
+export const eventKindByType = {"tech.collaborative.membership.requested":"MembershipRequestedEvent","tech.collaborative.membership.invited":"MembershipInvitedEvent","tech.collaborative.membership.joined":"MembershipJoinedEvent","tech.collaborative.membership.updated":"MembershipUpdatedEvent","tech.collaborative.membership.left":"MembershipLeftEvent","tech.collaborative.membership.removed":"MembershipRemovedEvent","tech.collaborative.group.tool.connected":"GroupToolConnectedEvent","tech.collaborative.group.tool.disconnected":"GroupToolDisconnectedEvent","tech.collaborative.proposal.published":"ProposalPublishedEvent","tech.collaborative.proposal.updated":"ProposalUpdatedEvent","tech.collaborative.proposal.closed":"ProposalClosedEvent","tech.collaborative.proposal.responded":"ProposalRespondedEvent","tech.collaborative.agreement.accepted":"AgreementAcceptedEvent","tech.collaborative.agreement.rejected":"AgreementRejectedEvent","tech.collaborative.agreement.fulfilled":"AgreementFulfilledEvent","tech.collaborative.intent.matched":"IntentMatchedEvent","tech.collaborative.round.opened":"RoundOpenedEvent","tech.collaborative.round.closed":"RoundClosedEvent","tech.collaborative.bucket.published":"BucketPublishedEvent","tech.collaborative.bucket.funded":"BucketFundedEvent","tech.collaborative.bucket.completed":"BucketCompletedEvent","tech.collaborative.bucket.cancelled":"BucketCancelledEvent","tech.collaborative.contribution.made":"ContributionMadeEvent","tech.collaborative.contribution.refunded":"ContributionRefundedEvent","tech.collaborative.poll.opened":"PollOpenedEvent","tech.collaborative.poll.closing-soon":"PollClosingSoonEvent","tech.collaborative.poll.closed":"PollClosedEvent","tech.collaborative.stance.cast":"StanceCastEvent","tech.collaborative.outcome.published":"OutcomePublishedEvent","tech.collaborative.account.opened":"AccountOpenedEvent","tech.collaborative.transfer.made":"TransferMadeEvent","tech.collaborative.task.created":"TaskCreatedEvent","tech.collaborative.task.assigned":"TaskAssignedEvent","tech.collaborative.task.completed":"TaskCompletedEvent","tech.collaborative.task.cancelled":"TaskCancelledEvent","tech.collaborative.ping":"PingEvent"}
+export const activitySchemaByType = {"tech.collaborative.membership.requested":"https://w3id.org/cta/schemas/v1/activity-membership-requested.json","tech.collaborative.membership.invited":"https://w3id.org/cta/schemas/v1/activity-membership-invited.json","tech.collaborative.membership.joined":"https://w3id.org/cta/schemas/v1/activity-membership-joined.json","tech.collaborative.membership.updated":"https://w3id.org/cta/schemas/v1/activity-membership-updated.json","tech.collaborative.membership.left":"https://w3id.org/cta/schemas/v1/activity-membership-left.json","tech.collaborative.membership.removed":"https://w3id.org/cta/schemas/v1/activity-membership-removed.json","tech.collaborative.group.tool.connected":"https://w3id.org/cta/schemas/v1/activity-group-tool-connected.json","tech.collaborative.group.tool.disconnected":"https://w3id.org/cta/schemas/v1/activity-group-tool-disconnected.json","tech.collaborative.proposal.published":"https://w3id.org/cta/schemas/v1/activity-proposal-published.json","tech.collaborative.proposal.updated":"https://w3id.org/cta/schemas/v1/activity-proposal-updated.json","tech.collaborative.proposal.closed":"https://w3id.org/cta/schemas/v1/activity-proposal-closed.json","tech.collaborative.proposal.responded":"https://w3id.org/cta/schemas/v1/activity-proposal-responded.json","tech.collaborative.agreement.accepted":"https://w3id.org/cta/schemas/v1/activity-agreement-accepted.json","tech.collaborative.agreement.rejected":"https://w3id.org/cta/schemas/v1/activity-agreement-rejected.json","tech.collaborative.agreement.fulfilled":"https://w3id.org/cta/schemas/v1/activity-agreement-fulfilled.json","tech.collaborative.intent.matched":"https://w3id.org/cta/schemas/v1/activity-intent-matched.json","tech.collaborative.round.opened":"https://w3id.org/cta/schemas/v1/activity-round-opened.json","tech.collaborative.round.closed":"https://w3id.org/cta/schemas/v1/activity-round-closed.json","tech.collaborative.bucket.published":"https://w3id.org/cta/schemas/v1/activity-bucket-published.json","tech.collaborative.bucket.funded":"https://w3id.org/cta/schemas/v1/activity-bucket-funded.json","tech.collaborative.bucket.completed":"https://w3id.org/cta/schemas/v1/activity-bucket-completed.json","tech.collaborative.bucket.cancelled":"https://w3id.org/cta/schemas/v1/activity-bucket-cancelled.json","tech.collaborative.contribution.made":"https://w3id.org/cta/schemas/v1/activity-contribution-made.json","tech.collaborative.contribution.refunded":"https://w3id.org/cta/schemas/v1/activity-contribution-refunded.json","tech.collaborative.poll.opened":"https://w3id.org/cta/schemas/v1/activity-poll-opened.json","tech.collaborative.poll.closing-soon":"https://w3id.org/cta/schemas/v1/activity-poll-closing-soon.json","tech.collaborative.poll.closed":"https://w3id.org/cta/schemas/v1/activity-poll-closed.json","tech.collaborative.stance.cast":"https://w3id.org/cta/schemas/v1/activity-stance-cast.json","tech.collaborative.outcome.published":"https://w3id.org/cta/schemas/v1/activity-outcome-published.json","tech.collaborative.account.opened":"https://w3id.org/cta/schemas/v1/activity-account-opened.json","tech.collaborative.transfer.made":"https://w3id.org/cta/schemas/v1/activity-transfer-made.json","tech.collaborative.task.created":"https://w3id.org/cta/schemas/v1/activity-task-created.json","tech.collaborative.task.assigned":"https://w3id.org/cta/schemas/v1/activity-task-assigned.json","tech.collaborative.task.completed":"https://w3id.org/cta/schemas/v1/activity-task-completed.json","tech.collaborative.task.cancelled":"https://w3id.org/cta/schemas/v1/activity-task-cancelled.json","tech.collaborative.ping":"https://w3id.org/cta/schemas/v1/activity-ping.json"}
+export const reservedTerms = ["accuracy","action","actor","altitude","anonymous","as","assignee","attachment","aud","audience","authority","bcc","bto","cc","choice","closed","consumes","content","context","counts","cta","current","data","datacontenttype","dataschema","decides","decimals","decision","deleted","describes","differences","due","duration","eliminated","emits","endpoints","entitlements","exhausted","exp","feed","first","followers","following","fulfills","generator","group","groups","height","href","hreflang","iat","icon","id","image","inbox","instrument","iss","issuer","items","jti","last","latitude","ldp","liked","likes","location","longitude","member","members","memberships","name","nbf","next","note","object","om2","option","options","org","organization","origin","outbox","permission","points","poll","position","prev","preview","profiles","provider","published","publishes","purpose","quorum","radius","receiver","reciprocal","rel","relationship","replies","result","role","roles","rounds","satisfies","scopes","score","sequence","shares","source","specversion","stipulates","streams","sub","subject","subscriptions","summary","symbol","tag","target","time","to","tool","tools","traceparent","tracestate","type","units","updated","url","value","vcard","vf","visibility","voters","votes","width","winners","xsd"]
 export const reservedNamespaces = ["http://www.ontology-of-units-of-measure.org/resource/om-2/","http://www.w3.org/2001/XMLSchema#","http://www.w3.org/2006/vcard/ns#","http://www.w3.org/ns/activitystreams#","http://www.w3.org/ns/ldp#","http://www.w3.org/ns/org#","https://w3id.org/cta#","https://w3id.org/valueflows/ont/vf#","https://www.w3.org/ns/activitystreams#"]
 export const Group = validate52;
 const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/group.json","additionalProperties":false,"title":"Group","description":"A group held by its authority (an OpenID Provider), with its policies and endpoints.","type":"object","required":["@context","id","type","name","authority","joinPolicy","visibility","rosterVisibility","memberships","tools"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Group","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"authority":{"format":"iri","maxLength":2048,"type":"string"},"joinPolicy":{"type":"string","enum":["open","approval","invitation"]},"visibility":{"type":"string","enum":["public","unlisted","secret"]},"rosterVisibility":{"type":"string","enum":["public","members","admins"]},"subOrganizationOf":{"format":"iri","maxLength":2048,"type":"string"},"alsoKnownAs":{"maxItems":16,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"roles":{"format":"iri","maxLength":2048,"type":"string"},"memberships":{"format":"iri","maxLength":2048,"type":"string"},"tools":{"format":"iri","maxLength":2048,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
@@ -13,7 +13,7 @@ const func1 = Object.prototype.hasOwnProperty;
 const func2 = ucs2length;
 const pattern3 = new RegExp("^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$", "u");
 const pattern8 = new RegExp("^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$", "u");
-const schema20 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/extension-context.json","title":"ExtensionContext","description":"An extension context: an inline JSON-LD context after the pinned ones, mapping prefixes to the namespaces of extension members.","type":"object","minProperties":1,"maxProperties":32,"propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9]{0,31}$","not":{"enum":["accuracy","action","actor","altitude","anonymous","as","attachment","aud","audience","authority","bcc","bto","cc","choice","closed","consumes","content","context","counts","cta","current","data","datacontenttype","dataschema","decides","decimals","decision","deleted","describes","differences","duration","eliminated","emits","endpoints","entitlements","exhausted","exp","feed","first","followers","following","fulfills","generator","group","groups","height","href","hreflang","iat","icon","id","image","inbox","instrument","iss","issuer","items","jti","last","latitude","ldp","liked","likes","location","longitude","member","members","memberships","name","nbf","next","note","object","om2","option","options","org","organization","origin","outbox","permission","points","poll","position","prev","preview","profiles","provider","published","publishes","purpose","quorum","radius","receiver","reciprocal","rel","relationship","replies","result","role","roles","rounds","satisfies","scopes","score","sequence","shares","source","specversion","stipulates","streams","sub","subject","subscriptions","summary","symbol","tag","target","time","to","tool","tools","traceparent","tracestate","type","units","updated","url","value","vcard","vf","visibility","voters","votes","width","winners","xsd"]}},"additionalProperties":{"type":"string","format":"iri","maxLength":2048,"pattern":"[#/]$","not":{"anyOf":[{"pattern":"^https?://w3id\\.org/cta(?!/1\\.[1-9][0-9]{0,3}#$)"},{"pattern":"^(http://www\\.ontology-of-units-of-measure\\.org/resource/om-2/|http://www\\.w3\\.org/2001/XMLSchema#|http://www\\.w3\\.org/2006/vcard/ns#|http://www\\.w3\\.org/ns/activitystreams#|http://www\\.w3\\.org/ns/ldp#|http://www\\.w3\\.org/ns/org#|https://w3id\\.org/cta#|https://w3id\\.org/valueflows/ont/vf#|https://www\\.w3\\.org/ns/activitystreams#)"}]}}};
+const schema20 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/extension-context.json","title":"ExtensionContext","description":"An extension context: an inline JSON-LD context after the pinned ones, mapping prefixes to the namespaces of extension members.","type":"object","minProperties":1,"maxProperties":32,"propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9]{0,31}$","not":{"enum":["accuracy","action","actor","altitude","anonymous","as","assignee","attachment","aud","audience","authority","bcc","bto","cc","choice","closed","consumes","content","context","counts","cta","current","data","datacontenttype","dataschema","decides","decimals","decision","deleted","describes","differences","due","duration","eliminated","emits","endpoints","entitlements","exhausted","exp","feed","first","followers","following","fulfills","generator","group","groups","height","href","hreflang","iat","icon","id","image","inbox","instrument","iss","issuer","items","jti","last","latitude","ldp","liked","likes","location","longitude","member","members","memberships","name","nbf","next","note","object","om2","option","options","org","organization","origin","outbox","permission","points","poll","position","prev","preview","profiles","provider","published","publishes","purpose","quorum","radius","receiver","reciprocal","rel","relationship","replies","result","role","roles","rounds","satisfies","scopes","score","sequence","shares","source","specversion","stipulates","streams","sub","subject","subscriptions","summary","symbol","tag","target","time","to","tool","tools","traceparent","tracestate","type","units","updated","url","value","vcard","vf","visibility","voters","votes","width","winners","xsd"]}},"additionalProperties":{"type":"string","format":"iri","maxLength":2048,"pattern":"[#/]$","not":{"anyOf":[{"pattern":"^https?://w3id\\.org/cta(?!/1\\.[1-9][0-9]{0,3}#$)"},{"pattern":"^(http://www\\.ontology-of-units-of-measure\\.org/resource/om-2/|http://www\\.w3\\.org/2001/XMLSchema#|http://www\\.w3\\.org/2006/vcard/ns#|http://www\\.w3\\.org/ns/activitystreams#|http://www\\.w3\\.org/ns/ldp#|http://www\\.w3\\.org/ns/org#|https://w3id\\.org/cta#|https://w3id\\.org/valueflows/ont/vf#|https://www\\.w3\\.org/ns/activitystreams#)"}]}}};
 const pattern4 = new RegExp("^[a-z][a-z0-9]{0,31}$", "u");
 const pattern5 = new RegExp("^https?://w3id\\.org/cta(?!/1\\.[1-9][0-9]{0,3}#$)", "u");
 const pattern6 = new RegExp("^(http://www\\.ontology-of-units-of-measure\\.org/resource/om-2/|http://www\\.w3\\.org/2001/XMLSchema#|http://www\\.w3\\.org/2006/vcard/ns#|http://www\\.w3\\.org/ns/activitystreams#|http://www\\.w3\\.org/ns/ldp#|http://www\\.w3\\.org/ns/org#|https://w3id\\.org/cta#|https://w3id\\.org/valueflows/ont/vf#|https://www\\.w3\\.org/ns/activitystreams#)", "u");
@@ -47,7 +47,7 @@ for(const key0 in data){
 const _errs1 = errors;
 const _errs3 = errors;
 const _errs4 = errors;
-if(!(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((key0 === "accuracy") || (key0 === "action")) || (key0 === "actor")) || (key0 === "altitude")) || (key0 === "anonymous")) || (key0 === "as")) || (key0 === "attachment")) || (key0 === "aud")) || (key0 === "audience")) || (key0 === "authority")) || (key0 === "bcc")) || (key0 === "bto")) || (key0 === "cc")) || (key0 === "choice")) || (key0 === "closed")) || (key0 === "consumes")) || (key0 === "content")) || (key0 === "context")) || (key0 === "counts")) || (key0 === "cta")) || (key0 === "current")) || (key0 === "data")) || (key0 === "datacontenttype")) || (key0 === "dataschema")) || (key0 === "decides")) || (key0 === "decimals")) || (key0 === "decision")) || (key0 === "deleted")) || (key0 === "describes")) || (key0 === "differences")) || (key0 === "duration")) || (key0 === "eliminated")) || (key0 === "emits")) || (key0 === "endpoints")) || (key0 === "entitlements")) || (key0 === "exhausted")) || (key0 === "exp")) || (key0 === "feed")) || (key0 === "first")) || (key0 === "followers")) || (key0 === "following")) || (key0 === "fulfills")) || (key0 === "generator")) || (key0 === "group")) || (key0 === "groups")) || (key0 === "height")) || (key0 === "href")) || (key0 === "hreflang")) || (key0 === "iat")) || (key0 === "icon")) || (key0 === "id")) || (key0 === "image")) || (key0 === "inbox")) || (key0 === "instrument")) || (key0 === "iss")) || (key0 === "issuer")) || (key0 === "items")) || (key0 === "jti")) || (key0 === "last")) || (key0 === "latitude")) || (key0 === "ldp")) || (key0 === "liked")) || (key0 === "likes")) || (key0 === "location")) || (key0 === "longitude")) || (key0 === "member")) || (key0 === "members")) || (key0 === "memberships")) || (key0 === "name")) || (key0 === "nbf")) || (key0 === "next")) || (key0 === "note")) || (key0 === "object")) || (key0 === "om2")) || (key0 === "option")) || (key0 === "options")) || (key0 === "org")) || (key0 === "organization")) || (key0 === "origin")) || (key0 === "outbox")) || (key0 === "permission")) || (key0 === "points")) || (key0 === "poll")) || (key0 === "position")) || (key0 === "prev")) || (key0 === "preview")) || (key0 === "profiles")) || (key0 === "provider")) || (key0 === "published")) || (key0 === "publishes")) || (key0 === "purpose")) || (key0 === "quorum")) || (key0 === "radius")) || (key0 === "receiver")) || (key0 === "reciprocal")) || (key0 === "rel")) || (key0 === "relationship")) || (key0 === "replies")) || (key0 === "result")) || (key0 === "role")) || (key0 === "roles")) || (key0 === "rounds")) || (key0 === "satisfies")) || (key0 === "scopes")) || (key0 === "score")) || (key0 === "sequence")) || (key0 === "shares")) || (key0 === "source")) || (key0 === "specversion")) || (key0 === "stipulates")) || (key0 === "streams")) || (key0 === "sub")) || (key0 === "subject")) || (key0 === "subscriptions")) || (key0 === "summary")) || (key0 === "symbol")) || (key0 === "tag")) || (key0 === "target")) || (key0 === "time")) || (key0 === "to")) || (key0 === "tool")) || (key0 === "tools")) || (key0 === "traceparent")) || (key0 === "tracestate")) || (key0 === "type")) || (key0 === "units")) || (key0 === "updated")) || (key0 === "url")) || (key0 === "value")) || (key0 === "vcard")) || (key0 === "vf")) || (key0 === "visibility")) || (key0 === "voters")) || (key0 === "votes")) || (key0 === "width")) || (key0 === "winners")) || (key0 === "xsd"))){
+if(!(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((key0 === "accuracy") || (key0 === "action")) || (key0 === "actor")) || (key0 === "altitude")) || (key0 === "anonymous")) || (key0 === "as")) || (key0 === "assignee")) || (key0 === "attachment")) || (key0 === "aud")) || (key0 === "audience")) || (key0 === "authority")) || (key0 === "bcc")) || (key0 === "bto")) || (key0 === "cc")) || (key0 === "choice")) || (key0 === "closed")) || (key0 === "consumes")) || (key0 === "content")) || (key0 === "context")) || (key0 === "counts")) || (key0 === "cta")) || (key0 === "current")) || (key0 === "data")) || (key0 === "datacontenttype")) || (key0 === "dataschema")) || (key0 === "decides")) || (key0 === "decimals")) || (key0 === "decision")) || (key0 === "deleted")) || (key0 === "describes")) || (key0 === "differences")) || (key0 === "due")) || (key0 === "duration")) || (key0 === "eliminated")) || (key0 === "emits")) || (key0 === "endpoints")) || (key0 === "entitlements")) || (key0 === "exhausted")) || (key0 === "exp")) || (key0 === "feed")) || (key0 === "first")) || (key0 === "followers")) || (key0 === "following")) || (key0 === "fulfills")) || (key0 === "generator")) || (key0 === "group")) || (key0 === "groups")) || (key0 === "height")) || (key0 === "href")) || (key0 === "hreflang")) || (key0 === "iat")) || (key0 === "icon")) || (key0 === "id")) || (key0 === "image")) || (key0 === "inbox")) || (key0 === "instrument")) || (key0 === "iss")) || (key0 === "issuer")) || (key0 === "items")) || (key0 === "jti")) || (key0 === "last")) || (key0 === "latitude")) || (key0 === "ldp")) || (key0 === "liked")) || (key0 === "likes")) || (key0 === "location")) || (key0 === "longitude")) || (key0 === "member")) || (key0 === "members")) || (key0 === "memberships")) || (key0 === "name")) || (key0 === "nbf")) || (key0 === "next")) || (key0 === "note")) || (key0 === "object")) || (key0 === "om2")) || (key0 === "option")) || (key0 === "options")) || (key0 === "org")) || (key0 === "organization")) || (key0 === "origin")) || (key0 === "outbox")) || (key0 === "permission")) || (key0 === "points")) || (key0 === "poll")) || (key0 === "position")) || (key0 === "prev")) || (key0 === "preview")) || (key0 === "profiles")) || (key0 === "provider")) || (key0 === "published")) || (key0 === "publishes")) || (key0 === "purpose")) || (key0 === "quorum")) || (key0 === "radius")) || (key0 === "receiver")) || (key0 === "reciprocal")) || (key0 === "rel")) || (key0 === "relationship")) || (key0 === "replies")) || (key0 === "result")) || (key0 === "role")) || (key0 === "roles")) || (key0 === "rounds")) || (key0 === "satisfies")) || (key0 === "scopes")) || (key0 === "score")) || (key0 === "sequence")) || (key0 === "shares")) || (key0 === "source")) || (key0 === "specversion")) || (key0 === "stipulates")) || (key0 === "streams")) || (key0 === "sub")) || (key0 === "subject")) || (key0 === "subscriptions")) || (key0 === "summary")) || (key0 === "symbol")) || (key0 === "tag")) || (key0 === "target")) || (key0 === "time")) || (key0 === "to")) || (key0 === "tool")) || (key0 === "tools")) || (key0 === "traceparent")) || (key0 === "tracestate")) || (key0 === "type")) || (key0 === "units")) || (key0 === "updated")) || (key0 === "url")) || (key0 === "value")) || (key0 === "vcard")) || (key0 === "vf")) || (key0 === "visibility")) || (key0 === "voters")) || (key0 === "votes")) || (key0 === "width")) || (key0 === "winners")) || (key0 === "xsd"))){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -2914,7 +2914,7 @@ return errors === 0;
 validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ToolManifest = validate70;
-const schema28 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/tool-manifest.json","additionalProperties":false,"title":"ToolManifest","description":"A tool's manifest, served at /.well-known/cta-tool. Its `id` is the tool's origin and equals the `source` of the events it emits.","type":"object","required":["@context","id","type","name","jwks_uri","emits","consumes","profiles"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","pattern":"^https?://[^/?#@\\s]+$","maxLength":2048,"description":"The tool's origin: scheme, host and optional port, no path.","type":"string"},"type":{"const":"Application","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"jwks_uri":{"format":"iri","maxLength":2048,"type":"string"},"authority":{"format":"iri","maxLength":2048,"type":"string"},"inbox":{"format":"iri","maxLength":2048,"type":"string"},"subscriptions":{"format":"iri","maxLength":2048,"type":"string"},"feed":{"format":"iri","maxLength":2048,"type":"string"},"emits":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$","maxLength":128,"type":"string"}},"consumes":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$","maxLength":128,"type":"string"}},"profiles":{"minItems":1,"maxItems":6,"uniqueItems":true,"type":"array","items":{"type":"string","enum":["core","emitter","receiver","group-authority","group-auth-relying-tool","intent-exchange"]}}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+const schema28 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/tool-manifest.json","additionalProperties":false,"title":"ToolManifest","description":"A tool's manifest, served at /.well-known/cta-tool. Its `id` is the tool's origin and equals the `source` of the events it emits.","type":"object","required":["@context","id","type","name","jwks_uri","emits","consumes","profiles"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","pattern":"^https?://[^/?#@\\s]+$","maxLength":2048,"description":"The tool's origin: scheme, host and optional port, no path.","type":"string"},"type":{"const":"Application","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"jwks_uri":{"format":"iri","maxLength":2048,"type":"string"},"authority":{"format":"iri","maxLength":2048,"type":"string"},"inbox":{"format":"iri","maxLength":2048,"type":"string"},"subscriptions":{"format":"iri","maxLength":2048,"type":"string"},"feed":{"format":"iri","maxLength":2048,"type":"string"},"emits":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$","maxLength":128,"type":"string"}},"consumes":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$","maxLength":128,"type":"string"}},"profiles":{"minItems":1,"maxItems":6,"uniqueItems":true,"type":"array","items":{"type":"string","enum":["core","emitter","receiver","group-authority","group-auth-relying-tool","intent-exchange","decisions","budgeting","mutual-credit","tasks"]}}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
 const pattern22 = new RegExp("^https?://[^/?#@\\s]+$", "u");
 const pattern25 = new RegExp("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+$", "u");
 const pattern26 = new RegExp("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*(\\.\\*)?$", "u");
@@ -3492,7 +3492,7 @@ if(typeof data20 !== "string"){
 validate70.errors = [{instancePath:instancePath+"/profiles/" + i5,schemaPath:"#/properties/profiles/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((data20 === "core") || (data20 === "emitter")) || (data20 === "receiver")) || (data20 === "group-authority")) || (data20 === "group-auth-relying-tool")) || (data20 === "intent-exchange"))){
+if(!((((((((((data20 === "core") || (data20 === "emitter")) || (data20 === "receiver")) || (data20 === "group-authority")) || (data20 === "group-auth-relying-tool")) || (data20 === "intent-exchange")) || (data20 === "decisions")) || (data20 === "budgeting")) || (data20 === "mutual-credit")) || (data20 === "tasks"))){
 validate70.errors = [{instancePath:instancePath+"/profiles/" + i5,schemaPath:"#/properties/profiles/items/enum",keyword:"enum",params:{allowedValues: schema28.properties.profiles.items.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
@@ -45145,6 +45145,8124 @@ export const TallyOption = validate338;
 export const TallyRound = validate340;
 
 export const Tally = validate337;
+
+export const Account = validate374;
+const schema125 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/account.json","additionalProperties":false,"title":"Account","description":"A mutual credit account: a member's (primaryAccountable) account in a group's (audience) currency (resourceConformsTo, decimals), its balance bounded by -debitLimit and creditLimit.","type":"object","required":["@context","id","type","primaryAccountable","audience","resourceConformsTo","decimals","creditLimit","debitLimit","published"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Account","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"primaryAccountable":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"decimals":{"minimum":0,"maximum":18,"type":"integer"},"creditLimit":{"pattern":"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$","maxLength":61,"type":"string"},"debitLimit":{"pattern":"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$","maxLength":61,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate374(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/account.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate374.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.primaryAccountable === undefined) && (missing0 = "primaryAccountable"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.resourceConformsTo === undefined) && (missing0 = "resourceConformsTo"))) || ((data.decimals === undefined) && (missing0 = "decimals"))) || ((data.creditLimit === undefined) && (missing0 = "creditLimit"))) || ((data.debitLimit === undefined) && (missing0 = "debitLimit"))) || ((data.published === undefined) && (missing0 = "published"))){
+validate374.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema125.properties, key0)) || (pattern3.test(key0)))){
+validate374.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate374.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate374.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate374.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate374.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate374.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate374.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate374.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate374.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate374.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate374.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs11 = errors;
+if(typeof data5 !== "string"){
+validate374.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Account" !== data5){
+validate374.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Account"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data6 = data.name;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data6 === "string"){
+if((data6.length > 256 && func2(data6) > 256)){
+validate374.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate374.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate374.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate374.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data7 = data.summary;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data7 === "string"){
+if((data7.length > 280 && func2(data7) > 280)){
+validate374.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data7.length < 1 || func2(data7) < 1)){
+validate374.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data7)){
+validate374.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate374.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.primaryAccountable !== undefined){
+let data8 = data.primaryAccountable;
+const _errs17 = errors;
+if(errors === _errs17){
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate374.errors = [{instancePath:instancePath+"/primaryAccountable",schemaPath:"#/properties/primaryAccountable/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate374.errors = [{instancePath:instancePath+"/primaryAccountable",schemaPath:"#/properties/primaryAccountable/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate374.errors = [{instancePath:instancePath+"/primaryAccountable",schemaPath:"#/properties/primaryAccountable/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs19 = errors;
+if(errors === _errs19){
+if(errors === _errs19){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate374.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate374.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate374.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceConformsTo !== undefined){
+let data10 = data.resourceConformsTo;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data10 === "string"){
+if((data10.length > 2048 && func2(data10) > 2048)){
+validate374.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data10))){
+validate374.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate374.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.decimals !== undefined){
+let data11 = data.decimals;
+const _errs23 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate374.errors = [{instancePath:instancePath+"/decimals",schemaPath:"#/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs23){
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 > 18 || isNaN(data11)){
+validate374.errors = [{instancePath:instancePath+"/decimals",schemaPath:"#/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 18},message:"must be <= 18"}];
+return false;
+}
+else {
+if(data11 < 0 || isNaN(data11)){
+validate374.errors = [{instancePath:instancePath+"/decimals",schemaPath:"#/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.creditLimit !== undefined){
+let data12 = data.creditLimit;
+const _errs25 = errors;
+if(errors === _errs25){
+if(typeof data12 === "string"){
+if((data12.length > 61 && func2(data12) > 61)){
+validate374.errors = [{instancePath:instancePath+"/creditLimit",schemaPath:"#/properties/creditLimit/maxLength",keyword:"maxLength",params:{limit: 61},message:"must NOT have more than 61 characters"}];
+return false;
+}
+else {
+if(!pattern37.test(data12)){
+validate374.errors = [{instancePath:instancePath+"/creditLimit",schemaPath:"#/properties/creditLimit/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate374.errors = [{instancePath:instancePath+"/creditLimit",schemaPath:"#/properties/creditLimit/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.debitLimit !== undefined){
+let data13 = data.debitLimit;
+const _errs27 = errors;
+if(errors === _errs27){
+if(typeof data13 === "string"){
+if((data13.length > 61 && func2(data13) > 61)){
+validate374.errors = [{instancePath:instancePath+"/debitLimit",schemaPath:"#/properties/debitLimit/maxLength",keyword:"maxLength",params:{limit: 61},message:"must NOT have more than 61 characters"}];
+return false;
+}
+else {
+if(!pattern37.test(data13)){
+validate374.errors = [{instancePath:instancePath+"/debitLimit",schemaPath:"#/properties/debitLimit/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate374.errors = [{instancePath:instancePath+"/debitLimit",schemaPath:"#/properties/debitLimit/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data14 = data.published;
+const _errs29 = errors;
+if(errors === _errs29){
+if(errors === _errs29){
+if(typeof data14 === "string"){
+if((data14.length > 64 && func2(data14) > 64)){
+validate374.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data14))){
+validate374.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate374.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updated !== undefined){
+let data15 = data.updated;
+const _errs31 = errors;
+if(errors === _errs31){
+if(errors === _errs31){
+if(typeof data15 === "string"){
+if((data15.length > 64 && func2(data15) > 64)){
+validate374.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data15))){
+validate374.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate374.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate374.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate374.errors = vErrors;
+return errors === 0;
+}
+validate374.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const Transfer = validate376;
+const schema126 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/transfer.json","additionalProperties":false,"title":"Transfer","description":"A mutual credit transfer (a ValueFlows EconomicEvent, action transfer): an amount (resourceQuantity) from the provider's account (resourceInventoriedAs) to the receiver's (toResourceInventoriedAs) at hasPointInTime.","type":"object","required":["@context","id","type","action","provider","receiver","resourceInventoriedAs","toResourceInventoriedAs","resourceConformsTo","resourceQuantity","hasPointInTime","audience"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"EconomicEvent","type":"string"},"action":{"const":"transfer","type":"string"},"provider":{"format":"iri","maxLength":2048,"type":"string"},"receiver":{"format":"iri","maxLength":2048,"type":"string"},"resourceInventoriedAs":{"format":"iri","maxLength":2048,"type":"string"},"toResourceInventoriedAs":{"format":"iri","maxLength":2048,"type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"resourceQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/money-quantity.json"},"hasPointInTime":{"format":"date-time","maxLength":64,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"note":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate376(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/transfer.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate376.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.action === undefined) && (missing0 = "action"))) || ((data.provider === undefined) && (missing0 = "provider"))) || ((data.receiver === undefined) && (missing0 = "receiver"))) || ((data.resourceInventoriedAs === undefined) && (missing0 = "resourceInventoriedAs"))) || ((data.toResourceInventoriedAs === undefined) && (missing0 = "toResourceInventoriedAs"))) || ((data.resourceConformsTo === undefined) && (missing0 = "resourceConformsTo"))) || ((data.resourceQuantity === undefined) && (missing0 = "resourceQuantity"))) || ((data.hasPointInTime === undefined) && (missing0 = "hasPointInTime"))) || ((data.audience === undefined) && (missing0 = "audience"))){
+validate376.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema126.properties, key0)) || (pattern3.test(key0)))){
+validate376.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate376.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate376.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate376.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate376.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate376.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate376.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate376.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate376.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate376.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate376.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs11 = errors;
+if(typeof data5 !== "string"){
+validate376.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("EconomicEvent" !== data5){
+validate376.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "EconomicEvent"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.action !== undefined){
+let data6 = data.action;
+const _errs13 = errors;
+if(typeof data6 !== "string"){
+validate376.errors = [{instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("transfer" !== data6){
+validate376.errors = [{instancePath:instancePath+"/action",schemaPath:"#/properties/action/const",keyword:"const",params:{allowedValue: "transfer"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.provider !== undefined){
+let data7 = data.provider;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data7 === "string"){
+if((data7.length > 2048 && func2(data7) > 2048)){
+validate376.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data7))){
+validate376.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate376.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.receiver !== undefined){
+let data8 = data.receiver;
+const _errs17 = errors;
+if(errors === _errs17){
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate376.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate376.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate376.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceInventoriedAs !== undefined){
+let data9 = data.resourceInventoriedAs;
+const _errs19 = errors;
+if(errors === _errs19){
+if(errors === _errs19){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate376.errors = [{instancePath:instancePath+"/resourceInventoriedAs",schemaPath:"#/properties/resourceInventoriedAs/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate376.errors = [{instancePath:instancePath+"/resourceInventoriedAs",schemaPath:"#/properties/resourceInventoriedAs/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate376.errors = [{instancePath:instancePath+"/resourceInventoriedAs",schemaPath:"#/properties/resourceInventoriedAs/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.toResourceInventoriedAs !== undefined){
+let data10 = data.toResourceInventoriedAs;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data10 === "string"){
+if((data10.length > 2048 && func2(data10) > 2048)){
+validate376.errors = [{instancePath:instancePath+"/toResourceInventoriedAs",schemaPath:"#/properties/toResourceInventoriedAs/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data10))){
+validate376.errors = [{instancePath:instancePath+"/toResourceInventoriedAs",schemaPath:"#/properties/toResourceInventoriedAs/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate376.errors = [{instancePath:instancePath+"/toResourceInventoriedAs",schemaPath:"#/properties/toResourceInventoriedAs/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceConformsTo !== undefined){
+let data11 = data.resourceConformsTo;
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data11 === "string"){
+if((data11.length > 2048 && func2(data11) > 2048)){
+validate376.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data11))){
+validate376.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate376.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceQuantity !== undefined){
+const _errs25 = errors;
+if(!(validate243(data.resourceQuantity, {instancePath:instancePath+"/resourceQuantity",parentData:data,parentDataProperty:"resourceQuantity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hasPointInTime !== undefined){
+let data13 = data.hasPointInTime;
+const _errs26 = errors;
+if(errors === _errs26){
+if(errors === _errs26){
+if(typeof data13 === "string"){
+if((data13.length > 64 && func2(data13) > 64)){
+validate376.errors = [{instancePath:instancePath+"/hasPointInTime",schemaPath:"#/properties/hasPointInTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data13))){
+validate376.errors = [{instancePath:instancePath+"/hasPointInTime",schemaPath:"#/properties/hasPointInTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate376.errors = [{instancePath:instancePath+"/hasPointInTime",schemaPath:"#/properties/hasPointInTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data14 = data.audience;
+const _errs28 = errors;
+if(errors === _errs28){
+if(errors === _errs28){
+if(typeof data14 === "string"){
+if((data14.length > 2048 && func2(data14) > 2048)){
+validate376.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data14))){
+validate376.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate376.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.note !== undefined){
+let data15 = data.note;
+const _errs30 = errors;
+if(errors === _errs30){
+if(typeof data15 === "string"){
+if((data15.length > 280 && func2(data15) > 280)){
+validate376.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data15.length < 1 || func2(data15) < 1)){
+validate376.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data15)){
+validate376.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate376.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate376.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate376.errors = vErrors;
+return errors === 0;
+}
+validate376.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const EmbeddedAccount = validate379;
+const schema127 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/embedded-account.json","additionalProperties":false,"title":"EmbeddedAccount","type":"object","required":["id","type","primaryAccountable","audience","resourceConformsTo","decimals","creditLimit","debitLimit","published"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Account","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"primaryAccountable":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"decimals":{"minimum":0,"maximum":18,"type":"integer"},"creditLimit":{"pattern":"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$","maxLength":61,"type":"string"},"debitLimit":{"pattern":"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$","maxLength":61,"type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate379(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/embedded-account.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate379.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.id === undefined) && (missing0 = "id")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.primaryAccountable === undefined) && (missing0 = "primaryAccountable"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.resourceConformsTo === undefined) && (missing0 = "resourceConformsTo"))) || ((data.decimals === undefined) && (missing0 = "decimals"))) || ((data.creditLimit === undefined) && (missing0 = "creditLimit"))) || ((data.debitLimit === undefined) && (missing0 = "debitLimit"))) || ((data.published === undefined) && (missing0 = "published"))){
+validate379.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema127.properties, key0)) || (pattern3.test(key0)))){
+validate379.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+validate379.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data0))){
+validate379.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate379.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate379.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Account" !== data1){
+validate379.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Account"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data2 = data.name;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if((data2.length > 256 && func2(data2) > 256)){
+validate379.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data2.length < 1 || func2(data2) < 1)){
+validate379.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data2)){
+validate379.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate379.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data3 = data.summary;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if((data3.length > 280 && func2(data3) > 280)){
+validate379.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data3.length < 1 || func2(data3) < 1)){
+validate379.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data3)){
+validate379.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate379.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.primaryAccountable !== undefined){
+let data4 = data.primaryAccountable;
+const _errs10 = errors;
+if(errors === _errs10){
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate379.errors = [{instancePath:instancePath+"/primaryAccountable",schemaPath:"#/properties/primaryAccountable/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate379.errors = [{instancePath:instancePath+"/primaryAccountable",schemaPath:"#/properties/primaryAccountable/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate379.errors = [{instancePath:instancePath+"/primaryAccountable",schemaPath:"#/properties/primaryAccountable/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data5 = data.audience;
+const _errs12 = errors;
+if(errors === _errs12){
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate379.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data5))){
+validate379.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate379.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceConformsTo !== undefined){
+let data6 = data.resourceConformsTo;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if((data6.length > 2048 && func2(data6) > 2048)){
+validate379.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data6))){
+validate379.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate379.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.decimals !== undefined){
+let data7 = data.decimals;
+const _errs16 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate379.errors = [{instancePath:instancePath+"/decimals",schemaPath:"#/properties/decimals/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs16){
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 18 || isNaN(data7)){
+validate379.errors = [{instancePath:instancePath+"/decimals",schemaPath:"#/properties/decimals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 18},message:"must be <= 18"}];
+return false;
+}
+else {
+if(data7 < 0 || isNaN(data7)){
+validate379.errors = [{instancePath:instancePath+"/decimals",schemaPath:"#/properties/decimals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.creditLimit !== undefined){
+let data8 = data.creditLimit;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data8 === "string"){
+if((data8.length > 61 && func2(data8) > 61)){
+validate379.errors = [{instancePath:instancePath+"/creditLimit",schemaPath:"#/properties/creditLimit/maxLength",keyword:"maxLength",params:{limit: 61},message:"must NOT have more than 61 characters"}];
+return false;
+}
+else {
+if(!pattern37.test(data8)){
+validate379.errors = [{instancePath:instancePath+"/creditLimit",schemaPath:"#/properties/creditLimit/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate379.errors = [{instancePath:instancePath+"/creditLimit",schemaPath:"#/properties/creditLimit/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.debitLimit !== undefined){
+let data9 = data.debitLimit;
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data9 === "string"){
+if((data9.length > 61 && func2(data9) > 61)){
+validate379.errors = [{instancePath:instancePath+"/debitLimit",schemaPath:"#/properties/debitLimit/maxLength",keyword:"maxLength",params:{limit: 61},message:"must NOT have more than 61 characters"}];
+return false;
+}
+else {
+if(!pattern37.test(data9)){
+validate379.errors = [{instancePath:instancePath+"/debitLimit",schemaPath:"#/properties/debitLimit/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,29})(\\.[0-9]{1,30})?$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate379.errors = [{instancePath:instancePath+"/debitLimit",schemaPath:"#/properties/debitLimit/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data10 = data.published;
+const _errs22 = errors;
+if(errors === _errs22){
+if(errors === _errs22){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate379.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data10))){
+validate379.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate379.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updated !== undefined){
+let data11 = data.updated;
+const _errs24 = errors;
+if(errors === _errs24){
+if(errors === _errs24){
+if(typeof data11 === "string"){
+if((data11.length > 64 && func2(data11) > 64)){
+validate379.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data11))){
+validate379.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate379.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate379.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate379.errors = vErrors;
+return errors === 0;
+}
+validate379.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const EmbeddedTransfer = validate380;
+const schema128 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/embedded-transfer.json","additionalProperties":false,"title":"EmbeddedTransfer","type":"object","required":["id","type","action","provider","receiver","resourceInventoriedAs","toResourceInventoriedAs","resourceConformsTo","resourceQuantity","hasPointInTime","audience"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"EconomicEvent","type":"string"},"action":{"const":"transfer","type":"string"},"provider":{"format":"iri","maxLength":2048,"type":"string"},"receiver":{"format":"iri","maxLength":2048,"type":"string"},"resourceInventoriedAs":{"format":"iri","maxLength":2048,"type":"string"},"toResourceInventoriedAs":{"format":"iri","maxLength":2048,"type":"string"},"resourceConformsTo":{"format":"iri","maxLength":2048,"type":"string"},"resourceQuantity":{"$ref":"https://w3id.org/cta/schemas/v1/money-quantity.json"},"hasPointInTime":{"format":"date-time","maxLength":64,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"note":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate380(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/embedded-transfer.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate380.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((((data.id === undefined) && (missing0 = "id")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.action === undefined) && (missing0 = "action"))) || ((data.provider === undefined) && (missing0 = "provider"))) || ((data.receiver === undefined) && (missing0 = "receiver"))) || ((data.resourceInventoriedAs === undefined) && (missing0 = "resourceInventoriedAs"))) || ((data.toResourceInventoriedAs === undefined) && (missing0 = "toResourceInventoriedAs"))) || ((data.resourceConformsTo === undefined) && (missing0 = "resourceConformsTo"))) || ((data.resourceQuantity === undefined) && (missing0 = "resourceQuantity"))) || ((data.hasPointInTime === undefined) && (missing0 = "hasPointInTime"))) || ((data.audience === undefined) && (missing0 = "audience"))){
+validate380.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema128.properties, key0)) || (pattern3.test(key0)))){
+validate380.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+validate380.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data0))){
+validate380.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate380.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate380.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("EconomicEvent" !== data1){
+validate380.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "EconomicEvent"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.action !== undefined){
+let data2 = data.action;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate380.errors = [{instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("transfer" !== data2){
+validate380.errors = [{instancePath:instancePath+"/action",schemaPath:"#/properties/action/const",keyword:"const",params:{allowedValue: "transfer"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.provider !== undefined){
+let data3 = data.provider;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate380.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate380.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate380.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.receiver !== undefined){
+let data4 = data.receiver;
+const _errs10 = errors;
+if(errors === _errs10){
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate380.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate380.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate380.errors = [{instancePath:instancePath+"/receiver",schemaPath:"#/properties/receiver/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceInventoriedAs !== undefined){
+let data5 = data.resourceInventoriedAs;
+const _errs12 = errors;
+if(errors === _errs12){
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate380.errors = [{instancePath:instancePath+"/resourceInventoriedAs",schemaPath:"#/properties/resourceInventoriedAs/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data5))){
+validate380.errors = [{instancePath:instancePath+"/resourceInventoriedAs",schemaPath:"#/properties/resourceInventoriedAs/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate380.errors = [{instancePath:instancePath+"/resourceInventoriedAs",schemaPath:"#/properties/resourceInventoriedAs/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.toResourceInventoriedAs !== undefined){
+let data6 = data.toResourceInventoriedAs;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if((data6.length > 2048 && func2(data6) > 2048)){
+validate380.errors = [{instancePath:instancePath+"/toResourceInventoriedAs",schemaPath:"#/properties/toResourceInventoriedAs/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data6))){
+validate380.errors = [{instancePath:instancePath+"/toResourceInventoriedAs",schemaPath:"#/properties/toResourceInventoriedAs/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate380.errors = [{instancePath:instancePath+"/toResourceInventoriedAs",schemaPath:"#/properties/toResourceInventoriedAs/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceConformsTo !== undefined){
+let data7 = data.resourceConformsTo;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if((data7.length > 2048 && func2(data7) > 2048)){
+validate380.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data7))){
+validate380.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate380.errors = [{instancePath:instancePath+"/resourceConformsTo",schemaPath:"#/properties/resourceConformsTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resourceQuantity !== undefined){
+const _errs18 = errors;
+if(!(validate243(data.resourceQuantity, {instancePath:instancePath+"/resourceQuantity",parentData:data,parentDataProperty:"resourceQuantity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hasPointInTime !== undefined){
+let data9 = data.hasPointInTime;
+const _errs19 = errors;
+if(errors === _errs19){
+if(errors === _errs19){
+if(typeof data9 === "string"){
+if((data9.length > 64 && func2(data9) > 64)){
+validate380.errors = [{instancePath:instancePath+"/hasPointInTime",schemaPath:"#/properties/hasPointInTime/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data9))){
+validate380.errors = [{instancePath:instancePath+"/hasPointInTime",schemaPath:"#/properties/hasPointInTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate380.errors = [{instancePath:instancePath+"/hasPointInTime",schemaPath:"#/properties/hasPointInTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data10 = data.audience;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data10 === "string"){
+if((data10.length > 2048 && func2(data10) > 2048)){
+validate380.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data10))){
+validate380.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate380.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.note !== undefined){
+let data11 = data.note;
+const _errs23 = errors;
+if(errors === _errs23){
+if(typeof data11 === "string"){
+if((data11.length > 280 && func2(data11) > 280)){
+validate380.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data11.length < 1 || func2(data11) < 1)){
+validate380.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data11)){
+validate380.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate380.errors = [{instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate380.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate380.errors = vErrors;
+return errors === 0;
+}
+validate380.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const AccountOpenedActivity = validate382;
+const schema129 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-account-opened.json","additionalProperties":false,"title":"AccountOpenedActivity","description":"The data of a `tech.collaborative.account.opened` event: a mutual credit account was opened.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-account.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate382(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-account-opened.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate382.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate382.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema129.properties, key0)) || (pattern3.test(key0)))){
+validate382.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate382.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate382.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate382.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate382.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate382.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate382.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate382.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate382.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate382.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate382.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate382.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate382.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate382.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate382.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate382.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate382.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate382.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate382.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate382.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate382.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate382.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate382.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate382.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate382.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate382.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate382.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate382.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate382.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate382.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate382.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Create" !== data13){
+validate382.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Create"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate379(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate379.errors : vErrors.concat(validate379.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate382.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate382.errors = vErrors;
+return errors === 0;
+}
+validate382.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const AccountOpenedEvent = validate387;
+const schema130 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-account-opened.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"AccountOpenedEvent","description":"A `tech.collaborative.account.opened` event: a mutual credit account was opened.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.account.opened","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-account-opened.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-account-opened.json"}}};
+
+function validate387(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-account-opened.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate387.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate387.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate387.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema130.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate387.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate387.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate387.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate387.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate387.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate387.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate387.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate387.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate387.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate387.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.account.opened" !== data4){
+validate387.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.account.opened"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate387.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate387.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate387.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate387.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate387.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate387.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate387.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate387.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate387.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-account-opened.json" !== data8){
+validate387.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-account-opened.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate387.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate387.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate387.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate387.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate387.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate387.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate387.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate387.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate387.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate387.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate387.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate382(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate382.errors : vErrors.concat(validate382.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate387.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate387.errors = vErrors;
+return errors === 0;
+}
+validate387.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const TransferMadeActivity = validate389;
+const schema131 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-transfer-made.json","additionalProperties":false,"title":"TransferMadeActivity","description":"The data of a `tech.collaborative.transfer.made` event: a mutual credit transfer was accepted (a refused transfer is never emitted).","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-transfer.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate389(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-transfer-made.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate389.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate389.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema131.properties, key0)) || (pattern3.test(key0)))){
+validate389.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate389.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate389.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate389.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate389.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate389.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate389.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate389.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate389.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate389.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate389.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate389.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate389.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate389.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate389.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate389.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate389.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate389.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate389.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate389.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate389.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate389.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate389.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate389.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate389.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate389.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate389.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate389.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate389.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate389.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate389.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Create" !== data13){
+validate389.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Create"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate380(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate380.errors : vErrors.concat(validate380.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate389.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate389.errors = vErrors;
+return errors === 0;
+}
+validate389.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const TransferMadeEvent = validate394;
+const schema132 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-transfer-made.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"TransferMadeEvent","description":"A `tech.collaborative.transfer.made` event: a mutual credit transfer was accepted (a refused transfer is never emitted).","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.transfer.made","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-transfer-made.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-transfer-made.json"}}};
+
+function validate394(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-transfer-made.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate394.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate394.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate394.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema132.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate394.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate394.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate394.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate394.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate394.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate394.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate394.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate394.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate394.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate394.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.transfer.made" !== data4){
+validate394.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.transfer.made"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate394.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate394.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate394.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate394.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate394.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate394.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate394.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate394.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate394.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-transfer-made.json" !== data8){
+validate394.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-transfer-made.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate394.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate394.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate394.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate394.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate394.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate394.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate394.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate394.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate394.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate394.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate394.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate389(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate389.errors : vErrors.concat(validate389.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate394.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate394.errors = vErrors;
+return errors === 0;
+}
+validate394.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const Task = validate396;
+const schema133 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/task.json","additionalProperties":false,"title":"Task","description":"A task: work for a group (audience), with its assignee, due date and status (taskStatus), and the outcome that created it (decidedBy).","type":"object","required":["@context","id","type","name","attributedTo","audience","published","taskStatus"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Task","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"assignee":{"format":"iri","maxLength":2048,"type":"string"},"due":{"format":"date-time","maxLength":64,"type":"string"},"taskStatus":{"type":"string","enum":["open","assigned","completed","cancelled"]},"decidedBy":{"format":"iri","maxLength":2048,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate396(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/task.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate396.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.attributedTo === undefined) && (missing0 = "attributedTo"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.taskStatus === undefined) && (missing0 = "taskStatus"))){
+validate396.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema133.properties, key0)) || (pattern3.test(key0)))){
+validate396.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate396.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate396.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate396.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate396.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate396.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate396.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate396.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate396.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs11 = errors;
+if(typeof data5 !== "string"){
+validate396.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Task" !== data5){
+validate396.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Task"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data6 = data.name;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data6 === "string"){
+if((data6.length > 256 && func2(data6) > 256)){
+validate396.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate396.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate396.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data7 = data.summary;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data7 === "string"){
+if((data7.length > 280 && func2(data7) > 280)){
+validate396.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data7.length < 1 || func2(data7) < 1)){
+validate396.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data7)){
+validate396.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data8 = data.content;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if((data8.length > 10000 && func2(data8) > 10000)){
+validate396.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
+return false;
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data9 = data.url;
+const _errs19 = errors;
+if(errors === _errs19){
+if(errors === _errs19){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate396.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate396.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributedTo !== undefined){
+let data10 = data.attributedTo;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data10 === "string"){
+if((data10.length > 2048 && func2(data10) > 2048)){
+validate396.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data10))){
+validate396.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data11 = data.audience;
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data11 === "string"){
+if((data11.length > 2048 && func2(data11) > 2048)){
+validate396.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data11))){
+validate396.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data12 = data.to;
+const _errs25 = errors;
+if(errors === _errs25){
+if(Array.isArray(data12)){
+if(data12.length > 100){
+validate396.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data12.length;
+for(let i1=0; i1<len2; i1++){
+let data13 = data12[i1];
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data13 === "string"){
+if((data13.length > 2048 && func2(data13) > 2048)){
+validate396.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data13))){
+validate396.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data12.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data12[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate396.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data14 = data.published;
+const _errs29 = errors;
+if(errors === _errs29){
+if(errors === _errs29){
+if(typeof data14 === "string"){
+if((data14.length > 64 && func2(data14) > 64)){
+validate396.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data14))){
+validate396.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updated !== undefined){
+let data15 = data.updated;
+const _errs31 = errors;
+if(errors === _errs31){
+if(errors === _errs31){
+if(typeof data15 === "string"){
+if((data15.length > 64 && func2(data15) > 64)){
+validate396.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data15))){
+validate396.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.assignee !== undefined){
+let data16 = data.assignee;
+const _errs33 = errors;
+if(errors === _errs33){
+if(errors === _errs33){
+if(typeof data16 === "string"){
+if((data16.length > 2048 && func2(data16) > 2048)){
+validate396.errors = [{instancePath:instancePath+"/assignee",schemaPath:"#/properties/assignee/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data16))){
+validate396.errors = [{instancePath:instancePath+"/assignee",schemaPath:"#/properties/assignee/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/assignee",schemaPath:"#/properties/assignee/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.due !== undefined){
+let data17 = data.due;
+const _errs35 = errors;
+if(errors === _errs35){
+if(errors === _errs35){
+if(typeof data17 === "string"){
+if((data17.length > 64 && func2(data17) > 64)){
+validate396.errors = [{instancePath:instancePath+"/due",schemaPath:"#/properties/due/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data17))){
+validate396.errors = [{instancePath:instancePath+"/due",schemaPath:"#/properties/due/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/due",schemaPath:"#/properties/due/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.taskStatus !== undefined){
+let data18 = data.taskStatus;
+const _errs37 = errors;
+if(typeof data18 !== "string"){
+validate396.errors = [{instancePath:instancePath+"/taskStatus",schemaPath:"#/properties/taskStatus/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data18 === "open") || (data18 === "assigned")) || (data18 === "completed")) || (data18 === "cancelled"))){
+validate396.errors = [{instancePath:instancePath+"/taskStatus",schemaPath:"#/properties/taskStatus/enum",keyword:"enum",params:{allowedValues: schema133.properties.taskStatus.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.decidedBy !== undefined){
+let data19 = data.decidedBy;
+const _errs39 = errors;
+if(errors === _errs39){
+if(errors === _errs39){
+if(typeof data19 === "string"){
+if((data19.length > 2048 && func2(data19) > 2048)){
+validate396.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data19))){
+validate396.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate396.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate396.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate396.errors = vErrors;
+return errors === 0;
+}
+validate396.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const EmbeddedTask = validate398;
+const schema134 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/embedded-task.json","additionalProperties":false,"title":"EmbeddedTask","type":"object","required":["id","type","name","attributedTo","audience","published","taskStatus"],"properties":{"id":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"Task","type":"string"},"name":{"minLength":1,"maxLength":256,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"content":{"maxLength":10000,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"attributedTo":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"published":{"format":"date-time","maxLength":64,"type":"string"},"updated":{"format":"date-time","maxLength":64,"type":"string"},"assignee":{"format":"iri","maxLength":2048,"type":"string"},"due":{"format":"date-time","maxLength":64,"type":"string"},"taskStatus":{"type":"string","enum":["open","assigned","completed","cancelled"]},"decidedBy":{"format":"iri","maxLength":2048,"type":"string"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate398(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/embedded-task.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate398.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.id === undefined) && (missing0 = "id")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.attributedTo === undefined) && (missing0 = "attributedTo"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.taskStatus === undefined) && (missing0 = "taskStatus"))){
+validate398.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema134.properties, key0)) || (pattern3.test(key0)))){
+validate398.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+validate398.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data0))){
+validate398.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate398.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Task" !== data1){
+validate398.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Task"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data2 = data.name;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if((data2.length > 256 && func2(data2) > 256)){
+validate398.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if((data2.length < 1 || func2(data2) < 1)){
+validate398.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data2)){
+validate398.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data3 = data.summary;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if((data3.length > 280 && func2(data3) > 280)){
+validate398.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data3.length < 1 || func2(data3) < 1)){
+validate398.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data3)){
+validate398.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data4 = data.content;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if((data4.length > 10000 && func2(data4) > 10000)){
+validate398.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"}];
+return false;
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data5 = data.url;
+const _errs12 = errors;
+if(errors === _errs12){
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate398.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data5))){
+validate398.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributedTo !== undefined){
+let data6 = data.attributedTo;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if((data6.length > 2048 && func2(data6) > 2048)){
+validate398.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data6))){
+validate398.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/attributedTo",schemaPath:"#/properties/attributedTo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data7 = data.audience;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if((data7.length > 2048 && func2(data7) > 2048)){
+validate398.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data7))){
+validate398.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data8 = data.to;
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data8)){
+if(data8.length > 100){
+validate398.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+const _errs20 = errors;
+if(errors === _errs20){
+if(errors === _errs20){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate398.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate398.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid1 = _errs20 === errors;
+if(!valid1){
+break;
+}
+}
+if(valid1){
+let i1 = data8.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data8[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate398.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data10 = data.published;
+const _errs22 = errors;
+if(errors === _errs22){
+if(errors === _errs22){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate398.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data10))){
+validate398.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updated !== undefined){
+let data11 = data.updated;
+const _errs24 = errors;
+if(errors === _errs24){
+if(errors === _errs24){
+if(typeof data11 === "string"){
+if((data11.length > 64 && func2(data11) > 64)){
+validate398.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data11))){
+validate398.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/updated",schemaPath:"#/properties/updated/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.assignee !== undefined){
+let data12 = data.assignee;
+const _errs26 = errors;
+if(errors === _errs26){
+if(errors === _errs26){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate398.errors = [{instancePath:instancePath+"/assignee",schemaPath:"#/properties/assignee/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate398.errors = [{instancePath:instancePath+"/assignee",schemaPath:"#/properties/assignee/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/assignee",schemaPath:"#/properties/assignee/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.due !== undefined){
+let data13 = data.due;
+const _errs28 = errors;
+if(errors === _errs28){
+if(errors === _errs28){
+if(typeof data13 === "string"){
+if((data13.length > 64 && func2(data13) > 64)){
+validate398.errors = [{instancePath:instancePath+"/due",schemaPath:"#/properties/due/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data13))){
+validate398.errors = [{instancePath:instancePath+"/due",schemaPath:"#/properties/due/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/due",schemaPath:"#/properties/due/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.taskStatus !== undefined){
+let data14 = data.taskStatus;
+const _errs30 = errors;
+if(typeof data14 !== "string"){
+validate398.errors = [{instancePath:instancePath+"/taskStatus",schemaPath:"#/properties/taskStatus/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data14 === "open") || (data14 === "assigned")) || (data14 === "completed")) || (data14 === "cancelled"))){
+validate398.errors = [{instancePath:instancePath+"/taskStatus",schemaPath:"#/properties/taskStatus/enum",keyword:"enum",params:{allowedValues: schema134.properties.taskStatus.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.decidedBy !== undefined){
+let data15 = data.decidedBy;
+const _errs32 = errors;
+if(errors === _errs32){
+if(errors === _errs32){
+if(typeof data15 === "string"){
+if((data15.length > 2048 && func2(data15) > 2048)){
+validate398.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data15))){
+validate398.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/decidedBy",schemaPath:"#/properties/decidedBy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate398.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate398.errors = vErrors;
+return errors === 0;
+}
+validate398.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const TaskCreatedActivity = validate399;
+const schema135 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-task-created.json","additionalProperties":false,"title":"TaskCreatedActivity","description":"The data of a `tech.collaborative.task.created` event: a task was created.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Create","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-task.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate399(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-task-created.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate399.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate399.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema135.properties, key0)) || (pattern3.test(key0)))){
+validate399.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate399.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate399.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate399.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate399.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate399.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate399.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate399.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate399.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate399.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate399.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate399.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate399.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate399.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate399.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate399.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate399.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate399.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate399.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate399.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate399.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate399.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate399.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate399.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate399.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate399.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate399.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate399.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate399.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate399.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate399.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Create" !== data13){
+validate399.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Create"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate398(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate398.errors : vErrors.concat(validate398.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate399.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate399.errors = vErrors;
+return errors === 0;
+}
+validate399.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const TaskCreatedEvent = validate404;
+const schema136 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-task-created.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"TaskCreatedEvent","description":"A `tech.collaborative.task.created` event: a task was created.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.task.created","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-task-created.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-task-created.json"}}};
+
+function validate404(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-task-created.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate404.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate404.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate404.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema136.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate404.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate404.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate404.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate404.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate404.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate404.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate404.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate404.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate404.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate404.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.task.created" !== data4){
+validate404.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.task.created"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate404.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate404.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate404.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate404.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate404.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate404.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate404.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate404.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate404.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-task-created.json" !== data8){
+validate404.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-task-created.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate404.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate404.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate404.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate404.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate404.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate404.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate404.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate404.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate404.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate404.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate404.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate399(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate399.errors : vErrors.concat(validate399.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate404.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate404.errors = vErrors;
+return errors === 0;
+}
+validate404.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const TaskAssignedActivity = validate406;
+const schema137 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-task-assigned.json","additionalProperties":false,"title":"TaskAssignedActivity","description":"The data of a `tech.collaborative.task.assigned` event: a task was assigned to a member.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Update","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-task.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate406(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-task-assigned.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate406.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate406.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema137.properties, key0)) || (pattern3.test(key0)))){
+validate406.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate406.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate406.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate406.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate406.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate406.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate406.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate406.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate406.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate406.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate406.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate406.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate406.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate406.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate406.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate406.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate406.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate406.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate406.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate406.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate406.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate406.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate406.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate406.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate406.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate406.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate406.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate406.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate406.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate406.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate406.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Update" !== data13){
+validate406.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Update"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate398(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate398.errors : vErrors.concat(validate398.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate406.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate406.errors = vErrors;
+return errors === 0;
+}
+validate406.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const TaskAssignedEvent = validate411;
+const schema138 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-task-assigned.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"TaskAssignedEvent","description":"A `tech.collaborative.task.assigned` event: a task was assigned to a member.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.task.assigned","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-task-assigned.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-task-assigned.json"}}};
+
+function validate411(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-task-assigned.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate411.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate411.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate411.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema138.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate411.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate411.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate411.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate411.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate411.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate411.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate411.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate411.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate411.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate411.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.task.assigned" !== data4){
+validate411.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.task.assigned"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate411.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate411.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate411.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate411.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate411.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate411.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate411.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate411.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate411.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-task-assigned.json" !== data8){
+validate411.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-task-assigned.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate411.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate411.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate411.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate411.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate411.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate411.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate411.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate411.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate411.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate411.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate411.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate406(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate406.errors : vErrors.concat(validate406.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate411.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate411.errors = vErrors;
+return errors === 0;
+}
+validate411.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const TaskCompletedActivity = validate413;
+const schema139 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-task-completed.json","additionalProperties":false,"title":"TaskCompletedActivity","description":"The data of a `tech.collaborative.task.completed` event: a task was completed.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Update","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-task.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate413(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-task-completed.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate413.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate413.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema139.properties, key0)) || (pattern3.test(key0)))){
+validate413.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate413.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate413.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate413.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate413.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate413.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate413.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate413.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate413.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate413.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate413.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate413.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate413.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate413.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate413.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate413.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate413.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate413.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate413.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate413.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate413.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate413.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate413.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate413.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate413.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate413.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate413.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate413.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate413.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate413.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate413.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Update" !== data13){
+validate413.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Update"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate398(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate398.errors : vErrors.concat(validate398.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate413.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate413.errors = vErrors;
+return errors === 0;
+}
+validate413.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const TaskCompletedEvent = validate418;
+const schema140 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-task-completed.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"TaskCompletedEvent","description":"A `tech.collaborative.task.completed` event: a task was completed.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.task.completed","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-task-completed.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-task-completed.json"}}};
+
+function validate418(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-task-completed.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate418.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate418.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate418.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema140.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate418.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate418.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate418.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate418.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate418.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate418.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate418.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate418.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate418.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate418.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.task.completed" !== data4){
+validate418.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.task.completed"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate418.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate418.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate418.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate418.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate418.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate418.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate418.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate418.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate418.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-task-completed.json" !== data8){
+validate418.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-task-completed.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate418.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate418.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate418.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate418.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate418.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate418.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate418.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate418.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate418.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate418.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate418.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate413(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate413.errors : vErrors.concat(validate413.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate418.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate418.errors = vErrors;
+return errors === 0;
+}
+validate418.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const TaskCancelledActivity = validate420;
+const schema141 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/activity-task-cancelled.json","additionalProperties":false,"title":"TaskCancelledActivity","description":"The data of a `tech.collaborative.task.cancelled` event: a task was cancelled.","type":"object","required":["@context","actor","summary","published","url","audience","type","object"],"properties":{"@context":{"type":"array","items":{"$ref":"https://w3id.org/cta/schemas/v1/extension-context.json"},"minItems":2,"maxItems":6,"prefixItems":[{"const":"https://www.w3.org/ns/activitystreams","type":"string"},{"const":"https://w3id.org/cta/v1","type":"string"}]},"id":{"format":"iri","maxLength":2048,"type":"string"},"actor":{"$ref":"https://w3id.org/cta/schemas/v1/actor-ref.json"},"summary":{"minLength":1,"maxLength":280,"pattern":"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$","type":"string"},"published":{"format":"date-time","maxLength":64,"type":"string"},"url":{"format":"iri","maxLength":2048,"type":"string"},"audience":{"format":"iri","maxLength":2048,"type":"string"},"icon":{"$ref":"https://w3id.org/cta/schemas/v1/image.json"},"to":{"maxItems":100,"uniqueItems":true,"type":"array","items":{"format":"iri","maxLength":2048,"type":"string"}},"type":{"const":"Update","type":"string"},"object":{"$ref":"https://w3id.org/cta/schemas/v1/embedded-task.json"}},"patternProperties":{"^[a-z][a-z0-9]{0,31}:[A-Za-z_][A-Za-z0-9_.-]{0,127}$":true}};
+
+function validate420(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/activity-task-cancelled.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate420.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data["@context"] === undefined) && (missing0 = "@context")) || ((data.actor === undefined) && (missing0 = "actor"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.published === undefined) && (missing0 = "published"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audience === undefined) && (missing0 = "audience"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.object === undefined) && (missing0 = "object"))){
+validate420.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema141.properties, key0)) || (pattern3.test(key0)))){
+validate420.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["@context"] !== undefined){
+let data0 = data["@context"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 6){
+validate420.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+if(data0.length < 2){
+validate420.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+const len0 = data0.length;
+if(len0 > 0){
+let data1 = data0[0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate420.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://www.w3.org/ns/activitystreams" !== data1){
+validate420.errors = [{instancePath:instancePath+"/@context/0",schemaPath:"#/properties/%40context/prefixItems/0/const",keyword:"const",params:{allowedValue: "https://www.w3.org/ns/activitystreams"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+if(valid1){
+if(len0 > 1){
+let data2 = data0[1];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate420.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/v1" !== data2){
+validate420.errors = [{instancePath:instancePath+"/@context/1",schemaPath:"#/properties/%40context/prefixItems/1/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/v1"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+if(valid1){
+const len1 = data0.length;
+var valid2 = len1 <= 2;
+if(!valid2){
+for(let i0=2; i0<len1; i0++){
+const _errs8 = errors;
+if(!(validate53(data0[i0], {instancePath:instancePath+"/@context/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate420.errors = [{instancePath:instancePath+"/@context",schemaPath:"#/properties/%40context/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if((data4.length > 2048 && func2(data4) > 2048)){
+validate420.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data4))){
+validate420.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate420.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs11 = errors;
+if(!(validate96(data.actor, {instancePath:instancePath+"/actor",parentData:data,parentDataProperty:"actor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+let data6 = data.summary;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data6 === "string"){
+if((data6.length > 280 && func2(data6) > 280)){
+validate420.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 280},message:"must NOT have more than 280 characters"}];
+return false;
+}
+else {
+if((data6.length < 1 || func2(data6) < 1)){
+validate420.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern8.test(data6)){
+validate420.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/pattern",keyword:"pattern",params:{pattern: "^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"},message:"must match pattern \""+"^[^\\u202A-\\u202E\\u2066-\\u2069\\u200B\\u2060\\uFEFF]*$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate420.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.published !== undefined){
+let data7 = data.published;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data7 === "string"){
+if((data7.length > 64 && func2(data7) > 64)){
+validate420.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data7))){
+validate420.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate420.errors = [{instancePath:instancePath+"/published",schemaPath:"#/properties/published/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data8 = data.url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if((data8.length > 2048 && func2(data8) > 2048)){
+validate420.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data8))){
+validate420.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate420.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audience !== undefined){
+let data9 = data.audience;
+const _errs18 = errors;
+if(errors === _errs18){
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate420.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate420.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate420.errors = [{instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon !== undefined){
+const _errs20 = errors;
+if(!(validate55(data.icon, {instancePath:instancePath+"/icon",parentData:data,parentDataProperty:"icon",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.to !== undefined){
+let data11 = data.to;
+const _errs21 = errors;
+if(errors === _errs21){
+if(Array.isArray(data11)){
+if(data11.length > 100){
+validate420.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len2 = data11.length;
+for(let i1=0; i1<len2; i1++){
+let data12 = data11[i1];
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data12 === "string"){
+if((data12.length > 2048 && func2(data12) > 2048)){
+validate420.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data12))){
+validate420.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate420.errors = [{instancePath:instancePath+"/to/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs23 === errors;
+if(!valid3){
+break;
+}
+}
+if(valid3){
+let i2 = data11.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data11[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate420.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate420.errors = [{instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data13 = data.type;
+const _errs25 = errors;
+if(typeof data13 !== "string"){
+validate420.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Update" !== data13){
+validate420.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "Update"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.object !== undefined){
+const _errs27 = errors;
+if(!(validate398(data.object, {instancePath:instancePath+"/object",parentData:data,parentDataProperty:"object",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate398.errors : vErrors.concat(validate398.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate420.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate420.errors = vErrors;
+return errors === 0;
+}
+validate420.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const TaskCancelledEvent = validate425;
+const schema142 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://w3id.org/cta/schemas/v1/event-task-cancelled.json","additionalProperties":{"anyOf":[{"maxLength":2048,"type":"string"},{"type":"boolean"},{"minimum":-2147483648,"maximum":2147483647,"type":"integer"}]},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"title":"TaskCancelledEvent","description":"A `tech.collaborative.task.cancelled` event: a task was cancelled.","type":"object","required":["specversion","id","source","type","time","datacontenttype","dataschema","group","data"],"properties":{"specversion":{"const":"1.0","type":"string"},"id":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","maxLength":128,"type":"string"},"source":{"format":"iri","maxLength":2048,"type":"string"},"type":{"const":"tech.collaborative.task.cancelled","type":"string"},"subject":{"minLength":1,"maxLength":2048,"type":"string"},"time":{"format":"date-time","maxLength":64,"type":"string"},"datacontenttype":{"const":"application/ld+json","type":"string"},"dataschema":{"const":"https://w3id.org/cta/schemas/v1/activity-task-cancelled.json","type":"string"},"group":{"format":"iri","maxLength":2048,"type":"string"},"sequence":{"pattern":"^[0-9A-Za-z]{1,64}$","maxLength":64,"type":"string"},"traceparent":{"pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","maxLength":55,"type":"string"},"tracestate":{"maxLength":512,"type":"string"},"data":{"$ref":"https://w3id.org/cta/schemas/v1/activity-task-cancelled.json"}}};
+
+function validate425(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://w3id.org/cta/schemas/v1/event-task-cancelled.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate425.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.specversion === undefined) && (missing0 = "specversion")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.datacontenttype === undefined) && (missing0 = "datacontenttype"))) || ((data.dataschema === undefined) && (missing0 = "dataschema"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate425.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern55.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate425.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid0){
+const _errs2 = errors;
+for(const key1 in data){
+if(!(func1.call(schema142.properties, key1))){
+let data0 = data[key1];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if((data0.length > 2048 && func2(data0) > 2048)){
+const err2 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(typeof data0 !== "boolean"){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0 < -2147483648 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate425.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+if(_errs2 === errors){
+if(data.specversion !== undefined){
+let data1 = data.specversion;
+const _errs11 = errors;
+if(typeof data1 !== "string"){
+validate425.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("1.0" !== data1){
+validate425.errors = [{instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data2 === "string"){
+if((data2.length > 128 && func2(data2) > 128)){
+validate425.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern56.test(data2)){
+validate425.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate425.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data3 === "string"){
+if((data3.length > 2048 && func2(data3) > 2048)){
+validate425.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data3))){
+validate425.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate425.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.type !== undefined){
+let data4 = data.type;
+const _errs17 = errors;
+if(typeof data4 !== "string"){
+validate425.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("tech.collaborative.task.cancelled" !== data4){
+validate425.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tech.collaborative.task.cancelled"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.subject !== undefined){
+let data5 = data.subject;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data5 === "string"){
+if((data5.length > 2048 && func2(data5) > 2048)){
+validate425.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if((data5.length < 1 || func2(data5) < 1)){
+validate425.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate425.errors = [{instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if((data6.length > 64 && func2(data6) > 64)){
+validate425.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats8(data6))){
+validate425.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate425.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+const _errs23 = errors;
+if(typeof data7 !== "string"){
+validate425.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("application/ld+json" !== data7){
+validate425.errors = [{instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/const",keyword:"const",params:{allowedValue: "application/ld+json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+const _errs25 = errors;
+if(typeof data8 !== "string"){
+validate425.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("https://w3id.org/cta/schemas/v1/activity-task-cancelled.json" !== data8){
+validate425.errors = [{instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/const",keyword:"const",params:{allowedValue: "https://w3id.org/cta/schemas/v1/activity-task-cancelled.json"},message:"must be equal to constant"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data9 = data.group;
+const _errs27 = errors;
+if(errors === _errs27){
+if(errors === _errs27){
+if(typeof data9 === "string"){
+if((data9.length > 2048 && func2(data9) > 2048)){
+validate425.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data9))){
+validate425.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/format",keyword:"format",params:{format: "iri"},message:"must match format \""+"iri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate425.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sequence !== undefined){
+let data10 = data.sequence;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if((data10.length > 64 && func2(data10) > 64)){
+validate425.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data10)){
+validate425.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,64}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate425.errors = [{instancePath:instancePath+"/sequence",schemaPath:"#/properties/sequence/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.traceparent !== undefined){
+let data11 = data.traceparent;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if((data11.length > 55 && func2(data11) > 55)){
+validate425.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/maxLength",keyword:"maxLength",params:{limit: 55},message:"must NOT have more than 55 characters"}];
+return false;
+}
+else {
+if(!pattern59.test(data11)){
+validate425.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate425.errors = [{instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.tracestate !== undefined){
+let data12 = data.tracestate;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if((data12.length > 512 && func2(data12) > 512)){
+validate425.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+else {
+validate425.errors = [{instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+const _errs35 = errors;
+if(!(validate420(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate420.errors : vErrors.concat(validate420.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate425.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate425.errors = vErrors;
+return errors === 0;
+}
+validate425.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ActorRef = validate96;
 

@@ -1,0 +1,1 @@
+export { embed, profileEvent, type ProfileEventOptions } from '../../credit/internal/events.js'

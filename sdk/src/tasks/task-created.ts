@@ -1,0 +1,42 @@
+import type { EventOf, Task } from '../schemas/index.js'
+import { isRecord } from '../intents/internal/activity.js'
+import { embed, profileEvent, type ProfileEventOptions } from './internal/events.js'
+
+/**
+ * Creates the `tech.collaborative.task.created` event of a task: an `Create` activity whose object is
+ * the task as it stands after the change.
+ *
+ * @param task The task document, as it stands after the change.
+ * @param options `source` and `actor` (required), and optional overrides. `published` defaults to
+ *   the task's `published`; `url` to its `url`, else its `id`.
+ * @returns The frozen, schema-valid event.
+ * @throws {SchemaInvalid} `ERR_SCHEMA_INVALID` when the event would not validate.
+ * @throws {TypeError} When `task` or `options` is missing.
+ * @example
+ * ```ts
+ * import { taskCreated } from '@cta-interop/sdk'
+ * const event = taskCreated(task, {
+ *   source: 'https://tasks.example',
+ *   actor: { id: 'https://decisions.example/u/ben', type: 'Person', name: 'Ben' },
+ * })
+ * ```
+ * @see {@link https://w3id.org/cta/spec/tasks#TSK-EVT-003 Spec: TSK-EVT-003}
+ */
+export function taskCreated(
+  task: Task,
+  options: ProfileEventOptions,
+): EventOf<'tech.collaborative.task.created'> {
+  if (!isRecord(task)) throw new TypeError('task must be a Task document')
+  if (!isRecord(options)) throw new TypeError('options with source and actor are required')
+  return profileEvent(
+    'tech.collaborative.task.created',
+    { type: 'Create', object: embed(task) },
+    {
+      summary: `${options.actor.name} created the task ${task.name}`,
+      url: task.url ?? task.id,
+      published: task.published,
+      audience: task.audience,
+    },
+    options,
+  )
+}
