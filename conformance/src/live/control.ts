@@ -17,6 +17,15 @@ export interface Observation {
   readonly type: string
 }
 
+/** What an action was answered, refused or not. */
+export interface Attempt {
+  readonly status: number
+  readonly body: Record<string, unknown>
+  /** The problem document's `code` and `type`, when it is one. */
+  readonly code?: string
+  readonly type?: string
+}
+
 /** Raised when the control API answers something unusable: the case errors. */
 export class ControlError extends Error {
   override readonly name = 'ControlError'
@@ -30,6 +39,11 @@ export interface Control {
     action: string,
     params?: Record<string, unknown>,
   ): Promise<Record<string, unknown>>
+  /**
+   * Performs an action whose refusal is itself the result a case checks: the status and, for a
+   * problem document, its `code` and `type`; throws {@link Untested} when the tool answers 501.
+   */
+  attempt(session: Session, action: string, params?: Record<string, unknown>): Promise<Attempt>
   observations(session: Session): Promise<Observation[]>
   closeSession(session: Session): Promise<void>
 }
@@ -75,6 +89,30 @@ export function createControl(url: string, token: string, wire: Wire): Control {
     async act(session, action, params = {}) {
       return ((await call('POST', '/actions', { session: session.id, action, params })) ??
         {}) as Record<string, unknown>
+    },
+    async attempt(session, action, params = {}) {
+      const response = await wire.fetch(`${url}/actions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ session: session.id, action, params }),
+      })
+      const text = await response.text()
+      if (response.status === 501) throw new Untested(`the tool does not support ${action} ${text}`)
+      let body: Record<string, unknown> = {}
+      try {
+        const parsed = JSON.parse(text) as unknown
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+          body = parsed as Record<string, unknown>
+        }
+      } catch {
+        body = { text: text.slice(0, 300) }
+      }
+      return {
+        status: response.status,
+        body,
+        ...(typeof body['code'] === 'string' ? { code: body['code'] } : {}),
+        ...(typeof body['type'] === 'string' ? { type: body['type'] } : {}),
+      }
     },
     async observations(session) {
       const body = (await call(

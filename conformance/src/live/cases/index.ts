@@ -1,6 +1,8 @@
 /** Every live case, in the order a run performs them. */
 import type { LiveCase } from '../case.js'
 import { AUTHORITY_CASES } from './authority.js'
+import { BUDGETING_CASES } from './budgeting.js'
+import { DECISION_CASES } from './decisions.js'
 import { EMITTER_CASES } from './emitter.js'
 import { INTENT_CASES } from './intents.js'
 import { RECEIVER_CASES } from './receiver.js'
@@ -12,4 +14,6 @@ export const LIVE_CASES: readonly LiveCase[] = [
   ...AUTHORITY_CASES,
   ...RELYING_CASES,
   ...INTENT_CASES,
+  ...DECISION_CASES,
+  ...BUDGETING_CASES,
 ]

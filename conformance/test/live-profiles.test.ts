@@ -1,0 +1,30 @@
+// The live cases of the collaboration profiles against the reference tool: they pass against the
+// tool built on the SDK, and fail against the same tool with one behaviour broken on purpose.
+import { describe, expect, it } from 'vitest'
+import { LIVE_CASES } from '../src/live/cases/index.js'
+import { runLive } from '../src/live/run-live.js'
+import { parseSutManifest } from '../src/live/sut.js'
+import { startReferenceTool } from './fixtures/reference-tool.js'
+
+const PROFILES = ['decisions', 'budgeting'] as const
+
+const statusOf = (tests: readonly { id: string; status: string; message?: string }[]) =>
+  Object.fromEntries(
+    tests.map((t) => [t.id, t.status === 'passed' ? t.status : `${t.status}: ${t.message ?? ''}`]),
+  )
+
+describe('live cases of decisions and budgeting', () => {
+  it('passes every case against the reference tool, and finds both profiles conformant', async () => {
+    const tool = await startReferenceTool()
+    try {
+      const result = await runLive(parseSutManifest(tool.sut), {
+        sutPath: 'reference.sut.json',
+        profiles: [...PROFILES],
+      })
+      const cases = LIVE_CASES.filter((c) => (PROFILES as readonly string[]).includes(c.profile))
+      expect(statusOf(result.tests)).toEqual(Object.fromEntries(cases.map((c) => [c.id, 'passed'])))
+    } finally {
+      await tool.close()
+    }
+  }, 120_000)
+})
