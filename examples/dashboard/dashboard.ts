@@ -310,16 +310,19 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     await names.resolve({ groups: all.map((n) => n.group), tools: toolOrigins })
     const viewer = url.searchParams.get('as') ?? undefined
     const reading = viewer !== undefined && viewer !== '' && (await isMember(viewer))
+    const shown = await notifications(filterOf(url))
+    const read = reading ? await unread.read(viewer) : undefined
     return {
       filter: filterOf(url),
-      notifications: await notifications(filterOf(url)),
+      notifications: shown,
       all,
       tools: new Map(tools.map((t) => [t.tool, t.tool_name])),
       names,
       now: Date.now(),
-      ...(reading
-        ? { viewer, read: await unread.read(viewer), unread: await unread.count(viewer) }
-        : {}),
+      // What is unread among the notifications shown: the count follows the filters.
+      ...(read === undefined
+        ? {}
+        : { viewer, read, unread: shown.filter((n) => !read.has(`${n.source} ${n.id}`)).length }),
     }
   }
   const page = (body: string) =>

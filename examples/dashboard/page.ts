@@ -4,15 +4,11 @@
 // group first, each rendered by its kind (`render-kinds.ts`), names instead of addresses.
 import { esc } from '../src/http.js'
 import { hostOf, type Names } from './names.js'
-import {
-  aboutOf,
-  amountOf,
-  labelOf,
-  renderKind,
-  type EventData,
-  type KindContext,
-  type ProposalInfo,
-} from './render-kinds.js'
+import { createKindContext } from './kind-context.js'
+import { aboutOf, labelOf, renderKind, type EventData } from './render-kinds.js'
+// The profiles' kinds (decisions, budgeting, mutual credit, tasks), each registered in `kinds`.
+import './kinds/index.js'
+import { KINDS_CSS } from './kinds/style.js'
 
 /** One stored notification, as the page shows it. */
 export interface Notification {
@@ -58,6 +54,7 @@ export interface PageInput {
   readonly names: Names
   /** What the viewer has marked read (`<source> <id>`), and how many they have not. */
   readonly read?: ReadonlySet<string>
+  /** How many of the notifications shown (the filters applied) the viewer has not marked read. */
   readonly unread?: number
   /** Now, for relative times (ms). */
   readonly now: number
@@ -76,34 +73,23 @@ const rec = (value: unknown): EventData =>
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined
 
-/** People (IRI → name) and proposals (IRI → what) as the stored events name them. */
-export function directory(all: readonly Notification[]): {
-  people: Map<string, string>
-  proposals: Map<string, ProposalInfo>
-} {
-  const people = new Map<string, string>()
-  const proposals = new Map<string, ProposalInfo>()
-  for (const n of all) {
-    const data = parse(n)
-    for (const p of [data['actor'], data['object'], rec(data['result'])['member']]) {
-      const r = rec(p)
-      const id = text(r['id'])
-      const name = text(r['name'])
-      if (r['type'] === 'Person' && id !== undefined && name !== undefined) people.set(id, name)
-    }
-    if (n.type === 'tech.collaborative.proposal.published') {
-      const p = rec(data['object'])
-      const id = text(p['id'])
-      if (id !== undefined)
-        proposals.set(id, {
-          name: text(p['name']) ?? 'untitled',
-          purpose: text(p['purpose']),
-          by: text(p['attributedTo']) ?? text(rec(data['actor'])['id']),
-          amount: amountOf(p['reciprocal']),
-        })
-    }
-  }
-  return { people, proposals }
+/** Every stored event as a kind's context reads it. */
+const stored = (all: readonly Notification[]) =>
+  all.map((n) => ({
+    type: n.type,
+    source: n.source,
+    group: n.group,
+    summary: n.summary,
+    published: n.published,
+    data: parse(n),
+  }))
+
+/** The context kinds render in: names from the page's caches, the rest from every stored event. */
+function kindContext(input: PageInput) {
+  return createKindContext(stored(input.all), {
+    group: (iri) => input.names.group(iri),
+    tool: (origin) => input.tools.get(origin) ?? input.names.tool(origin),
+  })
 }
 
 /** `2026-12-03T10:37:44Z`: the instant without milliseconds. */
@@ -146,25 +132,10 @@ export function threads(notifications: readonly Notification[]): Thread[] {
   return [...byAbout.values()]
 }
 
-function context(
-  input: PageInput,
-  people: Map<string, string>,
-  proposals: Map<string, ProposalInfo>,
-): KindContext {
-  return {
-    group: (iri) => input.names.group(iri),
-    tool: (origin) => input.tools.get(origin) ?? input.names.tool(origin),
-    person: (iri, fallback) =>
-      (typeof iri === 'string' ? people.get(iri) : undefined) ?? text(fallback) ?? 'someone',
-    proposal: (iri) =>
-      typeof iri === 'string' ? proposals.get(iri.split('#')[0] ?? '') : undefined,
-  }
-}
-
 /** The feed: counts, unread, and the groups of notifications. Also served alone as `/feed`. */
 export function renderFeed(input: PageInput): string {
-  const { people, proposals } = directory(input.all)
-  const c = context(input, people, proposals)
+  const c = kindContext(input)
+  const { people } = c
   const viewing = input.viewer !== undefined && input.viewer !== ''
   const list = threads(input.notifications)
     .map((thread) => {
@@ -174,7 +145,7 @@ export function renderFeed(input: PageInput): string {
         .map(({ data }) => rec(data['object']))
         .find((o) => o['id'] === thread.about && text(o['name']) !== undefined)?.['name']
       const title =
-        proposals.get(thread.about)?.name ??
+        c.proposal(thread.about)?.name ??
         people.get(thread.about) ??
         text(objectName) ??
         (thread.about === first.n.source ||
@@ -204,7 +175,7 @@ export function renderFeed(input: PageInput): string {
             ? ` <button type="button" class="mark-read" data-source="${esc(n.source)}" data-id="${esc(n.id)}">Mark read<span class="visually-hidden">: ${esc(kind.label)}, ${esc(title)}</span></button>`
             : ''
           return `<li class="notification${isUnread ? ' unread' : ''}" data-source="${esc(n.source)}" data-id="${esc(n.id)}" data-type="${esc(n.type)}">
-<p class="what">${isUnread ? '<span class="dot" aria-hidden="true"></span><span class="visually-hidden">Unread: </span>' : ''}<span class="tag${kind.known ? '' : ' other'}" title="${esc(n.type)}">${esc(kind.label)}</span> ${kind.html}</p>
+<div class="what">${isUnread ? '<span class="dot" aria-hidden="true"></span><span class="visually-hidden">Unread: </span>' : ''}<span class="tag${kind.known ? '' : ' other'}" title="${esc(n.type)}">${esc(kind.label)}</span> ${kind.html}</div>
 <p class="meta"><span class="who">${who}</span> · ${time(n.published, input.now)} · <a href="${esc(n.url)}">Open in ${esc(tool)}<span class="visually-hidden">: ${esc(title)}</span></a>${mark}</p></li>`
         })
         .join('\n')
@@ -270,7 +241,7 @@ ol{list-style:none;margin:0;padding:0}
 /** The whole page: header, filters (they apply at once, and live in the URL), and the feed. */
 export function renderPage(input: PageInput): string {
   const { filter, all, tools, names } = input
-  const { people } = directory(all)
+  const { people } = kindContext(input)
   const uniq = (values: string[]) => [...new Set(values)].sort()
   const groups = uniq(all.map((n) => n.group))
   const heading =
@@ -283,7 +254,8 @@ export function renderPage(input: PageInput): string {
     (labels.get(labelOf(t)) ?? 0) > 1 ? `${labelOf(t)} (${t})` : labelOf(t)
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(heading)}: notifications</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
-<style>${CSS}</style><script src="/client.js" defer></script></head><body>
+<style>${CSS}
+${KINDS_CSS}</style><script src="/client.js" defer></script></head><body>
 <header class="top"><div><h1>${esc(heading)} <span class="sub">notifications</span></h1>
 <p class="legend"><span class="ok" aria-hidden="true">✓</span> Every event here was signed by the tool that sent it and its signature verified on arrival. <span id="live-status">Live updates need script.</span></p></div></header>
 <main>

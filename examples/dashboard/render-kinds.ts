@@ -1,6 +1,6 @@
 // How the dashboard shows each kind of event: a registry from event type to a short label and a
 // small render function. The core kinds are registered here; a profile (decisions, budgeting) adds
-// its own with `kinds.set(type, { label, render })`. A type with no entry still shows, from the
+// its own with `kinds.set(type, { label, render })` (see `kinds/`, which `page.ts` loads). A type with no entry still shows, from the
 // renderable minimum (its summary), under a label made from the type's last segments.
 import { esc } from '../src/http.js'
 
@@ -28,6 +28,16 @@ export interface KindContext {
   person(iri: unknown, fallback?: unknown): string
   /** A proposal seen published, by IRI (fragment ignored). */
   proposal(iri: unknown): ProposalInfo | undefined
+  /**
+   * An amount in a currency as every kind shows it: the currency's decimals (as a funding round or
+   * an account declared them, else the most any stored amount in it has) and its label
+   * (`10.00 Harbour Credit`). `undefined` when `value` is no decimal number.
+   */
+  readonly money: (value: unknown, currency: unknown) => string | undefined
+  /** The newest object with this `id` a stored event carried (a poll, a round, a bucket). */
+  object(iri: unknown): EventData | undefined
+  /** Every stored event about this object (see {@link Kind.about}), unfiltered, oldest first. */
+  related(iri: unknown): readonly KindInput[]
 }
 
 /** One event to render. */
@@ -70,11 +80,16 @@ export function currencyLabel(iri: unknown): string {
     .join(' ')
 }
 
-/** An amount with its currency, from a `resourceQuantity` and a `resourceConformsTo`. */
-export function amountOf(intent: unknown): string | undefined {
+/**
+ * An amount with its currency, from a `resourceQuantity` and a `resourceConformsTo`, written by
+ * `money` (the currency's decimals and label); without it, as the event wrote it.
+ */
+export function amountOf(intent: unknown, money?: KindContext['money']): string | undefined {
   const i = obj(intent)
   const value = str(obj(i['resourceQuantity'])['hasNumericalValue'])
   if (value === undefined) return undefined
+  const shown = money?.(value, i['resourceConformsTo'])
+  if (shown !== undefined) return shown
   const currency = currencyLabel(i['resourceConformsTo'])
   return currency === '' ? value : `${value} ${currency}`
 }
@@ -158,7 +173,7 @@ export const kinds = new Map<string, Kind>([
       render: (input, c) => {
         const p = obj(input.data['object'])
         const purpose = str(p['purpose'])
-        const amount = amountOf(p['reciprocal'])
+        const amount = amountOf(p['reciprocal'], c.money)
         const what = purpose === undefined ? 'a proposal' : `a ${esc(purpose)}`
         const money =
           amount === undefined
@@ -197,7 +212,7 @@ export const kinds = new Map<string, Kind>([
         idOf(data['object']),
       render: (input, c) => {
         const commitment = obj(obj(input.data['object'])['stipulates'])
-        const amount = amountOf(commitment)
+        const amount = amountOf(commitment, c.money)
         const towards = c.proposal(commitment['satisfies'])
         return `${b(actorOf(input.data, c))} agreed to give ${amount === undefined ? 'a contribution' : b(amount)}${towards === undefined ? '' : ` to ${quoted(towards.name)}`}`
       },
