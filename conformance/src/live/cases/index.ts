@@ -2,11 +2,13 @@
 import type { LiveCase } from '../case.js'
 import { AUTHORITY_CASES } from './authority.js'
 import { BUDGETING_CASES } from './budgeting.js'
+import { CREDIT_CASES } from './credit.js'
 import { DECISION_CASES } from './decisions.js'
 import { EMITTER_CASES } from './emitter.js'
 import { INTENT_CASES } from './intents.js'
 import { RECEIVER_CASES } from './receiver.js'
 import { RELYING_CASES } from './relying.js'
+import { TASK_CASES } from './tasks.js'
 
 export const LIVE_CASES: readonly LiveCase[] = [
   ...RECEIVER_CASES,
@@ -16,4 +18,6 @@ export const LIVE_CASES: readonly LiveCase[] = [
   ...INTENT_CASES,
   ...DECISION_CASES,
   ...BUDGETING_CASES,
+  ...TASK_CASES,
+  ...CREDIT_CASES,
 ]
