@@ -22,7 +22,7 @@ import type {
   FeedItem,
   OutgoingEvent,
 } from '@cta-interop/sdk'
-import { ackMessage, nakMessage, pullNow } from './internal/jetstream-pull.js'
+import { ackMessage, nakMessage, pullNow, workingMessage } from './internal/jetstream-pull.js'
 
 /** Options of {@link createJetStreamDeliveryStore}. */
 export interface JetStreamDeliveryStoreOptions {
@@ -82,7 +82,7 @@ export interface JetStreamDeliveryStore extends DeliveryStore {
   }): Promise<number>
 }
 
-/** A delivery's state, the only record of it: one message per delivery in the state stream. */
+/** A delivery's state: carried by its work-queue message until an outcome is written. */
 interface DeliveryState {
   readonly sub: string
   readonly sink: string
@@ -93,32 +93,61 @@ interface DeliveryState {
   readonly attempts: number
   readonly created: number
   readonly due: number
-  readonly leaseUntil: number
-  readonly leaseToken?: string
   readonly updated: number
   readonly answer?: Omit<DeliveryAnswer, 'at'> & { readonly at: number }
 }
 
 interface Versioned {
   readonly state: DeliveryState
-  /** The state stream's sequence of this version, for compare-and-set. */
+  /** The state stream's sequence of this version (0: none written yet), for compare-and-set. */
   readonly revision: number
 }
 
-/** A wake-up this process holds (not acknowledged) while its delivery is leased here. */
+/** A work-queue message: the delivery's event and the state it was queued with. */
+interface WorkMessage {
+  readonly jws: string
+  readonly st: DeliveryState
+  /** The state stream's revision `st` stands for (0: none written). */
+  readonly rev: number
+}
+
+/** Successes recorded together: one message of the state stream. */
+interface DoneRecord {
+  /** The latest `updated` of the items. */
+  readonly at: number
+  readonly items: readonly (readonly [string, DeliveryState])[]
+}
+
+/** A delivery this process holds leased: its work-queue message is not acknowledged. */
 interface Held {
   reply: string
   leaseUntil: number
-  jws: string
-  /** The state as this process leased it: finishing tries it before reading the stream. */
-  version: Versioned
+  /** When, by this process's clock, the lease ends: until then the server is told it is in progress. */
+  extendUntil: number
+  /** An outcome is being recorded: a second one with the same lease is refused. */
+  finishing?: boolean
+  readonly leaseToken: string
+  readonly jws: string
+  /** The state as leased (attempts counted), and the revision an outcome must follow. */
+  readonly version: Versioned
 }
 
 const WRONG_LAST_SEQUENCE = 10071
+/** Most successes recorded in one message. */
+const DONE_BATCH = 256
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 const token = (value: string): string => `k${Buffer.from(value, 'utf8').toString('base64url')}`
 const untoken = (value: string): string => Buffer.from(value.slice(1), 'base64url').toString('utf8')
+/**
+ * How many times the server has handed out this message, from its `$JS.ACK` reply subject (both
+ * the 9-token and the 12-token forms); `Infinity` when unreadable, which makes the caller read.
+ */
+const deliveredCount = (reply: string): number => {
+  const parts = reply.split('.')
+  const n = Number(parts.length === 9 ? parts[4] : parts.length >= 11 ? parts[6] : NaN)
+  return Number.isSafeInteger(n) && n > 0 ? n : Infinity
+}
 
 /**
  * A {@link DeliveryStore} on NATS JetStream, for producers whose delivery outgrows one process:
@@ -127,12 +156,23 @@ const untoken = (value: string): string => Buffer.from(value.slice(1), 'base64ur
  * - **Feed**: one stream (`<prefix>_EVENTS`), one subject per group; `Nats-Msg-Id` =
  *   `[source, id]` makes publishing idempotent within `duplicateWindow`; the stream sequence is the
  *   feed cursor, so no lock orders appends.
- * - **Deliveries**: one state message per delivery (`<prefix>_STATE`, last value per subject,
- *   changed by compare-and-set on the subject's sequence), and one wake-up per delivery in a
- *   work-queue stream (`<prefix>_WORK`) read by a shared durable pull consumer. A worker that
- *   takes a wake-up leases the delivery by compare-and-set; retries and `Retry-After` hand the
- *   wake-up back with a delayed `NAK` (the server here, 2.9, has no per-message schedule); a
- *   worker that dies leaves it unacknowledged, and the server hands it to another after `ackWait`.
+ * - **Deliveries**: one message per delivery in a work-queue stream (`<prefix>_WORK`, subject
+ *   per delivery), carrying the event and the delivery's initial state, read by a shared durable
+ *   pull consumer: queueing is one write, and the subscriptions of one event are published
+ *   together. The lease is the consumer's own: a worker holds the message unacknowledged (and
+ *   tells the server it is still working when the lease outlasts `ackWait`); a worker that dies
+ *   leaves it, and the server hands it to another after `ackWait`. Only outcomes are written: one
+ *   state message per delivery (`<prefix>_STATE`, last value per subject), by compare-and-set on
+ *   the revision the worker leased, so that of two holders only one records an attempt; except
+ *   first-time successes, which are recorded many to a message (the completions of one tick)
+ *   before their work messages are acknowledged. A success recorded that way is not refused for a
+ *   second holder, which the server only makes when the first held it past `ackWait` (leases
+ *   longer than `ackWait` are extended), nor is a publisher's retry of the same event after the
+ *   work stream's 2-minute duplicate window told from a new delivery: the receiver's dedupe makes
+ *   either one effect. Retries
+ *   and `Retry-After` hand the message back with a delayed `NAK` (the server here, 2.9, has no
+ *   per-message schedule); a message handed out again is checked against its written state.
+ *   An attempt whose worker died before recording it is not counted in `attempts`.
  * - **Dead letters**: each dead-lettered delivery is also recorded in `<prefix>_DEAD`, per
  *   subscription, which {@link JetStreamDeliveryStore.recover} reads.
  * - **Subscriptions and inbox dedupe** stay in the `state` store (PostgreSQL in production).
@@ -171,7 +211,8 @@ export async function createJetStreamDeliveryStore(
   }
   const subj = {
     event: (group: string) => `${prefix}.ev.${token(group)}`,
-    work: (sub: string) => `${prefix}.wk.${token(sub)}`,
+    work: (id: string) => `${prefix}.wk.${id}`,
+    workOf: (sub: string) => `${prefix}.wk.${token(sub)}.>`,
     state: (id: string) => `${prefix}.st.${id}`,
     dead: (sub: string) => `${prefix}.dead.${token(sub)}`,
   }
@@ -197,6 +238,7 @@ export async function createJetStreamDeliveryStore(
   })
   await ensureStream({
     name: names.work,
+    allow_direct: true,
     subjects: [`${prefix}.wk.>`],
     storage: StorageType.File,
     retention: RetentionPolicy.Workqueue,
@@ -238,8 +280,8 @@ export async function createJetStreamDeliveryStore(
 
   /**
    * A stored message by sequence, or the last or next one of a subject, through the streams'
-   * direct get (server 2.9+; any replica answers, so a read may lag a write by a moment: the
-   * compare-and-set then fails and the update reads again).
+   * direct get (server 2.9+; any replica answers, so a read may lag a write by a moment: a
+   * compare-and-set then fails, and the write is refused as for a lost lease).
    */
   const getMessage = async (
     stream: string,
@@ -276,41 +318,58 @@ export async function createJetStreamDeliveryStore(
     }
   }
   /**
-   * Applies `change` to the current state by compare-and-set, re-reading on conflicts; `known`, a
-   * version this process wrote, is tried first without reading.
+   * Records deliveries that succeeded, many to a message: the completions of one tick go out
+   * together (at most {@link DONE_BATCH}), and each resolves once the message is stored.
    */
+  let done: { id: string; state: DeliveryState; settle: (error?: Error) => void }[] = []
+  const flushDone = async () => {
+    const items = done
+    done = []
+    if (items.length === 0) return
+    try {
+      await js.publish(
+        `${prefix}.st.done.${crypto.randomUUID()}`,
+        JSON.stringify({
+          at: Math.max(...items.map((i) => i.state.updated)),
+          items: items.map((i) => [i.id, i.state]),
+        }),
+      )
+      for (const i of items) i.settle()
+    } catch (err) {
+      for (const i of items) i.settle(err instanceof Error ? err : new Error(String(err)))
+    }
+  }
+  const recordDone = (id: string, state: DeliveryState) =>
+    new Promise<void>((resolve, reject) => {
+      done.push({
+        id,
+        state,
+        settle: (error) => {
+          if (error === undefined) resolve()
+          else reject(error)
+        },
+      })
+      if (done.length === 1) setImmediate(() => void flushDone())
+      else if (done.length >= DONE_BATCH) void flushDone()
+    })
+  /** Applies `change` to the current written state by compare-and-set, re-reading on conflicts. */
   const update = async (
     id: string,
     change: (state: DeliveryState) => DeliveryState | undefined,
-    known?: Versioned,
+    initial?: Versioned,
   ): Promise<Versioned | undefined> => {
-    let current = known
     for (;;) {
-      current ??= await read(id)
+      const current = (await read(id)) ?? initial
       if (current === undefined) return undefined
       const next = change(current.state)
-      if (next === undefined) {
-        if (current === known) {
-          current = undefined
-          known = undefined
-          continue
-        }
-        return undefined
-      }
+      if (next === undefined) return undefined
       const revision = await write(id, next, current.revision)
       if (revision !== undefined) return { state: next, revision }
-      current = undefined
-      known = undefined
     }
   }
-  const wake = async (id: string, jws: string, msgID?: string) => {
-    const sub = id.slice(0, id.indexOf('.'))
-    await js.publish(
-      `${prefix}.wk.${sub}`,
-      JSON.stringify({ id, jws }),
-      msgID === undefined ? {} : { msgID },
-    )
-  }
+  /** Queues a delivery's work message: the one write of a delivery until its outcome. */
+  const wake = async (id: string, message: WorkMessage, msgID?: string) =>
+    js.publish(subj.work(id), JSON.stringify(message), msgID === undefined ? {} : { msgID })
   const release = (id: string, delayMs?: number) => {
     const h = held.get(id)
     if (h === undefined) return
@@ -318,25 +377,54 @@ export async function createJetStreamDeliveryStore(
     if (delayMs === undefined) ackMessage(nc, h.reply)
     else nakMessage(nc, h.reply, Math.min(delayMs, recheck))
   }
-  /** Every delivery's current state, optionally of one subscription, in stream order. */
-  const scan = async function* (subscriptionId?: string): AsyncGenerator<[string, Versioned]> {
-    const filter =
-      subscriptionId === undefined ? `${prefix}.st.>` : `${prefix}.st.${token(subscriptionId)}.>`
+  // Leases longer than the consumer's ack wait: tell the server the holder is still working.
+  const extender = setInterval(
+    () => {
+      const now = Date.now()
+      for (const h of held.values()) if (h.extendUntil > now) workingMessage(nc, h.reply)
+    },
+    Math.max(100, Math.floor(ackWait / 3)),
+  )
+  extender.unref()
+  /** Messages of a stream under `filter`, in stream order. */
+  const each = async function* (stream: string, filter: string): AsyncGenerator<StoredMsg> {
     let seq = 1
     for (;;) {
-      const m = await getMessage(names.state, { seq, next_by_subj: filter })
+      const m = await getMessage(stream, { seq, next_by_subj: filter })
       if (m === undefined) return
-      yield [
-        m.subject.slice(prefix.length + 4),
-        { state: m.json<DeliveryState>(), revision: m.seq },
-      ]
+      yield m
       seq = m.seq + 1
     }
   }
-  /** The state without its lease. */
-  const unleased = (s: DeliveryState): DeliveryState => {
-    const { leaseToken: _, ...rest } = s
-    return { ...rest, leaseUntil: 0 }
+  /**
+   * Every delivery's current state, optionally of one subscription: the written state where there
+   * is one, else the state its waiting work message was queued with.
+   */
+  const scan = async (subscriptionId?: string): Promise<Map<string, Versioned>> => {
+    const all = new Map<string, Versioned>()
+    const work = subscriptionId === undefined ? `${prefix}.wk.>` : subj.workOf(subscriptionId)
+    for await (const m of each(names.work, work)) {
+      const w = m.json<WorkMessage>()
+      all.set(m.subject.slice(prefix.length + 4), { state: w.st, revision: w.rev })
+    }
+    // Written states win over recorded successes, which win over waiting messages.
+    const written = new Set<string>()
+    const states =
+      subscriptionId === undefined ? `${prefix}.st.>` : `${prefix}.st.${token(subscriptionId)}.>`
+    for await (const m of each(names.state, states)) {
+      const id = m.subject.slice(prefix.length + 4)
+      if (id.startsWith('done.')) continue
+      written.add(id)
+      all.set(id, { state: m.json<DeliveryState>(), revision: m.seq })
+    }
+    for await (const m of each(names.state, `${prefix}.st.done.>`)) {
+      for (const [id, state] of m.json<DoneRecord>().items) {
+        if (written.has(id)) continue
+        if (subscriptionId !== undefined && state.sub !== subscriptionId) continue
+        all.set(id, { state, revision: 0 })
+      }
+    }
+    return all
   }
   const toAnswer = (a: DeliveryAnswer): NonNullable<DeliveryState['answer']> => ({
     ...a,
@@ -353,61 +441,98 @@ export async function createJetStreamDeliveryStore(
     status: DeliveryStatus,
     due?: Date,
   ): Promise<boolean> => {
+    const h = held.get(id)
+    if (h?.leaseToken !== leaseToken) return false
     const at = answer.at.getTime()
-    const written = await update(
-      id,
-      (s) =>
-        s.status !== 'pending' || s.leaseToken !== leaseToken
-          ? undefined
-          : {
-              ...unleased(s),
-              status,
-              updated: at,
-              answer: toAnswer(answer),
-              ...(due === undefined ? {} : { due: due.getTime() }),
-            },
-      held.get(id)?.version,
-    )
-    if (written === undefined) return false
-    const next = written.state
+    const next: DeliveryState = {
+      ...h.version.state,
+      status,
+      updated: at,
+      answer: toAnswer(answer),
+      ...(due === undefined ? {} : { due: due.getTime() }),
+    }
+    if (h.finishing) return false
+    h.finishing = true
+    // A success of a delivery with no written state (the common case) is recorded with others in
+    // one message; any other outcome by compare-and-set on the revision leased.
+    const written =
+      status === 'delivered' && h.version.revision === 0
+        ? await recordDone(id, next).then(() => true)
+        : (await write(id, next, h.version.revision)) !== undefined
+    if (!written) {
+      // Someone else recorded an outcome (the lease was lost, or the delivery cancelled).
+      if (held.get(id) === h) held.delete(id)
+      return false
+    }
     if (status === 'dead') {
       await js.publish(
         subj.dead(next.sub),
         JSON.stringify({ id, seq: next.seq, at, answer: next.answer }),
       )
     }
-    release(id, status === 'pending' ? (due?.getTime() ?? at) - at : undefined)
+    if (held.get(id) === h) {
+      release(id, status === 'pending' ? (due?.getTime() ?? at) - at : undefined)
+    }
     return true
   }
   const cancelAll = async (subscriptionId: string, at: number) => {
-    for await (const [id, v] of scan(subscriptionId)) {
+    const current = await scan(subscriptionId)
+    // No new attempts: the waiting messages go, then each pending delivery is recorded cancelled.
+    await jsm.streams.purge(names.work, { filter: subj.workOf(subscriptionId) })
+    for (const [id, v] of current) {
       if (v.state.status !== 'pending') continue
-      await update(id, (s) =>
-        s.status === 'pending' ? { ...unleased(s), status: 'cancelled', updated: at } : undefined,
+      await update(
+        id,
+        (s) => (s.status === 'pending' ? { ...s, status: 'cancelled', updated: at } : undefined),
+        v.revision === 0 ? v : undefined,
       )
       release(id)
     }
   }
-  /** Queues one delivery unless it exists; `true` when it was new. */
-  const queue = async (id: string, state: DeliveryState, jws: string): Promise<boolean> => {
-    const created = (await write(id, state, 0)) !== undefined
-    const current = created ? undefined : await read(id)
-    // The wake-up is deduplicated by its id, so that a publisher retrying after a crash between
-    // the state and the wake-up repairs the queue without waking the delivery twice.
-    if (created || current?.state.status === 'pending') await wake(id, jws, `wk:${id}`)
-    return created
+  /** A fresh pending delivery's state. */
+  const initial = (
+    s: { id: string; sink: string },
+    seq: number,
+    src: string,
+    eid: string,
+    time: number,
+  ): DeliveryState => ({
+    sub: s.id,
+    sink: s.sink,
+    seq,
+    src,
+    eid,
+    status: 'pending',
+    attempts: 0,
+    created: time,
+    due: time,
+    updated: time,
+  })
+  /**
+   * Queues one delivery of an event published before (a publisher's retry, or an operator's
+   * resend) unless it exists; `true` when it was new.
+   */
+  const queueAgain = async (id: string, state: DeliveryState, jws: string): Promise<boolean> => {
+    const [written, waiting] = await Promise.all([
+      read(id),
+      getMessage(names.work, { last_by_subj: subj.work(id) }),
+    ])
+    if (written !== undefined || waiting !== undefined) return false
+    // Deduplicated by its id, against a concurrent retry of the same publish.
+    const ack = await wake(id, { jws, st: state, rev: 0 }, `wk:${id}`)
+    return !ack.duplicate
   }
-  /** Resets a finished delivery to pending, due at `at`, and wakes it. */
+  /** Resets a finished delivery to pending, due at `at`, and queues it. */
   const requeue = async (id: string, at: number, from: (s: DeliveryState) => boolean) => {
     const next = await update(id, (s) =>
       s.status === 'pending' || !from(s)
         ? undefined
-        : { ...unleased(s), status: 'pending', attempts: 0, due: at, updated: at },
+        : { ...s, status: 'pending', attempts: 0, due: at, updated: at },
     )
     if (next === undefined) return false
     const event = await getMessage(names.events, { seq: next.state.seq })
     if (event === undefined) return false
-    await wake(id, decoder.decode(event.data))
+    await wake(id, { jws: decoder.decode(event.data), st: next.state, rev: next.revision })
     return true
   }
 
@@ -448,27 +573,21 @@ export async function createJetStreamDeliveryStore(
         headers: h,
       })
       const time = at.getTime()
-      const created = await Promise.all(
-        active.map((s) =>
-          queue(
-            `${token(s.id)}.${ack.seq}`,
-            {
-              sub: s.id,
-              sink: s.sink,
-              seq: ack.seq,
-              src: event.source,
-              eid: event.id,
-              status: 'pending',
-              attempts: 0,
-              created: time,
-              due: time,
-              leaseUntil: 0,
-              updated: time,
-            },
-            event.jws,
-          ),
-        ),
-      )
+      const state = (s: (typeof active)[number]) =>
+        initial(s, ack.seq, event.source, event.id, time)
+      // A new event's deliveries are new: their messages go out together, one write each. A
+      // duplicate (a publisher's retry) queues only what is missing, as after a crash between.
+      const created = ack.duplicate
+        ? await Promise.all(
+            active.map((s) => queueAgain(`${token(s.id)}.${ack.seq}`, state(s), event.jws)),
+          )
+        : await Promise.all(
+            active.map(async (s) => {
+              const id = `${token(s.id)}.${ack.seq}`
+              const w = await wake(id, { jws: event.jws, st: state(s), rev: 0 }, `wk:${id}`)
+              return !w.duplicate
+            }),
+          )
       const deliveries = created.filter(Boolean).length
       return { cursor: String(ack.seq), duplicate: ack.duplicate, deliveries }
     },
@@ -491,69 +610,76 @@ export async function createJetStreamDeliveryStore(
       const t = now.getTime()
       const claimed: ClaimedDelivery[] = []
       const leaseToken = crypto.randomUUID()
-      const take = async (
-        id: string,
-        jws: string,
-        reply: string,
-        known?: Versioned,
-      ): Promise<boolean> => {
-        let wait: number | undefined
-        const written = await update(
-          id,
-          (s) => {
-            wait = undefined
-            if (s.status !== 'pending') return undefined
-            if (s.due > t || s.leaseUntil > t) {
-              wait = Math.max(s.due, s.leaseUntil) - t
-              return undefined
-            }
-            return {
-              ...s,
-              attempts: s.attempts + 1,
-              leaseToken,
-              leaseUntil: t + leaseMs,
-              updated: t,
-            }
-          },
-          known,
-        )
-        if (written === undefined) {
-          held.delete(id)
-          if (wait === undefined) ackMessage(nc, reply)
-          else nakMessage(nc, reply, Math.min(wait, recheck))
-          return false
-        }
-        const next = written.state
-        held.set(id, { reply, leaseUntil: t + leaseMs, jws, version: written })
+      const extendUntil = leaseMs > ackWait ? Date.now() + leaseMs : 0
+      const take = (id: string, jws: string, reply: string, current: Versioned) => {
+        const state = { ...current.state, attempts: current.state.attempts + 1, updated: t }
+        held.set(id, {
+          reply,
+          leaseUntil: t + leaseMs,
+          extendUntil,
+          leaseToken,
+          jws,
+          version: { state, revision: current.revision },
+        })
         claimed.push({
           id,
-          subscriptionId: next.sub,
-          sink: next.sink,
+          subscriptionId: state.sub,
+          sink: state.sink,
           jws,
-          eventSource: next.src,
-          eventId: next.eid,
-          attempts: next.attempts,
-          created: new Date(next.created),
+          eventSource: state.src,
+          eventId: state.eid,
+          attempts: state.attempts,
+          created: new Date(state.created),
           leaseToken,
         })
-        return true
       }
       // Leases this process holds that ran out by the caller's clock.
       for (const [id, h] of [...held]) {
         if (claimed.length >= limit) break
-        if (h.leaseUntil <= t) await take(id, h.jws, h.reply, h.version)
+        if (h.leaseUntil <= t) take(id, h.jws, h.reply, h.version)
       }
       if (claimed.length < limit) {
         const pulled = await pullNow(nc, names.work, names.consumer, limit - claimed.length)
         await Promise.all(
           pulled.map(async (m) => {
-            const { id, jws } = JSON.parse(decoder.decode(m.data)) as { id: string; jws: string }
-            const previous = held.get(id)
-            if (previous !== undefined && previous.reply !== m.reply) {
-              // The server handed out again a wake-up held here: keep the newest handle.
-              previous.reply = m.reply
+            const w = JSON.parse(decoder.decode(m.data)) as WorkMessage
+            const id = `${token(w.st.sub)}.${String(w.st.seq)}`
+            const mine = held.get(id)
+            if (mine !== undefined) {
+              // The server handed out again a message held here: keep the newest handle.
+              mine.reply = m.reply
+              if (mine.leaseUntil > t) {
+                workingMessage(nc, m.reply)
+                return
+              }
             }
-            await take(id, jws, m.reply)
+            // A message handed out for the first time stands for its state; one handed out
+            // again may have an outcome written since (a retry, a cancellation, another holder).
+            const current =
+              deliveredCount(m.reply) === 1 && mine === undefined
+                ? { state: w.st, revision: w.rev }
+                : ((await read(id)) ?? { state: w.st, revision: w.rev })
+            const s = current.state
+            if (s.status !== 'pending') {
+              if (held.get(id)?.reply === m.reply) held.delete(id)
+              ackMessage(nc, m.reply)
+              return
+            }
+            if (s.due > t) {
+              if (held.get(id)?.reply === m.reply) held.delete(id)
+              nakMessage(nc, m.reply, Math.min(s.due - t, recheck))
+              return
+            }
+            if (claimed.length >= limit) {
+              nakMessage(nc, m.reply, 0)
+              return
+            }
+            take(
+              id,
+              w.jws,
+              m.reply,
+              mine?.version.revision === current.revision ? mine.version : current,
+            )
           }),
         )
       }
@@ -565,7 +691,7 @@ export async function createJetStreamDeliveryStore(
 
     async listDeliveries(filter): Promise<DeliveryRecord[]> {
       const rows: DeliveryRecord[] = []
-      for await (const [id, { state: s }] of scan(filter.subscriptionId)) {
+      for (const [id, { state: s }] of await scan(filter.subscriptionId)) {
         if (filter.status !== undefined && s.status !== filter.status) continue
         rows.push({
           id,
@@ -589,23 +715,25 @@ export async function createJetStreamDeliveryStore(
       let removed = await base.prune({ now, retention })
       const cutoff = now.getTime() - retention * 1000
       const pending = new Set<number>()
-      for await (const [id, { state: s }] of scan()) {
+      for (const [id, { state: s, revision }] of await scan()) {
         if (s.status === 'pending') pending.add(s.seq)
-        else if (s.updated < cutoff) {
+        else if (s.updated < cutoff && revision > 0) {
           await jsm.streams.purge(names.state, { filter: subj.state(id) })
           removed++
         }
       }
-      let seq = 1
-      for (;;) {
-        const m = await getMessage(names.events, { seq, next_by_subj: `${prefix}.ev.>` })
-        if (m === undefined) break
+      for await (const m of each(names.state, `${prefix}.st.done.>`)) {
+        if (m.json<DoneRecord>().at < cutoff) {
+          await jsm.streams.deleteMessage(names.state, m.seq, false)
+          removed++
+        }
+      }
+      for await (const m of each(names.events, `${prefix}.ev.>`)) {
         const created = Number(m.header.get('Cta-Created'))
         if (created < cutoff && !pending.has(m.seq)) {
           await jsm.streams.deleteMessage(names.events, m.seq, false)
           removed++
         }
-        seq = m.seq + 1
       }
       return removed
     },
@@ -613,44 +741,31 @@ export async function createJetStreamDeliveryStore(
     async redeliver({ cursor, subscriptionId, at }) {
       const seq = Number(cursor)
       if (!Number.isSafeInteger(seq) || seq < 1) throw new TypeError('unreadable cursor')
-      const id = `${token(subscriptionId)}.${seq}`
+      const id = `${token(subscriptionId)}.${String(seq)}`
       if (await requeue(id, at.getTime(), () => true)) return true
-      // Never queued for this subscription (or pruned): queue it now, if the event is there.
+      // Never queued for this subscription, recorded with other successes, or pruned: queue it
+      // now, if the event is there and no message of it waits; its written state then wins over
+      // a recorded success.
       const subscription = await base.getSubscription(subscriptionId)
       const event = await getMessage(names.events, { seq })
       if (subscription?.status !== 'active' || event === undefined) return false
       const group = untoken(event.subject.slice(prefix.length + 4))
       if (group !== subscription.group) return false
       const [source, eventId] = JSON.parse(event.header.get('Nats-Msg-Id')) as [string, string]
-      const time = at.getTime()
-      return queue(
-        id,
-        {
-          sub: subscriptionId,
-          sink: subscription.sink,
-          seq,
-          src: source,
-          eid: eventId,
-          status: 'pending',
-          attempts: 0,
-          created: time,
-          due: time,
-          leaseUntil: 0,
-          updated: time,
-        },
-        decoder.decode(event.data),
-      )
+      if ((await getMessage(names.work, { last_by_subj: subj.work(id) })) !== undefined)
+        return false
+      const state = initial(subscription, seq, source, eventId, at.getTime())
+      const revision = await write(id, state, 0)
+      if (revision === undefined) return false
+      await wake(id, { jws: decoder.decode(event.data), st: state, rev: revision })
+      return true
     },
     async recover({ subscriptionId, since, at }) {
       const from = since.getTime()
       const ids = new Set<string>()
-      let seq = 1
-      for (;;) {
-        const m = await getMessage(names.dead, { seq, next_by_subj: subj.dead(subscriptionId) })
-        if (m === undefined) break
+      for await (const m of each(names.dead, subj.dead(subscriptionId))) {
         const record = m.json<{ id: string; at: number }>()
         if (record.at >= from) ids.add(record.id)
-        seq = m.seq + 1
       }
       let count = 0
       for (const id of ids) if (await requeue(id, at.getTime(), (s) => s.status === 'dead')) count++
@@ -658,6 +773,7 @@ export async function createJetStreamDeliveryStore(
     },
 
     async close() {
+      clearInterval(extender)
       for (const id of [...held.keys()]) release(id, 0)
       if (options.ownsConnection === true) await nc.drain()
       else await nc.flush()

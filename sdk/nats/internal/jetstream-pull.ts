@@ -55,3 +55,8 @@ export function nakMessage(nc: NatsConnection, reply: string, delayMs: number): 
   const delay = Math.max(0, Math.round(delayMs)) * 1_000_000
   nc.publish(reply, delay > 0 ? `-NAK ${JSON.stringify({ delay })}` : '-NAK')
 }
+
+/** Tells the server the holder is still working on a message: its ack wait starts again. */
+export function workingMessage(nc: NatsConnection, reply: string): void {
+  nc.publish(reply, '+WPI')
+}

@@ -1,9 +1,9 @@
 // Exactly once at the application on the JetStream delivery store (issue 14, §2): 10,000 events
 // are published to one subscription while two delivery workers, each in its own process, are
-// SIGKILLed and restarted every 2 s of work, and the test's own nats-server is killed
-// and restarted twice. The receiving application (an inbox with a dedupe store, in this process)
-// counts its effects per event: at the end every event has exactly one, and every delivery is
-// recorded delivered.
+// SIGKILLed mid-flight and restarted at random points of the run (6 kills, alternating), and the
+// test's own nats-server is killed and restarted twice. The receiving application (an inbox with
+// a dedupe store, in this process) counts its effects per event: at the end every event has
+// exactly one, and every delivery is recorded delivered.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import http from 'node:http'
@@ -29,6 +29,7 @@ import { natsServerMissing, startNatsServer, type NatsServer } from '../helpers/
 const SOURCE = 'https://sender.example'
 const EVENTS = 10_000
 const WORKERS = 2
+const KILLS = 6
 const PREFIX = 'CHAOS'
 const WORKER = new URL('./nats-worker.ts', import.meta.url).pathname
 const built = existsSync(`${ROOT}sdk/dist/nats.js`)
@@ -164,28 +165,37 @@ describe.skipIf(!built || missing !== undefined)(
           }
         }),
       )
-      // Chaos: a worker SIGKILLed mid-flight and restarted once it has worked for 2 s
-      // (alternating); the server killed and restarted when a third and two thirds of the events
-      // have been processed.
+      // Chaos: a working worker SIGKILLed and restarted at each of KILLS points drawn at random
+      // between 5% and 95% of the events processed (alternating workers); the server killed and
+      // restarted when a third and two thirds have been processed. Points, not timers: every kill
+      // lands mid-run however fast the run goes.
+      const points = Array.from({ length: KILLS }, () =>
+        Math.floor(EVENTS * (0.05 + 0.9 * Math.random())),
+      )
+      const chaos = [
+        ...points.map((at) => ({ at, what: 'kill' as const })),
+        { at: Math.floor(EVENTS / 3), what: 'restart' as const },
+        { at: Math.floor((2 * EVENTS) / 3), what: 'restart' as const },
+      ].sort((a, b) => a.at - b.at)
+      log.push(`chaos at ${chaos.map((c) => `${c.what}@${String(c.at)}`).join(' ')}\n`)
       let kills = 0
       let restarts = 0
-      const done = () => effects.size >= EVENTS
       const deadline = Date.now() + 240_000
-      while (!done() && Date.now() < deadline) {
-        const index = kills % WORKERS
-        const worker = workers[index] as Worker
-        await worker.ready
-        await sleep(2000)
-        if (done()) break
-        await kill(worker.process)
-        workers[index] = startWorker(nats.url)
-        kills++
-        if (effects.size >= ((restarts + 1) * EVENTS) / 3 && restarts < 2) {
+      for (const step of chaos) {
+        while (effects.size < step.at && Date.now() < deadline) await sleep(10)
+        if (step.what === 'restart') {
           await nats.kill()
           await sleep(500)
           await nats.start()
           restarts++
+          continue
         }
+        const index = kills % WORKERS
+        const worker = workers[index] as Worker
+        await worker.ready
+        await kill(worker.process)
+        workers[index] = startWorker(nats.url)
+        kills++
       }
       await publishing
       // Let the last attempts settle, then read the store.
@@ -200,7 +210,7 @@ describe.skipIf(!built || missing !== undefined)(
       expect({ lost: lost.length, twice, log }).toEqual({ lost: 0, twice: [], log })
       expect(delivered).toBe(EVENTS)
       expect(restarts).toBe(2)
-      expect(kills).toBeGreaterThanOrEqual(10)
+      expect(kills).toBe(KILLS)
       await store.close()
       await nc.close()
     }, 300_000)
