@@ -1,6 +1,6 @@
 // Plants of the Decisions profile: faults a vendor could ship in the SDK's tallies, stance checks
 // and redaction (each `find` is text of sdk/dist/*.js), planted in Decisions, the example tool that
-// claims the profile. The live cases of conformance/src/live/cases/decisions.ts must catch each one.
+// claims the profile (one in the suite's reference tool). The live cases of conformance/src/live/cases/decisions.ts must catch each one.
 import type { Plant } from '../plant.js'
 
 const DECISIONS = { tool: 'decisions', profiles: ['decisions'] } as const
@@ -74,7 +74,10 @@ export const PLANTS: readonly Plant[] = [
     id: 'decisions.late-stance-accepted',
     bug: 'A stance cast after the poll closed is accepted.',
     requirements: ['DEC-STA-002'],
-    ...DECISIONS,
+    // Decisions refuses a stance on a closed poll before the SDK sees it; the reference tool
+    // leaves that to createStance, so the plant is in play there.
+    tool: 'reference',
+    profiles: ['decisions'],
     plant: edit(
       'if (readInstant(stance.published) > closingInstant(poll) || stanceVersion(stance) > closingInstant(poll)) {',
       'if (false) {',
