@@ -1,6 +1,7 @@
 // Plants of the Decisions profile: faults a vendor could ship in the SDK's tallies, stance checks
 // and redaction (each `find` is text of sdk/dist/*.js), planted in Decisions, the example tool that
-// claims the profile (one in the suite's reference tool). The live cases of conformance/src/live/cases/decisions.ts must catch each one.
+// claims the profile (one in the suite's reference tool). The live cases of
+// conformance/src/live/cases/decisions.ts must catch each one.
 import type { Plant } from '../plant.js'
 
 const DECISIONS = { tool: 'decisions', profiles: ['decisions'] } as const
