@@ -19,6 +19,10 @@ export const Profile = StringEnum([
   'group-authority',
   'group-auth-relying-tool',
   'intent-exchange',
+  'decisions',
+  'budgeting',
+  'mutual-credit',
+  'tasks',
 ] as const)
 export type Profile = Static<typeof Profile>
 
@@ -48,7 +52,7 @@ export const ToolManifest = Document(
     feed: Type.Optional(Iri),
     emits: Type.Array(EventType, { maxItems: LIMITS.list, uniqueItems: true }),
     consumes: Type.Array(EventTypePattern, { maxItems: LIMITS.list, uniqueItems: true }),
-    profiles: Type.Array(Profile, { minItems: 1, maxItems: 6, uniqueItems: true }),
+    profiles: Type.Array(Profile, { minItems: 1, maxItems: 10, uniqueItems: true }),
   },
   {
     title: 'ToolManifest',
