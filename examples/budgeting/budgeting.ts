@@ -1,16 +1,19 @@
-// A Cobudget-like budgeting tool: funding rounds and buckets. A bucket is published as a request
-// (a bounty in the group's currency) and matched with offers; contributions are agreements. It has
-// no accounts of its own: members sign in through their group's authority ("sign in with your
-// group"), and a member's access ends as soon as the authority announces that the membership
-// ended, even in a session that is already open.
+// A Cobudget-like budgeting tool: funding rounds with per-member allocations, buckets and
+// contributions, held as the budgeting profile's documents (rounds.ts). It acts on decisions taken
+// in another tool as data: an outcome (decisions profile) that names a bucket at this tool's origin
+// with an amount in its currency becomes a bucket in the open round, with that amount as its
+// minimum goal and the outcome as `decidedBy`; its work is published as a request (intents) and
+// matched with offers; once funded, the task the outcome names is created (tasks profile), assigned
+// to the member who offered the work, and completing it completes the bucket. It has no accounts
+// of its own: members sign in through their group's authority ("sign in with your group"), and a
+// member's access ends as soon as the authority announces that the membership ended, even in a
+// session that is already open.
 import { ControlUnsupportedError, createControlHandler } from '@cta-interop/sdk/node'
 import { randomBytes } from 'node:crypto'
 import {
   CONTEXT,
-  addAmounts,
+  ProtocolError,
   answerHandshake,
-  compareAmounts,
-  createEvent,
   createInbox,
   createManifestResolver,
   createMatch,
@@ -30,6 +33,7 @@ import {
   startSignIn,
   type DiscoveredAuthority,
   type Event,
+  type Outcome,
   type PendingSignIn,
   type Permission,
   type Proposal,
@@ -38,14 +42,32 @@ import {
 import { json } from '../src/http.js'
 import { LOCAL, startProducer, type Producer } from '../src/producer.js'
 import { createBudgetingPages, createBudgetingRecords } from './pages.js'
+import { createRoundBook, type BucketRecord } from './rounds.js'
+import { createTaskBook, type TaskRecord } from './tasks.js'
 
 export const BUDGETING_EMITS = [
+  // The conformance suite asks the tool to emit the first two alone (`emit` with their type), so
+  // these come first: each is one event on its own.
+  'tech.collaborative.round.opened',
+  'tech.collaborative.task.created',
+  // The budgeting profile's other events.
+  'tech.collaborative.bucket.published',
+  'tech.collaborative.contribution.made',
+  'tech.collaborative.bucket.funded',
+  'tech.collaborative.bucket.completed',
+  'tech.collaborative.bucket.cancelled',
+  'tech.collaborative.contribution.refunded',
+  'tech.collaborative.round.closed',
+  // The tasks profile's: the work a funded bucket pays for.
+  'tech.collaborative.task.assigned',
+  'tech.collaborative.task.completed',
+  // The intents chapter's: a bucket's work as a request, matched with offers.
   'tech.collaborative.proposal.published',
   'tech.collaborative.intent.matched',
-  'tech.collaborative.agreement.accepted',
-  'example.budgeting.round.opened',
-  'example.budgeting.bucket.funded',
 ] as const
+
+/** The events of other tools Budgeting acts on, besides the authority's membership events. */
+export const BUDGETING_FOLLOWS = ['tech.collaborative.outcome.published'] as const
 
 /** The session cookie: a random id that stands for a signed-in member, kept server-side. */
 export const SESSION_COOKIE = 'budgeting_session'
@@ -87,14 +109,6 @@ interface ServedGroup {
   issuer?: string
 }
 
-interface Bucket {
-  readonly proposal: Proposal
-  /** The activity that published it: contributions reply to it. */
-  readonly published: string
-  funded: string
-  done: boolean
-}
-
 /** What a session holds, server-side only. */
 interface Session {
   readonly member: string
@@ -134,15 +148,15 @@ export interface Budgeting extends Pick<
   readonly roster: ReadonlyMap<string, 'active' | 'removed'>
   /** When each member's access ended (the authority's event arrived), in ms since the epoch. */
   readonly accessEnded: ReadonlyMap<string, number>
-  /** Opens a funding round. Each action takes the member's session and throws AccessDenied. */
-  openRound(name: string, session: string): Promise<void>
-  /** Publishes a bucket as a request with a target in the group's currency; returns its IRI. */
-  publishBucket(options: {
-    title: string
-    target: string
-    hours: string
-    session: string
-  }): Promise<string>
+  /**
+   * Opens a funding round (`round.opened`) with each member's allocation in the group's currency;
+   * returns its IRI. Each action takes the member's session and throws AccessDenied.
+   */
+  openRound(
+    name: string,
+    session: string,
+    allocations?: readonly { member: string; amount: string }[],
+  ): Promise<string>
   /** Publishes an offer to do a bucket's work for a price; returns the matches found. */
   offer(options: {
     title: string
@@ -150,13 +164,36 @@ export interface Budgeting extends Pick<
     hours: string
     session: string
   }): Promise<FoundMatch[]>
-  /** A member contributes to a bucket: an agreement. */
+  /**
+   * A member contributes to a bucket (`contribution.made`; `bucket.funded` when it reaches its
+   * minimum goal). A contribution the round's rules refuse throws the SDK's ProtocolError with the
+   * rule's code (`ERR_BUDGET_OVERDRAWN`, …) and emits nothing.
+   */
   contribute(bucket: string, amount: string, session: string): Promise<void>
+  /** The assignee completes a task (`task.completed`), and with it its bucket (`bucket.completed`). */
+  completeTask(task: string, session: string): Promise<void>
   readonly matches: readonly FoundMatch[]
+  /** The buckets, by IRI (with their round, contributions and request). */
+  readonly buckets: ReadonlyMap<string, BucketRecord>
+  /** The tasks, by IRI. */
+  readonly tasks: ReadonlyMap<string, TaskRecord>
+  /** The buckets published on a decision: outcome IRI → bucket IRI. */
+  readonly decided: ReadonlyMap<string, string>
+  /** Decisions this tool could not act on (no open round, another currency, a refused amount). */
+  readonly refusedDecisions: readonly string[]
 }
 
 const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
 const randomId = (): string => randomBytes(32).toString('base64url')
+
+/** A string parameter of a control action, or `ERR_REQUEST_INVALID` (a caller's mistake, 400). */
+function text(params: Record<string, unknown>, name: string): string {
+  const value = params[name]
+  if (typeof value !== 'string' || value === '') {
+    throw new ProtocolError('ERR_REQUEST_INVALID', `"${name}" must be a non-empty string`)
+  }
+  return value
+}
 
 /** The value of a cookie in a request. */
 function cookieOf(request: Request, name: string): string | undefined {
@@ -198,7 +235,6 @@ export async function startBudgeting(options: {
   const { group } = options
   const roster = new Map<string, 'active' | 'removed'>()
   const accessEnded = new Map<string, number>()
-  const buckets = new Map<string, Bucket>()
   // What the tool did, for its pages: each object its events link to is a page.
   const records = createBudgetingRecords()
   const pages = createBudgetingPages({
@@ -206,8 +242,18 @@ export async function startBudgeting(options: {
     group,
     groupName: async () => (await served.get(group)?.authority)?.group.name,
     currency: () => currency,
-    funded: (id) => buckets.get(id)?.funded,
+    state: (round) => {
+      try {
+        return roundBook.state(round)
+      } catch {
+        return undefined
+      }
+    },
   })
+  const decided = new Map<string, string>()
+  /** The outcome each decided bucket acts on (it may name the bucket's task too). */
+  const outcomes = new Map<string, Outcome>()
+  const refusedDecisions: string[] = []
   const matches: FoundMatch[] = []
   const allowed = new Set<string>()
   const sessions = new Map<string, Session>()
@@ -284,9 +330,13 @@ export async function startBudgeting(options: {
    * (which refuses an expired proposal, `ERR_PROPOSAL_EXPIRED`, and a version that changes its
    * author, `ERR_PROPOSAL_CONFLICT`; the inbox answers the sender with that problem) and matched.
    */
-  const peers: { onProposal?: (event: Event) => Promise<void> } = {}
+  const peers: {
+    onProposal?: (event: Event) => Promise<void>
+    onOutcome?: (event: Event) => Promise<void>
+  } = {}
   const onProposal = async (event: Event): Promise<void> => {
     await peers.onProposal?.(event)
+    await peers.onOutcome?.(event)
   }
   const inbox = createInbox({
     resolveKey: resolver.resolveKey,
@@ -408,8 +458,17 @@ export async function startBudgeting(options: {
       'tech.collaborative.membership.*',
       'tech.collaborative.group.tool.*',
       'tech.collaborative.proposal.*',
+      ...BUDGETING_FOLLOWS,
     ],
-    profiles: ['core', 'emitter', 'receiver', 'group-auth-relying-tool', 'intent-exchange'],
+    profiles: [
+      'core',
+      'emitter',
+      'receiver',
+      'group-auth-relying-tool',
+      'intent-exchange',
+      'budgeting',
+      'tasks',
+    ],
     // Installations come from the group's authority; in a conformance session (test and demo
     // only), the control API has the tool treat the suite as installed in the session's group.
     isInstalled: (g, tool) => isInstalled(g, tool),
@@ -471,71 +530,182 @@ export async function startBudgeting(options: {
   if (options.controlToken !== undefined) {
     const control = createControlHandler({
       token: options.controlToken,
-      createSession({ peer, authority: suite, install, separateGroup }) {
+      createSession({ peer, authority: suite, install, separateGroup, members: names }) {
         // With `authority`, the suite is the authority of a group of its own, which this tool now
-        // serves with the client secret the suite registered for it; with `separateGroup`, a group
-        // of this tool's own that only its events use; otherwise, Harbour Commons.
-        const sessionGroup =
-          suite?.group ?? (separateGroup === true ? `${origin}/g/conformance-${++counter}` : group)
+        // serves with the client secret the suite registered for it; with `separateGroup`, or
+        // with members asked for (the profile cases' rounds and tasks), a group of this tool's own
+        // that only its events use; otherwise, Harbour Commons.
+        const own = separateGroup === true || (suite === undefined && names.length > 0)
+        const sessionGroup = suite?.group ?? (own ? `${origin}/g/conformance-${++counter}` : group)
         if (suite !== undefined) served.set(suite.group, { clientSecret: suite.clientSecret })
-        else if (separateGroup === true) controlGroups.add(sessionGroup)
+        else if (own) controlGroups.add(sessionGroup)
         // `install: false`: the suite's tool is known (its keys are fetched), not installed.
         if (install === false) knownPeers.add(peer)
         else controlInstalled.add(`${sessionGroup} ${peer}`)
-        return { group: sessionGroup, members: [] }
+        // Budgeting holds no members: in a group of its own, the session's members are IRIs in
+        // that group, which allocations, contributions and tasks name.
+        const members =
+          suite === undefined && own
+            ? names.map((name, i) => ({ id: `${sessionGroup}/members/${i + 1}`, name }))
+            : []
+        return { group: sessionGroup, members }
       },
       actions: {
         'fail-next-event'(session) {
           failNext.add(session.peer)
           return {}
         },
-        // `type`: one of the tool's own event types (the others follow from what members do).
-        async emit(session, { type = 'example.budgeting.round.opened' }) {
-          if (
-            type !== 'example.budgeting.round.opened' &&
-            type !== 'example.budgeting.bucket.funded'
-          ) {
-            throw new ControlUnsupportedError(`this tool emits no ${String(type)} on demand`)
+        // `type`: one of the budgeting or tasks profile's event types: a round of the session's
+        // group opens, and goes as far as the type needs (the intents' through `publish-request`).
+        async emit(session, { type = 'tech.collaborative.round.opened' }) {
+          const t = String(type).replace(/^tech\.collaborative\./, '')
+          const app = tool
+          const member = `${session.group}/members/conformance`
+          if (t === 'task.created' || t === 'task.assigned' || t === 'task.completed') {
+            const { task } = await taskBook.create({
+              name: 'A conformance task',
+              group: session.group,
+              by: app,
+            })
+            if (t !== 'task.created') await taskBook.assign(task.id, member, app)
+            if (t === 'task.completed') await taskBook.complete(task.id, app)
+          } else if (t === 'proposal.published') {
+            await publishRequestIn(session.group)
+          } else {
+            const steps = [
+              'round.opened',
+              'round.closed',
+              'bucket.published',
+              'contribution.made',
+              'bucket.funded',
+              'bucket.completed',
+              'bucket.cancelled',
+              'contribution.refunded',
+            ]
+            if (!steps.includes(t)) {
+              throw new ControlUnsupportedError(`this tool emits no ${String(type)} on demand`)
+            }
+            const { round } = await roundBook.open({
+              name: 'A conformance round',
+              group: session.group,
+              by: app,
+              allocations: [{ member, amount: '10' }],
+            })
+            if (t === 'round.closed') await roundBook.close(round.id, app)
+            else if (t !== 'round.opened') {
+              const { bucket } = await roundBook.publish({
+                round: round.id,
+                name: 'A conformance bucket',
+                minGoal: '5',
+                maxGoal: '10',
+                by: app,
+              })
+              const who = { id: member, type: 'Person', name: 'Member' } as const
+              if (t !== 'bucket.published') {
+                const amount =
+                  t === 'contribution.made' || t.includes('cancel') || t.includes('refund')
+                    ? '2'
+                    : '5'
+                await roundBook.contribute(bucket.id, who, amount)
+              }
+              if (t === 'bucket.completed') await roundBook.complete(bucket.id, app)
+              if (t === 'bucket.cancelled' || t === 'contribution.refunded')
+                await roundBook.cancel(bucket.id, app)
+            }
           }
-          const round = `${origin}/rounds/${++counter}`
-          const by = { id: origin, type: 'Application', name: 'Budgeting' } as const
-          const published = now()
-          records.rounds.set(round, { id: round, name: 'A conformance round', by, published })
-          const event = createEvent(
-            type,
-            {
-              id: activity(),
-              type: 'Create',
-              actor: by,
-              object: { id: round, type: 'Event', name: 'A conformance round' },
-              summary: 'A funding round for the conformance suite',
-              published,
-              url: round,
-              audience: session.group,
-            },
-            { source: origin },
+          const event = lastOf.get(`tech.collaborative.${t}`)
+          return { id: event?.id, type: event?.type }
+        },
+        // The budgeting profile's actions (profile-control.md): what members do in the UI.
+        async 'round-open'(session, params) {
+          const allocations = params['allocations']
+          if (
+            !Array.isArray(allocations) ||
+            !allocations.every(
+              (a: unknown) =>
+                typeof a === 'object' &&
+                a !== null &&
+                typeof (a as Record<string, unknown>)['member'] === 'string' &&
+                typeof (a as Record<string, unknown>)['amount'] === 'string',
+            )
+          ) {
+            throw new ProtocolError(
+              'ERR_REQUEST_INVALID',
+              '"allocations" must be a list of { member, amount } (amounts as decimal strings)',
+            )
+          }
+          const { round } = await roundBook.open({
+            name: typeof params['name'] === 'string' ? params['name'] : 'A conformance round',
+            group: session.group,
+            by: tool,
+            allocations: allocations as { member: string; amount: string }[],
+          })
+          return { round: round.id, currency: { id: currency.id, decimals: currency.decimals } }
+        },
+        async 'round-close'(_session, params) {
+          await roundBook.close(text(params, 'round'), tool)
+          return {}
+        },
+        async 'bucket-publish'(_session, params) {
+          const maxGoal = params['maxGoal']
+          if (maxGoal !== undefined && typeof maxGoal !== 'string') {
+            throw new ProtocolError('ERR_REQUEST_INVALID', '"maxGoal" must be a decimal string')
+          }
+          const { bucket } = await roundBook.publish({
+            round: text(params, 'round'),
+            name: text(params, 'name'),
+            minGoal: text(params, 'minGoal'),
+            ...(maxGoal === undefined ? {} : { maxGoal }),
+            by: tool,
+          })
+          return { bucket: bucket.id }
+        },
+        async contribute(_session, params) {
+          const member = text(params, 'member')
+          const { contribution, status } = await roundBook.contribute(
+            text(params, 'bucket'),
+            { id: member, type: 'Person', name: 'Member' },
+            text(params, 'amount'),
           )
-          await producer.emit(event)
-          return { id: event.id, type: event.type }
+          return { contribution: contribution.id, status }
+        },
+        async 'bucket-cancel'(_session, params) {
+          await roundBook.cancel(text(params, 'bucket'), tool)
+          return {}
+        },
+        // The tasks profile's actions.
+        async 'task-create'(session, params) {
+          const optional = (name: string): string | undefined => {
+            const value = params[name]
+            if (value === undefined) return undefined
+            if (typeof value !== 'string') {
+              throw new ProtocolError('ERR_REQUEST_INVALID', `"${name}" must be a string`)
+            }
+            return value
+          }
+          const assignee = optional('assignee')
+          const due = optional('due')
+          const decidedBy = optional('decidedBy')
+          const { task } = await taskBook.create({
+            name: text(params, 'name'),
+            group: session.group,
+            by: tool,
+            ...(assignee === undefined ? {} : { assignee }),
+            ...(due === undefined ? {} : { due }),
+            ...(decidedBy === undefined ? {} : { decidedBy }),
+          })
+          return { task: task.id }
+        },
+        async 'task-assign'(_session, params) {
+          await taskBook.assign(text(params, 'task'), text(params, 'member'), tool)
+          return {}
+        },
+        async 'task-complete'(_session, params) {
+          await taskBook.complete(text(params, 'task'), tool)
+          return {}
         },
         async 'publish-request'(session) {
-          const id = `${origin}/buckets/${++counter}`
-          const request = createRequest({
-            id,
-            attributedTo: origin,
-            audience: session.group,
-            name: 'A conformance bucket',
-            payer: session.group,
-            url: id,
-            intent: {
-              action: 'deliverService',
-              resourceConformsTo: skill,
-              effortQuantity: { hasUnit: 'hour', hasNumericalValue: '2' },
-            },
-            price: { amount: '10', currency },
-          })
-          await publishAndMatch(request, { id: origin, type: 'Application', name: 'Budgeting' })
-          return { id }
+          return { id: await publishRequestIn(session.group) }
         },
         /** What the matcher finds now for a proposal (held or not), best first. */
         matches(_session, { proposal }) {
@@ -581,6 +751,127 @@ export async function startBudgeting(options: {
   const skill = `${group}/skills/bike-repair`
   const matcher = createMatcher({ currencies: [currency] })
   let counter = 0
+  const tool = { id: origin, type: 'Application', name: 'Budgeting' } as const
+  /** The last event of each type: what the control API's `emit` answers with (test and demo). */
+  const lastOf = new Map<string, Event>()
+  const emit = async (event: Event): Promise<void> => {
+    lastOf.set(event.type, event)
+    await producer.emit(event)
+  }
+  const roundBook = createRoundBook({ origin, currency, emit, records })
+  const taskBook = createTaskBook({ origin, emit, tasks: records.tasks })
+
+  /** Publishes a request of the tool's own in a group (the control API's `publish-request`). */
+  async function publishRequestIn(audience: string): Promise<string> {
+    const id = `${origin}/requests/${++counter}`
+    const request = createRequest({
+      id,
+      attributedTo: origin,
+      audience,
+      name: 'A conformance bucket',
+      payer: audience,
+      url: id,
+      intent: {
+        action: 'deliverService',
+        resourceConformsTo: skill,
+        effortQuantity: { hasUnit: 'hour', hasNumericalValue: '2' },
+      },
+      price: { amount: '10', currency },
+    })
+    await publishAndMatch(request, tool)
+    return id
+  }
+
+  /**
+   * Acts on a decision taken in another tool installed in the group: each entry of the outcome's
+   * `decides` that names a bucket at this tool's origin, with an amount in the group's currency,
+   * becomes a bucket in the group's open round (its `minGoal` the amount, `decidedBy` the
+   * outcome), and its work a request that offers are matched with. A decision it cannot act on
+   * (no open round, another currency, an amount the currency refuses) is recorded, not retried.
+   */
+  peers.onOutcome = async (event) => {
+    if (event.type !== 'tech.collaborative.outcome.published') return
+    // From the group's authority, or from a tool installed in the group.
+    const issuer = served.get(event.group)?.issuer
+    const fromAuthority = issuer !== undefined && event.source === new URL(issuer).origin
+    if (!fromAuthority && !(await isInstalled(event.group, event.source))) return
+    const object = (event.data as { object?: unknown }).object
+    if (typeof object !== 'object' || object === null) return
+    // The event carries the outcome without its `@context` (the activity's applies).
+    const outcome = { '@context': [...CONTEXT], ...object } as Outcome
+    for (const entry of outcome.decides ?? []) {
+      if (entry.type !== 'Bucket' || !entry.id.startsWith(`${origin}/`)) continue
+      if (decided.has(outcome.id) || records.buckets.has(entry.id)) continue
+      const amount = entry.resourceQuantity?.hasNumericalValue
+      const round = roundBook.openRound(event.group)
+      if (amount === undefined || entry.resourceConformsTo !== currency.id || round === undefined) {
+        refusedDecisions.push(`${outcome.id}: no open round, or no amount in ${currency.name}`)
+        continue
+      }
+      const name = entry.name ?? outcome.name ?? 'A decided bucket'
+      try {
+        const record = await roundBook.publish({
+          id: entry.id,
+          round: round.round.id,
+          name,
+          minGoal: amount,
+          attributedTo: outcome.attributedTo,
+          decidedBy: outcome.id,
+          summary: `Decided in ${outcome.inReplyTo}: ${outcome.content}`.slice(0, 280),
+          by: tool,
+        })
+        decided.set(outcome.id, entry.id)
+        outcomes.set(entry.id, outcome)
+        // Its work, as a request in the group's currency: offers are matched with it.
+        const request = createRequest({
+          id: `${origin}/requests/${++counter}`,
+          attributedTo: outcome.attributedTo,
+          audience: event.group,
+          name,
+          payer: event.group,
+          url: entry.id,
+          intent: { action: 'deliverService', resourceConformsTo: skill },
+          price: { amount, currency },
+        })
+        record.request = request.id
+        await publishAndMatch(request, tool)
+      } catch (err) {
+        if (!isProtocolError(err)) throw err
+        refusedDecisions.push(`${outcome.id}: ${err.code}`)
+      }
+    }
+  }
+
+  /** The member who offered a request's work: the author of the best offer matched with it. */
+  const offeredBy = (request: string | undefined): string | undefined => {
+    const match = matches.find((m) => m.object === request || m.subject === request)
+    if (match === undefined) return undefined
+    const other = match.subject === request ? match.object : match.subject
+    return records.proposals.get(other)?.proposal.attributedTo
+  }
+
+  /**
+   * A decided bucket became funded: the task its outcome names (TSK-DEC-001) is created for the
+   * work, and assigned to the member who offered to do it.
+   */
+  async function startWork(bucket: BucketRecord): Promise<void> {
+    const outcome = outcomes.get(bucket.bucket.id)
+    if (outcome === undefined) return
+    const entry = outcome.decides?.find(
+      (d) => d.type === 'Task' && d.id.startsWith(`${origin}/`) && !records.tasks.has(d.id),
+    )
+    if (entry === undefined) return
+    const { task } = await taskBook.create({
+      id: entry.id,
+      name: entry.name ?? `The work of “${bucket.bucket.name}”`,
+      group: bucket.bucket.audience,
+      by: tool,
+      decidedBy: outcome,
+      bucket: bucket.bucket.id,
+    })
+    const worker = offeredBy(bucket.request)
+    if (worker !== undefined) await taskBook.assign(task.id, worker, tool)
+  }
   const activity = (): string => `${origin}/activities/${++counter}`
   const person = (m: SessionMember) => ({ id: m.member, type: 'Person' as const, name: m.name })
   const hasAccess = (member: string): boolean => {
@@ -656,15 +947,21 @@ export async function startBudgeting(options: {
       const manifest = await resolver.manifest(source)
       if (manifest.feed === undefined || manifest.subscriptions === undefined)
         throw new Error(`${source} has no feed or subscriptions endpoint`)
-      const types = ['tech.collaborative.membership.*', 'tech.collaborative.group.tool.*']
+      // The authority's membership events, and the decisions it announces that this tool acts on.
+      const types = [
+        'tech.collaborative.membership.*',
+        'tech.collaborative.group.tool.*',
+        ...BUDGETING_FOLLOWS,
+      ]
       // 1. Catch up: members who joined before this tool was connected.
       const pulled = await pullEvents(manifest.feed, {
         group,
         key,
         resolveKey: resolver.resolveKey,
         dedupe,
-        onEvent: (event) => {
+        onEvent: async (event) => {
           if (types.some((t) => event.type.startsWith(t.slice(0, -1)))) onMembership(event)
+          await peers.onOutcome?.(event)
         },
         ...LOCAL,
       })
@@ -685,50 +982,15 @@ export async function startBudgeting(options: {
       return { authority: issuer, pulled: pulled.processed }
     },
 
-    async openRound(name, session) {
-      const by = await memberOf(session, 'propose')
-      const published = now()
-      const round = `${origin}/rounds/${++counter}`
-      records.rounds.set(round, { id: round, name, by: person(by), published })
-      await producer.emit(
-        createEvent(
-          'example.budgeting.round.opened',
-          {
-            id: activity(),
-            type: 'Create',
-            actor: person(by),
-            object: { id: round, type: 'Event', name },
-            summary: `${by.name} opened the funding round “${name}”`,
-            published,
-            url: round,
-            audience: group,
-          },
-          { source: origin },
-        ),
-      )
-    },
+    buckets: records.buckets,
+    tasks: records.tasks,
+    decided,
+    refusedDecisions,
 
-    async publishBucket({ title, target, hours, session }) {
+    async openRound(name, session, allocations = []) {
       const by = await memberOf(session, 'propose')
-      const id = `${origin}/buckets/${++counter}`
-      const bucket = createRequest({
-        id,
-        attributedTo: by.member,
-        audience: group,
-        name: title,
-        payer: group,
-        url: id,
-        intent: {
-          action: 'deliverService',
-          resourceConformsTo: skill,
-          effortQuantity: { hasUnit: 'hour', hasNumericalValue: hours },
-        },
-        price: { amount: target, currency },
-      })
-      const published = activity()
-      buckets.set(id, { proposal: bucket, published, funded: '0.00', done: false })
-      await publishAndMatch(bucket, person(by), published)
-      return id
+      const { round } = await roundBook.open({ name, group, by: person(by), allocations })
+      return round.id
     },
 
     async offer({ title, price, hours, session }) {
@@ -752,68 +1014,23 @@ export async function startBudgeting(options: {
 
     async contribute(id, amount, session) {
       const by = await memberOf(session, 'participate')
-      const bucket = buckets.get(id)
-      if (bucket === undefined) throw new Error(`no bucket ${id}`)
-      bucket.funded = addAmounts(bucket.funded, amount)
-      const agreement = `${origin}/agreements/${++counter}`
-      const published = now()
-      records.agreements.set(agreement, {
-        id: agreement,
-        by: person(by),
-        amount,
-        bucket: id,
-        published,
-      })
-      await producer.emit(
-        createEvent(
-          'tech.collaborative.agreement.accepted',
-          {
-            id: activity(),
-            type: 'Accept',
-            actor: person(by),
-            object: {
-              id: agreement,
-              type: 'Agreement',
-              stipulates: {
-                id: `${agreement}#contribution`,
-                type: 'Commitment',
-                satisfies: `${id}#reciprocal`,
-                action: 'transfer',
-                provider: by.member,
-                receiver: group,
-                resourceConformsTo: currency.id,
-                resourceQuantity: { hasUnit: 'one', hasNumericalValue: amount },
-              },
-            },
-            inReplyTo: bucket.published,
-            summary: `${by.name} contributed ${amount} HC to “${bucket.proposal.name}”`,
-            published,
-            url: id,
-            audience: group,
-          },
-          { source: origin },
-        ),
-      )
-      const target = bucket.proposal.reciprocal?.resourceQuantity?.hasNumericalValue ?? '0'
-      if (!bucket.done && compareAmounts(bucket.funded, target) >= 0) {
-        bucket.done = true
-        await producer.emit(
-          createEvent(
-            'example.budgeting.bucket.funded',
-            {
-              id: activity(),
-              type: 'Update',
-              actor: { id: origin, type: 'Application', name: 'Budgeting' },
-              object: { id, type: 'Document', name: bucket.proposal.name },
-              summary: `“${bucket.proposal.name}” is fully funded (${bucket.funded} HC)`,
-              published: now(),
-              url: id,
-              audience: group,
-            },
-            { source: origin },
-          ),
-        )
+      const bucket = records.buckets.get(id)
+      if (bucket === undefined) throw new ProtocolError('ERR_NOT_FOUND', `no bucket ${id}`)
+      const before = bucket.bucket.bucketStatus
+      await roundBook.contribute(id, person(by), amount)
+      if (before !== 'funded' && bucket.bucket.bucketStatus === 'funded') await startWork(bucket)
+    },
+
+    async completeTask(id, session) {
+      const by = await memberOf(session, 'participate')
+      const record = records.tasks.get(id)
+      if (record === undefined) throw new ProtocolError('ERR_NOT_FOUND', `no task ${id}`)
+      if (record.task.assignee !== by.member) {
+        throw new AccessDenied('only the task’s assignee completes it', by.member)
       }
+      await taskBook.complete(id, person(by))
+      // The bucket's work is done: it keeps what it received (BUD-CANC-001) and is completed.
+      if (record.bucket !== undefined) await roundBook.complete(record.bucket, person(by))
     },
   }
 }

@@ -1,10 +1,11 @@
-// Budgeting's pages: every object its events link to (a round, a bucket, an offer, a match, an
-// agreement) is a page in the examples' layout, and the same URL answers with the object's JSON
-// document when asked for JSON. What the tool did is kept here as it happens (`BudgetingRecords`).
-import type { Match, Proposal, ResourceSpecification } from '@cta-interop/sdk'
+// Budgeting's pages: every object its events link to (a round, a bucket, a contribution, an
+// allocation, a task, an offer or request, a match) is a page in the examples' layout, and the same
+// URL answers with the object's JSON document when asked for JSON. A round's allocations are
+// also one JSON list at `<round>/allocations`, so that another tool can compute the round's
+// balances (no event carries an allocation). What the tool did is kept here as it happens.
+import type { Match, Proposal, ResourceSpecification, RoundState } from '@cta-interop/sdk'
 import {
   amount,
-  amountText,
   facts,
   items,
   link,
@@ -17,6 +18,8 @@ import {
   type PageTool,
 } from '../src/page-layout.js'
 import { esc } from '../src/http.js'
+import type { BucketRecord, RoundRecords } from './rounds.js'
+import type { TaskRecord } from './tasks.js'
 
 /** Who did something, as an event names them. */
 export interface RecordedActor {
@@ -25,45 +28,28 @@ export interface RecordedActor {
   readonly name: string
 }
 
-/** A funding round. */
-export interface RoundRecord {
-  readonly id: string
-  readonly name: string
-  readonly by: RecordedActor
-  readonly published: string
-}
-
-/** A proposal this tool published: a bucket (request) or an offer. */
+/** A proposal this tool published: a bucket's request or an offer. */
 export interface ProposalRecord {
   readonly proposal: Proposal
   readonly by: RecordedActor
 }
 
-/** A contribution to a bucket: an agreement. */
-export interface AgreementRecord {
-  readonly id: string
-  readonly by: RecordedActor
-  readonly amount: string
-  /** The bucket it funds. */
-  readonly bucket: string
-  readonly published: string
-}
-
 /** What Budgeting did, by IRI: what its pages show. */
-export interface BudgetingRecords {
-  readonly rounds: Map<string, RoundRecord>
+export interface BudgetingRecords extends RoundRecords {
   readonly proposals: Map<string, ProposalRecord>
-  readonly agreements: Map<string, AgreementRecord>
   /** Matches with an IRI of their own (`<origin>/matches/<n>`). */
   readonly matches: Map<string, Match>
+  readonly tasks: Map<string, TaskRecord>
 }
 
 /** Empty records, filled by the tool as it acts. */
 export const createBudgetingRecords = (): BudgetingRecords => ({
   rounds: new Map(),
+  buckets: new Map(),
+  contributions: new Map(),
   proposals: new Map(),
-  agreements: new Map(),
   matches: new Map(),
+  tasks: new Map(),
 })
 
 /** Options of {@link createBudgetingPages}. */
@@ -75,8 +61,8 @@ export interface BudgetingPagesOptions {
   readonly groupName: () => Promise<string | undefined>
   /** The group's currency. */
   readonly currency: () => ResourceSpecification
-  /** How much a bucket has received so far (`undefined`: not a bucket). */
-  readonly funded: (bucket: string) => string | undefined
+  /** A round's state (balances, each bucket's total and status), computed from its documents. */
+  readonly state: (round: string) => RoundState | undefined
 }
 
 /** Who is signed in on the home page: a name, or why not and where to sign in. */
@@ -99,7 +85,16 @@ const sentence = (reason: string): string =>
     ? 'You are not signed in'
     : reason.charAt(0).toUpperCase() + reason.slice(1)
 
-const PREFIXES = ['rounds', 'buckets', 'offers', 'requests', 'agreements', 'matches'] as const
+const PREFIXES = [
+  'rounds',
+  'buckets',
+  'offers',
+  'requests',
+  'contributions',
+  'allocations',
+  'tasks',
+  'matches',
+] as const
 
 /**
  * Budgeting's pages over its records. Each object page answers `GET <its IRI>` with a page in the
@@ -122,6 +117,13 @@ export function createBudgetingPages(options: BudgetingPagesOptions): BudgetingP
     ...more,
   ]
   const person = (a: RecordedActor): string => link(a.id, a.name)
+  const member = (id: string): string => link(id, nameOf(id))
+  /** A member's name, as an action of theirs recorded it. */
+  const nameOf = (id: string): string =>
+    [...records.contributions.values()].find((c) => c.by.id === id)?.by.name ??
+    [...records.proposals.values()].find((p) => p.by.id === id)?.by.name ??
+    [...records.rounds.values()].find((r) => r.by.id === id)?.by.name ??
+    'a member'
   const money = (value: string | undefined): string =>
     value === undefined ? '<span class="empty">none</span>' : amount(value, options.currency())
   const priceOf = (p: Proposal): string | undefined =>
@@ -143,144 +145,211 @@ export function createBudgetingPages(options: BudgetingPagesOptions): BudgetingP
         `score ${esc(m.score ?? '?')} · ${when(m.published)}`,
       ] as const
     })
-  /** The round a bucket was published in: the last one opened before it. */
-  const roundOf = (published: string): RoundRecord | undefined =>
-    [...records.rounds.values()]
-      .filter((r) => Date.parse(r.published) <= Date.parse(published))
-      .at(-1)
+  const STATUS: Readonly<
+    Record<string, { label: string; tone: 'open' | 'done' | 'ended' | 'closed' }>
+  > = {
+    idea: { label: 'idea', tone: 'closed' },
+    open: { label: 'open for funding', tone: 'open' },
+    funded: { label: 'funded', tone: 'done' },
+    completed: { label: 'completed', tone: 'done' },
+    cancelled: { label: 'cancelled', tone: 'ended' },
+  }
+  /** A bucket's total and status as its round computes them. */
+  const standing = (b: BucketRecord) => {
+    const state = options.state(b.bucket.inScopeOf)?.buckets[b.bucket.id]
+    return { total: state?.total ?? '0', status: state?.status ?? b.bucket.bucketStatus }
+  }
+  const progress = (b: BucketRecord): string => {
+    const { total, status } = standing(b)
+    return `${money(total)} of ${money(b.bucket.minGoal)}${
+      b.bucket.maxGoal === b.bucket.minGoal ? '' : ` (at most ${money(b.bucket.maxGoal)})`
+    } · ${esc(STATUS[status]?.label ?? status)}`
+  }
+  const bucketRows = (list: readonly BucketRecord[]) =>
+    items(
+      list.map((b) => [link(b.bucket.id, b.bucket.name), progress(b)]),
+      'No bucket yet.',
+    )
 
-  const round = async (request: Request, r: RoundRecord): Promise<Response> => {
+  const round = async (request: Request, id: string): Promise<Response> => {
     const tool = toolOf(request)
-    const rounds = [...records.rounds.values()]
-    const next = rounds[rounds.indexOf(r) + 1]
-    const buckets = [...records.proposals.values()].filter(
-      (p) => p.proposal.purpose === 'request' && roundOf(p.proposal.published) === r,
-    )
-    return objectResponse(
-      request,
-      {
-        id: r.id,
-        type: 'Event',
-        name: r.name,
-        attributedTo: r.by.id,
-        published: r.published,
-        audience: group,
-      },
-      {
-        tool,
-        kind: 'Funding round',
-        title: r.name,
-        status:
-          next === undefined
-            ? { label: 'open', tone: 'open' }
-            : { label: 'closed', tone: 'closed' },
-        trail: await trail(tool),
-        body:
-          facts([
-            ['Opened by', person(r.by)],
-            ['Opened', when(r.published)],
-            ['Group', link(group, (await groupLink()).text)],
-            ['Currency', esc(`${options.currency().name} (${options.currency().symbol})`)],
-          ]) +
-          section(
-            'Buckets in this round',
-            items(
-              buckets.map((b) => [
-                link(b.proposal.id, b.proposal.name),
-                `${money(options.funded(b.proposal.id))} of ${money(priceOf(b.proposal))}`,
-              ]),
-              'No bucket yet.',
-            ),
+    const r = records.rounds.get(id)
+    if (r === undefined) return notFound(request, tool, 'funding round')
+    const state = options.state(id)
+    const buckets = [...records.buckets.values()].filter((b) => b.bucket.inScopeOf === id)
+    return objectResponse(request, r.round, {
+      tool,
+      kind: 'Funding round',
+      title: r.round.name,
+      status:
+        r.round.endTime === undefined
+          ? { label: 'open', tone: 'open' }
+          : { label: 'closed', tone: 'closed' },
+      trail: await trail(tool),
+      body:
+        facts([
+          ['Opened by', person(r.by)],
+          ['Opens', when(r.round.startTime)],
+          ['Closed', r.round.endTime === undefined ? undefined : when(r.round.endTime)],
+          ['Group', link(group, (await groupLink()).text)],
+          ['Currency', esc(`${options.currency().name} (${options.currency().symbol})`)],
+          ['Allocated', state === undefined ? undefined : money(state.allocated)],
+          ['Contributed', state === undefined ? undefined : money(state.contributed)],
+        ]) +
+        section('Buckets in this round', bucketRows(buckets)) +
+        section(
+          'Allocations',
+          items(
+            r.allocations.map((a) => [
+              link(a.id, `${nameOf(a.receiver)}’s allocation`),
+              `${money(a.resourceQuantity.hasNumericalValue)} · ${money(state?.balances[a.receiver])} left`,
+            ]),
+            'No allocation.',
           ),
-      },
-    )
+        ),
+    })
+  }
+
+  const bucket = async (request: Request, b: BucketRecord): Promise<Response> => {
+    const tool = toolOf(request)
+    const r = records.rounds.get(b.bucket.inScopeOf)
+    const { total, status } = standing(b)
+    const task = [...records.tasks.values()].find((t) => t.bucket === b.bucket.id)
+    return objectResponse(request, b.bucket, {
+      tool,
+      kind: 'Bucket',
+      title: b.bucket.name,
+      status: STATUS[status] ?? { label: status, tone: 'open' },
+      trail: await trail(
+        tool,
+        ...(r === undefined ? [] : [{ href: r.round.id, text: r.round.name }]),
+      ),
+      body:
+        facts([
+          ['Minimum goal', money(b.bucket.minGoal)],
+          ['Maximum goal', money(b.bucket.maxGoal)],
+          ['Funded so far', money(total)],
+          [
+            'Decided by',
+            b.bucket.decidedBy === undefined
+              ? undefined
+              : link(b.bucket.decidedBy, 'the group’s decision'),
+          ],
+          ['Proposed by', member(b.bucket.attributedTo)],
+          ['Published', when(b.bucket.published)],
+          ['Round', r === undefined ? undefined : link(r.round.id, r.round.name)],
+          ['Its work', b.request === undefined ? undefined : link(b.request, 'request for offers')],
+          ['Task', task === undefined ? undefined : link(task.task.id, task.task.name)],
+          ['Group', link(group, (await groupLink()).text)],
+        ]) +
+        section(
+          'Contributions',
+          items(
+            b.contributions.map((c) => [
+              `${member(c.provider)} gave ${money(c.resourceQuantity.hasNumericalValue)}`,
+              `${link(c.id, 'contribution')} · ${when(c.published)}`,
+            ]),
+            'No contribution yet.',
+          ),
+        ),
+    })
   }
 
   const proposal = async (request: Request, record: ProposalRecord): Promise<Response> => {
     const tool = toolOf(request)
     const p = record.proposal
-    const isBucket = p.purpose === 'request'
-    const funded = options.funded(p.id)
-    const target = priceOf(p)
-    const full = funded !== undefined && target !== undefined && Number(funded) >= Number(target)
+    const isRequest = p.purpose === 'request'
     const matched = matchesOf(p.id).length > 0
-    const r = isBucket ? roundOf(p.published) : undefined
-    const contributions = [...records.agreements.values()].filter((a) => a.bucket === p.id)
-    const status = isBucket
-      ? full
-        ? { label: 'fully funded', tone: 'done' as const }
-        : { label: 'open for funding', tone: 'open' as const }
-      : matched
-        ? { label: 'matched', tone: 'done' as const }
-        : { label: 'open', tone: 'open' as const }
+    const forBucket = isRequest ? records.buckets.get(p.url ?? '') : undefined
     return objectResponse(request, p, {
       tool,
-      kind: isBucket ? 'Bucket (request)' : 'Offer',
+      kind: isRequest ? 'Request' : 'Offer',
       title: p.name,
-      status,
-      trail: await trail(tool, ...(r === undefined ? [] : [{ href: r.id, text: r.name }])),
+      status: matched ? { label: 'matched', tone: 'done' } : { label: 'open', tone: 'open' },
+      trail: await trail(tool),
       body:
         facts([
-          [isBucket ? 'Target' : 'Price', money(target)],
-          ['Funded so far', funded === undefined ? undefined : money(funded)],
+          ['Price', money(priceOf(p))],
           ['Work', hoursOf(p)],
-          [isBucket ? 'Published by' : 'Offered by', person(record.by)],
+          [isRequest ? 'Published by' : 'Offered by', person(record.by)],
+          [
+            'For the bucket',
+            forBucket === undefined ? undefined : link(forBucket.bucket.id, forBucket.bucket.name),
+          ],
           ['Published', when(p.published)],
           ['Closes', p.endTime === undefined ? undefined : when(p.endTime)],
-          ['Round', r === undefined ? undefined : link(r.id, r.name)],
           ['Group', link(group, (await groupLink()).text)],
-        ]) +
-        (isBucket
-          ? section(
-              'Contributions',
-              items(
-                contributions.map((a) => [
-                  `${person(a.by)} gave ${money(a.amount)}`,
-                  `${link(a.id, 'agreement')} · ${when(a.published)}`,
-                ]),
-                'No contribution yet.',
-              ),
-            )
-          : '') +
-        section('Matches', items(matchRows(p.id), 'No match yet.')),
+        ]) + section('Matches', items(matchRows(p.id), 'No match yet.')),
     })
   }
 
-  const agreement = async (request: Request, a: AgreementRecord): Promise<Response> => {
+  const contribution = async (request: Request, id: string): Promise<Response> => {
     const tool = toolOf(request)
-    const bucket = records.proposals.get(a.bucket)
-    return objectResponse(
-      request,
-      {
-        id: a.id,
-        type: 'Agreement',
-        stipulates: {
-          id: `${a.id}#contribution`,
-          type: 'Commitment',
-          satisfies: `${a.bucket}#reciprocal`,
-          action: 'transfer',
-          provider: a.by.id,
-          receiver: group,
-          resourceConformsTo: options.currency().id,
-          resourceQuantity: { hasUnit: 'one', hasNumericalValue: a.amount },
-        },
-        published: a.published,
-      },
-      {
+    const c = records.contributions.get(id)
+    if (c === undefined) return notFound(request, tool, 'contribution')
+    const b = records.buckets.get(c.contribution.receiver)
+    const value = c.contribution.resourceQuantity.hasNumericalValue
+    return objectResponse(request, c.contribution, {
+      tool,
+      kind: 'Contribution',
+      title: `${c.by.name} gives ${value} ${options.currency().symbol}`,
+      status: { label: 'accepted', tone: 'done' },
+      trail: await trail(tool, { href: c.contribution.receiver, text: b?.bucket.name ?? 'Bucket' }),
+      body: facts([
+        ['Contributor', person(c.by)],
+        ['Amount', money(value)],
+        ['To the bucket', link(c.contribution.receiver, b?.bucket.name ?? 'the bucket')],
+        ['Accepted', when(c.contribution.published)],
+      ]),
+    })
+  }
+
+  const allocation = async (request: Request, id: string): Promise<Response> => {
+    const tool = toolOf(request)
+    const r = [...records.rounds.values()].find((x) => x.allocations.some((a) => a.id === id))
+    const a = r?.allocations.find((x) => x.id === id)
+    if (r === undefined || a === undefined) return notFound(request, tool, 'allocation')
+    return objectResponse(request, a, {
+      tool,
+      kind: 'Allocation',
+      title: `${nameOf(a.receiver)}’s allocation in ${r.round.name}`,
+      trail: await trail(tool, { href: r.round.id, text: r.round.name }),
+      body: facts([
+        ['Member', member(a.receiver)],
+        ['Amount', money(a.resourceQuantity.hasNumericalValue)],
+        ['Left', money(options.state(r.round.id)?.balances[a.receiver])],
+        ['Round', link(r.round.id, r.round.name)],
+      ]),
+    })
+  }
+
+  const task = async (request: Request, t: TaskRecord): Promise<Response> => {
+    const tool = toolOf(request)
+    const b = t.bucket === undefined ? undefined : records.buckets.get(t.bucket)
+    const tones = { open: 'open', assigned: 'info', completed: 'done', cancelled: 'ended' } as const
+    return objectResponse(request, t.task, {
+      tool,
+      kind: 'Task',
+      title: t.task.name,
+      status: { label: t.task.taskStatus, tone: tones[t.task.taskStatus] },
+      trail: await trail(
         tool,
-        kind: 'Agreement',
-        title: `${a.by.name} contributes ${amountText(a.amount, options.currency())} ${options.currency().symbol}`,
-        status: { label: 'accepted', tone: 'done' },
-        trail: await trail(tool, { href: a.bucket, text: bucket?.proposal.name ?? 'Bucket' }),
-        body: facts([
-          ['Contributor', person(a.by)],
-          ['Amount', money(a.amount)],
-          ['To the bucket', link(a.bucket, bucket?.proposal.name ?? a.bucket)],
-          ['Received by', link(group, (await groupLink()).text)],
-          ['Accepted', when(a.published)],
-        ]),
-      },
-    )
+        ...(b === undefined ? [] : [{ href: b.bucket.id, text: b.bucket.name }]),
+      ),
+      body: facts([
+        ['Assigned to', t.task.assignee === undefined ? undefined : member(t.task.assignee)],
+        ['For the bucket', b === undefined ? undefined : link(b.bucket.id, b.bucket.name)],
+        [
+          'Decided by',
+          t.task.decidedBy === undefined
+            ? undefined
+            : link(t.task.decidedBy, 'the group’s decision'),
+        ],
+        ['Created', when(t.task.published)],
+        ['Updated', t.task.updated === undefined ? undefined : when(t.task.updated)],
+        ['Due', t.task.due === undefined ? undefined : when(t.task.due)],
+      ]),
+    })
   }
 
   const match = async (request: Request, m: Match): Promise<Response> => {
@@ -319,12 +388,23 @@ export function createBudgetingPages(options: BudgetingPagesOptions): BudgetingP
       )
         return undefined
       const id = `${url.origin}${url.pathname}`
-      const r = records.rounds.get(id)
-      if (r !== undefined) return round(request, r)
+      if (prefix === 'rounds' && id.endsWith('/allocations')) {
+        // The round's allocations, for a tool computing its balances (`computeRound`).
+        const r = records.rounds.get(id.slice(0, -'/allocations'.length))
+        if (r === undefined) return notFound(request, toolOf(request), 'funding round')
+        return new Response(JSON.stringify({ type: 'Collection', items: r.allocations }), {
+          headers: { 'content-type': 'application/json' },
+        })
+      }
+      if (records.rounds.has(id)) return round(request, id)
+      const b = records.buckets.get(id)
+      if (b !== undefined) return bucket(request, b)
       const p = records.proposals.get(id)
       if (p !== undefined) return proposal(request, p)
-      const a = records.agreements.get(id)
-      if (a !== undefined) return agreement(request, a)
+      if (records.contributions.has(id)) return contribution(request, id)
+      if (prefix === 'allocations') return allocation(request, id)
+      const t = records.tasks.get(id)
+      if (t !== undefined) return task(request, t)
       const m = records.matches.get(id)
       if (m !== undefined) return match(request, m)
       const what: Record<string, string> = {
@@ -332,7 +412,8 @@ export function createBudgetingPages(options: BudgetingPagesOptions): BudgetingP
         buckets: 'bucket',
         requests: 'request',
         offers: 'offer',
-        agreements: 'agreement',
+        contributions: 'contribution',
+        tasks: 'task',
         matches: 'match',
       }
       return notFound(request, toolOf(request), what[prefix ?? ''] ?? 'page')
@@ -341,18 +422,6 @@ export function createBudgetingPages(options: BudgetingPagesOptions): BudgetingP
     async home(request, session, status = 200) {
       const tool = toolOf(request)
       const proposals = [...records.proposals.values()]
-      const list = (purpose: 'offer' | 'request') =>
-        items(
-          proposals
-            .filter((p) => p.proposal.purpose === purpose)
-            .map((p) => [
-              link(p.proposal.id, p.proposal.name),
-              purpose === 'request'
-                ? `${money(options.funded(p.proposal.id))} of ${money(priceOf(p.proposal))}`
-                : `${money(priceOf(p.proposal))} · ${esc(p.by.name)}`,
-            ]),
-          purpose === 'request' ? 'No bucket yet.' : 'No offer yet.',
-        )
       const who =
         'name' in session
           ? `<p>Signed in as ${esc(session.name)}, through the group's authority.</p>`
@@ -367,12 +436,36 @@ export function createBudgetingPages(options: BudgetingPagesOptions): BudgetingP
             section(
               'Funding rounds',
               items(
-                [...records.rounds.values()].map((r) => [link(r.id, r.name), when(r.published)]),
+                [...records.rounds.values()].map((r) => [
+                  link(r.round.id, r.round.name),
+                  when(r.round.published),
+                ]),
                 'No round yet.',
               ),
             ) +
-            section('Buckets', list('request')) +
-            section('Offers', list('offer')),
+            section('Buckets', bucketRows([...records.buckets.values()])) +
+            section(
+              'Offers',
+              items(
+                proposals
+                  .filter((p) => p.proposal.purpose === 'offer')
+                  .map((p) => [
+                    link(p.proposal.id, p.proposal.name),
+                    `${money(priceOf(p.proposal))} · ${esc(p.by.name)}`,
+                  ]),
+                'No offer yet.',
+              ),
+            ) +
+            section(
+              'Tasks',
+              items(
+                [...records.tasks.values()].map((t) => [
+                  link(t.task.id, t.task.name),
+                  esc(t.task.taskStatus),
+                ]),
+                'No task yet.',
+              ),
+            ),
         },
         status,
       )

@@ -1,44 +1,44 @@
 // A Loomio-like decisions tool: it holds the group and its members (it is the group's authority, an
-// OpenID Provider on its own origin: see authority.ts), members start polls that close with an
-// outcome, and it emits membership, decision and core events.
+// OpenID Provider on its own origin: see authority.ts), and members decide in polls held as the
+// decisions profile's documents (polls.ts): options, stances, the tally when a poll closes, and an
+// outcome that says what it decides (an amount to fund, a task), which other tools act on as data.
 import {
   CONTEXT,
-  createEvent,
+  ProtocolError,
   createMemoryMembershipStore,
   type CoreRole,
+  type Decides,
   type Group,
+  type Outcome,
+  type StanceChoice,
+  type Tally,
 } from '@cta-interop/sdk'
 import { ControlUnsupportedError, createControlHandler } from '@cta-interop/sdk/node'
 import { startProducer, type Producer } from '../src/producer.js'
 import { createDecisionsPages } from './pages.js'
 import { startAuthority } from './authority.js'
+import { createPollBook, type OpenPollOptions, type PollRecord } from './polls.js'
 
 export const DECISIONS_EMITS = [
+  // The conformance suite asks the tool to emit the first two alone (`emit` with their type), so
+  // these come first: each is one event on its own.
+  'tech.collaborative.poll.opened',
   // From the authority plugin's registry (join, remove, connectTool, disconnectTool), through this
   // tool's outbox.
   'tech.collaborative.membership.joined',
   'tech.collaborative.membership.removed',
   'tech.collaborative.group.tool.connected',
   'tech.collaborative.group.tool.disconnected',
-  // The tool's own.
-  'example.decisions.poll.created',
-  'example.decisions.poll.closed',
+  // The rest of the decisions profile's events.
+  'tech.collaborative.stance.cast',
+  'tech.collaborative.poll.closed',
+  'tech.collaborative.outcome.published',
 ] as const
 
 /** A person, as the decisions tool knows them. */
 export interface Person {
   readonly id: string
   readonly name: string
-}
-
-interface Poll {
-  readonly id: string
-  readonly title: string
-  readonly by: Person
-  readonly closes: string
-  readonly created: string
-  closed?: string
-  outcome?: string
 }
 
 /** The running decisions tool. */
@@ -68,16 +68,86 @@ export interface Decisions extends Pick<
    * page shown. A real authority never has this; the scenario uses it to run unattended.
    */
   readonly autoSignIn: (person: string) => void
-  /** Starts a poll (`example.decisions.poll.created`); returns its IRI. */
-  startPoll(title: string, by: Person, closes: Date): Promise<string>
-  /** Closes a poll with its outcome (`example.decisions.poll.closed`). */
-  closePoll(poll: string, outcome: string, by: Person): Promise<void>
+  /** A member opens a poll (`poll.opened`); returns it as held. */
+  openPoll(options: Omit<OpenPollOptions, 'group'>): Promise<PollRecord>
+  /** A member casts a stance on a poll (`stance.cast`). */
+  castStance(
+    poll: string,
+    voter: Person,
+    choice: readonly StanceChoice[],
+    reason?: string,
+  ): Promise<void>
+  /** Closes a poll (`poll.closed`, carrying its tally); returns the tally. */
+  closePoll(poll: string, by: Person): Promise<Tally>
+  /** Publishes a poll's outcome with what it decides (`outcome.published`). */
+  publishOutcome(
+    poll: string,
+    by: Person,
+    statement: string,
+    options?: { name?: string; decides?: readonly Decides[] },
+  ): Promise<Outcome>
+  /** The polls, by IRI. */
+  readonly polls: ReadonlyMap<string, PollRecord>
   /** The active members. */
   members(): Promise<Person[]>
 }
 
-const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
 const actor = (p: Person) => ({ id: p.id, type: 'Person' as const, name: p.name })
+/** A week from now (RFC 3339): when a poll opened through the control API closes at the latest. */
+const inAWeek = (): string => new Date(Date.now() + 7 * 864e5).toISOString()
+
+/** A string parameter of a control action, or `ERR_REQUEST_INVALID` (a caller's mistake, 400). */
+function requireString(params: Record<string, unknown>, name: string): string {
+  const value = params[name]
+  if (typeof value !== 'string' || value === '') {
+    throw new ProtocolError('ERR_REQUEST_INVALID', `"${name}" must be a non-empty string`)
+  }
+  return value
+}
+
+const POLL_TYPES: ReadonlySet<string> = new Set([
+  'proposal',
+  'singleChoice',
+  'multipleChoice',
+  'count',
+  'score',
+  'rankedChoice',
+  'dotVote',
+  'meeting',
+])
+
+/** The `poll-open` action's parameters, checked for their shape (the SDK checks the rules). */
+function pollParams(
+  params: Record<string, unknown>,
+): Omit<OpenPollOptions, 'name' | 'group' | 'by' | 'endTime'> {
+  const pollType = params['pollType']
+  if (typeof pollType !== 'string' || !POLL_TYPES.has(pollType)) {
+    throw new ProtocolError('ERR_REQUEST_INVALID', '"pollType" must be a poll type')
+  }
+  const options = params['options']
+  if (
+    options !== undefined &&
+    (!Array.isArray(options) || !options.every((o) => typeof o === 'string'))
+  ) {
+    throw new ProtocolError('ERR_REQUEST_INVALID', '"options" must be a list of option names')
+  }
+  const out: Record<string, unknown> = { pollType }
+  if (options !== undefined) out['options'] = options
+  for (const key of [
+    'anonymous',
+    'hideResults',
+    'quorum',
+    'dotsPerVoter',
+    'minScore',
+    'maxScore',
+    'minChoices',
+    'maxChoices',
+  ]) {
+    if (params[key] !== undefined) out[key] = params[key]
+  }
+  // The SDK's schema refuses a value of the wrong type (ERR_SCHEMA_INVALID, 422 as a rule's refusal).
+  return out as unknown as Omit<OpenPollOptions, 'name' | 'group' | 'by' | 'endTime'>
+}
 
 /** Options of {@link startDecisions}. */
 export interface DecisionsOptions {
@@ -94,8 +164,8 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
   // deployment implements `MembershipStore` over its own tables.
   const store = createMemoryMembershipStore()
   const people = new Map<string, Person>()
-  const polls = new Map<string, Poll>()
   const state: { group: string } = { group: '' }
+  const polls = new Map<string, PollRecord>()
   // The group, its members and its polls are pages at the IRIs the events link to.
   const pages = createDecisionsPages({ store, group: () => state.group, people, polls })
   let counter = 0
@@ -118,12 +188,24 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
   const producer = await startProducer({
     name: 'Decisions',
     emits: DECISIONS_EMITS,
-    profiles: ['core', 'emitter', 'group-authority'],
+    profiles: ['core', 'emitter', 'group-authority', 'decisions'],
     isInstalled,
     isKnownTool,
     routes: () => (request) => pages.route(request),
   })
   const { origin } = producer
+  const tool = { id: origin, type: 'Application', name: 'Decisions' } as const
+  /** The last event the tool emitted: what the control API's `emit` answers with. */
+  const last: { event?: { id: string; type: string } } = {}
+  const book = createPollBook({
+    origin,
+    emit: async (event) => {
+      last.event = event
+      await producer.emit(event)
+    },
+    tool,
+    polls,
+  })
   const group: Group = {
     '@context': [...CONTEXT],
     id: `${origin}/g/harbour-commons`,
@@ -149,13 +231,15 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
     eventKey: producer.key,
     // The registry signs each membership and `group.tool.*` event with the tool's event key; the
     // outbox sends it to the subscribers and puts it in the feed, like the tool's own events.
-    emit: (jws, event) => producer.publish(jws, event),
+    emit: (jws, event) => {
+      last.event = event
+      return producer.publish(jws, event)
+    },
     nameOf: (id) => people.get(id)?.name,
   })
   // A browser opening the group's IRI gets its page; the authority answers everything else.
   producer.mount(authority.serves, pages.withGroupPages(authority.listener))
   const { registry } = authority.plugin
-  const activity = (): string => `${origin}/activities/${++counter}`
 
   // The conformance control API (test and demo only). Each session gets a group of its own, so a
   // conformance run never touches the members of Harbour Commons.
@@ -201,31 +285,87 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
         return { group: id, members: created, client: { client_id: peer, client_secret: secret } }
       },
       actions: {
-        // `type`: one of the tool's own event types (a membership event comes from the registry).
-        async emit(session, { type = 'example.decisions.poll.created' }) {
-          if (
-            type !== 'example.decisions.poll.created' &&
-            type !== 'example.decisions.poll.closed'
-          ) {
+        // `type`: one of the decisions profile's event types (a membership event comes from the
+        // registry): a poll of the session's group opens, and goes as far as the type needs.
+        async emit(session, { type = 'tech.collaborative.poll.opened' }) {
+          const steps = [
+            'tech.collaborative.poll.opened',
+            'tech.collaborative.stance.cast',
+            'tech.collaborative.poll.closed',
+            'tech.collaborative.outcome.published',
+          ]
+          if (type === 'tech.collaborative.membership.joined') {
+            const person = { id: `${origin}/u/member-${++counter}`, name: 'Member' }
+            people.set(person.id, person)
+            await registry.join(session.group, actor(person), {
+              role: [`${session.group}/roles/member`],
+              coreRole: 'member',
+            })
+            return { id: last.event?.id, type: last.event?.type }
+          }
+          const until = steps.indexOf(String(type))
+          if (until < 0) {
             throw new ControlUnsupportedError(`this tool emits no ${String(type)} on demand`)
           }
-          const poll = `${origin}/p/${++counter}`
-          const event = createEvent(
-            type,
-            {
-              id: activity(),
-              type: 'Create',
-              actor: { id: origin, type: 'Application', name: 'Decisions' },
-              object: { id: poll, type: 'Question', name: 'A conformance poll' },
-              summary: 'A poll for the conformance suite',
-              published: now(),
-              url: poll,
-              audience: session.group,
-            },
-            { source: origin },
+          const by = session.members[0] ?? { id: origin, name: 'Decisions' }
+          const { poll } = await book.open({
+            pollType: 'proposal',
+            name: 'A conformance poll',
+            group: session.group,
+            by,
+            endTime: inAWeek(),
+          })
+          const agree = (poll.oneOf ?? [])[0]?.id ?? `${poll.id}#option-1`
+          if (until >= 1) await book.cast(poll.id, by, [{ option: agree }], 'For the suite')
+          if (until >= 2) await book.close(poll.id, actor(by))
+          if (until >= 3) await book.publishOutcome(poll.id, by, 'Agreed, for the suite.')
+          return { id: last.event?.id, type: last.event?.type }
+        },
+        // The decisions profile's actions (profile-control.md): what members do in the UI.
+        async 'poll-open'(session, params) {
+          const by = session.members[0] ?? { id: origin, name: 'Decisions' }
+          const record = await book.open({
+            ...pollParams(params),
+            name: typeof params['name'] === 'string' ? params['name'] : 'A conformance poll',
+            group: session.group,
+            by,
+            endTime: inAWeek(),
+          })
+          const options = record.poll.oneOf ?? record.poll.anyOf ?? []
+          return { poll: record.poll.id, options: options.map((o) => o.id) }
+        },
+        async 'stance-cast'(_session, params) {
+          const member = requireString(params, 'member')
+          const choice = params['choice']
+          if (!Array.isArray(choice)) {
+            throw new ProtocolError('ERR_REQUEST_INVALID', '"choice" must be an array')
+          }
+          const reason = params['reason']
+          const stance = await book.cast(
+            requireString(params, 'poll'),
+            { id: member, name: people.get(member)?.name ?? 'Member' },
+            choice as StanceChoice[],
+            typeof reason === 'string' ? reason : undefined,
           )
-          await producer.emit(event)
-          return { id: event.id, type: event.type }
+          return { stance: stance.id }
+        },
+        async 'poll-close'(_session, params) {
+          return { tally: await book.close(requireString(params, 'poll'), tool) }
+        },
+        async 'outcome-publish'(session, params) {
+          const poll = requireString(params, 'poll')
+          const decides = params['decides']
+          if (decides !== undefined && !Array.isArray(decides)) {
+            throw new ProtocolError('ERR_REQUEST_INVALID', '"decides" must be an array')
+          }
+          const by = book.polls.get(poll)?.by ?? session.members[0] ?? tool
+          const outcome = await book.publishOutcome(
+            poll,
+            by,
+            requireString(params, 'statement'),
+            decides === undefined ? {} : { decides: decides as Decides[] },
+          )
+          return { outcome: outcome.id }
         },
         async 'add-member'(session, { name }) {
           const person = {
@@ -314,64 +454,13 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
       )
     },
 
-    async startPoll(title, by, closes) {
-      const id = `${origin}/p/${++counter}`
-      const poll: Poll = {
-        id,
-        title,
-        by,
-        closes: closes.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        created: now(),
-      }
-      polls.set(id, poll)
-      const published = now()
-      await producer.emit(
-        createEvent(
-          'example.decisions.poll.created',
-          {
-            id: activity(),
-            type: 'Create',
-            actor: actor(by),
-            object: { id, type: 'Question', name: title, endTime: poll.closes },
-            summary: `${by.name} started a poll: ${title}`,
-            published,
-            url: id,
-            audience: group.id,
-          },
-          { source: origin },
-        ),
-      )
-      return id
+    polls: book.polls,
+    openPoll: (options) => book.open({ ...options, group: group.id }),
+    async castStance(poll, voter, choice, reason) {
+      await book.cast(poll, voter, choice, reason)
     },
-
-    async closePoll(id, outcome, by) {
-      const poll = polls.get(id)
-      if (poll === undefined || poll.outcome !== undefined) throw new Error(`no open poll ${id}`)
-      poll.outcome = outcome
-      const published = now()
-      poll.closed = published
-      await producer.emit(
-        createEvent(
-          'example.decisions.poll.closed',
-          {
-            id: activity(),
-            type: 'Update',
-            actor: actor(by),
-            object: {
-              id,
-              type: 'Question',
-              name: poll.title,
-              endTime: published,
-              content: outcome,
-            },
-            summary: `Poll closed: ${poll.title} Outcome: ${outcome}`,
-            published,
-            url: id,
-            audience: group.id,
-          },
-          { source: origin },
-        ),
-      )
-    },
+    closePoll: (poll, by) => book.close(poll, actor(by)),
+    publishOutcome: (poll, by, statement, options) =>
+      book.publishOutcome(poll, by, statement, options),
   }
 }

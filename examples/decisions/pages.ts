@@ -2,7 +2,13 @@
 // the IRI its events link to, and the same URL answers with the object's JSON document when asked
 // for JSON. A real tool would show the roster to signed-in members only (the group's
 // `rosterVisibility` is `members`); this demo shows it to anyone on 127.0.0.1.
-import type { EmbeddedMembership, Group, MembershipStore } from '@cta-interop/sdk'
+import {
+  redactStance,
+  type EmbeddedMembership,
+  type Group,
+  type MembershipStore,
+  type Tally,
+} from '@cta-interop/sdk'
 import { toNodeListener } from '@cta-interop/sdk/node'
 import type { NodeListener } from '../src/http.js'
 import { esc } from '../src/http.js'
@@ -20,17 +26,9 @@ import {
   type PageTool,
 } from '../src/page-layout.js'
 
-/** A poll, as Decisions keeps it. */
-export interface PollRecord {
-  readonly id: string
-  readonly title: string
-  readonly by: { readonly id: string; readonly name: string }
-  /** When it closes (or was due to). */
-  readonly closes: string
-  readonly created?: string
-  readonly closed?: string
-  readonly outcome?: string
-}
+import type { PollRecord } from './polls.js'
+
+export type { PollRecord } from './polls.js'
 
 /** Options of {@link createDecisionsPages}. */
 export interface DecisionsPagesOptions {
@@ -92,16 +90,32 @@ export function createDecisionsPages(options: DecisionsPagesOptions): DecisionsP
       ? { label: 'active member', tone: 'open' as const }
       : { label: m.membershipStatus, tone: 'ended' as const }
   const pollStatus = (p: PollRecord) =>
-    p.outcome === undefined
+    p.poll.closed === undefined
       ? { label: 'open', tone: 'open' as const }
       : { label: 'closed', tone: 'closed' as const }
   const pollRows = (list: readonly PollRecord[]) =>
     items(
       list.map((p) => [
-        link(p.id, p.title),
-        `${p.outcome === undefined ? `closes ${when(p.closes)}` : 'closed'} · by ${esc(p.by.name)}`,
+        link(p.poll.id, p.poll.name),
+        `${p.poll.closed === undefined ? `closes ${when(p.poll.endTime)}` : 'closed'} · by ${esc(p.by.name)}`,
       ]),
       'No poll yet.',
+    )
+  /** A poll's options, each with its line of the tally once it closed (votes, points, winner). */
+  const optionRows = (p: PollRecord, tally: Tally | undefined) =>
+    items(
+      (p.poll.oneOf ?? p.poll.anyOf ?? []).map((o) => {
+        const line = tally?.options.find((l) => l.option === o.id)
+        const won = tally?.winners.includes(o.id) === true
+        const counts =
+          line === undefined
+            ? p.poll.closed === undefined
+              ? 'results when the poll closes'
+              : 'no votes'
+            : `${line.votes} ${line.votes === 1 ? 'vote' : 'votes'}${line.points === undefined ? '' : ` · ${line.points} points`}`
+        return [`${esc(o.name)}${won ? ' <strong>(won)</strong>' : ''}`, counts] as const
+      }),
+      'No option.',
     )
 
   const groupPage = async (request: Request, g: Group): Promise<Response> => {
@@ -179,41 +193,65 @@ export function createDecisionsPages(options: DecisionsPagesOptions): DecisionsP
     )
   }
 
-  const pollPage = async (request: Request, p: PollRecord): Promise<Response> => {
+  /** A poll's page; `document` what its URL answers for JSON (the poll, its outcome, a stance). */
+  const pollPage = async (
+    request: Request,
+    p: PollRecord,
+    document: unknown = p.poll,
+  ): Promise<Response> => {
     const tool = toolOf(request)
-    return objectResponse(
-      request,
-      {
-        id: p.id,
-        type: 'Question',
-        name: p.title,
-        attributedTo: p.by.id,
-        ...(p.created === undefined ? {} : { published: p.created }),
-        endTime: p.closed ?? p.closes,
-        ...(p.outcome === undefined ? {} : { content: p.outcome }),
-        audience: options.group(),
-      },
-      {
-        tool,
-        kind: 'Poll',
-        title: p.title,
-        status: pollStatus(p),
-        trail: await groupTrail(tool),
-        body:
-          (p.outcome === undefined
-            ? ''
-            : section('Outcome', `<blockquote><p>${esc(p.outcome)}</p></blockquote>`)) +
-          section(
-            'Details',
-            facts([
-              ['Started by', link(p.by.id, p.by.name)],
-              ['Started', p.created === undefined ? undefined : when(p.created)],
-              [p.outcome === undefined ? 'Closes' : 'Was due to close', when(p.closes)],
-              ['Closed', p.closed === undefined ? undefined : when(p.closed)],
-            ]),
-          ),
-      },
-    )
+    const { poll, tally, outcome } = p
+    const decision = tally?.decision
+    return objectResponse(request, document, {
+      tool,
+      kind: 'Poll',
+      title: poll.name,
+      status: pollStatus(p),
+      trail: await groupTrail(tool),
+      body:
+        (outcome === undefined
+          ? ''
+          : section(
+              'Outcome',
+              `<blockquote><p>${esc(outcome.content)}</p></blockquote>` +
+                items(
+                  (outcome.decides ?? []).map((d) => [
+                    link(d.id, d.name ?? d.id),
+                    `${esc(d.type ?? 'decided')}${
+                      d.resourceQuantity === undefined
+                        ? ''
+                        : ` · ${esc(d.resourceQuantity.hasNumericalValue)}`
+                    }`,
+                  ]),
+                  'It names nothing for another tool to act on.',
+                ),
+            )) +
+        section(
+          tally === undefined ? 'Options' : 'Options and tally',
+          optionRows(p, tally) +
+            (tally === undefined
+              ? ''
+              : `<p>${tally.voters} ${tally.voters === 1 ? 'voter' : 'voters'}${
+                  decision === undefined ? '' : ` · decision: <strong>${esc(decision)}</strong>`
+                }${tally.quorumReached ? '' : ' · no quorum'}</p>`),
+        ) +
+        section(
+          'Details',
+          facts([
+            ['Type', esc(poll.pollType)],
+            ['Started by', link(p.by.id, p.by.name)],
+            ['Started', when(poll.published)],
+            [poll.closed === undefined ? 'Closes' : 'Was due to close', when(poll.endTime)],
+            ['Closed', poll.closed === undefined ? undefined : when(poll.closed)],
+            ['Stances', String(p.stances.length)],
+            ['Anonymous', poll.anonymous === true ? 'yes' : undefined],
+            [
+              'Results',
+              poll.hideResults === 'untilClosed' ? 'hidden until the poll closes' : undefined,
+            ],
+          ]),
+        ),
+    })
   }
 
   const home = async (request: Request): Promise<Response> => {
@@ -243,6 +281,23 @@ export function createDecisionsPages(options: DecisionsPagesOptions): DecisionsP
       return poll === undefined
         ? notFound(request, toolOf(request), 'poll')
         : pollPage(request, poll)
+    }
+    if (/^\/p\/[^/]+\/outcome$/.test(path)) {
+      const poll = polls.get(`${url.origin}${path.slice(0, -'/outcome'.length)}`)
+      return poll === undefined
+        ? notFound(request, toolOf(request), 'outcome')
+        : poll.outcome === undefined
+          ? notFound(request, toolOf(request), 'outcome')
+          : pollPage(request, poll, poll.outcome)
+    }
+    if (/^\/s\/[^/]+$/.test(path)) {
+      const id = `${url.origin}${path}`
+      const p = [...polls.values()].find((x) => x.stances.some((st) => st.id === id))
+      const stance = p?.stances.find((st) => st.id === id)
+      // As the events carry it: who and what stay private as the poll's rules say.
+      return p === undefined || stance === undefined
+        ? notFound(request, toolOf(request), 'stance')
+        : pollPage(request, p, redactStance(stance, p.poll))
     }
     return undefined
   }

@@ -1,10 +1,14 @@
 // The demo's scenario, shared by `npm run demo` and the end-to-end tests: two tools and a dashboard
 // on 127.0.0.1, members join, sign in to the budgeting tool through the group's authority (the
-// decisions tool), a bucket is matched with an offer, a poll closes, the dashboard restarts and
-// catches up, and a removed member loses access to the budgeting tool at once, session and all.
+// decisions tool), a poll in Decisions decides to fund a bucket, Budgeting acts on the outcome as
+// data (a bucket with the decided amount in the open round), an offer is matched with its work,
+// members contribute within their allocations, the bucket is funded and its task is done, the
+// dashboard restarts and catches up, and a removed member loses access to the budgeting tool at
+// once, session and all.
 // What it returns is counted (each event stored once, how it arrived), so that its checks
 // (`scenarioChecks`) hold whichever way a race between two legitimate paths goes.
 import { randomBytes } from 'node:crypto'
+import { isProtocolError, type Allocation } from '@cta-interop/sdk'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -19,6 +23,7 @@ import { startDashboard, type Dashboard, type Effect } from '../dashboard/dashbo
 import { startDecisions, type Decisions, type Person } from '../decisions/decisions.js'
 import { signInWithGroup, type SignInOutcome } from './browser.js'
 import { waitFor } from './http.js'
+import { recomputeStory, sameAmount, sameTally, type StoryOutcome } from './story.js'
 
 /** What the scenario computed; the tests assert these, the demo prints them. */
 export interface ScenarioOutcome {
@@ -43,6 +48,8 @@ export interface ScenarioOutcome {
   readonly restart: RestartOutcome
   readonly match: FoundMatch | undefined
   readonly pollClosed: boolean
+  /** The cross-tool story, recomputed from the events the dashboard stored. */
+  readonly story: StoryOutcome
   /** The group's authority, as Budgeting found it in the group's document. */
   readonly authority: string
   /** The members Budgeting signed in through the authority (names from their assertions). */
@@ -191,15 +198,61 @@ export async function runScenario(
       rangi: await sessionOf(rangi),
     }
 
-    step('a funding round opens; Tomás publishes a bucket as a request for 30.00 HC')
-    await budgeting.openRound('Spring 2026', sessions.tomas)
-    const bucket = await budgeting.publishBucket({
-      title: 'Fix the community bikes before spring',
-      target: '30',
-      hours: '6',
-      session: sessions.tomas,
+    step('Tomás opens the funding round “Spring 2026” in Budgeting: 20.00 HC for each member')
+    await budgeting.openRound(
+      'Spring 2026',
+      sessions.tomas,
+      [tomas, aroha, mele, rangi].map((p) => ({ member: p.id, amount: '20' })),
+    )
+
+    step('Tomás asks the group in Decisions whether to fund the bike repairs with 30.00 HC')
+    const { poll } = await decisions.openPoll({
+      pollType: 'proposal',
+      name: 'Fund “Fix the community bikes before spring” with 30.00 Harbour Credit?',
+      by: tomas,
+      endTime: new Date(Date.now() + 7 * 864e5).toISOString(),
     })
-    step('Aroha offers bike repairs for 28.00 HC: the matcher finds the bucket')
+    const position = (p: string): string =>
+      (poll.oneOf ?? []).find((o) => o.position === p)?.id ?? ''
+    step('each member takes a stance; the poll closes, its tally in poll.closed')
+    await decisions.castStance(poll.id, tomas, [{ option: position('agree') }])
+    await decisions.castStance(poll.id, aroha, [{ option: position('agree') }], 'I can do it.')
+    await decisions.castStance(poll.id, mele, [{ option: position('agree') }])
+    await decisions.castStance(poll.id, rangi, [{ option: position('abstain') }])
+    await decisions.closePoll(poll.id, tomas)
+    step('Tomás publishes the outcome: it decides a 30.00 HC bucket and its task, in Budgeting')
+    // The author names where the decision is to be acted on: a bucket and a task at Budgeting,
+    // one of the group's tools. Budgeting acts on what names its own origin.
+    const bucket = `${budgeting.origin}/buckets/bike-repair`
+    const outcome = await decisions.publishOutcome(
+      poll.id,
+      tomas,
+      'Agreed: a bucket of 30.00 Harbour Credit to fix the community bikes before spring.',
+      {
+        name: 'The group funds the bike repairs',
+        decides: [
+          {
+            id: bucket,
+            type: 'Bucket',
+            name: 'Fix the community bikes before spring',
+            resourceConformsTo: budgeting.currency.id,
+            resourceQuantity: { hasUnit: 'one', hasNumericalValue: '30.00' },
+          },
+          {
+            id: `${budgeting.origin}/tasks/bike-repair`,
+            type: 'Task',
+            name: 'Repair the six community bikes',
+          },
+        ],
+      },
+    )
+    await waitFor(
+      'budgeting to publish the decided bucket',
+      () => budgeting.decided.get(outcome.id) === bucket,
+      PATIENCE,
+    )
+
+    step('Aroha offers bike repairs for 28.00 HC: the matcher finds the bucket’s request')
     const [match] = await budgeting.offer({
       title: 'Bike repairs, six hours',
       price: '28',
@@ -207,15 +260,9 @@ export async function runScenario(
       session: sessions.aroha,
     })
 
-    step('Aroha starts a poll; it closes with an outcome')
-    const poll = await decisions.startPoll(
-      'Replace the workshop roof this year?',
-      aroha,
-      new Date(Date.now() + 7 * 864e5),
+    step(
+      'Mele and Rangi contribute (15.00 and 5.00 HC); Mele’s 10.00 more, with 5.00 left, is refused',
     )
-    await decisions.closePoll(poll, 'Agreed: 9 for, 1 against.', aroha)
-
-    step('Mele and Rangi contribute to the bucket (agreements)')
     await budgeting.contribute(bucket, '15', sessions.mele)
     let allowedBefore = true
     try {
@@ -223,6 +270,13 @@ export async function runScenario(
     } catch (err) {
       if (!(err instanceof AccessDenied)) throw err
       allowedBefore = false
+    }
+    let overdrawn: string | undefined
+    try {
+      await budgeting.contribute(bucket, '10', sessions.mele)
+    } catch (err) {
+      if (!isProtocolError(err)) throw err
+      overdrawn = err.code
     }
 
     step('the dashboard stops; Tomás removes Rangi while it is down')
@@ -250,7 +304,14 @@ export async function runScenario(
       refused: !again.ok,
       error: again.ok ? undefined : again.error,
     }
-    await budgeting.contribute(bucket, '15', sessions.aroha)
+    step(
+      'Tomás gives the last 10.00 HC: funded at its minimum; the task goes to Aroha, who offered',
+    )
+    await budgeting.contribute(bucket, '10', sessions.tomas)
+    const task = [...budgeting.tasks.values()].find((t) => t.bucket === bucket)
+    if (task === undefined) throw new Error('Budgeting created no task for the funded bucket')
+    step('Aroha completes the task: the bucket is completed')
+    await budgeting.completeTask(task.task.id, sessions.aroha)
 
     // Everything the tools emitted from the stop until now, the dashboard has missed.
     const missed = new Set([
@@ -285,6 +346,15 @@ export async function runScenario(
       if (!first.has(`${e.source} ${e.id}`)) first.set(`${e.source} ${e.id}`, e)
     const firstVia = [...first.values()]
     const answers = dashboard.inboxAnswers
+    // The round's allocations, as any tool reads them from Budgeting: no event carries them.
+    const allocations = async (round: string): Promise<Allocation[]> => {
+      const response = await fetch(`${round}/allocations`, {
+        headers: { accept: 'application/json' },
+      })
+      if (!response.ok) throw new Error(`${round}/allocations: ${response.status}`)
+      return ((await response.json()) as { items: Allocation[] }).items
+    }
+    const story = await recomputeStory(all, allocations, overdrawn)
     return {
       decisions,
       budgeting,
@@ -316,7 +386,8 @@ export async function runScenario(
           deferredPushes: answers.get(503) ?? 0,
         },
         match,
-        pollClosed: all.some((n) => n.type === 'example.decisions.poll.closed'),
+        pollClosed: all.some((n) => n.type === 'tech.collaborative.poll.closed'),
+        story,
         authority,
         signedIn,
         allowedBefore,
@@ -382,15 +453,11 @@ export function scenarioChecks(o: ScenarioOutcome): ScenarioCheck[] {
       result: `${r.duplicatePushes} answered 200 (held), ${r.newPushes} new`,
       ok: r.newPushes === 0 && r.duplicatePushes >= r.emittedWhileDown,
     },
+    ...storyChecks(o.story),
     {
-      check: 'bucket (request) matched with an offer',
+      check: 'bucket’s work (request) matched with an offer',
       result: o.match === undefined ? 'no match' : `score ${o.match.score}`,
       ok: o.match !== undefined,
-    },
-    {
-      check: 'poll closed with an outcome, on the dashboard',
-      result: o.pollClosed ? 'yes' : 'no',
-      ok: o.pollClosed,
     },
     {
       check: 'group authority, from the group document',
@@ -424,3 +491,74 @@ export function scenarioChecks(o: ScenarioOutcome): ScenarioCheck[] {
     },
   ]
 }
+
+/**
+ * One line per step of the cross-tool story, each computed again from the events the dashboard
+ * stored, with the SDK's rules.
+ */
+export function storyChecks(s: StoryOutcome): ScenarioCheck[] {
+  const tally = s.poll.emitted
+  const f = s.funding
+  const t = s.task
+  const statuses = typeof t.statuses === 'string' ? t.statuses : t.statuses.join(' → ')
+  return [
+    {
+      check: 'poll tally (Decisions) = tallyPoll over the stances received',
+      result:
+        tally === undefined
+          ? 'no poll.closed'
+          : `${String(tally.decision ?? tally.winners.length)} from ${s.poll.stances} stances, ${
+              sameTally(tally, s.poll.recomputed)
+                ? 'same tally'
+                : `recomputed ${typeof s.poll.recomputed === 'string' ? s.poll.recomputed : 'differently'}`
+            }`,
+      ok: tally !== undefined && s.poll.stances > 0 && sameTally(tally, s.poll.recomputed),
+    },
+    {
+      check: 'bucket published by Budgeting on the outcome',
+      result:
+        s.bucket.published === undefined
+          ? 'no bucket.published for the decided bucket'
+          : `minGoal ${String(s.bucket.minGoal)} (decided ${String(s.bucket.decidedAmount)}), decidedBy ${
+              s.bucket.decidedBy === s.bucket.outcome ? 'the outcome' : String(s.bucket.decidedBy)
+            }`,
+      ok:
+        s.bucket.outcome !== undefined &&
+        s.bucket.published === s.bucket.decidedBucket &&
+        s.bucket.decidedBy === s.bucket.outcome &&
+        sameAmount(s.bucket.minGoal, s.bucket.decidedAmount),
+    },
+    {
+      check: 'over-allocation refused by Budgeting',
+      result: s.overdrawn ?? 'NOT refused',
+      ok: s.overdrawn === 'ERR_BUDGET_OVERDRAWN',
+    },
+    {
+      check: 'bucket funded at its minimum (computeRound agrees)',
+      result: `${f.fundedEvents} bucket.funded, ${String(f.status)} with ${String(f.total)} of ${String(
+        f.minGoal,
+      )} from ${f.contributions} contributions${f.fundedAtAgrees ? ', at the same contribution' : ''}`,
+      ok:
+        f.fundedEvents === 1 &&
+        f.status === 'funded' &&
+        sameAmount(f.total, f.minGoal) &&
+        f.fundedAtAgrees,
+    },
+    {
+      check: 'task created, assigned, completed (applyTaskEvents)',
+      result: `${statuses}${t.assignee !== undefined && t.assignee === t.offeredBy ? ', to who offered the work' : ''}${
+        t.bucketCompleted ? '; bucket completed' : ''
+      }`,
+      ok:
+        typeof t.statuses !== 'string' &&
+        isDeepEqualList(t.statuses, ['open', 'assigned', 'completed']) &&
+        t.assignee !== undefined &&
+        t.assignee === t.offeredBy &&
+        t.decidedBy !== undefined &&
+        t.bucketCompleted,
+    },
+  ]
+}
+
+const isDeepEqualList = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i])

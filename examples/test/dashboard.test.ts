@@ -98,10 +98,10 @@ describe('the dashboard page, in Chromium', () => {
     // Actors by name, with their tool.
     await expect(
       page
-        .locator('li[data-type="tech.collaborative.agreement.accepted"] .who')
+        .locator('li[data-type="tech.collaborative.contribution.made"] .who')
         .first()
         .textContent(),
-    ).resolves.toMatch(/^(Mele|Rangi|Aroha) · Budgeting$/)
+    ).resolves.toMatch(/^(Mele|Rangi|Tomás) · Budgeting$/)
     // Verification stated once, not in every row.
     await expect(page.locator('.legend').textContent()).resolves.toContain('verified')
     expect(await page.locator('li.notification', { hasText: 'signed' }).count()).toBe(0)
@@ -119,9 +119,9 @@ describe('the dashboard page, in Chromium', () => {
     await expect(
       page.locator('li[data-type="tech.collaborative.membership.removed"] .what').textContent(),
     ).resolves.toBe('removed Tomás removed Rangi from Harbour Commons')
-    const funded = page.locator('li[data-type="example.budgeting.bucket.funded"] .tag')
+    const funded = page.locator('li[data-type="tech.collaborative.bucket.funded"] .tag')
     await expect(funded.textContent()).resolves.toBe('bucket funded')
-    await expect(funded.getAttribute('title')).resolves.toBe('example.budgeting.bucket.funded')
+    await expect(funded.getAttribute('title')).resolves.toBe('tech.collaborative.bucket.funded')
     const labels = await page.locator('li.notification .tag').allTextContents()
     expect(labels.filter((l) => l.includes('.'))).toEqual([])
     // Relative times, the exact time (to the second) on hover.
@@ -137,22 +137,29 @@ describe('the dashboard page, in Chromium', () => {
 
   it('groups the events about one object together, newest group first', async () => {
     const bucket = page.locator('section.thread', {
-      has: page.locator('li[data-type="tech.collaborative.intent.matched"]'),
+      has: page.locator('li[data-type="tech.collaborative.bucket.funded"]'),
     })
     expect(await bucket.count()).toBe(1)
     for (const type of [
-      'tech.collaborative.proposal.published',
-      'tech.collaborative.agreement.accepted',
-      'example.budgeting.bucket.funded',
+      'tech.collaborative.bucket.published',
+      'tech.collaborative.contribution.made',
+      'tech.collaborative.bucket.completed',
     ])
       expect(await bucket.locator(`li[data-type="${type}"]`).count()).toBeGreaterThan(0)
     await expect(bucket.locator('h2 .title').textContent()).resolves.toBe(
       'Fix the community bikes before spring',
     )
+    expect(
+      await page
+        .locator('section.thread', {
+          has: page.locator('li[data-type="tech.collaborative.intent.matched"]'),
+        })
+        .count(),
+    ).toBe(1)
     const poll = page.locator('section.thread', {
-      has: page.locator('li[data-type="example.decisions.poll.closed"]'),
+      has: page.locator('li[data-type="tech.collaborative.poll.closed"]'),
     })
-    expect(await poll.locator('li[data-type="example.decisions.poll.created"]').count()).toBe(1)
+    expect(await poll.locator('li[data-type="tech.collaborative.poll.opened"]').count()).toBe(1)
     // Rangi's joining and removal are about Rangi: one group.
     const rangi = page.locator('section.thread', {
       has: page.locator('li[data-type="tech.collaborative.membership.removed"]'),
@@ -181,7 +188,7 @@ describe('the dashboard page, in Chromium', () => {
     )
     expect((await rows(page)).length).toBe(scenario.outcome.emitted.budgeting)
 
-    await page.selectOption('#filter-type', 'tech.collaborative.agreement.accepted')
+    await page.selectOption('#filter-type', 'tech.collaborative.contribution.made')
     await page.waitForURL(/type=/)
     await page.waitForFunction(() => document.querySelectorAll('li.notification').length === 3)
     await page.goBack()
@@ -271,16 +278,17 @@ describe('the dashboard page, in Chromium', () => {
     await page.evaluate(() => {
       ;(window as unknown as { notReloaded: boolean }).notReloaded = true
     })
-    const polls = await page.locator('li[data-type="example.decisions.poll.created"]').count()
+    const polls = await page.locator('li[data-type="tech.collaborative.poll.opened"]').count()
     const unread = await unreadCount(page)
-    await scenario.decisions.startPoll(
-      'Paint the tool shed?',
-      scenario.decisions.person('aroha', 'Aroha'),
-      new Date(Date.now() + 864e5),
-    )
+    await scenario.decisions.openPoll({
+      pollType: 'proposal',
+      name: 'Paint the tool shed?',
+      by: scenario.decisions.person('aroha', 'Aroha'),
+      endTime: new Date(Date.now() + 864e5).toISOString(),
+    })
     await page.waitForFunction(
       (n) =>
-        document.querySelectorAll('li[data-type="example.decisions.poll.created"]').length === n,
+        document.querySelectorAll('li[data-type="tech.collaborative.poll.opened"]').length === n,
       polls + 1,
     )
     await expect(

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { checkDocuments } from '../src/check-documents.js'
 import { scenarioChecks, type ScenarioOutcome } from '../src/scenario.js'
+import type { Tally } from '@cta-interop/sdk'
+import type { StoryOutcome } from '../src/story.js'
 
 describe('the demo', () => {
   it('accepts every example and rejects every twin where its manifest says, via the public SDK', async () => {
@@ -15,6 +17,48 @@ describe('the demo', () => {
     }
   })
 })
+
+const tally: Tally = {
+  type: 'Tally',
+  poll: 'http://127.0.0.1:1/p/1',
+  pollType: 'proposal',
+  voters: 4,
+  quorumReached: true,
+  options: [
+    { option: 'http://127.0.0.1:1/p/1#option-1', votes: 3 },
+    { option: 'http://127.0.0.1:1/p/1#option-2', votes: 1 },
+  ],
+  winners: ['http://127.0.0.1:1/p/1#option-1'],
+  decision: 'agreed',
+}
+/** The cross-tool story as a good run recomputes it. */
+const story: StoryOutcome = {
+  poll: { stances: 4, emitted: tally, recomputed: { ...tally }, decision: 'agreed' },
+  bucket: {
+    outcome: 'http://127.0.0.1:1/p/1/outcome',
+    decidedAmount: '30.00',
+    decidedBucket: 'http://127.0.0.1:2/buckets/bike-repair',
+    published: 'http://127.0.0.1:2/buckets/bike-repair',
+    minGoal: '30.00',
+    decidedBy: 'http://127.0.0.1:1/p/1/outcome',
+  },
+  overdrawn: 'ERR_BUDGET_OVERDRAWN',
+  funding: {
+    fundedEvents: 1,
+    contributions: 3,
+    status: 'funded',
+    total: '30.00',
+    minGoal: '30.00',
+    fundedAtAgrees: true,
+  },
+  task: {
+    statuses: ['open', 'assigned', 'completed'],
+    assignee: 'http://127.0.0.1:1/u/aroha',
+    offeredBy: 'http://127.0.0.1:1/u/aroha',
+    decidedBy: 'http://127.0.0.1:1/p/1/outcome',
+    bucketCompleted: true,
+  },
+}
 
 /** An outcome as a good run counts it; each test below breaks one invariant. */
 const good: ScenarioOutcome = {
@@ -38,6 +82,7 @@ const good: ScenarioOutcome = {
   },
   match: { subject: 'o', object: 'b', score: '0.9' },
   pollClosed: true,
+  story,
   authority: 'http://127.0.0.1:1',
   signedIn: ['Tomás', 'Aroha', 'Mele', 'Rangi'],
   allowedBefore: true,
@@ -89,5 +134,68 @@ describe('the demo’s scenario checks: invariants over counts, never the winner
     expect(
       failed({ ...good, restart: { ...good.restart, emittedWhileDown: 0, pulledOnRestart: 0 } }),
     ).toEqual(['caught up from feeds on restart, inbox closed'])
+  })
+})
+
+describe('the cross-tool story’s checks: each step recomputed from the events received', () => {
+  const broken = (change: Partial<StoryOutcome>) =>
+    failed({ ...good, story: { ...story, ...change } })
+
+  it('fails when the tally Decisions emitted is not what tallyPoll computes from the stances', () => {
+    const other = { ...tally, options: [...tally.options].reverse() }
+    expect(broken({ poll: { ...story.poll, recomputed: other } })).toEqual([
+      'poll tally (Decisions) = tallyPoll over the stances received',
+    ])
+    expect(broken({ poll: { ...story.poll, recomputed: 'ERR_STANCE_INVALID' } })).toEqual([
+      'poll tally (Decisions) = tallyPoll over the stances received',
+    ])
+  })
+
+  it('fails when the bucket is not the decided one: another amount, or no decidedBy', () => {
+    expect(broken({ bucket: { ...story.bucket, minGoal: '28.00' } })).toEqual([
+      'bucket published by Budgeting on the outcome',
+    ])
+    // The same amount written otherwise is the same amount.
+    expect(broken({ bucket: { ...story.bucket, minGoal: '30' } })).toEqual([])
+    const { decidedBy: _decidedBy, ...without } = story.bucket
+    expect(broken({ bucket: { ...without, decidedBy: undefined } })).toEqual([
+      'bucket published by Budgeting on the outcome',
+    ])
+  })
+
+  it('fails when the over-allocation was accepted or refused with another code', () => {
+    expect(broken({ overdrawn: undefined })).toEqual(['over-allocation refused by Budgeting'])
+    expect(broken({ overdrawn: 'ERR_BUDGET_OVER_MAX' })).toEqual([
+      'over-allocation refused by Budgeting',
+    ])
+  })
+
+  it('fails when the bucket was funded twice, past its minimum, or computeRound disagrees', () => {
+    const funding = story.funding
+    for (const change of [
+      { fundedEvents: 2 },
+      { total: '35.00' },
+      { status: 'open' },
+      { status: 'ERR_BUDGET_OVERDRAWN' },
+      { fundedAtAgrees: false },
+    ]) {
+      expect(broken({ funding: { ...funding, ...change } })).toEqual([
+        'bucket funded at its minimum (computeRound agrees)',
+      ])
+    }
+  })
+
+  it('fails when the task skipped a step, went to someone else, or its history was refused', () => {
+    const task = story.task
+    for (const change of [
+      { statuses: ['assigned', 'completed'] as const },
+      { statuses: 'ERR_TASK_TRANSITION' },
+      { assignee: 'http://127.0.0.1:1/u/mele' },
+      { bucketCompleted: false },
+    ]) {
+      expect(broken({ task: { ...task, ...change } })).toEqual([
+        'task created, assigned, completed (applyTaskEvents)',
+      ])
+    }
   })
 })

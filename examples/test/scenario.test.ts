@@ -44,9 +44,9 @@ describe('the demo scenario, end to end on 127.0.0.1', () => {
     expect(r.duplicatePushes).toBeGreaterThanOrEqual(r.emittedWhileDown)
   })
 
-  it('matches the bucket (a request) with the offer', () => {
+  it('matches the bucket’s work (a request) with the offer', () => {
     const { match } = scenario.outcome
-    expect(match?.object).toMatch(/\/buckets\//)
+    expect(match?.object).toMatch(/\/requests\//)
     expect(match?.subject).toMatch(/\/offers\//)
     expect(Number(match?.score)).toBeGreaterThan(0)
   })
@@ -71,8 +71,48 @@ describe('the demo scenario, end to end on 127.0.0.1', () => {
     expect(scenario.outcome.signInAfterRemoval).toEqual({ refused: true, error: 'access_denied' })
   })
 
-  it('shows the closed poll, a tool-specific type, on the dashboard', () => {
+  it('shows the closed poll, with its tally, on the dashboard', () => {
     expect(scenario.outcome.pollClosed).toBe(true)
+    expect(scenario.outcome.story.poll.emitted?.decision).toBe('agreed')
+  })
+
+  it('[DEC-TAL-001] carries the tally tallyPoll computes again from the stance events received', () => {
+    const { poll } = scenario.outcome.story
+    expect(poll.stances).toBe(4)
+    expect(poll.recomputed).toEqual(poll.emitted)
+  })
+
+  it('publishes the decided bucket in Budgeting: the decided amount as minGoal, the outcome as decidedBy', () => {
+    const { bucket } = scenario.outcome.story
+    expect(bucket.decidedAmount).toBe('30.00')
+    expect(bucket.published).toBe(bucket.decidedBucket)
+    expect(bucket.minGoal).toBe('30.00')
+    expect(bucket.decidedBy).toBe(bucket.outcome)
+  })
+
+  it('[BUD-BAL-001] refuses a contribution beyond the member’s allocation with ERR_BUDGET_OVERDRAWN', () => {
+    expect(scenario.outcome.story.overdrawn).toBe('ERR_BUDGET_OVERDRAWN')
+  })
+
+  it('[BUD-FUND-003] funds the bucket once, at its minimum, as computeRound over the events received says', () => {
+    const { funding } = scenario.outcome.story
+    expect(funding).toEqual({
+      fundedEvents: 1,
+      contributions: 3,
+      status: 'funded',
+      total: '30.00',
+      minGoal: '30.00',
+      fundedAtAgrees: true,
+    })
+  })
+
+  it('[TSK-DEC-001] creates the decided task, assigns it to who offered the work, completes it and the bucket', () => {
+    const { task, bucket } = scenario.outcome.story
+    expect(task.statuses).toEqual(['open', 'assigned', 'completed'])
+    expect(task.assignee).toBe(`${scenario.outcome.decisions}/u/aroha`)
+    expect(task.offeredBy).toBe(task.assignee)
+    expect(task.decidedBy).toBe(bucket.outcome)
+    expect(task.bucketCompleted).toBe(true)
   })
 
   it('passes every check the demo prints', () => {
