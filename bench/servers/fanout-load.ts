@@ -55,15 +55,21 @@ if (kind === 'pg') {
   } else {
     const js = jetstream(nc)
     const subject = `${env('FANOUT_PREFIX')}.raw`
+    // The same messages as the store's work queue (one per event and subscription), published the
+    // way the store does: an event's messages together, `concurrency` events in flight.
     raw = async () => {
-      let next = from * subs
+      let next = from
       let sent = 0
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
-          while (next < to * subs) {
-            const n = next++
-            await js.publish(subject, jws(n), { msgID: String(n) })
-            sent++
+          while (next < to) {
+            const i = next++
+            await Promise.all(
+              Array.from({ length: subs }, async (_, s) => {
+                await js.publish(subject, jws(i), { msgID: `${String(i)}.${String(s)}` })
+                sent++
+              }),
+            )
           }
         }),
       )
