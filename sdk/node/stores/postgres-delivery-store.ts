@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import {
   createSqlDeliveryStore,
   type SqlDeliveryStore,
@@ -5,10 +6,24 @@ import {
   type SqlStoreOptions,
 } from './sql-delivery-store.js'
 
+/** A named prepared statement, as `pg` takes it: parsed once per connection, then reused. */
+export interface PgQueryConfig {
+  /** The statement's name, the same for every call of the same text. */
+  readonly name: string
+  /** The statement, with `$1`-style parameters. */
+  readonly text: string
+  /** Its parameters. */
+  readonly values: unknown[]
+}
+
+/** Something that runs statements: a pool or a client of one. */
+export interface PgQueryableLike {
+  /** Runs one statement with `$1`-style parameters, or a named prepared statement. */
+  query(text: string | PgQueryConfig, values?: unknown[]): Promise<{ rows: unknown[] }>
+}
+
 /** A client checked out of a pool (`pg.PoolClient`). */
-export interface PgPoolClientLike {
-  /** Runs one statement with `$1`-style parameters. */
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+export interface PgPoolClientLike extends PgQueryableLike {
   /** Returns the client to its pool (destroying it when given an error). */
   release(error?: Error | boolean): void
   /** Listens for the connection failing while the client is checked out (`pg.Client` does). */
@@ -18,13 +33,25 @@ export interface PgPoolClientLike {
 }
 
 /** The part of a `pg.Pool` the store uses. */
-export interface PgPoolLike {
-  /** Runs one statement on any client of the pool. */
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+export interface PgPoolLike extends PgQueryableLike {
   /** Checks a client out, for a transaction. */
   connect(): Promise<PgPoolClientLike>
   /** Closes every client. */
   end(): Promise<void>
+}
+
+const names = new Map<string, string>()
+/**
+ * The name of the prepared statement for `text`: derived from the text alone, so that stores of
+ * different schemas sharing a pool never give one name to two texts on a connection.
+ */
+function statementName(text: string): string {
+  let name = names.get(text)
+  if (name === undefined) {
+    name = `cta_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`
+    names.set(text, name)
+  }
+  return name
 }
 
 /** Options of {@link createPostgresDeliveryStore}: a pool, or a connection string. */
@@ -112,14 +139,22 @@ export async function createPostgresDeliveryStore(
     pool = own
   }
   const db = pool
+  // The store's own statements are prepared once per connection (`prepare`); an effect's, run
+  // through `transaction`, never are: their texts are not the store's to bound.
   const rows = async (
-    q: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> },
+    q: PgQueryableLike,
     text: string,
     params: readonly unknown[],
-  ) => (await q.query(text, [...params])).rows as Record<string, unknown>[]
+    prepare = false,
+  ) =>
+    (
+      await (prepare
+        ? q.query({ name: statementName(text), text, values: [...params] })
+        : q.query(text, [...params]))
+    ).rows as Record<string, unknown>[]
   const store = createSqlDeliveryStore(
     {
-      query: (text, params = []) => rows(db, text, params),
+      query: (text, params = [], prepare) => rows(db, text, params, prepare),
       async transaction(fn) {
         const client = await db.connect()
         // A checked-out client has no listener of the pool's: without one, a connection that
@@ -135,7 +170,9 @@ export async function createPostgresDeliveryStore(
           // Given an error, the pool destroys the client instead of reusing it.
           client.release(error ?? broken)
         }
-        const tx: SqlQueryable = { query: (text, params = []) => rows(client, text, params) }
+        const tx: SqlQueryable = {
+          query: (text, params = [], prepare) => rows(client, text, params, prepare),
+        }
         try {
           await client.query('BEGIN')
           const result = await fn(tx)

@@ -12,6 +12,7 @@ import {
   type SubscriptionStatus,
   type TwoPhaseDedupeStore,
 } from '@cta-interop/sdk'
+import { naturalBatch } from './natural-batch.js'
 
 /**
  * The transaction of a SQL store's `inbox`, handed to an inbox's `onEvent` as
@@ -30,7 +31,18 @@ export interface SqlTransaction {
 }
 
 /** Something that runs one SQL statement with `$1`-style parameters. @internal */
-export type SqlQueryable = SqlTransaction
+export interface SqlQueryable extends SqlTransaction {
+  /**
+   * Runs one of the store's own statements, given `prepare`: as a named prepared statement where
+   * the driver keeps them per connection (PostgreSQL), parsed and planned once per connection
+   * rather than on every call. Only the store's fixed texts are prepared, never an effect's.
+   */
+  query(
+    text: string,
+    params?: readonly unknown[],
+    prepare?: boolean,
+  ): Promise<Record<string, unknown>[]>
+}
 
 /** A database the delivery store runs on: PGlite or a PostgreSQL pool. @internal */
 export interface SqlClient extends SqlQueryable {
@@ -70,6 +82,12 @@ export interface SqlDeliveryStore extends DeliveryStore {
   /**
    * Two-phase claims without a transaction: `receive` marks an event "processing" with a lease
    * (`processingLease`), runs the effect, and marks it done after. At least once across a crash.
+   * The first phase is one statement that commits without waiting for the disk; the second
+   * records every event whose effect finished meanwhile in one statement, and its commit waits
+   * for all of them: a new event costs one round trip and one disk flush of its own, plus a
+   * share of a batch. A crash of the
+   * database server itself can lose a lease whose event is not done yet: its retry is then
+   * processed again without waiting for the lease, as after a crash of the receiver.
    */
   readonly dedupe: TwoPhaseDedupeStore
   /**
@@ -200,6 +218,8 @@ export function claimStatement(schema: string): string {
  * a drain in O(n²).
  */
 const ANALYZE_AFTER = 10_000
+/** Most two-phase completions one statement records. */
+const DONE_BATCH = 256
 /** Least time between two analyses by one store, in ms. */
 const ANALYZE_INTERVAL = 60_000
 
@@ -275,23 +295,63 @@ export async function createSqlDeliveryStore(
   if (!(lockTimeout > 0))
     throw new TypeError('inboxLockTimeout must be a positive number of seconds')
 
+  /**
+   * The statement that inserts a key, or takes over an expired one (a lapsed lease or record),
+   * returning a row when it claimed the key: `$1` source, `$2` id, `$3` expiry (ms), `$4` now,
+   * `$5` pending, `$6` the value of the transaction-local setting `setting` (none when
+   * `undefined`), set by the same statement before it inserts anything, so that it costs no
+   * round trip of its own.
+   */
+  const claimText = (setting?: 'lock_timeout' | 'synchronous_commit'): string =>
+    `INSERT INTO ${s}.dedupe (source, id, expires_at, pending)
+     SELECT $1::text, $2::text, $3::bigint, $5::boolean
+     ${setting === undefined ? '' : `WHERE set_config('${setting}', $6::text, true) IS NOT NULL`}
+     ON CONFLICT (source, id) DO UPDATE SET expires_at = EXCLUDED.expires_at, pending = $5
+     WHERE ${s}.dedupe.expires_at <= $4
+     RETURNING 1 AS claimed`
+  const recordText = claimText()
+  // The first phase of a two-phase claim commits without waiting for its WAL to reach the disk:
+  // the claim is visible to every copy at once, and the second phase (or the release) waits for
+  // both records together. Lost only with the database server itself (not the receiver), and then
+  // before its effect was recorded done: the retry is processed again, which is the two-phase
+  // store's guarantee (at least once) anyway. One disk flush per new event instead of two.
+  const leaseText = claimText('synchronous_commit')
+  // A copy in flight on another connection holds the key's index entry until it commits or rolls
+  // back: the transaction's claim waits for its outcome, but not for ever (`lock_timeout`, set by
+  // the claim itself rather than by a `SET LOCAL` round trip of its own).
+  const inboxText = claimText('lock_timeout')
+  // The second phase of every event whose effect finished while the previous one ran: one
+  // statement and one commit for all of them, in key order (so that two stores' batches lock
+  // their rows in the same order).
+  const done = naturalBatch<readonly [source: string, id: string, expires: number]>(
+    async (items) => {
+      const sorted = [...items].sort(([a, b], [c, d]) =>
+        a < c ? -1 : a > c ? 1 : b < d ? -1 : b > d ? 1 : 0,
+      )
+      await db.query(
+        `UPDATE ${s}.dedupe AS d SET pending = false, expires_at = v.expires_at
+         FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v (source, id, expires_at)
+         WHERE d.source = v.source AND d.id = v.id`,
+        [sorted.map((i) => i[0]), sorted.map((i) => i[1]), sorted.map((i) => i[2])],
+        true,
+      )
+    },
+    DONE_BATCH,
+  )
+  const forgetText = `DELETE FROM ${s}.dedupe WHERE source = $1 AND id = $2 AND pending`
+
   /** Inserts the key, or takes over an expired one; `true` when this call claimed it. */
   const insertKey = async (
     q: SqlQueryable,
-    source: string,
-    id: string,
-    expires: number,
-    pending: boolean,
+    text: string,
+    params: readonly [source: string, id: string, expires: number, pending: boolean, arg?: string],
   ): Promise<boolean> => {
+    const [source, id, expires, pending, arg] = params
     // Refused here, not as a raw database error (22P02) for `NaN`.
     if (!Number.isFinite(expires)) throw new TypeError('expiresAt is not a valid Date')
-    const rows = await q.query(
-      `INSERT INTO ${s}.dedupe (source, id, expires_at, pending) VALUES ($1, $2, $3, $5)
-       ON CONFLICT (source, id) DO UPDATE SET expires_at = EXCLUDED.expires_at, pending = $5
-       WHERE ${s}.dedupe.expires_at <= $4
-       RETURNING 1 AS claimed`,
-      [source, id, expires, now(), pending],
-    )
+    const values = [source, id, expires, now(), pending]
+    if (arg !== undefined) values.push(arg)
+    const rows = await q.query(text, values, true)
     return rows.length === 1
   }
   /** Why a key could not be claimed: recorded (`duplicate`) or leased (`in-progress`). */
@@ -315,7 +375,7 @@ export async function createSqlDeliveryStore(
 
   const dedupe: TwoPhaseDedupeStore = {
     claim(source, id, expiresAt) {
-      return insertKey(db, source, id, expiresAt.getTime(), false)
+      return insertKey(db, recordText, [source, id, expiresAt.getTime(), false])
     },
     async release(source, id) {
       await db.query(`DELETE FROM ${s}.dedupe WHERE source = $1 AND id = $2`, [source, id])
@@ -324,23 +384,17 @@ export async function createSqlDeliveryStore(
       const { source, id } = key
       if (!Number.isFinite(expiresAt.getTime()))
         throw new TypeError('expiresAt is not a valid Date')
-      if (!(await insertKey(db, source, id, now() + leaseMs, true))) {
+      if (!(await insertKey(db, leaseText, [source, id, now() + leaseMs, true, 'off']))) {
         return refusal(db, source, id)
       }
       let value
       try {
         value = await effect(undefined)
       } catch (err) {
-        await db.query(`DELETE FROM ${s}.dedupe WHERE source = $1 AND id = $2 AND pending`, [
-          source,
-          id,
-        ])
+        await db.query(forgetText, [source, id], true)
         throw err
       }
-      await db.query(
-        `UPDATE ${s}.dedupe SET pending = false, expires_at = $3 WHERE source = $1 AND id = $2`,
-        [source, id, expiresAt.getTime()],
-      )
+      await done([source, id, expiresAt.getTime()])
       return { status: 'processed', value }
     },
   }
@@ -350,12 +404,14 @@ export async function createSqlDeliveryStore(
       const { source, id } = key
       try {
         return await db.transaction(async (tx) => {
-          // A copy in flight on another connection holds the key's index entry until it commits
-          // or rolls back: wait for its outcome, but not for ever.
-          await tx.query(`SET LOCAL lock_timeout = ${String(Math.ceil(lockTimeout))}`)
-          if (!(await insertKey(tx, source, id, expiresAt.getTime(), false))) {
-            return refusal(tx, source, id)
-          }
+          const claimed = await insertKey(tx, inboxText, [
+            source,
+            id,
+            expiresAt.getTime(),
+            false,
+            String(Math.ceil(lockTimeout)),
+          ])
+          if (!claimed) return refusal(tx, source, id)
           return { status: 'processed' as const, value: await effect(tx) }
         })
       } catch (err) {

@@ -269,6 +269,81 @@ for (const factory of factories) {
       },
     )
 
+    it('[DLV-INB-006] lets exactly one of two concurrent copies take over a lapsed lease', async () => {
+      const inbox = toInboxStore(store.dedupe)
+      const key = { source: 'https://a.example', id: 'lapsed-race' }
+      const died = gate()
+      // The first copy's process died mid-event: its effect never ends.
+      void inbox.receive(key, at(9e9), () => {
+        died.started()
+        return new Promise<never>(() => undefined)
+      })
+      await died.running
+      clock.set(T0 + 60_000)
+      const g = gate()
+      let runs = 0
+      const effect = async () => {
+        runs++
+        g.started()
+        await g.opened
+        return 'retried'
+      }
+      const copies = [inbox.receive(key, at(9e9), effect), inbox.receive(key, at(9e9), effect)]
+      await g.running
+      // The winner waits at the gate, so the first copy to settle is the loser.
+      const loser = await Promise.race(copies)
+      expect(loser.status).toBe('in-progress')
+      g.open()
+      const receipts = await Promise.all(copies)
+      expect(receipts.map((r) => r.status).sort()).toEqual(['in-progress', 'processed'])
+      expect(runs).toBe(1)
+      expect(await inbox.receive(key, at(9e9), effect)).toEqual({ status: 'duplicate' })
+      clock.set(T0)
+    })
+
+    it('[DLV-INB-004] records every one of many events finishing together, each answered duplicate after', async () => {
+      const inbox = toInboxStore(store.dedupe)
+      const keys = Array.from({ length: 40 }, (_, i) => ({
+        source: 'https://a.example',
+        id: `together-${String(i)}`,
+      }))
+      const first = await Promise.all(keys.map((key) => inbox.receive(key, at(9e9), () => key.id)))
+      expect(first).toEqual(keys.map((key) => ({ status: 'processed', value: key.id })))
+      // Past the lease: only a record of the second phase still answers "duplicate".
+      clock.set(T0 + 120_000)
+      const again = await Promise.all(keys.map((key) => inbox.receive(key, at(9e9), () => 'twice')))
+      expect(again).toEqual(keys.map(() => ({ status: 'duplicate' })))
+      clock.set(T0)
+    })
+
+    it.skipIf(factory.name !== 'PostgreSQL')(
+      '[DLV-INB-005] answers a copy "in progress" when the first copy outlasts inboxLockTimeout',
+      async () => {
+        const p = pool as pg.Pool
+        const short = await createPostgresDeliveryStore({
+          pool: p,
+          schema,
+          now: clock,
+          inboxLockTimeout: 0.2,
+        })
+        const key = { source: 'https://a.example', id: 'lock-timeout' }
+        const g = gate()
+        const first = short.inbox.receive(key, at(9e9), async () => {
+          g.started()
+          await g.opened
+          return 'first'
+        })
+        await g.running
+        const copy = await short.inbox.receive(key, at(9e9), () => 'copy')
+        expect(copy).toEqual({ status: 'in-progress', retryAfter: 1 })
+        g.open()
+        expect(await first).toEqual({ status: 'processed', value: 'first' })
+        expect(await short.inbox.receive(key, at(9e9), () => 'again')).toEqual({
+          status: 'duplicate',
+        })
+      },
+    )
+
     it('claims a dedupe key once until it expires, and again after release', async () => {
       const { dedupe } = store
       expect(await dedupe.claim('https://a.example', 'k1', at(1000))).toBe(true)
