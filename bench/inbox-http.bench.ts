@@ -159,7 +159,7 @@ export const run: Bench = async () => {
             target: db === 'postgres' ? 0.8 : null,
             notes:
               `createNodeInbox with the ${db === 'postgres' ? 'PostgreSQL' : 'PGlite'} delivery store's dedupe ` +
-              `(two-phase: a pending claim, then the record), node:crypto verifier; the bare server runs the store's claim statement once, autocommit. ${method}.${cpuNote(measured)}`,
+              `(two-phase: a lease per event, committed without waiting for the disk, then the records of the events that finished meanwhile in one statement and one synchronous commit), node:crypto verifier; the bare server runs the store's claim statement once per event, autocommit. ${method}.${cpuNote(measured)}`,
           },
           measured,
         ),
@@ -194,7 +194,7 @@ export const run: Bench = async () => {
           baseline:
             'bare node:http server doing raw verification, JSON.parse and the same INSERT … ON CONFLICT in PostgreSQL (pool of 10) by hand',
           target: null,
-          notes: `createNodeInbox with the PostgreSQL store's exactly-once inbox (claim and effect in one transaction), node:crypto verifier. ${method}.${cpuNote(exactlyOnce)}`,
+          notes: `createNodeInbox with the PostgreSQL store's exactly-once inbox (claim and effect in one transaction: BEGIN, the claim, which sets its lock_timeout itself, and COMMIT), node:crypto verifier. ${method}.${cpuNote(exactlyOnce)}`,
         },
         exactlyOnce,
       ),
