@@ -104,7 +104,7 @@ describe('the dashboard page, in Chromium', () => {
     ).resolves.toMatch(/^(Mele|Rangi|Tomás) · Budgeting$/)
     // Verification stated once, not in every row.
     await expect(page.locator('.legend').textContent()).resolves.toContain('verified')
-    expect(await page.locator('li.notification', { hasText: 'signed' }).count()).toBe(0)
+    expect(await page.locator('li.notification', { hasText: /\bsigned\b/i }).count()).toBe(0)
     expect(consoleErrors).toEqual([])
   })
 

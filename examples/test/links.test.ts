@@ -160,9 +160,10 @@ async function axeViolations(p: Page): Promise<string[]> {
 }
 
 /** The first agreement's IRI (its event's `url` is the bucket it funds). */
-const agreementOf = (all: readonly Event[]): string =>
+/** The object of the first event of a type (a contribution, a task, a bucket): its IRI. */
+const objectIdOf = (all: readonly Event[], type: string): string =>
   (
-    all.find((e) => e.type === 'tech.collaborative.agreement.accepted')?.data as
+    all.find((e) => e.type === `tech.collaborative.${type}`)?.data as
       { object: { id: string } } | undefined
   )?.object.id ?? ''
 
@@ -219,7 +220,10 @@ describe('every link goes somewhere, in Chromium', () => {
       /^\/buckets\//,
       /^\/offers\//,
       /^\/matches\//,
-      /^\/agreements\//,
+      /^\/requests\//,
+      /^\/contributions\//,
+      /^\/tasks\//,
+      /^\/s\//, // a stance
     ])
       expect(paths.filter((p) => kind.test(p)).length, String(kind)).toBeGreaterThan(0)
     const opened: Opened[] = []
@@ -282,19 +286,21 @@ describe('every link goes somewhere, in Chromium', () => {
     const match = scenario.budgeting.matches[0]
     expect(match).toBeDefined()
     const pages = {
-      bucket: match?.object ?? '',
+      bucket: objectIdOf(events, 'bucket.published'),
+      request: match?.object ?? '',
       offer: match?.subject ?? '',
-      poll: events.find((e) => e.type === 'example.decisions.poll.closed')?.data.url ?? '',
+      poll: events.find((e) => e.type === 'tech.collaborative.poll.closed')?.data.url ?? '',
       member: `${decisions}/u/aroha`,
       match: events.find((e) => e.type === 'tech.collaborative.intent.matched')?.data.url ?? '',
-      round: events.find((e) => e.type === 'example.budgeting.round.opened')?.data.url ?? '',
-      agreement: agreementOf(events),
+      round: events.find((e) => e.type === 'tech.collaborative.round.opened')?.data.url ?? '',
+      contribution: objectIdOf(events, 'contribution.made'),
+      task: objectIdOf(events, 'task.completed'),
       group: scenario.outcome.group,
       installation: installationOf(events),
       home: `${budgeting}/`,
       missing: `${budgeting}/offers/999999`,
     }
-    expect(pages.bucket.startsWith(budgeting)).toBe(true)
+    expect(pages.bucket.startsWith(`${budgeting}/buckets/`)).toBe(true)
     expect(Object.values(pages).every((url) => URL.canParse(url))).toBe(true)
     for (const [kind, url] of Object.entries(pages)) {
       for (const width of [390, 1440]) {
