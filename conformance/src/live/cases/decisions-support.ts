@@ -7,6 +7,7 @@ import { verifyEvent, type Event } from '@cta-interop/sdk'
 import type { LiveContext } from '../case.js'
 import { check, Untested, waitUntil } from '../case.js'
 import type { Attempt, Session } from '../control.js'
+import type { Exchange } from '../wire.js'
 import { expectCreated, subscribe, subscribeTool } from './emitter-support.js'
 import { problemType, sessionGroup } from './suite-events.js'
 
@@ -134,8 +135,12 @@ export async function waitForEvents<T>(
   return value as T
 }
 
-/** Runs `scenario` once per run and key; each case then judges its part of the result. */
-export function once<T>(
+/**
+ * Runs `scenario` once per run and key; each case then judges its part of the result. The
+ * scenario's HTTP exchanges are recorded again in the transcript of every later case that judges
+ * it, so that each result carries the evidence it was judged on.
+ */
+export async function once<T>(
   cache: WeakMap<LiveContext, Map<string, Promise<T>>>,
   ctx: LiveContext,
   key: string,
@@ -146,10 +151,22 @@ export function once<T>(
     byKey = new Map()
     cache.set(ctx, byKey)
   }
-  let pending = byKey.get(key)
-  if (pending === undefined) {
-    pending = scenario()
-    byKey.set(key, pending)
+  const pending = byKey.get(key)
+  if (pending !== undefined) {
+    const value = await pending
+    for (const exchange of transcripts.get(pending) ?? []) ctx.wire.record(exchange)
+    return value
   }
-  return pending
+  const before = ctx.wire.take()
+  const started = scenario()
+  byKey.set(key, started)
+  try {
+    return await started
+  } finally {
+    const during = ctx.wire.take()
+    transcripts.set(started, during)
+    for (const exchange of [...before, ...during]) ctx.wire.record(exchange)
+  }
 }
+
+const transcripts = new WeakMap<Promise<unknown>, Exchange[]>()
