@@ -84,7 +84,6 @@ export interface PollBook {
   ): Promise<Outcome>
 }
 
-const now = (): string => new Date().toISOString()
 /** Zero-padded, so that ids minted in the same millisecond sort as they were minted (DEC-STA-003). */
 const serial = (n: number): string => String(n).padStart(8, '0')
 
@@ -103,6 +102,16 @@ export function createPollBook(options: {
   const { origin, emit, tool } = options
   const polls = options.polls ?? new Map<string, PollRecord>()
   let counter = 0
+  /**
+   * The time of a change: now, or a millisecond after the last change if that is later, so that a
+   * stance cast after a poll closed is dated after it (and refused by `createStance`), and a
+   * voter's stances order as they were cast (DEC-STA-003).
+   */
+  let last = 0
+  const now = (): string => {
+    last = Math.max(Date.now(), last + 1)
+    return new Date(last).toISOString()
+  }
   const person = (p: { id: string; name: string }): ActorRef => ({
     id: p.id,
     type: 'Person',
@@ -167,9 +176,7 @@ export function createPollBook(options: {
 
     async cast(pollId, voter, choice, reason) {
       const record = held(pollId)
-      if (record.poll.closed !== undefined) {
-        throw new ProtocolError('ERR_POLL_CLOSED', `the poll ${pollId} has closed`)
-      }
+      // The SDK refuses a stance on a closed poll (ERR_POLL_CLOSED) or one that does not fit it.
       const stance = createStance(record.poll, {
         id: `${origin}/s/${serial(++counter)}`,
         attributedTo: voter.id,
