@@ -15,4 +15,7 @@ export default defineConfig({
   sourcemap: true,
   treeshake: true,
   splitting: true,
+  // Whitespace only: names stay readable in stack traces, and the generated validators (most of
+  // the bytes) are not re-indented, so importing the entry reads and parses less.
+  minifyWhitespace: true,
 })

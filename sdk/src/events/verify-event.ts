@@ -4,7 +4,7 @@ import { compactJwsRules, verifyCompactJws } from '../internal/verify-compact-jw
 import type { ResolveKey, ResolvedKey } from '../keys/resolve-key.js'
 import type { Event } from '../schemas/index.js'
 import { checkContext as checkDocumentContext } from '../validate/check-context.js'
-import { assertValid } from '../validate/validate-document.js'
+import { assertValidEvent } from '../validate/assert-valid-event.js'
 import type { Base64urlDecoder } from './base64url-decoder.js'
 import {
   DEFAULT_CLOCK_TOLERANCE,
@@ -134,7 +134,7 @@ export async function verifyEvent(
     maxLength: options.maxLength,
   })
   checkContext(payload)
-  const event = assertValid(payload) as Event
+  const event = assertValidEvent(payload)
   if (!('specversion' in event)) return reject('ERR_SCHEMA_INVALID', 'not an event')
   if (event.source !== resolved.source) {
     reject('ERR_SOURCE_MISMATCH', 'the event source is not the tool that holds the key')

@@ -6,7 +6,7 @@ import {
   EXTENSION_PREFIX_PATTERN,
 } from '../extensions.js'
 import { isIri } from './formats.js'
-import { reservedNamespaces, reservedTerms } from './generated/validators.js'
+import { reservedNamespaces, reservedTerms } from './generated/kinds.js'
 
 /** The two contexts published with the specification: the only ones a receiver knows. */
 const BUNDLED: ReadonlySet<string> = new Set([AS2_CONTEXT, CTA_CONTEXT])

@@ -1,5 +1,5 @@
 /**
- * The two helpers the generated validators call, written here so that the validators need no
+ * The helpers the generated validators call, written here so that the validators need no
  * CommonJS `require` of Ajv's runtime (the SDK is ESM and runs in browsers and Workers).
  * @internal
  */
@@ -37,4 +37,9 @@ export function equal(a: unknown, b: unknown): boolean {
       Object.prototype.hasOwnProperty.call(b, key) &&
       equal((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
   )
+}
+
+/** The errors of a validator call appended to those found so far (`null`: none yet). */
+export function concatErrors<T>(found: T[] | null, more: T[]): T[] {
+  return found === null ? more : found.concat(more)
 }

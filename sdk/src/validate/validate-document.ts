@@ -1,8 +1,10 @@
 import type { Static } from '@sinclair/typebox'
-import { ProtocolError, SchemaInvalid, type ValidationIssue } from '../errors.js'
+import type { ValidationIssue } from '../errors.js'
 import type { DocumentKind, documentSchemas } from '../schemas/index.js'
-import { checkContext, type ContextErrorCode, type ContextScope } from './check-context.js'
-import * as validators from './generated/validators.js'
+import type { ContextErrorCode } from './check-context.js'
+import { documentKinds } from './generated/kinds.js'
+import { validatorsByKind as validators } from './generated/validators.js'
+import { throwInvalid, validateWith } from './validate-with.js'
 
 /** The document type of a kind, e.g. `DocumentOfKind<'Group'>`. */
 export type DocumentOfKind<K extends DocumentKind> = Static<(typeof documentSchemas)[K]>
@@ -36,43 +38,7 @@ export type ValidateDocumentResult<K extends DocumentKind = DocumentKind> =
 /** The codes {@link validateDocument} rejects a document with. */
 export type ValidateDocumentErrorCode = 'ERR_SCHEMA_INVALID' | ContextErrorCode
 
-const KINDS = new Set<string>(Object.keys(validators).filter((key) => !key.endsWith('ByType')))
-/** Kinds that are JSON-LD documents of their own, with the pinned `@context` at their top. */
-const DOCUMENT_KINDS = new Set<string>(Object.values(validators.kindByType))
-
-/** Where a kind carries its `@context`: events in `data`; claims and fragments carry none. */
-function contextScope(kind: string): ContextScope {
-  if (kind.endsWith('Event')) return 'event'
-  if (kind.endsWith('Activity') || DOCUMENT_KINDS.has(kind)) return 'document'
-  return 'none'
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** Chooses the schema for a document: an event by its CloudEvents `type`, anything else by `type`. */
-function kindOf(input: unknown): DocumentKind | ValidationIssue {
-  if (!isPlainObject(input)) {
-    return { instancePath: '', keyword: 'type', message: 'must be object' }
-  }
-  if (Object.hasOwn(input, 'specversion')) {
-    const type = input['type']
-    return (
-      typeof type === 'string' && Object.hasOwn(validators.eventKindByType, type)
-        ? validators.eventKindByType[type]
-        : 'Event'
-    ) as DocumentKind
-  }
-  const type = input['type']
-  if (type === undefined) {
-    return { instancePath: '', keyword: 'required', message: "must have required property 'type'" }
-  }
-  if (typeof type === 'string' && Object.hasOwn(validators.kindByType, type)) {
-    return validators.kindByType[type] as DocumentKind
-  }
-  return { instancePath: '/type', keyword: 'enum', message: 'must be a known document type' }
-}
+const KINDS: ReadonlySet<string> = /* @__PURE__ */ new Set<string>(documentKinds)
 
 /**
  * Validates a document against its schema. The schema is chosen by the document's `type` (for a
@@ -107,33 +73,10 @@ export function validateDocument<K extends DocumentKind = DocumentKind>(
   input: unknown,
   options: ValidateDocumentOptions<K> = {},
 ): ValidateDocumentResult<K> {
-  let kind: DocumentKind
-  if (options.kind !== undefined) {
-    if (!KINDS.has(options.kind)) throw new TypeError(`unknown document kind: ${options.kind}`)
-    kind = options.kind
-  } else {
-    const found = kindOf(input)
-    if (typeof found !== 'string') {
-      return { valid: false, kind: undefined, code: 'ERR_SCHEMA_INVALID', issues: [found] }
-    }
-    kind = found
+  if (options.kind !== undefined && !KINDS.has(options.kind)) {
+    throw new TypeError(`unknown document kind: ${options.kind}`)
   }
-  const context = checkContext(input, contextScope(kind))
-  if (context !== undefined) {
-    return { valid: false, kind: kind as K, code: context.code, issues: [context.issue] }
-  }
-  const validate = validators[kind]
-  if (validate(input)) {
-    return { valid: true, kind: kind as K, document: input as DocumentOfKind<K> }
-  }
-  const issues = (validate.errors ?? []).map(
-    ({ instancePath, keyword, message }): ValidationIssue => ({
-      instancePath,
-      keyword,
-      message: message ?? keyword,
-    }),
-  )
-  return { valid: false, kind: kind as K, code: 'ERR_SCHEMA_INVALID', issues }
+  return validateWith(validators, input, options.kind) as ValidateDocumentResult<K>
 }
 
 /**
@@ -160,11 +103,6 @@ export function assertValid<K extends DocumentKind = DocumentKind>(
   options: ValidateDocumentOptions<K> = {},
 ): DocumentOfKind<K> {
   const result = validateDocument(input, options)
-  if (!result.valid) {
-    if (result.code !== 'ERR_SCHEMA_INVALID') {
-      throw new ProtocolError(result.code, result.issues[0]?.message ?? result.code)
-    }
-    throw new SchemaInvalid(result.issues)
-  }
+  if (!result.valid) throwInvalid(result)
   return result.document
 }
