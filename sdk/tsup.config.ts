@@ -15,7 +15,8 @@ export default defineConfig({
   sourcemap: true,
   treeshake: true,
   splitting: true,
-  // Whitespace only: names stay readable in stack traces, and the generated validators (most of
-  // the bytes) are not re-indented, so importing the entry reads and parses less.
-  minifyWhitespace: true,
+  // Not minified, not even whitespace: the mutation gate (conformance/mutation) plants faults by
+  // finding the SDK's code as written in dist/, and vendors read the same code in stack traces.
+  // Whitespace-minifying saved about 15 ms of import time (dist/index.js 0.86 MB against 1.5 MB).
+  minifyWhitespace: false,
 })
