@@ -346,12 +346,10 @@ export const coreEvents = {
     'a bucket reached its minimum goal.',
     { type: Type.Literal('Update'), object: Ref(EmbeddedBucket) },
   ),
-  'bucket.completed': coreEvent(
-    'bucket.completed',
-    'BucketCompleted',
-    "a bucket's work is done.",
-    { type: Type.Literal('Update'), object: Ref(EmbeddedBucket) },
-  ),
+  'bucket.completed': coreEvent('bucket.completed', 'BucketCompleted', "a bucket's work is done.", {
+    type: Type.Literal('Update'),
+    object: Ref(EmbeddedBucket),
+  }),
   'bucket.cancelled': coreEvent(
     'bucket.cancelled',
     'BucketCancelled',
