@@ -42,6 +42,7 @@ import {
 import { json } from '../src/http.js'
 import { LOCAL, startProducer, type Producer } from '../src/producer.js'
 import { createBudgetingPages, createBudgetingRecords } from './pages.js'
+import { createCreditBook } from './credit.js'
 import { createRoundBook, type BucketRecord } from './rounds.js'
 import { createTaskBook, type TaskRecord } from './tasks.js'
 
@@ -64,6 +65,9 @@ export const BUDGETING_EMITS = [
   // The intents chapter's: a bucket's work as a request, matched with offers.
   'tech.collaborative.proposal.published',
   'tech.collaborative.intent.matched',
+  // The mutual-credit profile's: members' accounts in Harbour Credit and transfers between them.
+  'tech.collaborative.account.opened',
+  'tech.collaborative.transfer.made',
 ] as const
 
 /** The events of other tools Budgeting acts on, besides the authority's membership events. */
@@ -193,6 +197,18 @@ function text(params: Record<string, unknown>, name: string): string {
     throw new ProtocolError('ERR_REQUEST_INVALID', `"${name}" must be a non-empty string`)
   }
   return value
+}
+
+/** A member of a control session named by a parameter, or `ERR_NOT_FOUND`. */
+function sessionMember(
+  session: { readonly members: readonly { readonly id: string; readonly name: string }[] },
+  params: Record<string, unknown>,
+  name = 'member',
+): { readonly id: string; readonly name: string } {
+  const id = text(params, name)
+  const member = session.members.find((m) => m.id === id)
+  if (member === undefined) throw new ProtocolError('ERR_NOT_FOUND', `${id} is not a member here`)
+  return member
 }
 
 /** The value of a cookie in a request. */
@@ -468,6 +484,7 @@ export async function startBudgeting(options: {
       'intent-exchange',
       'budgeting',
       'tasks',
+      'mutual-credit',
     ],
     // Installations come from the group's authority; in a conformance session (test and demo
     // only), the control API has the tool treat the suite as installed in the session's group.
@@ -704,6 +721,30 @@ export async function startBudgeting(options: {
           await taskBook.complete(text(params, 'task'), tool)
           return {}
         },
+        // The mutual-credit profile's actions: accounts of the session's members in Harbour
+        // Credit, and transfers between them that the SDK's computeBalances admits.
+        async 'account-open'(session, params) {
+          const member = sessionMember(session, params)
+          const account = await creditBook.open({
+            group: session.group,
+            member: member.id,
+            creditLimit: text(params, 'creditLimit'),
+            debitLimit: text(params, 'debitLimit'),
+            by: tool,
+          })
+          return { account: account.id, currency: { id: currency.id, decimals: currency.decimals } }
+        },
+        async transfer(session, params) {
+          const from = sessionMember(session, params, 'from')
+          const transfer = await creditBook.transfer({
+            group: session.group,
+            from: from.id,
+            to: sessionMember(session, params, 'to').id,
+            amount: text(params, 'amount'),
+            by: { id: from.id, type: 'Person', name: from.name },
+          })
+          return { transfer: transfer.id }
+        },
         async 'publish-request'(session) {
           return { id: await publishRequestIn(session.group) }
         },
@@ -760,6 +801,7 @@ export async function startBudgeting(options: {
   }
   const roundBook = createRoundBook({ origin, currency, emit, records })
   const taskBook = createTaskBook({ origin, emit, tasks: records.tasks })
+  const creditBook = createCreditBook({ origin, currency, emit })
 
   /** Publishes a request of the tool's own in a group (the control API's `publish-request`). */
   async function publishRequestIn(audience: string): Promise<string> {

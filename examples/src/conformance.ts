@@ -71,6 +71,7 @@ export function exampleTools(origins: { decisions: string; budgeting: string }):
         'intent-exchange',
         'budgeting',
         'tasks',
+        'mutual-credit',
       ],
       control: `${origins.budgeting}/__cta-conformance`,
     },

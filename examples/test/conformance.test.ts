@@ -46,10 +46,11 @@ describe('cta-conformance live against the example tools', () => {
     expect(ran('budgeting', 'receiver')).toBeGreaterThanOrEqual(14)
     expect(ran('budgeting', 'emitter')).toBeGreaterThanOrEqual(7)
     expect(ran('budgeting', 'intent-exchange')).toBeGreaterThanOrEqual(4)
-    // The profiles of the cross-tool story: polls and tallies, rounds and buckets, tasks.
+    // The profiles of the cross-tool story: polls and tallies, rounds and buckets, tasks, credit.
     expect(ran('decisions', 'decisions')).toBeGreaterThanOrEqual(13)
     expect(ran('budgeting', 'budgeting')).toBeGreaterThanOrEqual(9)
     expect(ran('budgeting', 'tasks')).toBeGreaterThanOrEqual(2)
+    expect(ran('budgeting', 'mutual-credit')).toBeGreaterThanOrEqual(5)
     for (const run of runs) expect(run.summary['untested'] ?? 0).toBe(0)
   })
 
