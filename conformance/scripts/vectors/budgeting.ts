@@ -18,13 +18,8 @@ import {
   type FundingRound,
   type ResourceSpecification,
 } from '@cta-interop/sdk'
-import type {
-  ComputeRoundInput,
-  Level,
-  Profile,
-  SingleExpectation,
-  Vector,
-} from '../../src/types.js'
+import type { ComputeRoundInput, Level, Profile, SingleExpectation } from '../../src/types.js'
+import { manifestVectors, type Built, type ProfileVectorTools } from './manifest-vectors.js'
 
 /** The requirements these vectors cite, with their profiles and level as spec/budgeting.md states them. */
 export const BUDGETING_REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
@@ -41,85 +36,10 @@ export const BUDGETING_REQUIREMENTS: Record<string, { profiles: Profile[]; level
   'BUD-STATE-001': { profiles: ['budgeting'], level: 'MUST' },
 }
 
-type Built = Vector & { dir: string }
 type Doc = Record<string, unknown>
 
 /** What the generator lends this module: where the examples are, and its vector builder. */
-export interface BudgetingVectorTools {
-  readonly examples: string
-  readonly vector: (
-    fields: Omit<Vector, '$schema' | 'profiles' | 'level'> & { dir: string },
-  ) => Built
-}
-
-interface ManifestEntry {
-  readonly file: string
-  readonly kind: string
-  readonly title?: string
-  readonly defect?: string
-  readonly twinOf?: string
-  readonly error?: string
-  readonly instancePath?: string
-  readonly keyword?: string
-  readonly requirements: string[]
-}
-
-/** The example documents of examples/documents/budgeting/ and their twins, as validateDocument vectors. */
-async function documentVectors(tools: BudgetingVectorTools): Promise<Built[]> {
-  const read = async (file: string): Promise<unknown> =>
-    JSON.parse(await readFile(join(tools.examples, file), 'utf8')) as unknown
-  const manifest = (await read('budgeting/manifest.json')) as {
-    examples: ManifestEntry[]
-    invalid: ManifestEntry[]
-  }
-  const slug = (file: string): string =>
-    file
-      .replace(/^budgeting\//, '')
-      .replace(/^invalid\//, '')
-      .replace(/\.json$/, '')
-  const out: Built[] = []
-  for (const entry of manifest.examples) {
-    out.push(
-      tools.vector({
-        dir: 'budgeting/documents',
-        id: `bud.doc.valid.${slug(entry.file)}`,
-        title: entry.title ?? entry.file,
-        requirements: entry.requirements,
-        operation: 'validateDocument',
-        flags: ['Valid'],
-        input: { document: await read(entry.file) },
-        expected: { valid: true, kind: entry.kind },
-        informative: { source: `examples/documents/${entry.file}` },
-      }),
-    )
-  }
-  for (const entry of manifest.invalid) {
-    const expected: SingleExpectation =
-      entry.error !== undefined
-        ? { error: entry.error }
-        : {
-            error: 'ERR_SCHEMA_INVALID',
-            issue: { instancePath: entry.instancePath ?? '', keyword: entry.keyword ?? '' },
-          }
-    out.push(
-      tools.vector({
-        dir: 'budgeting/documents',
-        id: `bud.doc.invalid.${slug(entry.file)}`,
-        title: `Rejects: ${entry.defect ?? entry.file}`,
-        requirements: entry.requirements,
-        operation: 'validateDocument',
-        flags: [entry.error === undefined ? 'SchemaViolation' : 'ContextViolation'],
-        input: { document: await read(entry.file) },
-        expected,
-        informative: {
-          source: `examples/documents/${entry.file}`,
-          ...(entry.twinOf === undefined ? {} : { twinOf: `examples/documents/${entry.twinOf}` }),
-        },
-      }),
-    )
-  }
-  return out
-}
+export type BudgetingVectorTools = ProfileVectorTools
 
 const GROUP = 'https://decisions.example/g/harbour-commons'
 const AROHA = 'https://decisions.example/u/aroha'
@@ -696,5 +616,5 @@ async function roundVectors(tools: BudgetingVectorTools): Promise<Built[]> {
 
 /** Every vector of spec/budgeting.md. */
 export async function budgetingVectors(tools: BudgetingVectorTools): Promise<Built[]> {
-  return [...(await documentVectors(tools)), ...(await roundVectors(tools))]
+  return [...(await manifestVectors(tools, 'budgeting', 'bud')), ...(await roundVectors(tools))]
 }

@@ -13,13 +13,8 @@ import {
   type ResourceSpecification,
   type Transfer,
 } from '@cta-interop/sdk'
-import type {
-  ComputeBalancesInput,
-  Level,
-  Profile,
-  SingleExpectation,
-  Vector,
-} from '../../src/types.js'
+import type { ComputeBalancesInput, Level, Profile, SingleExpectation } from '../../src/types.js'
+import { manifestVectors, type Built, type ProfileVectorTools } from './manifest-vectors.js'
 
 /** The requirements these vectors cite, with their profiles and level as spec/mutual-credit.md states them. */
 export const CREDIT_REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
@@ -31,93 +26,7 @@ export const CREDIT_REQUIREMENTS: Record<string, { profiles: Profile[]; level: L
   'MCR-LIM-002': { profiles: ['mutual-credit'], level: 'MUST' },
 }
 
-type Built = Vector & { dir: string }
 type Doc = Record<string, unknown>
-
-/** What the generator lends this module: where the examples are, and its vector builder. */
-export interface ProfileVectorTools {
-  readonly examples: string
-  readonly vector: (
-    fields: Omit<Vector, '$schema' | 'profiles' | 'level'> & { dir: string },
-  ) => Built
-}
-
-interface ManifestEntry {
-  readonly file: string
-  readonly kind: string
-  readonly title?: string
-  readonly defect?: string
-  readonly twinOf?: string
-  readonly error?: string
-  readonly instancePath?: string
-  readonly keyword?: string
-  readonly requirements: string[]
-}
-
-/**
- * The example documents of one profile's folder under examples/documents/ and their twins, as
- * validateDocument vectors `<prefix>.doc.valid.*` and `<prefix>.doc.invalid.*`.
- */
-export async function manifestVectors(
-  tools: ProfileVectorTools,
-  folder: string,
-  prefix: string,
-): Promise<Built[]> {
-  const read = async (file: string): Promise<unknown> =>
-    JSON.parse(await readFile(join(tools.examples, file), 'utf8')) as unknown
-  const manifest = (await read(`${folder}/manifest.json`)) as {
-    examples: ManifestEntry[]
-    invalid: ManifestEntry[]
-  }
-  const slug = (file: string): string =>
-    file
-      .replace(`${folder}/`, '')
-      .replace(/^invalid\//, '')
-      .replace(/\.json$/, '')
-  const dir = `${folder}/documents`
-  const out: Built[] = []
-  for (const entry of manifest.examples) {
-    out.push(
-      tools.vector({
-        dir,
-        id: `${prefix}.doc.valid.${slug(entry.file)}`,
-        title: entry.title ?? entry.file,
-        requirements: entry.requirements,
-        operation: 'validateDocument',
-        flags: ['Valid'],
-        input: { document: await read(entry.file) },
-        expected: { valid: true, kind: entry.kind },
-        informative: { source: `examples/documents/${entry.file}` },
-      }),
-    )
-  }
-  for (const entry of manifest.invalid) {
-    const expected: SingleExpectation =
-      entry.error !== undefined
-        ? { error: entry.error }
-        : {
-            error: 'ERR_SCHEMA_INVALID',
-            issue: { instancePath: entry.instancePath ?? '', keyword: entry.keyword ?? '' },
-          }
-    out.push(
-      tools.vector({
-        dir,
-        id: `${prefix}.doc.invalid.${slug(entry.file)}`,
-        title: `Rejects: ${entry.defect ?? entry.file}`,
-        requirements: entry.requirements,
-        operation: 'validateDocument',
-        flags: [entry.error === undefined ? 'SchemaViolation' : 'ContextViolation'],
-        input: { document: await read(entry.file) },
-        expected,
-        informative: {
-          source: `examples/documents/${entry.file}`,
-          ...(entry.twinOf === undefined ? {} : { twinOf: `examples/documents/${entry.twinOf}` }),
-        },
-      }),
-    )
-  }
-  return out
-}
 
 const GROUP = 'https://decisions.example/g/harbour-commons'
 const U = 'https://decisions.example/u/'

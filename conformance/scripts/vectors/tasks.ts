@@ -18,7 +18,7 @@ import type {
   SingleExpectation,
   Vector,
 } from '../../src/types.js'
-import { manifestVectors, type ProfileVectorTools } from './credit.js'
+import { manifestVectors, type ProfileVectorTools } from './manifest-vectors.js'
 
 /** The requirements these vectors cite, with their profiles and level as spec/tasks.md states them. */
 export const TASKS_REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
