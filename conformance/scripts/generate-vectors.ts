@@ -37,6 +37,7 @@ import { p256FromSeed, signEs256 } from './p256.js'
 import { BUDGETING_REQUIREMENTS, budgetingVectors } from './vectors/budgeting.js'
 import { CREDIT_REQUIREMENTS, creditVectors } from './vectors/credit.js'
 import { TASKS_REQUIREMENTS, taskVectors } from './vectors/tasks.js'
+import { PRIVACY_REQUIREMENTS, privacyVectors } from './vectors/privacy.js'
 import { DECISIONS_REQUIREMENTS, decisionVectors } from './vectors/decisions.js'
 import { EXTENSIBILITY_REQUIREMENTS, extensibilityVectors } from './vectors/extensibility.js'
 
@@ -125,6 +126,7 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   ...BUDGETING_REQUIREMENTS,
   ...CREDIT_REQUIREMENTS,
   ...TASKS_REQUIREMENTS,
+  ...PRIVACY_REQUIREMENTS,
   ...DECISIONS_REQUIREMENTS,
   ...EXTENSIBILITY_REQUIREMENTS,
 }
@@ -3416,6 +3418,7 @@ export async function generate(out: string = ROOT): Promise<number> {
     ...(await budgetingVectors({ examples: EXAMPLES, vector })),
     ...(await creditVectors({ examples: EXAMPLES, vector })),
     ...(await taskVectors({ examples: EXAMPLES, vector })),
+    ...(await privacyVectors({ examples: EXAMPLES, vector })),
     ...(await decisionVectors({ examples: EXAMPLES, vector })),
     ...(await extensibilityVectors({
       examples: EXAMPLES,

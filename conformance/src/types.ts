@@ -36,6 +36,8 @@ export const OPERATIONS = [
   'computeRound',
   'computeBalances',
   'applyTaskEvents',
+  'checkEventPrivacy',
+  'checkRosterViewer',
 ] as const
 export type Operation = (typeof OPERATIONS)[number]
 
@@ -234,6 +236,29 @@ export interface CheckDecisionEventInput {
   readonly currentDate: string
 }
 
+/**
+ * `checkEventPrivacy`: what an event (unsigned, as `verifyEvent` would return it) discloses about
+ * people (spec/privacy.md): its schema, then no contact details, and, given its `group`, a
+ * membership event of a roster that is not public naming no one (not even one of `names`).
+ */
+export interface CheckEventPrivacyInput {
+  readonly event: unknown
+  /** The event's group: its `id` and `rosterVisibility`. */
+  readonly group?: { readonly id: string; readonly rosterVisibility: string }
+  /** Member names the summary of such a membership event must not contain. */
+  readonly names?: readonly string[]
+}
+
+/**
+ * `checkRosterViewer`: whether a tool may show a group's roster entries and membership events to a
+ * viewer, by the group's `rosterVisibility` (spec/privacy.md, PRV-SHOW-001).
+ */
+export interface CheckRosterViewerInput {
+  readonly group: { readonly id: string; readonly rosterVisibility: string }
+  /** The viewer's verified membership (its group and core roles), or `null`: nobody verified. */
+  readonly viewer: { readonly group: string; readonly roles: readonly string[] } | null
+}
+
 /** What a single operation must produce. */
 export type SingleExpectation =
   | {
@@ -280,6 +305,8 @@ export interface Vector {
     | VerifyRequestTokenSequenceInput
     | TallyPollInput
     | CheckDecisionEventInput
+    | CheckEventPrivacyInput
+    | CheckRosterViewerInput
   readonly expected: Expectation
   /** Decoded views and provenance for reviewers: not normative. */
   readonly informative?: Readonly<Record<string, unknown>>

@@ -33,6 +33,8 @@ describe('the vector files', () => {
       'intents/amounts',
       'intents/documents',
       'intents/matching',
+      'privacy/events',
+      'privacy/roster',
       'tasks/documents',
       'tasks/history',
     ])

@@ -9,16 +9,20 @@ import { Worker } from 'node:worker_threads'
 import { PGlite } from '@electric-sql/pglite'
 import {
   TOOL_MANIFEST_PATH,
+  MEMBERSHIP_EVENT_PREFIX,
   answerHandshake,
+  checkRosterViewer,
   createInbox,
   createManifestResolver,
   createToolManifest,
   generateSigningKey,
   importSigningKey,
+  isProtocolError,
   pullEvents,
   signSubscriptionRequest,
   toJwks,
   type Event,
+  type Group,
   type InboxContext,
   type SigningKey,
 } from '@cta-interop/sdk'
@@ -295,9 +299,33 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         [iri],
       )
     ).rows.length > 0
+  /**
+   * Whether the dashboard may show a group's roster entries and membership events. It verifies no
+   * one who reads it (there is no sign-in), so only when the group's roster is public
+   * (PRV-SHOW-001); a group whose document could not be read counts as not public.
+   */
+  const mayShowRoster = (group: string): boolean => {
+    try {
+      const rosterVisibility = names.rosterVisibility(group) as Group['rosterVisibility']
+      checkRosterViewer({ id: group, rosterVisibility }, undefined)
+      return true
+    } catch (err) {
+      if (isProtocolError(err) && err.code === 'ERR_ROSTER_HIDDEN') return false
+      throw err
+    }
+  }
+  /** Leaves out the membership events the dashboard may not show (names resolved first). */
+  const shownToAnyone = async (list: Notification[]): Promise<Notification[]> => {
+    await names.resolve({ groups: list.map((n) => n.group) })
+    return list.filter((n) => !n.type.startsWith(MEMBERSHIP_EVENT_PREFIX) || mayShowRoster(n.group))
+  }
   /** What the page and the feed show for a URL: its filters, its reader, names resolved. */
   const view = async (url: URL): Promise<PageInput> => {
-    const all = await notifications({})
+    const stored = await notifications({})
+    const all = await shownToAnyone(stored)
+    const hiddenGroups = [
+      ...new Set(stored.filter((n) => !all.includes(n)).map((n) => n.group)),
+    ].sort()
     const tools = (
       await db.query<{ tool: string; tool_name: string }>(
         'select distinct tool, tool_name from follows order by tool_name',
@@ -310,7 +338,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     await names.resolve({ groups: all.map((n) => n.group), tools: toolOrigins })
     const viewer = url.searchParams.get('as') ?? undefined
     const reading = viewer !== undefined && viewer !== '' && (await isMember(viewer))
-    const shown = await notifications(filterOf(url))
+    const shown = await shownToAnyone(await notifications(filterOf(url)))
     const read = reading ? await unread.read(viewer) : undefined
     return {
       filter: filterOf(url),
@@ -319,6 +347,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       tools: new Map(tools.map((t) => [t.tool, t.tool_name])),
       names,
       now: Date.now(),
+      hidden: { count: stored.length - all.length, groups: hiddenGroups },
       // What is unread among the notifications shown: the count follows the filters.
       ...(read === undefined
         ? {}
@@ -362,7 +391,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       case '/favicon.ico':
         return new Response(null, { status: 204 })
       case '/api/notifications':
-        return json(await notifications(filterOf(url)))
+        return json(await shownToAnyone(await notifications(filterOf(url))))
       case '/':
         return page(renderPage(await view(url)))
       case '/feed':

@@ -1,6 +1,7 @@
 // Names, not addresses: the dashboard shows a group by the name in its Group document and a tool by
 // the name in its manifest, each fetched once and cached. An address shows only when no name could
-// be had, and then as its host.
+// be had, and then as its host. The group's `rosterVisibility` is kept from the same document: it
+// decides whether the group's membership events may be shown (spec/privacy.md, PRV-SHOW-001).
 
 /** What {@link createNames} asks for a name. */
 export interface NameSources {
@@ -23,6 +24,8 @@ export interface Names {
   group(iri: string): string
   /** The tool's name, or its host. */
   tool(origin: string): string
+  /** The group's `rosterVisibility` from its document, or `undefined` when it could not be had. */
+  rosterVisibility(iri: string): string | undefined
 }
 
 /** The host of an address (`127.0.0.1:4000`), or the text itself when it is no URL. */
@@ -35,6 +38,8 @@ export function createNames(sources: NameSources): Names {
   const retryAfter = sources.retryAfterMs ?? 60_000
   const groups = new Map<string, { name?: string; at: number }>()
   const tools = new Map<string, { name?: string; at: number }>()
+  /** Each group's `rosterVisibility`, read from the same document as its name. */
+  const visibility = new Map<string, string>()
   const stale = (entry: { name?: string; at: number } | undefined) =>
     entry === undefined || (entry.name === undefined && Date.now() - entry.at > retryAfter)
 
@@ -46,7 +51,14 @@ export function createNames(sources: NameSources): Names {
       signal: AbortSignal.timeout(3_000),
     })
     if (!response.ok) return undefined
-    const document = (await response.json()) as { id?: unknown; name?: unknown }
+    const document = (await response.json()) as {
+      id?: unknown
+      name?: unknown
+      rosterVisibility?: unknown
+    }
+    if (document.id === iri && typeof document.rosterVisibility === 'string') {
+      visibility.set(iri, document.rosterVisibility)
+    }
     return document.id === iri && typeof document.name === 'string' && document.name !== ''
       ? document.name
       : undefined
@@ -76,6 +88,9 @@ export function createNames(sources: NameSources): Names {
     },
     tool(origin) {
       return tools.get(origin)?.name ?? hostOf(origin)
+    },
+    rosterVisibility(iri) {
+      return visibility.get(iri)
     },
   }
 }

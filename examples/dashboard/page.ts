@@ -58,6 +58,11 @@ export interface PageInput {
   readonly unread?: number
   /** Now, for relative times (ms). */
   readonly now: number
+  /**
+   * Membership events left out because their group's roster is not public and the dashboard
+   * verifies no one who reads it (spec/privacy.md, PRV-SHOW-001): how many, and of which groups.
+   */
+  readonly hidden?: { readonly count: number; readonly groups: readonly string[] }
 }
 
 const parse = (n: Notification): EventData => {
@@ -187,7 +192,11 @@ export function renderFeed(input: PageInput): string {
   const unread = viewing
     ? `<p class="unread-line"><span id="unread-count" data-count="${input.unread ?? 0}">${input.unread ?? 0} unread</span> for ${esc(c.person(input.viewer))}${(input.unread ?? 0) > 0 ? ` <button type="button" id="mark-all">Mark all read</button>` : ''}</p>`
     : '<p class="unread-line muted">Choose who is reading to see what is unread.</p>'
-  return `<div class="status"><p id="count" role="status">${input.notifications.length} of ${input.all.length} notifications</p>${unread}</div>
+  const hidden =
+    input.hidden === undefined || input.hidden.count === 0
+      ? ''
+      : `<p class="roster-hidden">${input.hidden.count} membership ${input.hidden.count === 1 ? 'change is' : 'changes are'} not shown: ${esc(input.hidden.groups.map((g) => c.group(g)).join(', '))} ${input.hidden.groups.length === 1 ? 'shows its roster' : 'show their rosters'} only to verified members, and this dashboard does not verify who is reading.</p>`
+  return `<div class="status"><p id="count" role="status">${input.notifications.length} of ${input.all.length} notifications</p>${unread}</div>${hidden}
 ${list || '<p class="empty">No notifications match.</p>'}`
 }
 

@@ -1,8 +1,11 @@
 // Decisions' pages: the group, its members and its polls, each a page in the examples' layout at
 // the IRI its events link to, and the same URL answers with the object's JSON document when asked
-// for JSON. A real tool would show the roster to signed-in members only (the group's
-// `rosterVisibility` is `members`); this demo shows it to anyone on 127.0.0.1.
+// for JSON. The pages verify no one who reads them (they have no sign-in), so a group whose
+// `rosterVisibility` is not `public` (Harbour Commons' is `members`) shows how many members it has,
+// not who they are, and a person's page says nothing of their membership (PRV-SHOW-001).
 import {
+  checkRosterViewer,
+  isProtocolError,
   redactStance,
   type EmbeddedMembership,
   type Group,
@@ -85,6 +88,16 @@ export function createDecisionsPages(options: DecisionsPagesOptions): DecisionsP
   const memberships = async (group: string): Promise<readonly EmbeddedMembership[]> =>
     (await store.listMemberships(group, { after: 0, limit: 1000, current: false })).items
   const nameOf = (id: string): string => people.get(id)?.name ?? id
+  /** Whether the pages may list the group's roster: only a public one, as they verify no one. */
+  const rosterShown = (g: Group): boolean => {
+    try {
+      checkRosterViewer(g, undefined)
+      return true
+    } catch (err) {
+      if (isProtocolError(err) && err.code === 'ERR_ROSTER_HIDDEN') return false
+      throw err
+    }
+  }
   const statusOf = (m: EmbeddedMembership) =>
     m.membershipStatus === 'active'
       ? { label: 'active member', tone: 'open' as const }
@@ -137,15 +150,17 @@ export function createDecisionsPages(options: DecisionsPagesOptions): DecisionsP
         ]) +
         section(
           'Members',
-          items(
-            all.map((m) => [
-              link(m.member.id, m.member.name ?? nameOf(m.member.id)),
-              m.membershipStatus === 'active'
-                ? `${esc(ROLE[m.coreRole] ?? m.coreRole)} · since ${when(m.startTime)}`
-                : `${esc(m.membershipStatus)} ${when(m.endTime ?? m.updated)}`,
-            ]),
-            'No member yet.',
-          ),
+          rosterShown(g)
+            ? items(
+                all.map((m) => [
+                  link(m.member.id, m.member.name ?? nameOf(m.member.id)),
+                  m.membershipStatus === 'active'
+                    ? `${esc(ROLE[m.coreRole] ?? m.coreRole)} · since ${when(m.startTime)}`
+                    : `${esc(m.membershipStatus)} ${when(m.endTime ?? m.updated)}`,
+                ]),
+                'No member yet.',
+              )
+            : `<p>${esc(g.name)} shows who its members are to its ${esc(g.rosterVisibility)} only.</p>`,
         ) +
         section(
           'Tools the group uses',
@@ -170,7 +185,9 @@ export function createDecisionsPages(options: DecisionsPagesOptions): DecisionsP
     const person = people.get(id)
     if (person === undefined) return notFound(request, tool, 'member')
     const g = await groupDoc()
-    const m = await store.getMembership(options.group(), id)
+    // A person's role and membership are roster entries: shown only when the roster is public.
+    const shown = g !== undefined && rosterShown(g)
+    const m = shown ? await store.getMembership(options.group(), id) : undefined
     return objectResponse(
       request,
       { id: person.id, type: 'Person', name: person.name },
@@ -179,11 +196,18 @@ export function createDecisionsPages(options: DecisionsPagesOptions): DecisionsP
         kind: 'Member',
         title: person.name,
         ...(m === undefined ? {} : { status: statusOf(m) }),
-        trail: await groupTrail(tool),
+        trail: shown ? await groupTrail(tool) : [{ href: `${tool.origin}/`, text: tool.name }],
         body:
           facts([
-            ['Group', g === undefined ? undefined : link(g.url ?? g.id, g.name)],
-            ['Role', m === undefined ? 'no membership' : esc(ROLE[m.coreRole] ?? m.coreRole)],
+            ['Group', g === undefined || !shown ? undefined : link(g.url ?? g.id, g.name)],
+            [
+              'Role',
+              !shown
+                ? undefined
+                : m === undefined
+                  ? 'no membership'
+                  : esc(ROLE[m.coreRole] ?? m.coreRole),
+            ],
             ['Joined', m === undefined ? undefined : when(m.startTime)],
             ['Left', m?.endTime === undefined ? undefined : when(m.endTime)],
             ['Member IRI', `<code>${esc(person.id)}</code>`],

@@ -69,6 +69,8 @@ export type AuthErrorCode =
   | 'ERR_SIGN_IN_FAILED'
   | 'ERR_EXCHANGE_REFUSED'
   | 'ERR_CURSOR_EXPIRED'
+  | 'ERR_ROSTER_HIDDEN'
+  | 'ERR_EVENT_PRIVACY'
 
 /**
  * Every stable error code the SDK throws for bad input from a peer. Switch on `err.code`; messages

@@ -288,6 +288,12 @@ export {
   type MurmurationsOrganization,
   type ToMurmurationsOrganizationOptions,
 } from './membership/to-murmurations-organization.js'
+export { checkRosterViewer, type RosterViewer } from './privacy/check-roster-viewer.js'
+export {
+  MEMBERSHIP_EVENT_PREFIX,
+  checkEventPrivacy,
+  type CheckEventPrivacyOptions,
+} from './privacy/check-event-privacy.js'
 // -- intents: exports of sdk/src/intents go below this line --
 export { roundAmount, type RoundAmountOptions, type RoundingMode } from './intents/round-amount.js'
 export { compareAmounts } from './intents/compare-amounts.js'

@@ -128,4 +128,12 @@ export const PLANTS: readonly Plant[] = [
     '    aud: options.audience,\n    client_id: options.audience,',
     '    aud: [options.audience],\n    client_id: options.audience,',
   ),
+  // Caught by live.group-authority.membership-events-name-no-one.
+  at(
+    'membership-events-named',
+    'Membership events of a members-only roster name the member, the admin who acted and both in the summary, as for a public roster.',
+    ['PRV-EVT-001'],
+    'const announced = thinMembershipActivity(type, group, activity, authority);',
+    'const announced = activity;',
+  ),
 ]

@@ -5,6 +5,8 @@
 import {
   addAmounts,
   checkDecisionEvent,
+  checkEventPrivacy,
+  checkRosterViewer,
   tallyPoll,
   compareAmounts,
   computeRound,
@@ -34,11 +36,13 @@ import {
   type DedupeStore,
   type DocumentKind,
   type FundingRound,
+  type Group,
   type Jwks,
   type Poll,
   type Proposal,
   type ResolveKey,
   type ResourceSpecification,
+  type RosterViewer,
   type RoundingMode,
   type Stance,
   type VerifyEventOptions,
@@ -53,6 +57,8 @@ import {
   type ApplyTaskEventsInput,
   type ComputeBalancesInput,
   type CheckDecisionEventInput,
+  type CheckEventPrivacyInput,
+  type CheckRosterViewerInput,
   type ComputeAmountInput,
   type ComputeRoundInput,
   type Implementation,
@@ -410,6 +416,34 @@ function runDecisionEvent(input: CheckDecisionEventInput, hooks: AdapterHooks): 
   }
 }
 
+/** An event's schema, then what it discloses about people (spec/privacy.md). */
+function runEventPrivacy(input: CheckEventPrivacyInput): SingleActual {
+  const validated = runValidate({ document: input.event }, {})
+  if (!('valid' in validated)) return validated
+  try {
+    checkEventPrivacy(input.event as Parameters<typeof checkEventPrivacy>[0], {
+      ...(input.group === undefined ? {} : { group: input.group as Group }),
+      ...(input.names === undefined ? {} : { names: input.names }),
+    })
+    return validated
+  } catch (err) {
+    return errorActual(err)
+  }
+}
+
+/** Whether a roster may be shown to the viewer (PRV-SHOW-001). */
+function runRosterViewer(input: CheckRosterViewerInput): SingleActual {
+  try {
+    checkRosterViewer(
+      input.group as Group,
+      input.viewer === null ? undefined : (input.viewer as RosterViewer),
+    )
+    return { valid: true, kind: 'RosterViewer' }
+  } catch (err) {
+    return errorActual(err)
+  }
+}
+
 async function runSubscription(
   jws: string,
   input: Omit<VerifySubscriptionRequestInput, 'jws'>,
@@ -518,6 +552,10 @@ export async function runWithSdk(
       return runTally(vector.input as TallyPollInput, hooks)
     case 'checkDecisionEvent':
       return runDecisionEvent(vector.input as CheckDecisionEventInput, hooks)
+    case 'checkEventPrivacy':
+      return runEventPrivacy(vector.input as CheckEventPrivacyInput)
+    case 'checkRosterViewer':
+      return runRosterViewer(vector.input as CheckRosterViewerInput)
     case 'verifySubscriptionRequest': {
       const { jws, ...rest } = vector.input as VerifySubscriptionRequestInput
       return runSubscription(jws, rest, memoryDedupe(rest.currentDate), hooks)

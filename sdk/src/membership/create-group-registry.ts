@@ -14,6 +14,7 @@ import type {
 import { CONTEXT } from '../constants.js'
 import { assertValid } from '../validate/validate-document.js'
 import type { MembershipStore } from './membership-store.js'
+import { thinMembershipActivity } from '../privacy/thin-membership-activity.js'
 
 /** Options of {@link createGroupRegistry}. */
 export interface GroupRegistryOptions {
@@ -105,7 +106,8 @@ const asActor = (member: MemberRef): ActorRef => ({
  * Creates the authority's registry of memberships and tool installations: every write goes to the
  * store first and is then announced as a signed event through `emit`. Memberships that end keep
  * their record (status `left` or `removed`, with an `endTime`), so tools syncing the roster learn
- * of the end.
+ * of the end. Unless the group's `rosterVisibility` is `public`, membership events name no one:
+ * the member by IRI only, the authority as the actor, a summary without names (PRV-EVT-001).
  *
  * @param options `store`, `source`, `key` and `emit` (all required), `actor`, `now`.
  * @returns The {@link GroupRegistry}.
@@ -153,9 +155,11 @@ export function createGroupRegistry(options: GroupRegistryOptions): GroupRegistr
     subject: string,
     sequence?: number,
   ): Promise<void> => {
+    // A roster that is not public: the event names no one (PRV-EVT-001).
+    const announced = thinMembershipActivity(type, group, activity, authority)
     const data = {
-      ...activity,
-      summary: summary(activity.summary),
+      ...announced,
+      summary: summary(announced.summary),
       url: group.url ?? group.id,
       audience: group.id,
     }

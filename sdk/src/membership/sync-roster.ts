@@ -144,9 +144,10 @@ async function walk(
  * whole roster from `memberships`, following `next`, and keeps the `differences` cursor of the last
  * page. Given a previous {@link RosterState}, it reads only the memberships that changed since,
  * removing those that ended; if the authority no longer holds changes that old
- * (`ERR_CURSOR_EXPIRED`), it reads the whole roster again. Pages are validated, must be about this
- * group, and may only link to the authority's own origin. Repeating a sync is harmless: applying
- * a membership's latest state twice changes nothing.
+ * (`ERR_CURSOR_EXPIRED`), it reads the whole roster again; if the tool is no longer installed in
+ * the group (`ERR_NOT_INSTALLED`), it empties `members` before it throws. Pages are validated,
+ * must be about this group, and may only link to the authority's own origin. Repeating a sync is
+ * harmless: applying a membership's latest state twice changes nothing.
  *
  * @param target The group's document (first sync) or the state a previous sync returned.
  * @param options `accessToken` (or `authorization`), and the outbound policy (`fetch`,
@@ -186,6 +187,8 @@ export async function syncRoster(
       )
       return { state: { ...state, differences }, full: false, received }
     } catch (err) {
+      // No longer installed: the tool keeps nothing of the roster (PRV-RET-002).
+      if (err instanceof ProtocolError && err.code === 'ERR_NOT_INSTALLED') state.members.clear()
       if (!(err instanceof ProtocolError) || err.code !== 'ERR_CURSOR_EXPIRED') throw err
     }
   }

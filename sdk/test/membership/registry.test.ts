@@ -23,7 +23,8 @@ const GROUP: Group = {
   authority: AUTHORITY,
   joinPolicy: 'approval',
   visibility: 'public',
-  rosterVisibility: 'members',
+  // Public, so events name people; test/privacy/privacy.test.ts covers the other rosters.
+  rosterVisibility: 'public',
   memberships: `${AUTHORITY}/g/harbour-commons/memberships`,
   tools: `${AUTHORITY}/g/harbour-commons/tools`,
 }

@@ -1,6 +1,7 @@
 /** Every live case, in the order a run performs them. */
 import type { LiveCase } from '../case.js'
 import { AUTHORITY_CASES } from './authority.js'
+import { AUTHORITY_PRIVACY_CASES } from './authority-privacy.js'
 import { BUDGETING_CASES } from './budgeting.js'
 import { CREDIT_CASES } from './credit.js'
 import { DECISION_CASES } from './decisions.js'
@@ -14,6 +15,7 @@ export const LIVE_CASES: readonly LiveCase[] = [
   ...RECEIVER_CASES,
   ...EMITTER_CASES,
   ...AUTHORITY_CASES,
+  ...AUTHORITY_PRIVACY_CASES,
   ...RELYING_CASES,
   ...INTENT_CASES,
   ...DECISION_CASES,
