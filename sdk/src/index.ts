@@ -60,6 +60,25 @@ export {
   type SigningKey,
 } from './keys/signing-key.js'
 export { staticKeyResolver, type ResolveKey, type ResolvedKey } from './keys/resolve-key.js'
+export { KEY_REFETCH_INTERVAL, KEY_SET_MAX_AGE, keySetMaxAge } from './keys/key-cache-bounds.js'
+export { KeysUnavailable } from './keys/keys-unavailable.js'
+export {
+  createKeyRing,
+  type KeyRing,
+  type KeyRingEntry,
+  type KeyRingOptions,
+} from './keys/create-key-ring.js'
+export { KEY_REVOCATION_TYP, signKeyRevocation } from './keys/sign-key-revocation.js'
+export {
+  verifyKeyRevocation,
+  type KeyRevocation,
+  type VerifyKeyRevocationOptions,
+} from './keys/verify-key-revocation.js'
+export {
+  createKeyRevocationList,
+  type KeyRevocationList,
+  type KeyRevocationListOptions,
+} from './keys/create-key-revocation-list.js'
 export {
   DEFAULT_CLOCK_TOLERANCE,
   DEFAULT_MAX_EVENT_AGE,

@@ -217,6 +217,36 @@ export const PLANTS: readonly Plant[] = [
       'void failures;',
     ),
   },
+  // live.receiver.rotation-retired-key-refused
+  {
+    id: 'receiver.key-cache-never-expires',
+    bug: "The manifest resolver keeps a tool's key set for good: a key the tool retired or removed keeps verifying.",
+    requirements: ['EVT-KEY-007'],
+    ...RECEIVER,
+    plant: edit(
+      'const entry = { manifest: result.document, keys, fetchedAt, expiresAt: fetchedAt + maxAge };',
+      'const entry = { manifest: result.document, keys, fetchedAt, expiresAt: Infinity };',
+    ),
+  },
+  // live.receiver.bogus-kid-cannot-block-rotation
+  {
+    id: 'receiver.throttled-kid-unresolved',
+    bug: 'A kid missing from a cached key set that may not be refetched yet is refused as unresolved (401), so a bogus kid sent first makes the producer drop events signed with its new key.',
+    requirements: ['EVT-KEY-008'],
+    ...RECEIVER,
+    plant: edit(
+      'if (key3 === void 0 && !got.fresh) key3 = (await get(origin, true)).entry.keys.get(kid);',
+      'if (key3 === void 0 && !got.fresh) key3 = await get(origin, true).then((g) => g.entry.keys.get(kid), () => void 0);',
+    ),
+  },
+  // live.receiver.revoked-key-refused-at-once
+  {
+    id: 'receiver.revocation-ignored',
+    bug: 'The inbox records key revocations but never consults them: a revoked key that is still published or cached keeps verifying.',
+    requirements: ['EVT-REV-003'],
+    ...RECEIVER,
+    plant: edit('if (revoked.size > 0 && isRevoked(kid)) {', 'if (false) {'),
+  },
   // live.receiver.untrusted-origin-not-fetched
   {
     id: 'receiver.keys-from-any-origin',

@@ -1,6 +1,12 @@
 import { ProtocolError, isProtocolError } from '../errors.js'
 import { problemFor, problemResponse } from '../http/problem.js'
 import { readBody } from '../http/read-body.js'
+import { answerKeyRevocation } from '../keys/answer-key-revocation.js'
+import {
+  createKeyRevocationList,
+  type KeyRevocationList,
+} from '../keys/create-key-revocation-list.js'
+import { retryAfterOf } from '../keys/keys-unavailable.js'
 import type { Event } from '../schemas/index.js'
 import { toInboxStore, type InboxReceipt, type InboxStore } from '../stores/inbox-store.js'
 import {
@@ -69,6 +75,12 @@ export interface InboxOptions<Tx = undefined> extends Omit<
   readonly onEvent: (event: Event, context: InboxEventContext<Tx>) => Promise<void> | void
   /** Largest body accepted, in bytes. Default 64 KiB. */
   readonly maxBodyBytes?: number
+  /**
+   * The revoked keys: key revocations posted to the inbox are recorded here, and events signed
+   * with a revoked key are refused `401` (`ERR_KEY_REVOKED`). Default: a list of this inbox's own;
+   * share one to refuse revoked keys elsewhere too (see `createKeyRevocationList`).
+   */
+  readonly keyRevocations?: KeyRevocationList
 }
 
 /** What an inbox answers, independent of any HTTP library. */
@@ -124,7 +136,12 @@ export function createInboxReceiver<Tx = undefined>(
   const store = inboxStoreOf(options)
   // Verified without a claim: the inbox store claims below, with the expiry verifyEvent returns.
   const { dedupe: _claimedByTheStore, ...verifying } = options
-  const verifyOptions = { ...verifying, maxLength: Math.ceil((maxBytes * 4) / 3) }
+  const revocations = options.keyRevocations ?? createKeyRevocationList()
+  const verifyOptions = {
+    ...verifying,
+    resolveKey: revocations.guard(options.resolveKey), // EVT-REV-003
+    maxLength: Math.ceil((maxBytes * 4) / 3),
+  }
   return async (request) => {
     if (request.method !== 'POST') return { status: 405, headers: { allow: 'POST' }, body: null }
     const type = request.contentType?.split(';')[0]?.trim().toLowerCase()
@@ -132,13 +149,25 @@ export function createInboxReceiver<Tx = undefined>(
       return { status: 415, headers: { accept: JOSE_MEDIA_TYPE }, body: null }
     }
     let accepted: VerifyEventResult
-    let jws: string
+    let jws = ''
     try {
       jws = (await request.text()).trim()
       accepted = await verifyEvent(jws, verifyOptions)
-    } catch (err) {
+    } catch (caught) {
+      let err = caught
+      // A key revocation is posted like an event (EVT-REV-002); any other typ stays refused.
+      if (isProtocolError(err) && err.code === 'ERR_TYP_MISMATCH') {
+        try {
+          const answer = await answerKeyRevocation(revocations, jws, verifyOptions)
+          if (answer !== undefined) return reply(answer.status, answer.body)
+        } catch (refused) {
+          err = refused
+        }
+      }
       if (!isProtocolError(err)) throw err
-      return problemReply(err, err.code === 'ERR_FETCH_FAILED' ? { 'retry-after': '60' } : {})
+      // A transient refusal the sender retries, when it says (EVT-KEY-008).
+      const retry = { 'retry-after': String(retryAfterOf(err, 60)) }
+      return problemReply(err, err.code === 'ERR_FETCH_FAILED' ? retry : {})
     }
     const { event, kid, expiresAt } = accepted
     let receipt: InboxReceipt<void>
@@ -180,9 +209,10 @@ function inboxStoreOf<Tx>(options: InboxOptions<Tx>): InboxStore<Tx> {
  * It answers `202` when it accepts an event, `200` for an event it already accepted, `503` with
  * `Retry-After` (`ERR_IN_PROGRESS`) for a copy of an event still being processed, and an
  * `application/problem+json` rejection whose `type` names the error code otherwise (`413` past the
- * body cap, `401` for signature and key failures, `422` for invalid events, `503` when the sender's
+ * body cap, `401` for signature and key failures (`ERR_KEY_REVOKED` for a key its tool revoked), `422` for invalid events, `503` when the sender's
  * keys cannot be fetched right now). Nothing is stored for a rejected event, nor for one whose
- * `onEvent` throws.
+ * `onEvent` throws. A key revocation posted to it (`signKeyRevocation`) is answered `202`, or
+ * `200` for a key already revoked, and its key is refused from then on.
  *
  * With a SQL store's `inbox`, the record of the event and what `onEvent` writes through
  * `context.transaction` commit in one transaction: each event is processed exactly once, also when

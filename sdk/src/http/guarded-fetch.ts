@@ -73,7 +73,7 @@ export function outboundFetch(policy: OutboundPolicy): typeof fetch {
 
 /**
  * GETs JSON from a URL a peer supplied: guarded address, no redirects, a timeout, and a cap on the
- * response size.
+ * response size. `onHeaders` sees the headers of a `200` answer (its `Cache-Control`, for example).
  * @throws {ProtocolError} `ERR_ADDRESS_NOT_ALLOWED`, `ERR_FETCH_FAILED`, `ERR_TOO_LARGE`.
  * @internal
  */
@@ -81,6 +81,7 @@ export async function fetchJson(
   url: string,
   policy: OutboundPolicy,
   maxBytes: number,
+  onHeaders?: (headers: Headers) => void,
 ): Promise<unknown> {
   assertOutboundUrl(url, policy)
   const doFetch = outboundFetch(policy)
@@ -99,6 +100,7 @@ export async function fetchJson(
     await response.body?.cancel().catch(() => undefined)
     throw new ProtocolError('ERR_FETCH_FAILED', `${url} answered ${response.status}`)
   }
+  onHeaders?.(response.headers)
   const text = await readBody(response.body, maxBytes)
   try {
     return JSON.parse(text) as unknown

@@ -1,6 +1,8 @@
 import { ProtocolError, isProtocolError, type AnyProtocolError } from '../errors.js'
 import { fetchJson, outboundFetch, type OutboundPolicy } from '../http/guarded-fetch.js'
 import { isUsablePublicJwk } from '../keys/is-usable-public-jwk.js'
+import { KEY_REFETCH_INTERVAL, KEY_SET_MAX_AGE, keySetMaxAge } from '../keys/key-cache-bounds.js'
+import { KeysUnavailable } from '../keys/keys-unavailable.js'
 import type { ResolveKey, ResolvedKey } from '../keys/resolve-key.js'
 import type { PublicJwk } from '../keys/signing-key.js'
 import type { ToolManifest } from '../schemas/index.js'
@@ -27,11 +29,20 @@ export interface ManifestResolverOptions extends OutboundPolicy {
    * to 300.
    */
   readonly failureTtl?: number
-  /** How long a manifest and its keys are cached, in seconds. Default 300. */
+  /**
+   * The longest a manifest and its keys are used, in seconds; a shorter `Cache-Control: max-age`
+   * of either answer shortens it, down to `refetchInterval` (EVT-KEY-007). Default 300; from 10
+   * to 3,600.
+   */
   readonly ttl?: number
   /** Most tools cached at once. Default 1,000. */
   readonly maxEntries?: number
-  /** Least time between two fetches of one tool's keys for an unknown `kid`, in seconds. Default 60. */
+  /**
+   * Least time between two fetches of one tool's manifest and keys, whatever the reason (an
+   * unknown `kid`, an expired copy, a failed fetch), in seconds (EVT-KEY-006). Default 10; at
+   * least 10. Within it, a `kid` that needs a fetch fails with `ERR_FETCH_FAILED` and a
+   * `retryAfter` (answered `503`), never as unresolved.
+   */
   readonly refetchInterval?: number
   /** Largest manifest or JWKS accepted, in bytes. Default 64 KiB. */
   readonly maxResponseBytes?: number
@@ -59,6 +70,14 @@ interface Entry {
   manifest: ToolManifest
   keys: Map<string, PublicJwk>
   fetchedAt: number
+  /** When it may no longer be used (EVT-KEY-007). */
+  expiresAt: number
+}
+
+/** An entry, and whether it was fetched while the caller waited (after its event arrived). */
+interface Got {
+  entry: Entry
+  fresh: boolean
 }
 
 function originOfUrl(url: string): string | undefined {
@@ -89,14 +108,21 @@ function parseJwks(value: unknown): Map<string, PublicJwk> {
  * checks that the manifest's `id` is that origin, fetches its `jwks_uri` (on the same origin), and
  * returns the key with that `kid` (only EdDSA/Ed25519 and ES256/P-256 public keys). Only origins in
  * `trustedSources` are fetched (or any, with `allowAnySource: true`). Manifests and keys are cached
- * for `ttl`; an unknown `kid` refetches the keys at most once per `refetchInterval`; a failed fetch
- * is remembered for `failureTtl`. Every URL is guarded: `https:` only, no redirects, a timeout, a
- * size cap, and no loopback, private or link-local addresses unless allowed.
+ * for `ttl` or the answers' shorter `Cache-Control: max-age` (at least `refetchInterval`), and
+ * never used after that (EVT-KEY-007); one origin is fetched at most once per `refetchInterval`
+ * (EVT-KEY-006); a failed fetch is remembered for `failureTtl`. A `kid` resolves to `undefined`
+ * (`ERR_KEY_UNRESOLVED`) only when a key set fetched after it was asked for lacks it; when no
+ * such set can be had now (the fetch failed, or may not be repeated yet) it fails with
+ * {@link KeysUnavailable} (`ERR_FETCH_FAILED` with `retryAfter`, which an inbox answers `503` with
+ * `Retry-After`), so that nobody can make a tool refuse a new key by sending a bogus `kid` first
+ * (EVT-KEY-008). Every URL is guarded: `https:` only, no redirects, a timeout, a size cap, and no
+ * loopback, private or link-local addresses unless allowed.
  *
  * @param options Trust, caching and network options.
  * @returns The resolver; pass `resolver.resolveKey` to {@link verifyEvent} or {@link createInbox}.
  * @throws {TypeError} Without `trustedSources` or `allowAnySource: true`; without `fetch` unless
- *   `allowPrivateNetwork` is `true`; with `failureTtl` outside 1–300.
+ *   `allowPrivateNetwork` is `true`; with `failureTtl` outside 1–300, `ttl` outside 10–3,600, or
+ *   `refetchInterval` below 10.
  * @throws {ProtocolError} From `resolveKey` and `manifest`: `ERR_FETCH_FAILED`,
  *   `ERR_ADDRESS_NOT_ALLOWED`, `ERR_TOO_LARGE`, `ERR_MANIFEST_INVALID`.
  * @example
@@ -109,6 +135,7 @@ function parseJwks(value: unknown): Map<string, PublicJwk> {
  * const { event } = await verifyEvent(jws, { resolveKey: resolver.resolveKey })
  * ```
  * @see {@link https://w3id.org/cta/spec/security#SEC-SSRF-004 Spec: SEC-SSRF-004}
+ * @see {@link https://w3id.org/cta/spec/events#EVT-KEY-008 Spec: EVT-KEY-008}
  */
 export function createManifestResolver(options: ManifestResolverOptions): ManifestResolver {
   outboundFetch(options) // throws TypeError now rather than at the first event
@@ -123,7 +150,15 @@ export function createManifestResolver(options: ManifestResolverOptions): Manife
     throw new TypeError('failureTtl must be between 1 and 300 seconds')
   }
   const ttl = (options.ttl ?? 300) * 1000
-  const refetch = (options.refetchInterval ?? 60) * 1000
+  if (!(ttl >= KEY_REFETCH_INTERVAL * 1000 && ttl <= KEY_SET_MAX_AGE * 1000)) {
+    throw new TypeError(
+      `ttl must be between ${KEY_REFETCH_INTERVAL} and ${KEY_SET_MAX_AGE} seconds`,
+    )
+  }
+  const refetch = (options.refetchInterval ?? KEY_REFETCH_INTERVAL) * 1000
+  if (!(refetch >= KEY_REFETCH_INTERVAL * 1000)) {
+    throw new TypeError(`refetchInterval must be at least ${KEY_REFETCH_INTERVAL} seconds`)
+  }
   const maxEntries = options.maxEntries ?? 1000
   const maxBytes = options.maxResponseBytes ?? 64 * 1024
   const now = options.now ?? Date.now
@@ -135,6 +170,8 @@ export function createManifestResolver(options: ManifestResolverOptions): Manife
   const cache = new Map<string, Entry>()
   const failures = new Map<string, Failure>()
   const inflight = new Map<string, Promise<Entry>>()
+  /** When each origin was last fetched (EVT-KEY-006). */
+  const lastFetch = new Map<string, number>()
 
   function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
     map.delete(key)
@@ -147,7 +184,15 @@ export function createManifestResolver(options: ManifestResolverOptions): Manife
   }
 
   async function load(origin: string): Promise<Entry> {
-    const raw = await fetchJson(`${origin}${TOOL_MANIFEST_PATH}`, options, maxBytes)
+    // The shorter max-age of the two answers bounds the copy (EVT-KEY-007).
+    let maxAge = ttl
+    const bound = (headers: Headers): void => {
+      maxAge = Math.min(
+        maxAge,
+        Math.max(refetch, keySetMaxAge(headers.get('cache-control')) * 1000),
+      )
+    }
+    const raw = await fetchJson(`${origin}${TOOL_MANIFEST_PATH}`, options, maxBytes, bound)
     const result = validateDocument(raw, { kind: 'ToolManifest' })
     if (!result.valid)
       throw new ProtocolError('ERR_MANIFEST_INVALID', 'the tool manifest is invalid')
@@ -157,8 +202,9 @@ export function createManifestResolver(options: ManifestResolverOptions): Manife
     if (originOfUrl(result.document.jwks_uri) !== origin) {
       throw new ProtocolError('ERR_MANIFEST_INVALID', 'the jwks_uri is not on the tool origin')
     }
-    const keys = parseJwks(await fetchJson(result.document.jwks_uri, options, maxBytes))
-    const entry = { manifest: result.document, keys, fetchedAt: now() }
+    const keys = parseJwks(await fetchJson(result.document.jwks_uri, options, maxBytes, bound))
+    const fetchedAt = now()
+    const entry = { manifest: result.document, keys, fetchedAt, expiresAt: fetchedAt + maxAge }
     remember(cache, origin, entry)
     failures.delete(origin)
     return entry
@@ -166,32 +212,46 @@ export function createManifestResolver(options: ManifestResolverOptions): Manife
 
   function loadRemembering(origin: string): Promise<Entry> {
     return load(origin).catch((err: unknown) => {
-      if (isProtocolError(err)) {
-        remember(failures, origin, { error: err, until: now() + failureTtl })
-      }
-      throw err
+      if (!isProtocolError(err)) throw err
+      remember(failures, origin, { error: err, until: now() + failureTtl })
+      if (err.code !== 'ERR_FETCH_FAILED') throw err
+      // Transient: the sender retries when this origin may be fetched again (EVT-KEY-008).
+      throw new KeysUnavailable(err.message, Math.max(failureTtl, refetch) / 1000, { cause: err })
     })
   }
 
-  function get(origin: string, force = false): Promise<Entry> {
+  /**
+   * The origin's manifest and keys: the cached copy while it may be used (unless `force`), the
+   * fetch under way, or a new fetch when one is allowed.
+   * @throws {KeysUnavailable} When a fetch failed recently or may not be repeated yet.
+   */
+  async function get(origin: string, force = false): Promise<Got> {
     const cached = cache.get(origin)
-    if (cached !== undefined && !force && now() - cached.fetchedAt < ttl)
-      return Promise.resolve(cached)
-    const failed = failures.get(origin)
-    if (failed !== undefined) {
-      if (now() < failed.until) {
-        return Promise.reject(
-          new ProtocolError(failed.error.code, `${failed.error.message} (remembered failure)`),
-        )
-      }
-      failures.delete(origin)
+    if (cached !== undefined && !force && now() < cached.expiresAt) {
+      return { entry: cached, fresh: false }
     }
     let pending = inflight.get(origin)
     if (pending === undefined) {
+      const failed = failures.get(origin)
+      if (failed !== undefined) {
+        if (now() < failed.until) {
+          const message = `${failed.error.message} (remembered failure)`
+          throw failed.error.code === 'ERR_FETCH_FAILED'
+            ? new KeysUnavailable(message, (failed.until - now()) / 1000)
+            : new ProtocolError(failed.error.code, message)
+        }
+        failures.delete(origin)
+      }
+      // At most one fetch per origin per interval, whatever asks for it (EVT-KEY-006).
+      const wait = (lastFetch.get(origin) ?? -Infinity) + refetch - now()
+      if (wait > 0) {
+        throw new KeysUnavailable(`the keys of ${origin} were fetched moments ago`, wait / 1000)
+      }
+      remember(lastFetch, origin, now())
       pending = loadRemembering(origin).finally(() => inflight.delete(origin))
       inflight.set(origin, pending)
     }
-    return pending
+    return { entry: await pending, fresh: true }
   }
 
   function originOf(kid: string): string | undefined {
@@ -211,19 +271,18 @@ export function createManifestResolver(options: ManifestResolverOptions): Manife
   const resolveKey: ResolveKey = async (kid): Promise<ResolvedKey | undefined> => {
     const origin = originOf(kid)
     if (origin === undefined || !(await trusted(origin))) return undefined
-    let entry = await get(origin)
-    let key = entry.keys.get(kid)
-    if (key === undefined && now() - entry.fetchedAt >= refetch) {
-      entry = await get(origin, true)
-      key = entry.keys.get(kid)
-    }
+    const got = await get(origin)
+    let key = got.entry.keys.get(kid)
+    // Unknown in a copy fetched before this kid was asked for: only a new fetch can say it is not
+    // published; until one is allowed, the answer is "retry", never "unresolved" (EVT-KEY-008).
+    if (key === undefined && !got.fresh) key = (await get(origin, true)).entry.keys.get(kid)
     return key === undefined ? undefined : { key, alg: key.alg, source: origin }
   }
 
   return {
     resolveKey,
     async manifest(origin) {
-      return (await get(new URL(origin).origin)).manifest
+      return (await get(new URL(origin).origin)).entry.manifest
     },
   }
 }

@@ -66,7 +66,12 @@ describe('an inbox in Node, with the safe fetch', () => {
   })
   async function inboxWith(resolveKey: Parameters<typeof createNodeInbox>[0]['resolveKey']) {
     const server = http.createServer(
-      createNodeInbox({ resolveKey, dedupe: createMemoryDedupeStore(), onEvent: () => undefined }),
+      createNodeInbox({
+        resolveKey,
+        speaksFor: 'any-source',
+        dedupe: createMemoryDedupeStore(),
+        onEvent: () => undefined,
+      }),
     )
     servers.push(server)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -181,6 +186,8 @@ describe('failed origins', () => {
     expect(await codeOf(Promise.resolve(resolver.resolveKey(`${origin}#k`)))).toBe(
       'ERR_FETCH_FAILED',
     )
+    t += 5_000 // failureTtl has passed, but one origin is fetched at most once per 10 s
+    expect(await codeOf(Promise.resolve(resolver.resolveKey(signing.kid)))).toBe('ERR_FETCH_FAILED')
     t += 5_000
     expect(await resolver.resolveKey(signing.kid)).toMatchObject({ source: origin })
     for (const failureTtl of [0, 301, Number.NaN]) {

@@ -8,11 +8,13 @@ import { DECISION_CASES } from './decisions.js'
 import { EMITTER_CASES } from './emitter.js'
 import { INTENT_CASES } from './intents.js'
 import { RECEIVER_CASES } from './receiver.js'
+import { RECEIVER_ROTATION_CASES } from './receiver-rotation.js'
 import { RELYING_CASES } from './relying.js'
 import { TASK_CASES } from './tasks.js'
 
 export const LIVE_CASES: readonly LiveCase[] = [
   ...RECEIVER_CASES,
+  ...RECEIVER_ROTATION_CASES,
   ...EMITTER_CASES,
   ...AUTHORITY_CASES,
   ...AUTHORITY_PRIVACY_CASES,

@@ -29,6 +29,8 @@ export interface VariantPeerOptions {
   readonly jwks?: (key: SigningKey) => unknown
   /** Answers every request with this status instead (a tool that is down). */
   readonly failWith?: number
+  /** Extra headers of its manifest and JWKS answers (a short `Cache-Control`, for example). */
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 /** A running variant peer. */
@@ -81,9 +83,10 @@ export async function startVariantPeer(
   answer = (request) => {
     if (options.failWith !== undefined) return new Response(null, { status: options.failWith })
     const path = new URL(request.url).pathname
-    if (path === TOOL_MANIFEST_PATH) return Response.json(served)
+    const headers = options.headers ?? {}
+    if (path === TOOL_MANIFEST_PATH) return Response.json(served, { headers })
     if (path === '/.well-known/jwks.json') {
-      return Response.json(options.jwks?.(key) ?? toJwks([key]))
+      return Response.json(options.jwks?.(key) ?? toJwks([key]), { headers })
     }
     return new Response('not found', { status: 404 })
   }
