@@ -38,7 +38,7 @@ describe('createKeyRing', () => {
     expect(ring.jwks(new Date(1000 + HOUR + WINDOW)).keys.map((k) => k.kid)).toEqual([b.kid])
   })
 
-  it('[EVT-ROT-001] breaks: a shorter lead than the receivers cache, or a second rotation before the first key signs, is refused', async () => {
+  it('[EVT-ROT-001] [EVT-ROT-002] breaks: a lead shorter than receivers cache, a retention shorter than the window, or a second rotation before the first key signs, is refused', async () => {
     const a = await generateSigningKey({ origin: ORIGIN })
     expect(() => createKeyRing({ current: a, publishLead: 5 })).toThrow(TypeError)
     expect(() => createKeyRing({ current: a, publishLead: 7200 })).toThrow(TypeError)
@@ -49,7 +49,7 @@ describe('createKeyRing', () => {
     expect(() => ring.rotate(a)).toThrow(TypeError)
   })
 
-  it('[EVT-ROT-003] never takes a kid twice', async () => {
+  it('[EVT-ROT-003] never takes a kid twice, and accepts a fresh one', async () => {
     const a = await generateSigningKey({ origin: ORIGIN })
     const b = await generateSigningKey({ origin: ORIGIN })
     let t = 0
@@ -59,9 +59,12 @@ describe('createKeyRing', () => {
     expect(() => ring.rotate(a)).toThrow(/used before/)
     const sameKid = await generateSigningKey({ origin: ORIGIN, kid: b.kid })
     expect(() => ring.rotate(sameKid)).toThrow(/used before/)
+    const c = await generateSigningKey({ origin: ORIGIN })
+    t = 40_000
+    expect(ring.rotate(c).getTime()).toBe(50_000)
   })
 
-  it('[EVT-REV-001] revokes in a hurry: the key leaves the JWKS at once, the next one signs now, and the revocation verifies with the revoked key', async () => {
+  it('[EVT-REV-001] revokes in a hurry: the key leaves the JWKS at once and never signs again, the next one signs now, and the revocation verifies with the revoked key', async () => {
     let t = 0
     const a = await generateSigningKey({ origin: ORIGIN })
     const b = await generateSigningKey({ origin: ORIGIN })

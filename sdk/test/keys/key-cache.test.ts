@@ -202,7 +202,7 @@ describe('unknown kids, the refetch throttle and the cache bound', () => {
     })
   })
 
-  it('[EVT-KEY-008] [EVT-KEY-006] a bogus kid sent first cannot make the receiver refuse a new key: 503 while throttled, 202 after', async () => {
+  it('[EVT-KEY-008] [EVT-KEY-006] a bogus kid sent first cannot make the receiver refuse a new key: 503 while throttled, then it accepts the key after Retry-After', async () => {
     let t = 0
     const post = inboxFor(createManifestResolver({ ...LOCAL, now: () => t }).resolveKey)
     expect((await post(await signEvent(eventFrom(peer.origin), peer.key))).status).toBe(202)
