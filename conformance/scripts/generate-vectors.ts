@@ -72,7 +72,7 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'DOC-EXT-001': { profiles: ['receiver'], level: 'MUST' },
   'DOC-EXT-002': { profiles: ['core'], level: 'MUST' },
   'DOC-TEXT-001': { profiles: ['core'], level: 'MUST' },
-  'EVT-SIG-001': { profiles: ['emitter'], level: 'MUST' },
+  'EVT-SIG-001': { profiles: ['emitter', 'receiver'], level: 'MUST' },
   'EVT-SIG-002': { profiles: ['emitter', 'receiver'], level: 'MUST' },
   'EVT-SIG-003': { profiles: ['receiver'], level: 'MUST' },
   'EVT-SIG-004': { profiles: ['receiver'], level: 'MUST' },
@@ -113,6 +113,8 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'INT-MAT-003': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-MAT-004': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-MAT-005': { profiles: ['intent-exchange'], level: 'MUST' },
+  'AUTH-SUB-001': { profiles: ['group-authority'], level: 'MUST' },
+  'INT-AMT-006': { profiles: ['intent-exchange'], level: 'SHOULD' },
   'INT-MAT-006': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-MAT-007': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-MAT-008': { profiles: ['intent-exchange'], level: 'MUST' },
@@ -726,6 +728,13 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
         ['TypMismatch'],
         forge({ ...header, typ }, golden, d),
         'ERR_TYP_MISMATCH',
+        ['text-type', 'text/cta-event+jws', 'the event typ under another top-level type'],
+        ['parameter', 'cta-event+jws; v=1', 'the event typ with a media type parameter'],
+        [
+          'membership-assertion-full',
+          'application/cta-membership+jwt',
+          'a membership assertion typ in full form',
+        ],
         `typ: "${typ}"`,
       ),
     ),
@@ -1189,6 +1198,31 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
       operation: 'verifyEvent',
       requires: ['alg:ES256'],
       flags: ['Valid'],
+  // EVT-SIG-003: typ is a media type (RFC 7515 §4.1.9): case-insensitive, application/ implied.
+  for (const [name, typ] of [
+    ['full-form', 'application/cta-event+jws'],
+    ['upper-case', 'CTA-Event+JWS'],
+  ] as const) {
+    const jws = forge({ ...header, typ }, golden, d)
+    out.push(
+      vector({
+        dir: 'events/valid',
+        id: `evt.valid.typ-${name}`,
+        title: `Accepts typ "${typ}": the same media type as cta-event+jws`,
+        requirements: ['EVT-SIG-003'],
+        operation: 'verifyEvent',
+        flags: ['Valid'],
+        input: { jws, currentDate: now, trust },
+        expected: goldenAccepted,
+        informative: {
+          source: 'examples/documents/events/membership-joined.json',
+          mutation: `typ: "${typ}"`,
+          protectedHeader: decodeHeader(jws),
+          signedWith: 'conformance/keys/decisions.private.jwk.json',
+        },
+      }),
+    )
+  }
       input: { jws: esJws, currentDate: now, trust: trustEs },
       expected: goldenAccepted,
       informative: {
@@ -1810,6 +1844,54 @@ async function assertionVectors(
       'Rejects an assertion about another group',
       ['AUTH-VER-006'],
       ['GroupMismatch'],
+    // AUTH-SUB-001: sub is the member IRI in URI form, at most 255 ASCII characters (OIDC Core §2).
+    ...(() => {
+      const prefix = `${example.iss}/u/`
+      const long = (n: number) => prefix + 'm'.repeat(n - prefix.length)
+      return [
+        single(
+          'valid',
+          'sub.255-characters',
+          'Accepts a sub of exactly 255 ASCII characters, the OpenID Connect limit',
+          ['AUTH-SUB-001', 'AUTH-VER-009'],
+          ['Valid'],
+          withClaims({ sub: long(255) }),
+          { ...accepted, result: { sub: long(255), groups: [group], jti: example.jti } },
+          'sub: the authority origin + "/u/" + "m" repeated, 255 characters',
+        ),
+        single(
+          'valid',
+          'sub.uri-form',
+          'Accepts a member IRI with non-ASCII characters written in URI form',
+          ['AUTH-SUB-001', 'AUTH-VER-009'],
+          ['Valid'],
+          withClaims({ sub: `${prefix}t%C5%8Dmas` }),
+          {
+            ...accepted,
+            result: { sub: `${prefix}t%C5%8Dmas`, groups: [group], jti: example.jti },
+          },
+          'sub: …/u/tōmas percent-encoded as UTF-8 (RFC 3987 §3.1)',
+        ),
+        hostile(
+          'sub.256-characters',
+          'Rejects a sub of 256 characters, one past the OpenID Connect limit',
+          ['AUTH-SUB-001', 'AUTH-VER-009'],
+          ['SchemaViolation'],
+          withClaims({ sub: long(256) }),
+          'ERR_SCHEMA_INVALID',
+          'sub: the authority origin + "/u/" + "m" repeated, 256 characters',
+        ),
+        hostile(
+          'sub.non-ascii',
+          'Rejects a member IRI with non-ASCII characters as sub (it must be in URI form)',
+          ['AUTH-SUB-001', 'AUTH-VER-009'],
+          ['SchemaViolation'],
+          withClaims({ sub: `${prefix}tōmas` }),
+          'ERR_SCHEMA_INVALID',
+          'sub: …/u/tōmas, with the ō unencoded',
+        ),
+      ]
+    })(),
       withClaims({ groups: ['https://decisions.example/g/other'] }),
       'ERR_GROUP_MISMATCH',
       'groups: ["https://decisions.example/g/other"]',
@@ -2950,7 +3032,7 @@ async function intentVectors(): Promise<(Vector & { dir: string })[]> {
     amount(
       'precision.padded',
       'Writes an amount with exactly the currency’s decimals',
-      ['INT-AMT-003'],
+      ['INT-AMT-003', 'INT-AMT-006'],
       { op: 'normalize', a: '45', decimals: 2 },
       '45.00',
     ),

@@ -96,8 +96,13 @@ export default defineConfig({
   themeConfig: {
     siteTitle: 'CTA Interop',
     nav: [
-      { text: 'Specification', link: '/', activeMatch: '^/(?!requirements|conformance-report)' },
+      {
+        text: 'Specification',
+        link: '/',
+        activeMatch: '^/(?!requirements|conformance-report|registries)',
+      },
       { text: 'Requirements', link: '/requirements' },
+      { text: 'Registries', link: '/registries' },
       { text: 'Conformance', link: '/conformance-report' },
       { text: 'Schemas', link: '/schemas/v1/', target: '_self' },
       { text: 'SDK API', link: '/api/', target: '_self' },

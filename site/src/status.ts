@@ -12,10 +12,13 @@ export interface SpecStatus {
   readonly editors: string
   /** The repository's issue tracker, when `package.json` names a repository. */
   readonly feedbackUrl?: string
+  /** The SPDX licence of the text and code (the repository's `package.json` `license`). */
+  readonly licence?: string
 }
 
 interface PackageJson {
   readonly version?: string
+  readonly license?: string
   readonly repository?: string | { readonly url?: string }
   readonly bugs?: string | { readonly url?: string }
 }
@@ -55,12 +58,15 @@ function specDate(root: string): string {
 /** The status of the specification in the repository at `root`. */
 export function specStatus(root: string = ROOT): SpecStatus {
   const sdk = readPackage(`${root}sdk/package.json`)
-  const feedbackUrl = issueTracker(readPackage(`${root}package.json`)) ?? issueTracker(sdk)
+  const repository = readPackage(`${root}package.json`)
+  const feedbackUrl = issueTracker(repository) ?? issueTracker(sdk)
+  const licence = repository.license ?? sdk.license
   return {
     version: sdk.version ?? '0.0.0',
     date: specDate(root),
     editors: 'CTA Interop editors',
     ...(feedbackUrl === undefined ? {} : { feedbackUrl }),
+    ...(licence === undefined ? {} : { licence }),
   }
 }
 
@@ -77,6 +83,10 @@ export function statusHtml(status: SpecStatus): string {
     `<dt>Date</dt><dd><time data-status="date" datetime="${escapeHtml(status.date)}">${escapeHtml(status.date)}</time></dd>` +
     `<dt>Editors</dt><dd data-status="editors">${escapeHtml(status.editors)}</dd>` +
     `<dt>Feedback</dt><dd data-status="feedback">${feedback}</dd>` +
+    (status.licence === undefined
+      ? ''
+      : `<dt>Licence</dt><dd data-status="licence">${escapeHtml(status.licence)}</dd>`) +
+    '<dt>Changes</dt><dd><a href="./changelog">Change log</a>, <a href="./references">references</a>, <a href="./registries">registries</a></dd>' +
     '</dl>\n'
   )
 }

@@ -390,6 +390,8 @@ describe('the status block of the home page', () => {
     expect(html).toContain(`<span data-status="version">${sdk.version}</span>`)
     expect(html).toMatch(/<time data-status="date" datetime="\d{4}-\d{2}-\d{2}">/)
     expect(html).toContain('<dd data-status="editors">CTA Interop editors</dd>')
+    expect(html).toContain('<dd data-status="licence">Apache-2.0</dd>')
+    expect(html).toContain('<a href="./changelog">Change log</a>')
     // The repository's package.json names no repository: no address is invented.
     const root = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as Record<string, unknown>
     if (root['repository'] === undefined && root['bugs'] === undefined) {

@@ -42,8 +42,20 @@ export const PLANTS: readonly Plant[] = [
     ...RECEIVER,
     plant: {
       sdk: {
-        find: 'if (typ !== rules.typ) reject(',
-        replace: 'if (typ !== rules.typ && rules !== EVENT_RULES) reject(',
+        find: 'if (!matchesTyp(typ, rules.typ)) reject(',
+        replace: 'if (!matchesTyp(typ, rules.typ) && rules !== EVENT_RULES) reject(',
+      },
+    },
+  },
+  {
+    id: 'receiver.typ-exact-string',
+    bug: 'The verifier compares typ as an exact string, refusing application/cta-event+jws and other spellings of the same media type.',
+    requirements: ['EVT-SIG-003'],
+    ...RECEIVER,
+    plant: {
+      sdk: {
+        find: 'if (!matchesTyp(typ, rules.typ)) reject(',
+        replace: 'if (typ !== rules.typ) reject(',
       },
     },
   },

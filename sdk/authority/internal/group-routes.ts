@@ -4,7 +4,9 @@ import type { ProviderContext, ProviderLike } from '../provider-types.js'
 /**
  * The tool behind a request to the group endpoints: the client of a valid client-credentials
  * token with scope `cta:roster`, sent as `Authorization: Bearer`.
- * @throws {ProtocolError} `ERR_UNAUTHORIZED` for any other credentials.
+ * @throws {ProtocolError} `ERR_INSUFFICIENT_SCOPE` for a valid token without `cta:roster` (answered
+ *   `403`, RFC 6750 `insufficient_scope`), `ERR_UNAUTHORIZED` for any other credentials.
+ * @see {@link https://w3id.org/cta/spec/membership#MEM-ROS-001 MEM-ROS-001}
  */
 export async function bearerTool(
   provider: ProviderLike,
@@ -18,7 +20,7 @@ export async function bearerTool(
     throw new ProtocolError('ERR_UNAUTHORIZED', 'not a valid client credentials token')
   }
   if (!(token.scope ?? '').split(' ').includes(ROSTER_SCOPE)) {
-    throw new ProtocolError('ERR_UNAUTHORIZED', `the token lacks the ${ROSTER_SCOPE} scope`)
+    throw new ProtocolError('ERR_INSUFFICIENT_SCOPE', `the token lacks the ${ROSTER_SCOPE} scope`)
   }
   return token.clientId
 }

@@ -1,5 +1,6 @@
 import { EVENT_JWS_TYP } from '../events/constants.js'
 import { decodeBase64url } from '../internal/base64url.js'
+import { matchesTyp } from '../internal/matches-typ.js'
 import type { Event } from '../schemas/index.js'
 import type { DeliveryStore, EnqueueResult } from '../stores/delivery-store.js'
 import { assertValid } from '../validate/validate-document.js'
@@ -19,7 +20,8 @@ function eventOf(jws: string): Event {
   const parts = jws.split('.')
   if (parts.length !== 3) throw new TypeError('expected a compact JWS from signEvent')
   const header = JSON.parse(decoder.decode(decodeBase64url(parts[0] ?? ''))) as { typ?: unknown }
-  if (header.typ !== EVENT_JWS_TYP) throw new TypeError('expected a signed event (cta-event+jws)')
+  if (!matchesTyp(header.typ, EVENT_JWS_TYP))
+    throw new TypeError('expected a signed event (cta-event+jws)')
   const event = assertValid(JSON.parse(decoder.decode(decodeBase64url(parts[1] ?? ''))))
   if (!('specversion' in event)) throw new TypeError('expected an event')
   return event

@@ -49,6 +49,7 @@ export interface NormalizeAmountOptions {
  * normalizeAmount('0.125', { decimals: 2, rounding: 'half-even' }) // '0.12'
  * ```
  * @see {@link https://w3id.org/cta/spec/intents#INT-AMT-003 Spec: INT-AMT-003}
+ * @see {@link https://w3id.org/cta/spec/intents#INT-AMT-006 Spec: INT-AMT-006}
  */
 export function normalizeAmount(value: string, options: NormalizeAmountOptions = {}): string {
   const d = parseDecimal(value, { signed: false, digits: AMOUNT_DIGITS })

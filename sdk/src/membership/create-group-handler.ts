@@ -1,3 +1,4 @@
+import { ROSTER_SCOPE } from '../auth/constants.js'
 import { CONTEXT } from '../constants.js'
 import { ProtocolError, isProtocolError } from '../errors.js'
 import { problemResponse } from '../http/problem.js'
@@ -11,7 +12,8 @@ export interface GroupHandlerOptions {
   /**
    * Finds which tool sent a request: its origin (the `tool` of its installations, its OAuth
    * `client_id`), or `undefined` when the request carries no credentials. Throw
-   * `ProtocolError('ERR_UNAUTHORIZED')` for credentials that do not verify. The authority plugin
+   * `ProtocolError('ERR_UNAUTHORIZED')` for credentials that do not verify, and
+   * `ProtocolError('ERR_INSUFFICIENT_SCOPE')` for a valid token without `cta:roster`. The authority plugin
    * of `@cta-interop/sdk/authority` accepts client-credentials tokens with scope `cta:roster`.
    */
   readonly authenticate: (request: Request) => Promise<string | undefined> | string | undefined
@@ -62,6 +64,18 @@ function parseQuery(url: URL): RosterQuery {
 }
 
 /**
+ * The RFC 6750 §3 challenge for a refused request: `invalid_token` when a bearer token was sent
+ * and is not valid, no error when none was sent, `insufficient_scope` when it lacks the scope.
+ */
+function bearerChallenge(code: string, authorization: string | null): string | undefined {
+  if (code === 'ERR_INSUFFICIENT_SCOPE') {
+    return `Bearer error="insufficient_scope", scope="${ROSTER_SCOPE}"`
+  }
+  if (code !== 'ERR_UNAUTHORIZED') return undefined
+  return /^Bearer /i.test(authorization ?? '') ? 'Bearer error="invalid_token"' : 'Bearer'
+}
+
+/**
  * Creates the authority's group endpoints, a Fetch API handler for `GET` on a group's IRI (its
  * `Group` document), on its `memberships` (the roster, one {@link RosterPage} at a time) and on its
  * `tools` (its tool installations, an `OrderedCollection`), where the group document names them
@@ -70,7 +84,10 @@ function parseQuery(url: URL): RosterQuery {
  * The roster is paged in the order memberships last changed. A full read starts at `memberships`
  * and follows `next`; every page carries `differences`, a cursor URL that later returns only the
  * memberships that changed since the read began, ended ones included with their final status.
- * Reading a roster needs an authenticated tool; unless the group's `rosterVisibility` is `public`,
+ * Reading a roster needs an authenticated tool: without a valid bearer token the answer is `401`
+ * (`ERR_UNAUTHORIZED`, `WWW-Authenticate: Bearer`, with `error="invalid_token"` when a token was
+ * sent), and with a token that `authenticate` finds without the `cta:roster` scope (it throws
+ * `ERR_INSUFFICIENT_SCOPE`) `403` with `error="insufficient_scope"`. Unless the group's `rosterVisibility` is `public`,
  * only a tool with an active installation in the group may read it (`ERR_NOT_INSTALLED`
  * otherwise). A `secret` group's document is shown only to its installed tools.
  *
@@ -196,7 +213,8 @@ export function createGroupHandler(
     } catch (err) {
       if (!isProtocolError(err)) throw err
       const response = problemResponse(err)
-      if (response.status === 401) response.headers.set('www-authenticate', 'Bearer')
+      const challenge = bearerChallenge(err.code, request.headers.get('authorization'))
+      if (challenge !== undefined) response.headers.set('www-authenticate', challenge)
       return response
     }
   }

@@ -6,6 +6,14 @@ import { CoreRole, MembershipStatus, Permission } from './group.js'
 export const NumericDate = Type.Integer({ minimum: 0, maximum: 4_102_444_800 })
 
 /**
+ * A member IRI as it is written in `sub`: in its URI form (RFC 3987 §3.1, non-ASCII characters
+ * percent-encoded as UTF-8), at most 255 ASCII characters, the limit OpenID Connect Core §2 sets
+ * for `sub`.
+ * @see {@link https://w3id.org/cta/spec/group-auth#AUTH-SUB-001 AUTH-SUB-001}
+ */
+export const Subject = Type.String({ format: 'iri', maxLength: 255, pattern: '^[!-~]+$' })
+
+/**
  * The claims of a group membership assertion (a JWT with `typ: cta-membership+jwt`), using the
  * RFC 9068 names `groups`, `roles` and `entitlements`. Exactly one group per assertion.
  * Unknown claims are allowed and ignored (RFC 7519 §4).
@@ -14,7 +22,7 @@ export const NumericDate = Type.Integer({ minimum: 0, maximum: 4_102_444_800 })
 export const MembershipAssertionClaims = Type.Object(
   {
     iss: Iri,
-    sub: Iri,
+    sub: Subject,
     aud: Iri,
     client_id: Type.Optional(Iri),
     iat: NumericDate,

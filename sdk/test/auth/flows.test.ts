@@ -356,6 +356,33 @@ describe('token exchange (RFC 8693) for a membership assertion', () => {
     )
   })
 
+  it('[ERR-REG-001] rejects a refused token exchange with an RFC 6749 §5.2 JSON error, never a problem document, reported to the relying tool as ERR_EXCHANGE_REFUSED', async () => {
+    const endpoint = authority.configuration.serverMetadata().token_endpoint ?? ''
+    const basic = Buffer.from(`${encodeURIComponent(TOOL)}:${encodeURIComponent(TOOL_SECRET)}`)
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${basic.toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        grant_type: TOKEN_EXCHANGE_GRANT_TYPE,
+        subject_token: 'not-a-token',
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        resource: h.group.id,
+      }),
+    })
+    expect(response.status).toBe(400)
+    expect(response.headers.get('content-type')).toMatch(/^application\/json\b/)
+    const body = (await response.json()) as Record<string, unknown>
+    expect(body['error']).toBe('invalid_grant')
+    expect(body).not.toHaveProperty('type')
+    expect(body).not.toHaveProperty('code')
+    await expect(codeOf(exchangeForAssertion(authority, 'not-a-token'))).resolves.toBe(
+      'ERR_EXCHANGE_REFUSED',
+    )
+  })
+
   it('[AUTH-TX-002] rejects a group the member did not disclose, a removed member and a disconnected tool', async () => {
     const local = await startAuthority()
     try {

@@ -302,3 +302,43 @@ describe('one verification core: every verifier gives each defect the same code'
     })
   }
 })
+
+describe('typ compares as a media type (RFC 7515 §4.1.9), in every verifier', () => {
+  /** The kind's good token with its header's `typ` replaced, signed again with its key. */
+  const withTyp = async (kind: Kind, typ: unknown): Promise<string> => {
+    const [h, p] = parts(await kind.good())
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as Record<string, unknown>
+    return signBytes(encoder.encode(JSON.stringify({ ...header, typ })), partBytes(p), kind.key)
+  }
+  const other = (kind: Kind): string =>
+    kind.typ === 'cta-event+jws' ? 'cta-membership+jwt' : 'cta-event+jws'
+
+  for (const kind of KINDS) {
+    it(`[EVT-SIG-003] ${kind.name} accepts its typ with application/ and in any ASCII case`, async () => {
+      for (const typ of [
+        `application/${kind.typ}`,
+        kind.typ.toUpperCase(),
+        `Application/${kind.typ.replace('cta', 'CTA')}`,
+      ]) {
+        expect(await codeOf(kind.verify(await withTyp(kind, typ))), typ).toBe('accepted')
+      }
+    })
+
+    it(`[EVT-SIG-003] ${kind.name} rejects another media type, a parameter or another kind's typ`, async () => {
+      for (const typ of [
+        `text/${kind.typ}`,
+        `application/application/${kind.typ}`,
+        `${kind.typ}; v=1`,
+        ` ${kind.typ}`,
+        `application/${other(kind)}`,
+        other(kind).toUpperCase(),
+        ['cta', kind.typ],
+        null,
+      ]) {
+        expect(await codeOf(kind.verify(await withTyp(kind, typ))), String(typ)).toBe(
+          'ERR_TYP_MISMATCH',
+        )
+      }
+    })
+  }
+})

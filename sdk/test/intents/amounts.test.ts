@@ -176,7 +176,7 @@ describe('amounts', () => {
     )
   })
 
-  it('[INT-AMT-003] accepts an amount within its currency’s decimals and writes it with exactly that many', () => {
+  it('[INT-AMT-003] [INT-AMT-006] accepts an amount within its currency’s decimals and writes it with exactly that many', () => {
     expect(normalizeAmount('45', { decimals: HC.decimals })).toBe('45.00')
     expect(normalizeAmount('1.500', { decimals: USD.decimals })).toBe('1.50')
     expect(normalizeAmount('1000', { decimals: JPY.decimals })).toBe('1000')

@@ -127,16 +127,19 @@ describe('reading the roster', () => {
     expect(ids.sort()).toEqual([h.members.aroha, h.members.tomas].sort())
   })
 
-  it('[MEM-ROS-001] rejects a request without a token, with an unknown token, with a member’s access token, or without cta:roster', async () => {
-    expect((await get(h.group.memberships)).body['code']).toBe('ERR_UNAUTHORIZED')
+  it('[MEM-ROS-001] rejects a request without a token, with an unknown token, with a member’s access token (401), or without cta:roster (403 insufficient_scope)', async () => {
+    const none = await fetch(h.group.memberships)
+    expect(none.status).toBe(401)
+    expect(((await none.json()) as { code: string }).code).toBe('ERR_UNAUTHORIZED')
+    // RFC 6750 §3.1: no error code when the request carried no token at all.
+    expect(none.headers.get('www-authenticate')).toBe('Bearer')
     const unknown = await fetch(h.group.memberships, { headers: { authorization: 'Bearer nope' } })
     expect(unknown.status).toBe(401)
-    expect(unknown.headers.get('www-authenticate')).toBe('Bearer')
+    expect(unknown.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
     const { url, pending } = await startSignIn(tool, { redirectUri: REDIRECT_URI })
     const member = await finishSignIn(tool, await signInAs(url, h.members.aroha), pending)
-    expect((await get(h.group.memberships, member.accessToken)).body['code']).toBe(
-      'ERR_UNAUTHORIZED',
-    )
+    const asMember = await get(h.group.memberships, member.accessToken)
+    expect([asMember.status, asMember.body['code']]).toEqual([401, 'ERR_UNAUTHORIZED'])
     const endpoint = tool.configuration.serverMetadata().token_endpoint ?? ''
     const basic = Buffer.from(`${encodeURIComponent(TOOL)}:${TOOL_SECRET}`).toString('base64')
     const response = await fetch(endpoint, {
@@ -148,7 +151,17 @@ describe('reading the roster', () => {
       body: 'grant_type=client_credentials&scope=cta%3Amembership',
     })
     const narrow = ((await response.json()) as { access_token: string }).access_token
-    expect((await get(h.group.memberships, narrow)).body['code']).toBe('ERR_UNAUTHORIZED')
+    for (const resource of [h.group.memberships, h.group.tools]) {
+      const scoped = await fetch(resource, { headers: { authorization: `Bearer ${narrow}` } })
+      expect(scoped.status).toBe(403)
+      expect(scoped.headers.get('www-authenticate')).toBe(
+        'Bearer error="insufficient_scope", scope="cta:roster"',
+      )
+      expect(await scoped.json()).toMatchObject({
+        code: 'ERR_INSUFFICIENT_SCOPE',
+        type: 'https://w3id.org/cta/errors#ERR_INSUFFICIENT_SCOPE',
+      })
+    }
   })
 
   it('[MEM-ROS-002] rejects a tool that is not installed in the group: it sees nothing of the roster', async () => {

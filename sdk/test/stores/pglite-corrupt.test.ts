@@ -81,34 +81,34 @@ afterAll(() => {
 })
 
 describe('a PGlite store whose files were damaged', () => {
-  it('opens an undamaged copy with every delivery and every event of the feed', async () => {
+  it('[DLV-OUT-003] accepts an undamaged copy and opens it with every delivery and every event of the feed', async () => {
     const store = await open(copy('intact'))
     expect(await store.listDeliveries({ limit: 5000 })).toHaveLength(EVENTS)
     expect(await store.readFeed({ group: GROUP, limit: 5000 })).toHaveLength(EVENTS)
     await store.close()
   })
 
-  it('refuses to open with ERR_STORE_CORRUPT when the deliveries table file is cut to a third', async () => {
+  it('[DLV-OUT-003] refuses to open with ERR_STORE_CORRUPT when the deliveries table file is cut to a third', async () => {
     expect(await codeOf(open(copy('truncated', truncateToThird('deliveries'))))).toBe(
       'ERR_STORE_CORRUPT',
     )
   })
 
-  it('refuses to open with ERR_STORE_CORRUPT when the deliveries table file is zeroed', async () => {
+  it('[DLV-OUT-003] refuses to open with ERR_STORE_CORRUPT when the deliveries table file is zeroed', async () => {
     expect(await codeOf(open(copy('zeroed', zero('deliveries'))))).toBe('ERR_STORE_CORRUPT')
   })
 
-  it('refuses to open with ERR_STORE_CORRUPT when the feed’s table file is cut to a third', async () => {
+  it('[DLV-OUT-003] refuses to open with ERR_STORE_CORRUPT when the feed’s table file is cut to a third', async () => {
     expect(await codeOf(open(copy('events-truncated', truncateToThird('events'))))).toBe(
       'ERR_STORE_CORRUPT',
     )
   })
 
-  it('refuses to open with ERR_STORE_CORRUPT when the row counts themselves are zeroed', async () => {
+  it('[DLV-OUT-003] refuses to open with ERR_STORE_CORRUPT when the row counts themselves are zeroed', async () => {
     expect(await codeOf(open(copy('counts-zeroed', zero('row_counts'))))).toBe('ERR_STORE_CORRUPT')
   })
 
-  it('refuses to open with ERR_STORE_CORRUPT when the feed’s primary key index is zeroed', async () => {
+  it('[DLV-OUT-003] refuses to open with ERR_STORE_CORRUPT when the feed’s primary key index is zeroed', async () => {
     expect(await codeOf(open(copy('index-zeroed', zero('events_pkey'))))).toBe('ERR_STORE_CORRUPT')
   })
 

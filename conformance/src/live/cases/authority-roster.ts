@@ -103,7 +103,7 @@ export const AUTHORITY_ROSTER_CASES: readonly LiveCase[] = [
   {
     id: 'live.group-authority.roster-needs-tool-token',
     title:
-      'The roster and installations are served only to a tool’s cta:roster token: no token, an unknown one, a member’s or one without cta:roster are refused with 401',
+      'The roster and installations are served only to a tool’s cta:roster token: no token, an unknown one or a member’s are refused with 401 and a Bearer challenge, one without cta:roster with 403 insufficient_scope',
     requirements: ['MEM-ROS-001'],
     profile: 'group-authority',
     level: 'MUST',
@@ -121,27 +121,69 @@ export const AUTHORITY_ROSTER_CASES: readonly LiveCase[] = [
       )
       const { accessToken } = await signIn(ctx, 0)
       const bare = await tokenRequest(ctx, { grant_type: 'client_credentials' })
-      const credentials: [string, string | undefined][] = [
-        ['none', undefined],
-        ['unknown', 'Bearer cta-conformance-not-a-token-of-this-authority'],
-        ['member', `Bearer ${accessToken}`],
-        ['basic', `Basic ${Buffer.from('x:y').toString('base64')}`],
-        ...(bare.accessToken === undefined
-          ? []
-          : [['without cta:roster', `Bearer ${bare.accessToken}`] as [string, string]]),
+      // RFC 6750 §3: a 401 challenges with Bearer (`invalid_token` when a bearer token was sent);
+      // a valid token without the scope is a 403 `insufficient_scope`.
+      const credentials: [string, string | undefined, number, string, RegExp][] = [
+        ['none', undefined, 401, 'ERR_UNAUTHORIZED', /^Bearer\b/i],
+        [
+          'unknown',
+          'Bearer cta-conformance-not-a-token-of-this-authority',
+          401,
+          'ERR_UNAUTHORIZED',
+          /^Bearer\b.*\berror="invalid_token"/i,
+        ],
+        [
+          'member',
+          `Bearer ${accessToken}`,
+          401,
+          'ERR_UNAUTHORIZED',
+          /^Bearer\b.*\berror="invalid_token"/i,
+        ],
+        [
+          'basic',
+          `Basic ${Buffer.from('x:y').toString('base64')}`,
+          401,
+          'ERR_UNAUTHORIZED',
+          /^Bearer\b/i,
+        ],
       ]
+      // The suite's token for the tool, without cta:roster: ask for it by name when the authority
+      // grants the scope by default.
+      const narrow =
+        bare.accessToken !== undefined && !(bare.scope ?? '').split(' ').includes('cta:roster')
+          ? bare.accessToken
+          : (await tokenRequest(ctx, { grant_type: 'client_credentials', scope: 'cta:membership' }))
+              .accessToken
+      if (narrow !== undefined) {
+        credentials.push([
+          'without cta:roster',
+          `Bearer ${narrow}`,
+          403,
+          'ERR_INSUFFICIENT_SCOPE',
+          /^Bearer\b.*\berror="insufficient_scope"/i,
+        ])
+      }
       const actual: Record<string, unknown> = {}
-      for (const [what, authorization] of credentials) {
+      const expected: Record<string, unknown> = {}
+      for (const [what, authorization, status, code, challenge] of credentials) {
         for (const [name, url] of [
           ['memberships', memberships],
           ['tools', tools],
         ] as const) {
           const answer = await getGroupResource(ctx, url, authorization)
-          actual[`${name} (${what})`] = { status: answer.status, type: answer.type }
-          expectProblem(answer, 401, 'ERR_UNAUTHORIZED', `${name} with ${what} credentials`)
+          const key = `${name} (${what})`
+          actual[key] = { status: answer.status, type: answer.type, challenge: answer.challenge }
+          expected[key] = { status, code, challenge: challenge.source }
+          expectProblem(answer, status, code, `${name} with ${what} credentials`)
+          check(
+            challenge.test(answer.challenge ?? ''),
+            `${name} with ${what} credentials: WWW-Authenticate is ${String(answer.challenge)}`,
+            expected[key],
+            actual[key],
+          )
         }
       }
-      return { expected: { status: 401, code: 'ERR_UNAUTHORIZED' }, actual }
+      return { expected, actual }
     },
   },
   {

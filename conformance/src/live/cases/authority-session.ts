@@ -145,6 +145,8 @@ export interface TokenAnswer {
   readonly error: string | undefined
   readonly issued: boolean
   readonly accessToken?: string
+  /** The granted scope, when the answer states it. */
+  readonly scope?: string
 }
 
 /** A raw request to the token endpoint, authenticated as the session's client. */
@@ -171,12 +173,14 @@ export async function tokenRequest(
   const body = (await response.json().catch(() => ({}))) as {
     error?: string
     access_token?: string
+    scope?: unknown
   }
   return {
     status: response.status,
     error: body.error,
     issued: typeof body.access_token === 'string',
     ...(typeof body.access_token === 'string' ? { accessToken: body.access_token } : {}),
+    ...(typeof body.scope === 'string' ? { scope: body.scope } : {}),
   }
 }
 
@@ -219,6 +223,8 @@ export interface GroupAnswer {
   readonly type: string | undefined
   readonly body: unknown
   readonly text: string
+  /** The `WWW-Authenticate` header, if any. */
+  readonly challenge: string | null
 }
 
 /** A `GET` of a group endpoint (`memberships`, `tools`, a cursor) with this `Authorization`. */
@@ -243,7 +249,13 @@ export async function getGroupResource(
     typeof (body as { type?: unknown }).type === 'string'
       ? (body as { type: string }).type
       : undefined
-  return { status: response.status, type, body, text }
+  return {
+    status: response.status,
+    type,
+    body,
+    text,
+    challenge: response.headers.get('www-authenticate'),
+  }
 }
 
 /** Fails unless the answer is `status` with the registry's problem type for `code`. */

@@ -178,6 +178,39 @@ export const AUTHORITY_CASES: readonly LiveCase[] = [
     },
   },
   {
+    id: 'live.group-authority.sub-fits-openid-connect',
+    title:
+      'The ID token and the assertion name the member by a sub of at most 255 ASCII characters (OpenID Connect Core §2), the member IRI in URI form',
+    requirements: ['AUTH-SUB-001'],
+    profile: 'group-authority',
+    level: 'MUST',
+    actions: ['arm-sign-in'],
+    async run(ctx) {
+      // signIn checked that the ID token's sub is the member's IRI the control API gave.
+      const member = mainSession(ctx).members[0]?.id ?? ''
+      const { accessToken } = await signIn(ctx, 0)
+      const result = await exchangeForAssertion(await discover(ctx), accessToken)
+      const assertionSub = claimsOf(result.assertion)['sub']
+      const fits = (sub: unknown): boolean =>
+        typeof sub === 'string' && sub.length >= 1 && sub.length <= 255 && /^[!-~]+$/.test(sub)
+      const expected = { idToken: 'at most 255 ASCII characters', assertion: member }
+      const actual = { idToken: member, idTokenLength: member.length, assertion: assertionSub }
+      check(
+        fits(member),
+        'the ID token’s sub is not at most 255 ASCII characters',
+        expected,
+        actual,
+      )
+      check(
+        assertionSub === member,
+        'the assertion’s sub is not the member IRI the ID token names',
+        expected,
+        actual,
+      )
+      return { expected, actual }
+    },
+  },
+  {
     id: 'live.group-authority.assertion-discloses-only-consented',
     title:
       'An assertion never carries the member’s name when the profile scope was not consented, and names only its group',

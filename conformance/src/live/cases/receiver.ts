@@ -39,6 +39,26 @@ export const RECEIVER_CASES: readonly LiveCase[] = [
     },
   },
   {
+    id: 'live.receiver.typ-media-type',
+    title:
+      'An event whose typ is application/cta-event+jws in another case is accepted: typ compares as a media type',
+    requirements: ['EVT-SIG-003'],
+    profile: 'receiver',
+    level: 'MUST',
+    async run(ctx) {
+      const event = suiteEvent(ctx)
+      const typ = 'Application/CTA-Event+JWS'
+      const jws = await signRaw({ ...headerOf(ctx.peer.key), typ }, payload(event), ctx.peer.key)
+      const answer = await postToInbox(ctx, jws)
+      const expected = { typ, status: 202 }
+      check(answer.status === 202, `expected 202, got ${answer.status}`, expected, {
+        typ,
+        ...answer,
+      })
+      return { expected, actual: { typ, ...answer } }
+    },
+  },
+  {
     id: 'live.receiver.duplicate-200',
     title: 'A redelivered event is answered 200 and processed once',
     requirements: ['DLV-INB-001', 'EVT-DUP-001'],
