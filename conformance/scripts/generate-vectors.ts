@@ -106,6 +106,8 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'INT-AMT-001': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-AMT-002': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-AMT-003': { profiles: ['intent-exchange'], level: 'MUST' },
+  'AUTH-SUB-001': { profiles: ['group-authority'], level: 'MUST' },
+  'INT-AMT-006': { profiles: ['intent-exchange'], level: 'SHOULD' },
   'INT-AMT-004': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-AMT-005': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-MAT-001': { profiles: ['intent-exchange'], level: 'MUST' },
@@ -113,8 +115,6 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   'INT-MAT-003': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-MAT-004': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-MAT-005': { profiles: ['intent-exchange'], level: 'MUST' },
-  'AUTH-SUB-001': { profiles: ['group-authority'], level: 'MUST' },
-  'INT-AMT-006': { profiles: ['intent-exchange'], level: 'SHOULD' },
   'INT-MAT-006': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-MAT-007': { profiles: ['intent-exchange'], level: 'MUST' },
   'INT-MAT-008': { profiles: ['intent-exchange'], level: 'MUST' },
@@ -719,6 +719,13 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
           'a membership assertion presented as an event',
         ],
         ['jwt', 'JWT', 'typ JWT'],
+        ['text-type', 'text/cta-event+jws', 'the event typ under another top-level type'],
+        ['parameter', 'cta-event+jws; v=1', 'the event typ with a media type parameter'],
+        [
+          'membership-assertion-full',
+          'application/cta-membership+jwt',
+          'a membership assertion typ in full form',
+        ],
       ] as const
     ).map(([name, typ, what]) =>
       hostile(
@@ -728,13 +735,6 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
         ['TypMismatch'],
         forge({ ...header, typ }, golden, d),
         'ERR_TYP_MISMATCH',
-        ['text-type', 'text/cta-event+jws', 'the event typ under another top-level type'],
-        ['parameter', 'cta-event+jws; v=1', 'the event typ with a media type parameter'],
-        [
-          'membership-assertion-full',
-          'application/cta-membership+jwt',
-          'a membership assertion typ in full form',
-        ],
         `typ: "${typ}"`,
       ),
     ),
@@ -1189,15 +1189,6 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
       },
     }),
   )
-  out.push(
-    vector({
-      dir: 'events/valid',
-      id: 'evt.valid.es256',
-      title: 'Accepts an event signed with ES256 and a P-256 key',
-      requirements: ['EVT-SIG-002', 'EVT-SIG-005', 'EVT-KEY-001', 'EVT-KEY-002', 'EVT-SRC-001'],
-      operation: 'verifyEvent',
-      requires: ['alg:ES256'],
-      flags: ['Valid'],
   // EVT-SIG-003: typ is a media type (RFC 7515 §4.1.9): case-insensitive, application/ implied.
   for (const [name, typ] of [
     ['full-form', 'application/cta-event+jws'],
@@ -1223,6 +1214,15 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
       }),
     )
   }
+  out.push(
+    vector({
+      dir: 'events/valid',
+      id: 'evt.valid.es256',
+      title: 'Accepts an event signed with ES256 and a P-256 key',
+      requirements: ['EVT-SIG-002', 'EVT-SIG-005', 'EVT-KEY-001', 'EVT-KEY-002', 'EVT-SRC-001'],
+      operation: 'verifyEvent',
+      requires: ['alg:ES256'],
+      flags: ['Valid'],
       input: { jws: esJws, currentDate: now, trust: trustEs },
       expected: goldenAccepted,
       informative: {
@@ -1830,20 +1830,6 @@ async function assertionVectors(
       'ERR_SCHEMA_INVALID',
       `aud: ["${example.aud}", "https://intruder.example"]`,
     ),
-    hostile(
-      'grp.two-groups',
-      'Rejects an assertion that names two groups, this one first',
-      ['AUTH-VER-009', 'DOC-ASN-001'],
-      ['SchemaViolation'],
-      withClaims({ groups: [group, 'https://decisions.example/g/other'] }),
-      'ERR_SCHEMA_INVALID',
-      'a second group appended to groups',
-    ),
-    hostile(
-      'grp.other-group',
-      'Rejects an assertion about another group',
-      ['AUTH-VER-006'],
-      ['GroupMismatch'],
     // AUTH-SUB-001: sub is the member IRI in URI form, at most 255 ASCII characters (OIDC Core §2).
     ...(() => {
       const prefix = `${example.iss}/u/`
@@ -1892,6 +1878,20 @@ async function assertionVectors(
         ),
       ]
     })(),
+    hostile(
+      'grp.two-groups',
+      'Rejects an assertion that names two groups, this one first',
+      ['AUTH-VER-009', 'DOC-ASN-001'],
+      ['SchemaViolation'],
+      withClaims({ groups: [group, 'https://decisions.example/g/other'] }),
+      'ERR_SCHEMA_INVALID',
+      'a second group appended to groups',
+    ),
+    hostile(
+      'grp.other-group',
+      'Rejects an assertion about another group',
+      ['AUTH-VER-006'],
+      ['GroupMismatch'],
       withClaims({ groups: ['https://decisions.example/g/other'] }),
       'ERR_GROUP_MISMATCH',
       'groups: ["https://decisions.example/g/other"]',
