@@ -19,6 +19,7 @@ import {
   createMatch,
   createMatcher,
   createMembershipCache,
+  createMembershipRecheck,
   createMemoryDedupeStore,
   createOffer,
   createRequest,
@@ -274,6 +275,26 @@ export async function startBudgeting(options: {
   const allowed = new Set<string>()
   const sessions = new Map<string, Session>()
   const signIns = new Map<string, PendingSignIn>()
+  /** The newest session of each member in each group: its access token re-checks the membership. */
+  const newest = new Map<string, Session>()
+  const memberKey = (member: string, g: string): string => `${member} ${g}`
+  // How long a membership goes unconfirmed: once half the period the authority states in the
+  // assertion (`cta_recheck`, default 900 s) has passed, the member's access token is exchanged
+  // again before they act; a refusal ends their access at once, and an authority that cannot be
+  // reached is waited for until the period has passed (AUTH-END-004…006), so that a removal whose
+  // event never arrives still ends access in time.
+  const recheck = createMembershipRecheck({
+    async reestablish(member, g) {
+      const session = newest.get(memberKey(member, g))
+      if (session === undefined) return 'ended'
+      const { claims } = await exchangeForAssertion(await authority(g), session.accessToken, {
+        replay,
+      })
+      members.admit(claims)
+      session.assertionExpires = claims.exp * 1000
+      return claims
+    },
+  })
   // Keys are fetched only for the group's authority and the tools installed in a served group.
   const resolver = createManifestResolver({ ...LOCAL, trustedSources: (o) => isKnownTool(o) })
   // Remembers accepted events by (source, id), so pulled and pushed membership events count once.
@@ -399,16 +420,20 @@ export async function startBudgeting(options: {
     try {
       const found = await authority(pending.group)
       const signedIn = await finishSignIn(found, request.url, pending)
+      const asked = Date.now()
       const { claims } = await exchangeForAssertion(found, signedIn.accessToken, { replay })
       members.admit(claims)
+      recheck.established(claims, asked)
       const session = randomId()
-      sessions.set(session, {
+      const opened: Session = {
         member: claims.sub,
         group: pending.group,
         name: claims.name ?? claims.sub,
         accessToken: signedIn.accessToken,
         assertionExpires: claims.exp * 1000,
-      })
+      }
+      sessions.set(session, opened)
+      newest.set(memberKey(opened.member, opened.group), opened)
       return redirect('/', `${SESSION_COOKIE}=${session}`)
     } catch (err) {
       if (!isProtocolError(err)) throw err
@@ -424,14 +449,21 @@ export async function startBudgeting(options: {
   }
 
   /**
-   * Who a session stands for, if they may act now. The cache answers from the last assertion
-   * until it expires, and stops answering as soon as the authority's event ends the membership;
-   * after an assertion expires, the session's access token is exchanged again, and the authority
-   * checks the membership once more.
+   * Who a session stands for, if they may act now. The membership is re-checked with the
+   * authority on the period it states (no answer from it for that long ends access too); the
+   * cache answers from the last assertion until it expires, and stops answering as soon as the
+   * authority's event ends the membership; after an assertion expires, the session's access token
+   * is exchanged again, and the authority checks the membership once more.
    */
   async function memberOf(id: string | undefined, permission?: Permission): Promise<SessionMember> {
     const session = id === undefined ? undefined : sessions.get(id)
     if (session === undefined) throw new AccessDenied('not signed in')
+    try {
+      await recheck.ensure(session.member, session.group)
+    } catch (err) {
+      if (!isProtocolError(err)) throw err
+      throw new AccessDenied(`the membership is not confirmed (${err.code})`, session.member)
+    }
     let access
     try {
       access = members.check(session.member, session.group)
@@ -451,6 +483,7 @@ export async function startBudgeting(options: {
         )
         access = members.admit(claims)
         session.assertionExpires = claims.exp * 1000
+        recheck.established(claims)
       } catch (renewal) {
         if (!isProtocolError(renewal)) throw renewal
         throw new AccessDenied(`no fresh assertion (${renewal.code})`, session.member)

@@ -48,6 +48,11 @@ export interface GroupAuthorityOptions {
   /** Lifetime of membership assertions, in seconds: at most 300, the default. */
   readonly assertionLifetime?: number
   /**
+   * The re-check period each assertion states (`cta_recheck`), in seconds: an integer from 1 to
+   * 3600. Default: none stated, so relying tools re-check every 900 seconds (AUTH-END-004).
+   */
+  readonly recheckPeriod?: number
+  /**
    * The URL prefix under which the provider serves group documents, rosters and installations.
    * Default `<issuer origin>/g/`. Group IRIs in the store must start with it.
    */
@@ -115,11 +120,11 @@ const union = (a: unknown, b: readonly string[]): string[] => [
  * group), read rosters and installations with client-credentials tokens (scope `cta:roster`), and
  * learn of every change through signed membership and `group.tool.*` events.
  *
- * @param options `store`, `jwks` and `events` (required), `assertionLifetime`, `groupsBase`,
- *   `pageSize`, `now`.
+ * @param options `store`, `jwks` and `events` (required), `assertionLifetime`, `recheckPeriod`,
+ *   `groupsBase`, `pageSize`, `now`.
  * @returns The plugin: `configuration`, `mount`, `consent`, `registry`, `groups`.
  * @throws {TypeError} When no Ed25519 or P-256 key with a `kid` is in `jwks`, or
- *   `assertionLifetime` is not an integer from 1 to 300.
+ *   `assertionLifetime` is not an integer from 1 to 300, or `recheckPeriod` not one from 1 to 3600.
  * @example
  * ```ts
  * import Provider from 'oidc-provider'
@@ -138,6 +143,10 @@ export async function createGroupAuthority(
   const lifetime = options.assertionLifetime ?? MAX_ASSERTION_LIFETIME
   if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_ASSERTION_LIFETIME) {
     throw new TypeError(`assertionLifetime must be an integer from 1 to ${MAX_ASSERTION_LIFETIME}`)
+  }
+  const recheck = options.recheckPeriod
+  if (recheck !== undefined && (!Number.isInteger(recheck) || recheck < 1 || recheck > 3600)) {
+    throw new TypeError('recheckPeriod must be an integer from 1 to 3600')
   }
   const keys = options.jwks.keys.map(withoutKeyUsage)
   const jwk = keys.find(
@@ -260,7 +269,7 @@ export async function createGroupAuthority(
       mounted = provider
       provider.registerGrantType(
         TOKEN_EXCHANGE_GRANT_TYPE,
-        (ctx) => tokenExchange(ctx, provider, { store, key, lifetime, now: options.now }),
+        (ctx) => tokenExchange(ctx, provider, { store, key, lifetime, recheck, now: options.now }),
         TOKEN_EXCHANGE_PARAMETERS,
       )
       const base = options.groupsBase ?? `${new URL(provider.issuer).origin}/g/`

@@ -300,6 +300,15 @@ export {
   type MembershipCacheOptions,
 } from './membership/create-membership-cache.js'
 export {
+  DEFAULT_RECHECK_PERIOD,
+  MAX_RECHECK_PERIOD,
+  createMembershipRecheck,
+  type EstablishedMembership,
+  type MembershipRecheck,
+  type MembershipRecheckOptions,
+  type Reestablished,
+} from './membership/create-membership-recheck.js'
+export {
   MURMURATIONS_ORGANIZATION_SCHEMA,
   SUB_ORGANIZATION_OF,
   USES_TOOL,

@@ -60,6 +60,53 @@ export const PLANTS: readonly Plant[] = [
     plant: { switch: 'never-readmit' },
   },
 
+  // Re-checking membership (AUTH-END-004, AUTH-END-006): the reference relying tool's switch.
+  {
+    id: 'group-auth-relying-tool.fixture-never-recheck',
+    bug: 'The tool never re-checks a membership with the authority: a member removed without an event keeps access.',
+    requirements: ['AUTH-END-004', 'AUTH-END-006'],
+    ...FIXTURE,
+    plant: { switch: 'never-recheck' },
+  },
+
+  // Re-checking membership: the SDK's createMembershipRecheck, as Budgeting runs it.
+  {
+    id: 'group-auth-relying-tool.recheck-never',
+    bug: 'The membership re-check never asks the authority again: a session outlives a removal whose event never arrives.',
+    requirements: ['AUTH-END-004'],
+    ...BUDGETING,
+    plant: {
+      sdk: {
+        find: 'if (age < entry.period * 1e3 / 2) return entry;',
+        replace: 'return entry;',
+      },
+    },
+  },
+  {
+    id: 'group-auth-relying-tool.recheck-fails-open',
+    bug: 'The membership re-check keeps access for as long as the authority cannot be reached.',
+    requirements: ['AUTH-END-004'],
+    ...BUDGETING,
+    plant: {
+      sdk: {
+        find: 'if (now() - entry.at < entry.period * 1e3) return entry;',
+        replace: 'return entry;',
+      },
+    },
+  },
+  {
+    id: 'group-auth-relying-tool.recheck-refusal-waits',
+    bug: "The membership re-check takes the authority's refusal for an outage and keeps access until the period has passed.",
+    requirements: ['AUTH-END-006'],
+    ...BUDGETING,
+    plant: {
+      sdk: {
+        find: 'if (isRefusal(err)) return',
+        replace: 'if (false) return',
+      },
+    },
+  },
+
   // Ending access: the SDK's membership cache, as Budgeting runs it.
   {
     id: 'group-auth-relying-tool.cache-ignores-tool-disconnected',

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import Provider, { type GrantHandler } from 'oidc-provider'
-import { exportJWK, type JWK } from 'jose'
+import { CompactSign, exportJWK, type JWK } from 'jose'
 import {
   TOOL_MANIFEST_PATH,
   createMemoryMembershipStore,
@@ -80,6 +80,18 @@ export interface PeerAuthority {
   readonly loggedIn: readonly string[]
   /** Token exchanges the authority answered, by the member the assertion is about. */
   readonly exchanges: readonly { readonly member: string; readonly mutated: boolean }[]
+  /** When the authority refused a token exchange (an OAuth error), in ms since the epoch. */
+  readonly refusedExchanges: readonly number[]
+  /**
+   * Every assertion about `member` states this re-check period (`cta_recheck`, seconds) from now
+   * on; `undefined` states none again (AUTH-END-004).
+   */
+  statePeriod(member: string, seconds: number | undefined): void
+  /**
+   * While `down`, every request to the authority (discovery, keys, token endpoint, groups and
+   * rosters) is answered `503` with `Retry-After`: the authority cannot be reached.
+   */
+  setDown(down: boolean): void
   /** Events the authority emitted (membership changes), signed. */
   readonly emitted: { readonly jws: string; readonly event: Event }[]
 }
@@ -299,13 +311,35 @@ async function startAuthority(
   // Swap in a token exchange that can mutate the assertion it issues, for the hostile cases.
   let mutate: ((assertion: string) => Promise<string>) | undefined
   const exchanges: { member: string; mutated: boolean }[] = []
+  const refusedExchanges: number[] = []
+  const periods = new Map<string, number>()
+  let down = false
+  /** Signs the assertion's claims again, with `cta_recheck` stated for its member. */
+  const withPeriod = async (assertion: string, seconds: number): Promise<string> => {
+    const [header = '', payload = ''] = assertion.split('.')
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as object
+    return new CompactSign(
+      new TextEncoder().encode(JSON.stringify({ ...claims, cta_recheck: seconds })),
+    )
+      .setProtectedHeader(
+        JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg: string },
+      )
+      .sign(providerKey.privateKey)
+  }
   const loggedIn: string[] = []
   const register = provider.registerGrantType.bind(provider)
   provider.registerGrantType = (name: string, handler: GrantHandler, ...rest: unknown[]) => {
     register(
       name,
       async (ctx, next) => {
-        await handler(ctx, next)
+        try {
+          await handler(ctx, next)
+        } catch (err) {
+          if (name === 'urn:ietf:params:oauth:grant-type:token-exchange') {
+            refusedExchanges.push(Date.now())
+          }
+          throw err
+        }
         const body = ctx.body as { access_token?: string } | undefined
         const m = mutate
         mutate = undefined
@@ -314,7 +348,12 @@ async function startAuthority(
           Buffer.from(body.access_token.split('.')[1] ?? '', 'base64url').toString('utf8'),
         ) as { sub?: string }
         exchanges.push({ member: claims.sub ?? '', mutated: m !== undefined })
-        if (m !== undefined) ctx.body = { ...body, access_token: await m(body.access_token) }
+        const period = periods.get(claims.sub ?? '')
+        const stated =
+          period === undefined ? body.access_token : await withPeriod(body.access_token, period)
+        if (m !== undefined || period !== undefined) {
+          ctx.body = { ...body, access_token: m === undefined ? stated : await m(stated) }
+        }
       },
       ...rest,
     )
@@ -397,6 +436,11 @@ async function startAuthority(
   }
   return {
     listener: (req, res) => {
+      if (down) {
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' })
+        res.end(JSON.stringify({ error: 'temporarily_unavailable' }))
+        return
+      }
       if (req.url?.startsWith('/interaction/') === true) {
         interact(req, res).catch((err: unknown) => {
           res.statusCode = 500
@@ -414,6 +458,14 @@ async function startAuthority(
       emitted,
       loggedIn,
       exchanges,
+      refusedExchanges,
+      statePeriod(member, seconds) {
+        if (seconds === undefined) periods.delete(member)
+        else periods.set(member, seconds)
+      },
+      setDown(value) {
+        down = value
+      },
       clientSecret: client.clientSecret,
       addGroup,
       async addMember(name, of = group.id) {

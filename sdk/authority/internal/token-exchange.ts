@@ -25,6 +25,8 @@ interface ExchangeContext {
   readonly store: MembershipStore
   readonly key: SigningKey
   readonly lifetime: number
+  /** The re-check period stated in each assertion (`cta_recheck`), if any. */
+  readonly recheck?: number | undefined
   readonly now: (() => Date) | undefined
 }
 
@@ -37,7 +39,7 @@ interface ExchangeContext {
 export async function tokenExchange(
   ctx: ProviderContext,
   provider: ProviderLike,
-  { store, key, lifetime, now }: ExchangeContext,
+  { store, key, lifetime, recheck, now }: ExchangeContext,
 ): Promise<void> {
   const { params, client } = ctx.oidc
   if (client === undefined) throw new OAuthError(401, 'invalid_client', 'client required')
@@ -98,6 +100,7 @@ export async function tokenExchange(
       issuer: provider.issuer,
       audience: clientId,
       lifetime,
+      ...(recheck === undefined ? {} : { recheck }),
       ...(now === undefined ? {} : { currentDate: now() }),
     },
   )

@@ -33,6 +33,11 @@ export interface IssueGroupAssertionOptions {
   readonly currentDate?: Date
   /** The assertion's id; default a new UUIDv7. */
   readonly jti?: string
+  /**
+   * The re-check period to state (`cta_recheck`), in seconds: an integer from 1 to 3600. Default:
+   * none stated, so relying tools re-check every 900 seconds.
+   */
+  readonly recheck?: number
 }
 
 const encoder = new TextEncoder()
@@ -46,10 +51,10 @@ const encoder = new TextEncoder()
  * @param subject The member, the group and what the member may do there.
  * @param key The authority's signing key; its public key is in the JWKS at the authority's
  *   `jwks_uri`.
- * @param options `issuer` and `audience` (required), `lifetime`, `currentDate`, `jti`.
+ * @param options `issuer` and `audience` (required), `lifetime`, `currentDate`, `jti`, `recheck`.
  * @returns The compact JWT.
- * @throws {TypeError} When `issuer` or `audience` is missing or `lifetime` is not an integer from 1
- *   to 300.
+ * @throws {TypeError} When `issuer` or `audience` is missing, `lifetime` is not an integer from 1
+ *   to 300, or `recheck` is not an integer from 1 to 3600.
  * @throws {SchemaInvalid} `ERR_SCHEMA_INVALID` when the claims would not validate.
  * @example
  * ```ts
@@ -61,6 +66,7 @@ const encoder = new TextEncoder()
  * )
  * ```
  * @see {@link https://w3id.org/cta/spec/group-auth#the-assertion Spec: the assertion}
+ * @see {@link https://w3id.org/cta/spec/group-auth#AUTH-END-004 Spec: the re-check period}
  */
 export async function issueGroupAssertion(
   subject: GroupAssertionSubject,
@@ -72,6 +78,10 @@ export async function issueGroupAssertion(
   const lifetime = options.lifetime ?? MAX_ASSERTION_LIFETIME
   if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_ASSERTION_LIFETIME) {
     throw new TypeError(`lifetime must be an integer from 1 to ${MAX_ASSERTION_LIFETIME}`)
+  }
+  const recheck = options.recheck
+  if (recheck !== undefined && (!Number.isInteger(recheck) || recheck < 1 || recheck > 3600)) {
+    throw new TypeError('recheck must be an integer from 1 to 3600')
   }
   const now = options.currentDate ?? new Date()
   const iat = Math.floor(now.getTime() / 1000)
@@ -89,6 +99,7 @@ export async function issueGroupAssertion(
     entitlements: [...subject.entitlements],
     ...(subject.membership === undefined ? {} : { cta_membership: subject.membership }),
     cta_status: 'active',
+    ...(recheck === undefined ? {} : { cta_recheck: recheck }),
     ...(subject.name === undefined ? {} : { name: subject.name }),
   }
   assertValid(claims, { kind: 'MembershipAssertionClaims' })

@@ -35,6 +35,8 @@ export const MembershipAssertionClaims = Type.Object(
     cta_ver: Type.Literal('1'),
     cta_membership: Type.Optional(Iri),
     cta_status: Type.Optional(MembershipStatus),
+    /** Seconds a tool may rely on this membership before re-establishing it (AUTH-END-004). */
+    cta_recheck: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
     name: Type.Optional(Name),
   },
   {

@@ -10,6 +10,7 @@ import { INTENT_CASES } from './intents.js'
 import { RECEIVER_CASES } from './receiver.js'
 import { RECEIVER_ROTATION_CASES } from './receiver-rotation.js'
 import { RELYING_CASES } from './relying.js'
+import { RELYING_RECHECK_CASES } from './relying-recheck.js'
 import { TASK_CASES } from './tasks.js'
 
 export const LIVE_CASES: readonly LiveCase[] = [
@@ -19,6 +20,7 @@ export const LIVE_CASES: readonly LiveCase[] = [
   ...AUTHORITY_CASES,
   ...AUTHORITY_PRIVACY_CASES,
   ...RELYING_CASES,
+  ...RELYING_RECHECK_CASES,
   ...INTENT_CASES,
   ...DECISION_CASES,
   ...BUDGETING_CASES,
