@@ -74,6 +74,7 @@ const recording: { dedupe: DedupeStore } | { inbox: NonNullable<typeof store>['i
           }
         : { dedupe: store.dedupe }
 const inbox = createNodeInbox({
+  speaksFor: 'any-source',
   resolveKey: staticKeyResolver([
     { source: process.env['BENCH_SOURCE'] ?? '', jwks: { keys: [jwk] } },
   ]),

@@ -24,19 +24,22 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true })
  * pipelined requests are answered in order. Serve it with {@link createNodeServer}, whose timeouts
  * close slow connections.
  *
- * @param options The options of `createInbox`.
+ * @param options The options of `createInbox` (`speaksFor` required: who may speak for a group).
  * @returns A listener for `http.createServer` or {@link createNodeServer}.
  * @example
  * ```ts
  * import { createNodeInbox, createNodeServer, nodeSignatureVerifier } from '@cta-interop/sdk/node'
- * createNodeServer(createNodeInbox({ resolveKey, dedupe, onEvent, verifySignature: nodeSignatureVerifier() }))
+ * const { speaksFor } = createInstallationCache({ authority, load }) // who may speak for a group
+ * createNodeServer(createNodeInbox({ resolveKey, speaksFor, dedupe, onEvent, verifySignature: nodeSignatureVerifier() }))
  *   .listen(8080, '127.0.0.1')
  * // Exactly once: the record of each event commits with what onEvent writes through `transaction`.
  * const store = await createPostgresDeliveryStore({ pool, schema: 'cta' })
- * createNodeInbox({ resolveKey, inbox: store.inbox, onEvent: (event, { transaction }) =>
+ * createNodeInbox({ resolveKey, speaksFor, inbox: store.inbox, onEvent: (event, { transaction }) =>
  *   transaction.query('INSERT INTO seen (id) VALUES ($1)', [event.id]).then(() => undefined) })
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#inbox Spec: the inbox}
+ * @see {@link https://w3id.org/cta/spec/events#EVT-AUTHZ-001 Spec: who may speak for a group}
+ * @throws {TypeError} When neither or both of `inbox` and `dedupe` are given, or no `speaksFor`.
  */
 export function createNodeInbox<Tx = undefined>(
   options: InboxOptions<Tx>,

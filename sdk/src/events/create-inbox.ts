@@ -10,6 +10,11 @@ import { retryAfterOf } from '../keys/keys-unavailable.js'
 import type { Event } from '../schemas/index.js'
 import { toInboxStore, type InboxReceipt, type InboxStore } from '../stores/inbox-store.js'
 import {
+  checkSourceInstalled,
+  requireSourceCheck,
+  type SourceCheck,
+} from './check-source-installed.js'
+import {
   verifyEvent,
   type DedupeStore,
   type VerifyEventOptions,
@@ -81,6 +86,14 @@ export interface InboxOptions<Tx = undefined> extends Omit<
    * share one to refuse revoked keys elsewhere too (see `createKeyRevocationList`).
    */
   readonly keyRevocations?: KeyRevocationList
+  /**
+   * Required: who may speak for a group ([EVT-AUTHZ-001](https://w3id.org/cta/spec/events#EVT-AUTHZ-001)).
+   * A verified event whose `source` is neither its group's authority nor installed in the group
+   * is refused `403` (`ERR_NOT_INSTALLED`); when this throws, `503` (`ERR_FETCH_FAILED`) with
+   * `Retry-After`. Pass `createInstallationCache(…).speaksFor`, or `'any-source'` (development
+   * and tests only) to take events from any tool about any group.
+   */
+  readonly speaksFor: SourceCheck
 }
 
 /** What an inbox answers, independent of any HTTP library. */
@@ -121,7 +134,7 @@ function problemReply(err: unknown, extra: Record<string, string> = {}): InboxRe
  *
  * @param options The options of {@link createInbox}.
  * @returns A function from an {@link InboxRequest} to an {@link InboxReply}.
- * @throws {TypeError} When neither or both of `inbox` and `dedupe` are given.
+ * @throws {TypeError} When neither or both of `inbox` and `dedupe` are given, or no `speaksFor`.
  * @example
  * ```ts
  * const receive = createInboxReceiver(options)
@@ -134,6 +147,7 @@ export function createInboxReceiver<Tx = undefined>(
 ): (request: InboxRequest) => Promise<InboxReply> {
   const maxBytes = options.maxBodyBytes ?? DEFAULT_INBOX_MAX_BYTES
   const store = inboxStoreOf(options)
+  const speaksFor = requireSourceCheck(options.speaksFor)
   // Verified without a claim: the inbox store claims below, with the expiry verifyEvent returns.
   const { dedupe: _claimedByTheStore, ...verifying } = options
   const revocations = options.keyRevocations ?? createKeyRevocationList()
@@ -153,6 +167,7 @@ export function createInboxReceiver<Tx = undefined>(
     try {
       jws = (await request.text()).trim()
       accepted = await verifyEvent(jws, verifyOptions)
+      await checkSourceInstalled(accepted.event, speaksFor) // EVT-AUTHZ-001, before the record
     } catch (caught) {
       let err = caught
       // A key revocation is posted like an event (EVT-REV-002); any other typ stays refused.
@@ -209,8 +224,10 @@ function inboxStoreOf<Tx>(options: InboxOptions<Tx>): InboxStore<Tx> {
  * It answers `202` when it accepts an event, `200` for an event it already accepted, `503` with
  * `Retry-After` (`ERR_IN_PROGRESS`) for a copy of an event still being processed, and an
  * `application/problem+json` rejection whose `type` names the error code otherwise (`413` past the
- * body cap, `401` for signature and key failures (`ERR_KEY_REVOKED` for a key its tool revoked), `422` for invalid events, `503` when the sender's
- * keys cannot be fetched right now). Nothing is stored for a rejected event, nor for one whose
+ * body cap, `401` for signature and key failures (`ERR_KEY_REVOKED` for a key its tool revoked),
+ * `422` for invalid events, `403` (`ERR_NOT_INSTALLED`) for an event whose `source` may not speak
+ * for its `group` (`speaksFor`), `503` when the sender's keys or the group's installations cannot
+ * be fetched right now). Nothing is stored for a rejected event, nor for one whose
  * `onEvent` throws. A key revocation posted to it (`signKeyRevocation`) is answered `202`, or
  * `200` for a key already revoked, and its key is refused from then on.
  *
@@ -218,14 +235,16 @@ function inboxStoreOf<Tx>(options: InboxOptions<Tx>): InboxStore<Tx> {
  * `context.transaction` commit in one transaction: each event is processed exactly once, also when
  * the process dies mid-way (the sender's retry is then processed anew).
  *
- * @param options `resolveKey`, `onEvent`, and `inbox` or `dedupe` (required); verification options.
+ * @param options `resolveKey`, `onEvent`, `speaksFor`, and `inbox` or `dedupe` (required);
+ *   verification options.
  * @returns The handler; mount it at the URL the tool manifest names as `inbox`.
- * @throws {TypeError} When neither or both of `inbox` and `dedupe` are given.
+ * @throws {TypeError} When neither or both of `inbox` and `dedupe` are given, or no `speaksFor`.
  * @example
  * ```ts
  * const store = await createPostgresDeliveryStore({ pool, schema: 'cta' })
  * const inbox = createInbox({
  *   resolveKey,
+ *   speaksFor: installations.speaksFor, // createInstallationCache(…)
  *   inbox: store.inbox,
  *   onEvent: async (event, { transaction }) => {
  *     await transaction.query('INSERT INTO notifications (id, summary) VALUES ($1, $2)', [
@@ -237,6 +256,7 @@ function inboxStoreOf<Tx>(options: InboxOptions<Tx>): InboxStore<Tx> {
  * Bun.serve({ fetch: inbox }) // or toNodeListener(inbox) from '@cta-interop/sdk/node'
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#inbox Spec: the inbox}
+ * @see {@link https://w3id.org/cta/spec/events#EVT-AUTHZ-001 Spec: who may speak for a group}
  */
 export function createInbox<Tx = undefined>(
   options: InboxOptions<Tx>,

@@ -422,6 +422,7 @@ describe('a relying tool lets a member in, and shuts them out when the authority
       const a = await discover(local.group)
       const members = createMembershipCache({ tool: TOOL })
       const inbox = createInbox({
+        speaksFor: 'any-source',
         resolveKey: local.resolveEventKey,
         dedupe: createMemoryDedupeStore(),
         onEvent: (event) => {

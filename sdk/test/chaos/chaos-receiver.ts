@@ -100,7 +100,11 @@ async function work(event: Event, write: SqlTransaction['query']): Promise<void>
   await hang('after')
 }
 
-const common = { resolveKey, verifySignature: nodeSignatureVerifier() }
+const common = {
+  resolveKey,
+  speaksFor: 'any-source',
+  verifySignature: nodeSignatureVerifier(),
+} as const
 const listener =
   env('CHAOS_MODE') === 'claim-first'
     ? createNodeInbox({

@@ -92,6 +92,7 @@ describe.skipIf(!built || missing !== undefined)(
       const effects = new Map<string, number>()
       server = http.createServer(
         createNodeInbox({
+          speaksFor: 'any-source',
           resolveKey: staticKeyResolver([{ source: SOURCE, jwks: toJwks([key]) }]),
           verifySignature: nodeSignatureVerifier(),
           dedupe: createMemoryDeliveryStore().dedupe,

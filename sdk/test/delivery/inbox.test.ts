@@ -99,6 +99,7 @@ describe('the inbox answers', () => {
     expect(response.status).toBe(400)
     expect(((await response.json()) as { code: string }).code).toBe('ERR_JWS_MALFORMED')
     const inbox = createInbox({
+      speaksFor: 'any-source',
       resolveKey,
       dedupe: createMemoryDedupeStore(),
       onEvent: () => undefined,
@@ -111,6 +112,7 @@ describe('the inbox answers', () => {
     expect(response.status).toBe(413)
     expect(((await response.json()) as { code: string }).code).toBe('ERR_TOO_LARGE')
     const inbox = createInbox({
+      speaksFor: 'any-source',
       resolveKey,
       dedupe: createMemoryDedupeStore(),
       onEvent: () => undefined,
@@ -128,6 +130,7 @@ describe('deduplication over the retry window', () => {
   /** The inbox as it is at the clock's current time. */
   const inboxNow = () =>
     createInbox({
+      speaksFor: 'any-source',
       resolveKey,
       dedupe,
       currentDate: new Date(clock()),
@@ -173,6 +176,7 @@ describe('an application that fails', () => {
   it('[DLV-INB-003] is not acknowledged with 2xx, and the event is not remembered', async () => {
     const dedupe = createMemoryDedupeStore()
     const inbox = createInbox({
+      speaksFor: 'any-source',
       resolveKey,
       dedupe,
       onEvent: () => {
@@ -241,6 +245,7 @@ describe('an event still being processed', () => {
     })
     let runs = 0
     const inbox = createInbox({
+      speaksFor: 'any-source',
       resolveKey,
       dedupe: createMemoryDedupeStore(),
       onEvent: async () => {
@@ -266,6 +271,7 @@ describe('an event still being processed', () => {
     const seen: unknown[] = []
     const store = createMemoryDedupeStore()
     const inbox = createInbox<string>({
+      speaksFor: 'any-source',
       resolveKey,
       inbox: {
         receive: (k, expiresAt, effect) => store.receive(k, expiresAt, () => effect('tx-handle')),
@@ -282,9 +288,17 @@ describe('an event still being processed', () => {
 
   it('refuses options with neither or both of inbox and dedupe', () => {
     const dedupe = createMemoryDedupeStore()
-    expect(() => createInbox({ resolveKey, onEvent: () => undefined })).toThrow(TypeError)
     expect(() =>
-      createInbox({ resolveKey, dedupe, inbox: dedupe, onEvent: () => undefined }),
+      createInbox({ resolveKey, speaksFor: 'any-source', onEvent: () => undefined }),
+    ).toThrow(TypeError)
+    expect(() =>
+      createInbox({
+        resolveKey,
+        speaksFor: 'any-source',
+        dedupe,
+        inbox: dedupe,
+        onEvent: () => undefined,
+      }),
     ).toThrow(TypeError)
   })
 
@@ -300,6 +314,7 @@ describe('an event still being processed', () => {
     const dedupe = createMemoryDedupeStore()
     const processed: string[] = []
     const inbox = createInbox({
+      speaksFor: 'any-source',
       resolveKey,
       dedupe,
       onEvent: async (event) => {

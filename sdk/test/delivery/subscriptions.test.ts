@@ -52,6 +52,7 @@ async function startSubscriber(allowed: () => string[]): Promise<Subscriber> {
   const received: string[] = []
   const inbox = createInbox({
     resolveKey: producerKey.resolveKey,
+    speaksFor: 'any-source',
     dedupe: createMemoryDedupeStore(),
     onEvent: (event) => {
       received.push(event.id)

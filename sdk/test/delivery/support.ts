@@ -140,6 +140,7 @@ export function receiver(
   const processed = new Map<string, number>()
   const statuses: number[] = []
   const inbox = createInbox({
+    speaksFor: 'any-source',
     resolveKey,
     dedupe,
     ...(extra.currentDate === undefined ? {} : { currentDate: extra.currentDate }),

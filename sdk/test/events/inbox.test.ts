@@ -28,6 +28,7 @@ async function startInbox(
   const processed: Event[] = []
   const options: InboxOptions = {
     resolveKey,
+    speaksFor: 'any-source',
     currentDate: NOW,
     dedupe: createMemoryDedupeStore({ now: () => NOW.getTime() }),
     onEvent: (event) => {

@@ -13,6 +13,7 @@ describe('createNodeInbox', () => {
   beforeAll(async () => {
     server = createServer(
       createNodeInbox({
+        speaksFor: 'any-source',
         resolveKey,
         dedupe: createMemoryDedupeStore({ now: () => NOW.getTime() }),
         currentDate: NOW,

@@ -96,6 +96,7 @@ async function start(flavour: Flavour, maxBodyBytes = 64 * 1024): Promise<Harnes
   const processed: Event[] = []
   const options: InboxOptions = {
     resolveKey,
+    speaksFor: 'any-source',
     currentDate: NOW,
     dedupe: createMemoryDedupeStore({ now: () => NOW.getTime() }),
     maxBodyBytes,
