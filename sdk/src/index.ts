@@ -125,12 +125,12 @@ export {
   type InboxRequest,
 } from './events/create-inbox.js'
 export {
-export {
   ANY_SOURCE,
   checkSourceInstalled,
   type SourceCheck,
   type SpeaksFor,
 } from './events/check-source-installed.js'
+export {
   PROBLEM_STATUS,
   PROBLEM_TYPE_BASE,
   problemFor,
@@ -294,6 +294,18 @@ export {
   type GroupHandlerOptions,
 } from './membership/create-group-handler.js'
 export {
+  DEFAULT_INSTALLATIONS_MAX_AGE,
+  DEFAULT_INSTALLATIONS_REFETCH_INTERVAL,
+  createInstallationCache,
+  type InstallationCache,
+  type InstallationCacheOptions,
+} from './membership/create-installation-cache.js'
+export {
+  readInstallations,
+  type InstallationRef,
+  type ReadInstallationsOptions,
+} from './membership/read-installations.js'
+export {
   syncRoster,
   type RosterState,
   type SyncRosterOptions,
@@ -307,18 +319,6 @@ export {
 } from './membership/create-membership-cache.js'
 export {
   DEFAULT_RECHECK_PERIOD,
-export {
-  DEFAULT_INSTALLATIONS_MAX_AGE,
-  DEFAULT_INSTALLATIONS_REFETCH_INTERVAL,
-  createInstallationCache,
-  type InstallationCache,
-  type InstallationCacheOptions,
-} from './membership/create-installation-cache.js'
-export {
-  readInstallations,
-  type InstallationRef,
-  type ReadInstallationsOptions,
-} from './membership/read-installations.js'
   MAX_RECHECK_PERIOD,
   createMembershipRecheck,
   type EstablishedMembership,
