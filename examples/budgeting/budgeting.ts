@@ -17,6 +17,7 @@ import {
   createInbox,
   createManifestResolver,
   createMatch,
+  createInstallationCache,
   createMatcher,
   createMembershipCache,
   createMembershipRecheck,
@@ -30,6 +31,8 @@ import {
   isProtocolError,
   proposalPublished,
   pullEvents,
+  readInstallations,
+  requestRosterToken,
   signSubscriptionRequest,
   startSignIn,
   type DiscoveredAuthority,
@@ -375,10 +378,24 @@ export async function startBudgeting(options: {
     await peers.onProposal?.(event)
     await peers.onOutcome?.(event)
   }
+  // Who may speak for a served group (EVT-AUTHZ-001): its authority, or a tool with an active
+  // installation in its `tools` collection, read with this tool's cta:roster token.
+  const installations = createInstallationCache({
+    authority: async (g) => (served.has(g) ? (await authority(g)).issuer : undefined),
+    load: async (g) => {
+      const found = await authority(g)
+      const { accessToken } = await requestRosterToken(found)
+      return readInstallations(found.group, { accessToken, ...LOCAL })
+    },
+  })
   const inbox = createInbox({
     resolveKey: resolver.resolveKey,
+    // A conformance session's peer counts as installed where the session says (test and demo).
+    speaksFor: async (g, source) =>
+      controlInstalled.has(`${g} ${source}`) || (await installations.speaksFor(g, source)),
     dedupe,
     onEvent: async (event) => {
+      await installations.onEvent(event)
       // As a crash or a database error would: nothing is recorded, and the retry is processed.
       if (failNext.delete(event.source)) throw new Error('processing failed (fail-next-event)')
       onMembership(event)

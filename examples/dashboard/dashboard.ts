@@ -25,16 +25,14 @@ import {
   type Group,
   type InboxContext,
   type SigningKey,
+  type SourceCheck,
 } from '@cta-interop/sdk'
-import {
-  ControlUnsupportedError,
-  createControlHandler,
-  createPgliteDeliveryStore,
-} from '@cta-interop/sdk/node'
+import { createControlHandler, createPgliteDeliveryStore } from '@cta-interop/sdk/node'
 import { json, listen } from '../src/http.js'
 import { CYTOSCAPE_PATH, serveMap } from './map.js'
 import { LOCAL } from '../src/producer.js'
 import { createNames } from './names.js'
+import { createDashboardInstallations } from './installations.js'
 import { renderFeed, renderPage, type Filter, type Notification, type PageInput } from './page.js'
 import { createEventStream } from './stream.js'
 import { UNREAD_SCHEMA, answerRead, createUnread } from './unread.js'
@@ -57,6 +55,11 @@ export interface DashboardOptions {
   readonly controlToken?: string
   /** How often the live stream (`/events/stream`) sends a heartbeat comment, in ms. Default 15 s. */
   readonly heartbeatMs?: number
+  /**
+   * TESTS ONLY: who may speak for a group, instead of the group's authority and its installations
+   * (EVT-AUTHZ-001); `'any-source'` for tools that no authority installed. Leave it out elsewhere.
+   */
+  readonly speaksFor?: SourceCheck
 }
 
 /** What reading the followed feeds brought. */
@@ -189,17 +192,20 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   /** Conformance sessions' peers whose next pushed event fails to process (`fail-next-event`). */
   const failNext = new Set<string>()
   let controlGroups = 0
+  /** Conformance sessions' groups: the suite's tool, and whether it is installed there. */
+  const controlSessions = new Map<string, { peer: string; installed: boolean }>()
   const control =
     options.controlToken === undefined
       ? undefined
       : createControlHandler({
           token: options.controlToken,
           createSession({ peer, install }) {
-            // Without following a tool, the dashboard takes nothing from it.
-            if (install === false)
-              throw new ControlUnsupportedError('it trusts only the tools it follows')
+            // A group of the session's own, whose events the suite's tool may send when it is
+            // installed there (`install: false`: its keys are fetched, its events refused, 403).
             controlPeers.add(peer)
-            return { group: `${origin}/g/conformance-${++controlGroups}`, members: [] }
+            const group = `${origin}/g/conformance-${++controlGroups}`
+            controlSessions.set(group, { peer, installed: install !== false })
+            return { group, members: [] }
           },
           actions: {
             'fail-next-event'(session) {
@@ -263,6 +269,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     // Announced live once committed, and only when new.
     if (stored)
       stream.send('notification', { source: event.source, id: event.id, type: event.type })
+    // The authority's installation events update who may speak for the group at once.
+    await installations.onEvent(event).catch(() => undefined)
     control?.observe(event)
   }
 
@@ -275,7 +283,25 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       )
     ).rows
 
-  const inbox = createInbox({ resolveKey: resolver.resolveKey, dedupe, onEvent: store('push') })
+  // Who may speak for a group (EVT-AUTHZ-001): its authority, or a tool the authority's events
+  // say is installed in it; in a conformance session's group, the suite's tool when installed.
+  const installations = createDashboardInstallations({
+    db,
+    follows: async (g) => (await followed()).some((f) => f.grp === g),
+  })
+  const speaksFor: SourceCheck =
+    options.speaksFor ??
+    (async (g, source) => {
+      const session = controlSessions.get(g)
+      if (session !== undefined) return session.installed && session.peer === source
+      return installations.speaksFor(g, source)
+    })
+  const inbox = createInbox({
+    resolveKey: resolver.resolveKey,
+    speaksFor,
+    dedupe,
+    onEvent: store('push'),
+  })
   const allowedOrigins = async (o: string): Promise<boolean> =>
     (await followed()).some((f) => f.tool === o)
   /** `catching-up` until the feeds are read, `open` then, `closing` once `close` is called. */
