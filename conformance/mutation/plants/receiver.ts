@@ -265,4 +265,20 @@ export const PLANTS: readonly Plant[] = [
     ...RECEIVER,
     plant: { switch: 'trusts-any-source' },
   },
+  // live.receiver.refuses-uninstalled-source
+  {
+    id: 'receiver.any-tool-speaks-for-any-group',
+    bug: 'The inbox takes a correctly signed event about any group from any tool: it never asks whether the source is the group’s authority or installed in the group.',
+    requirements: ['EVT-AUTHZ-001'],
+    ...RECEIVER,
+    plant: edit('await checkSourceInstalled(accepted.event, speaksFor);', ''),
+  },
+  {
+    id: 'receiver.dashboard-any-tool-speaks-for-any-group',
+    bug: 'The dashboard shows events about a group from a tool the group never installed.',
+    requirements: ['EVT-AUTHZ-001'],
+    tool: 'dashboard',
+    profiles: ['receiver'],
+    plant: edit('await checkSourceInstalled(accepted.event, speaksFor);', ''),
+  },
 ]

@@ -8,6 +8,7 @@ import { DECISION_CASES } from './decisions.js'
 import { EMITTER_CASES } from './emitter.js'
 import { INTENT_CASES } from './intents.js'
 import { RECEIVER_CASES } from './receiver.js'
+import { RECEIVER_SPEAKS_FOR_CASES } from './receiver-speaks-for.js'
 import { RECEIVER_ROTATION_CASES } from './receiver-rotation.js'
 import { RELYING_CASES } from './relying.js'
 import { RELYING_RECHECK_CASES } from './relying-recheck.js'
@@ -15,6 +16,7 @@ import { TASK_CASES } from './tasks.js'
 
 export const LIVE_CASES: readonly LiveCase[] = [
   ...RECEIVER_CASES,
+  ...RECEIVER_SPEAKS_FOR_CASES,
   ...RECEIVER_ROTATION_CASES,
   ...EMITTER_CASES,
   ...AUTHORITY_CASES,
