@@ -132,7 +132,15 @@ interface Session {
 /** The running budgeting tool. */
 export interface Budgeting extends Pick<
   Producer,
-  'origin' | 'emit' | 'emitted' | 'flush' | 'pending' | 'addRoute' | 'close'
+  | 'origin'
+  | 'emit'
+  | 'emitted'
+  | 'signedWith'
+  | 'rotateKey'
+  | 'flush'
+  | 'pending'
+  | 'addRoute'
+  | 'close'
 > {
   /** The group this tool serves. */
   readonly group: string
@@ -1021,6 +1029,8 @@ export async function startBudgeting(options: {
     signInUrl: `${origin}/signin?group=${encodeURIComponent(group)}`,
     emit: producer.emit,
     emitted: producer.emitted,
+    signedWith: producer.signedWith,
+    rotateKey: producer.rotateKey,
     flush: producer.flush,
     pending: producer.pending,
     addRoute: producer.addRoute,

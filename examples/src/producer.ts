@@ -5,13 +5,13 @@ import {
   TOOL_MANIFEST_PATH,
   createDeliveryWorker,
   createFeed,
+  createKeyRing,
   createManifestResolver,
   createSubscriptionsHandler,
   createToolManifest,
   generateSigningKey,
   publishEvent,
   signEvent,
-  toJwks,
   type DeliveryStore,
   type Event,
   type IsInstalled,
@@ -73,6 +73,14 @@ export interface Producer {
   readonly pending: () => Promise<number>
   /** Events emitted so far (ids), oldest first. */
   readonly emitted: readonly string[]
+  /** The `kid` each event of `emitted` was signed with. */
+  readonly signedWith: readonly string[]
+  /**
+   * Rotates the tool's signing key: a new key is published now and signs from the returned time,
+   * 10 seconds later (the JWKS is served with `max-age=10`, so every receiver has it by then); the
+   * old key stays published for the event window after that (EVT-ROT-001, EVT-ROT-002).
+   */
+  readonly rotateKey: () => Promise<Date>
   readonly close: () => Promise<void>
 }
 
@@ -80,6 +88,9 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
   const server: Listening = await listen()
   const { origin } = server
   const key = await generateSigningKey({ origin })
+  // The tool's keys over time; its JWKS is served with `Cache-Control: max-age=10`, so a new key
+  // is published 10 seconds before it signs.
+  const ring = createKeyRing({ current: key, publishLead: 10 })
   const manifest = createToolManifest({
     id: origin,
     name: options.name,
@@ -126,7 +137,11 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
   server.handle(async (request) => {
     const path = new URL(request.url).pathname
     if (path === TOOL_MANIFEST_PATH) return json(manifest)
-    if (path === '/.well-known/jwks.json') return json(toJwks([key]))
+    if (path === '/.well-known/jwks.json') {
+      const answer = json(ring.jwks())
+      answer.headers.set('cache-control', ring.cacheControl)
+      return answer
+    }
     if (path === '/cta/subscriptions' || path.startsWith('/cta/subscriptions/'))
       return subscriptions(request)
     if (path === '/cta/feed') return feed(request)
@@ -140,6 +155,7 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
     return new Response('not found', { status: 404 })
   })
   const emitted: string[] = []
+  const signedWith: string[] = []
   const flush = async (): Promise<void> => {
     while ((await worker.runOnce()).claimed > 0) {
       // keep going until nothing is due
@@ -148,6 +164,8 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
   const publish = async (jws: string, event: Event): Promise<void> => {
     await publishEvent(jws, { store })
     emitted.push(event.id)
+    const header = Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString()
+    signedWith.push(String((JSON.parse(header) as { kid?: unknown }).kid))
     await flush()
   }
   return {
@@ -156,7 +174,9 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
     manifest,
     store,
     emitted,
-    emit: async (event) => publish(await signEvent(event, key), event),
+    signedWith,
+    emit: async (event) => publish(await signEvent(event, ring.signingKey()), event),
+    rotateKey: async () => ring.rotate(await generateSigningKey({ origin })),
     publish,
     addRoute: (route) => {
       routes.push(route)

@@ -64,6 +64,17 @@ export interface ScenarioOutcome {
   readonly revokedWithinMs: number
   /** The removed member's fresh sign-in attempt: refused, with the authority's OAuth error. */
   readonly signInAfterRemoval: { readonly refused: boolean; readonly error: string | undefined }
+  /**
+   * Budgeting's key rotation mid-run: its events signed with the first key and with the next one,
+   * and how many of the latter the dashboard holds (it found the next key in Budgeting's JWKS).
+   */
+  readonly keyRotation: {
+    readonly oldKey: number
+    readonly newKey: number
+    readonly newKeyHeld: number
+    /** Seconds from publishing the next key to signing with it. */
+    readonly leadSeconds: number
+  }
 }
 
 /** What the dashboard's restart showed; every number is counted, none depends on timing. */
@@ -205,6 +216,10 @@ export async function runScenario(
       [tomas, aroha, mele, rangi].map((p) => ({ member: p.id, amount: '20' })),
     )
 
+    step('Budgeting rotates its signing key: the next key is in its JWKS now, and signs in 10 s')
+    const rotatedAt = Date.now()
+    const signsFrom = (await budgeting.rotateKey()).getTime()
+
     step('Tomás asks the group in Decisions whether to fund the bike repairs with 30.00 HC')
     const { poll } = await decisions.openPoll({
       pollType: 'proposal',
@@ -220,6 +235,8 @@ export async function runScenario(
     await decisions.castStance(poll.id, mele, [{ option: position('agree') }])
     await decisions.castStance(poll.id, rangi, [{ option: position('abstain') }])
     await decisions.closePoll(poll.id, tomas)
+    // From here on Budgeting signs with its next key (every receiver's copy of its JWKS has it).
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, signsFrom - Date.now())))
     step('Tomás publishes the outcome: it decides a 30.00 HC bucket and its task, in Budgeting')
     // The author names where the decision is to be acted on: a bucket and a task at Budgeting,
     // one of the group's tools. Budgeting acts on what names its own origin.
@@ -355,6 +372,8 @@ export async function runScenario(
       return ((await response.json()) as { items: Allocation[] }).items
     }
     const story = await recomputeStory(all, allocations, overdrawn)
+    const firstKid = budgeting.signedWith[0]
+    const underNewKey = budgeting.emitted.filter((_, i) => budgeting.signedWith[i] !== firstKid)
     return {
       decisions,
       budgeting,
@@ -395,6 +414,12 @@ export async function runScenario(
         sessionStatusAfter,
         revokedWithinMs,
         signInAfterRemoval,
+        keyRotation: {
+          oldKey: budgeting.signedWith.filter((kid) => kid === firstKid).length,
+          newKey: underNewKey.length,
+          newKeyHeld: underNewKey.filter((id) => held.has(`${budgeting.origin} ${id}`)).length,
+          leadSeconds: Math.round((signsFrom - rotatedAt) / 1000),
+        },
       },
     }
   } catch (err) {
@@ -481,6 +506,15 @@ export function scenarioChecks(o: ScenarioOutcome): ScenarioCheck[] {
         ? `refused ${o.revokedWithinMs} ms after removal (HTTP ${o.sessionStatusAfter})`
         : 'NOT refused',
       ok: o.deniedAfter && o.sessionStatusAfter === 403,
+    },
+    {
+      check: 'Budgeting’s key rotated mid-run, next key published first',
+      result: `${o.keyRotation.oldKey} event${o.keyRotation.oldKey === 1 ? '' : 's'} under the old key, ${o.keyRotation.newKey} under the new (published ${o.keyRotation.leadSeconds} s before use), ${o.keyRotation.newKeyHeld} of them on the dashboard`,
+      ok:
+        o.keyRotation.oldKey > 0 &&
+        o.keyRotation.newKey > 0 &&
+        o.keyRotation.newKeyHeld === o.keyRotation.newKey &&
+        o.keyRotation.leadSeconds >= 10,
     },
     {
       check: 'removed member’s fresh sign-in',

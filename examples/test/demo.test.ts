@@ -90,6 +90,7 @@ const good: ScenarioOutcome = {
   sessionStatusAfter: 403,
   revokedWithinMs: 60,
   signInAfterRemoval: { refused: true, error: 'access_denied' },
+  keyRotation: { oldKey: 3, newKey: 5, newKeyHeld: 5, leadSeconds: 10 },
 }
 const failed = (o: ScenarioOutcome) =>
   scenarioChecks(o)
@@ -168,6 +169,15 @@ describe('the cross-tool story’s checks: each step recomputed from the events 
     expect(broken({ overdrawn: 'ERR_BUDGET_OVER_MAX' })).toEqual([
       'over-allocation refused by Budgeting',
     ])
+  })
+
+  it('[EVT-ROT-001] fails when the key did not rotate, was used before its lead, or its events did not reach the dashboard', () => {
+    const rotation = 'Budgeting’s key rotated mid-run, next key published first'
+    const failedWith = (keyRotation: Partial<ScenarioOutcome['keyRotation']>) =>
+      failed({ ...good, keyRotation: { ...good.keyRotation, ...keyRotation } })
+    expect(failedWith({ newKey: 0, newKeyHeld: 0 })).toEqual([rotation])
+    expect(failedWith({ leadSeconds: 2 })).toEqual([rotation])
+    expect(failedWith({ newKeyHeld: 4 })).toEqual([rotation])
   })
 
   it('fails when the bucket was funded twice, past its minimum, or computeRound disagrees', () => {
