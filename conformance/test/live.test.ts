@@ -25,6 +25,8 @@ afterAll(() => rm(dir, { recursive: true, force: true }))
 const failing = (tests: readonly { id: string; status: string }[]) =>
   tests.filter((t) => t.status === 'failed' || t.status === 'errored').map((t) => t.id)
 
+// Full runs take longer than the default 30 s: the receiver cases wait out the 10-second bound of a
+// cached key set (EVT-KEY-006, EVT-KEY-007).
 describe('live mode against the reference tool', () => {
   it('passes every receiver and emitter case, and finds both profiles conformant', async () => {
     const tool = await startReferenceTool()
@@ -43,7 +45,7 @@ describe('live mode against the reference tool', () => {
     } finally {
       await tool.close()
     }
-  })
+  }, 120_000)
 
   // One planted fixture per tool here; the mutation gate (conformance/test/mutation-gate.test.ts)
   // runs every switch plant of both fixtures and requires exactly the cases their maps list.
@@ -63,6 +65,7 @@ describe('live mode against the reference tool', () => {
         await tool.close()
       }
     },
+    120_000,
   )
 
   it('passes every relying tool case against the reference relying tool, as a real authority', async () => {
@@ -148,7 +151,7 @@ describe('cta-conformance live', () => {
     } finally {
       await tool.close()
     }
-  })
+  }, 120_000)
 
   it('exits 1 against a tool with a planted failure', async () => {
     const tool = await startReferenceTool({ plant: 'open-feed' })
@@ -165,7 +168,7 @@ describe('cta-conformance live', () => {
     } finally {
       await tool.close()
     }
-  })
+  }, 120_000)
 
   it('exits 2 without --sut, with an unusable SUT manifest, or an unreachable tool', async () => {
     const quiet = { stdout: () => undefined, stderr: () => undefined }

@@ -217,7 +217,7 @@ export const PLANTS: readonly Plant[] = [
       'void failures;',
     ),
   },
-  // live.receiver.rotation-retired-key-refused
+  // live.receiver.key-rotation (the retired key)
   {
     id: 'receiver.key-cache-never-expires',
     bug: "The manifest resolver keeps a tool's key set for good: a key the tool retired or removed keeps verifying.",
@@ -228,7 +228,7 @@ export const PLANTS: readonly Plant[] = [
       'const entry = { manifest: result.document, keys, fetchedAt, expiresAt: Infinity };',
     ),
   },
-  // live.receiver.bogus-kid-cannot-block-rotation
+  // live.receiver.key-rotation (the bogus kid first)
   {
     id: 'receiver.throttled-kid-unresolved',
     bug: 'A kid missing from a cached key set that may not be refetched yet is refused as unresolved (401), so a bogus kid sent first makes the producer drop events signed with its new key.',

@@ -156,19 +156,6 @@ export const RECEIVER_CASES: readonly LiveCase[] = [
     },
   ),
   rejects(
-    'kid-unknown',
-    'An event signed with an unpublished key is rejected',
-    ['EVT-KEY-002'],
-    'ERR_KEY_UNRESOLVED',
-    async (ctx, event) => ({
-      body: await signRaw(
-        { ...headerOf(ctx.peer.key), kid: `${ctx.peer.origin}#not-published` },
-        payload(event),
-        ctx.peer.key,
-      ),
-    }),
-  ),
-  rejects(
     'source-mismatch',
     'An event whose source is another tool than its key is rejected',
     ['EVT-SRC-001'],
