@@ -12,6 +12,7 @@ import {
   type StoredMsg,
 } from '@nats-io/jetstream'
 import { headers, type NatsConnection } from '@nats-io/transport-node'
+import { DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_EVENT_AGE } from '@cta-interop/sdk'
 import type {
   ClaimedDelivery,
   DeliveryAnswer,
@@ -39,7 +40,8 @@ export interface JetStreamDeliveryStoreOptions {
   readonly replicas?: number
   /**
    * How long `Nats-Msg-Id` dedupe remembers a published event, in seconds: at least as long as a
-   * publisher may retry the same event. Default 4 days (the age after which receivers refuse it).
+   * publisher may retry the same event. Default 72 hours and 2 minutes: the event's window and
+   * twice the clock skew, after which receivers refuse it as stale (EVT-AGE-001).
    */
   readonly duplicateWindow?: number
   /** Age after which the server drops feed events by itself, in seconds; 0 keeps them until {@link DeliveryStore.prune}. Default 0. */
@@ -233,7 +235,9 @@ export async function createJetStreamDeliveryStore(
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     num_replicas: replicas,
-    duplicate_window: ns((options.duplicateWindow ?? 4 * 86_400) * 1000),
+    duplicate_window: ns(
+      (options.duplicateWindow ?? DEFAULT_MAX_EVENT_AGE + 2 * DEFAULT_CLOCK_TOLERANCE) * 1000,
+    ),
     max_age: ns((options.retention ?? 0) * 1000),
   })
   await ensureStream({

@@ -1,3 +1,5 @@
+import { EVENT_WINDOW } from '../events/constants.js'
+
 /** The `typ` of a subscription request: a compact JWS whose payload is the request. */
 export const SUBSCRIPTION_JWS_TYP = 'cta-subscription+jws'
 /** The `typ` of a request token, which authenticates a tool's `GET` and `DELETE` requests. */
@@ -21,7 +23,9 @@ export const FEED_PAGE_LIMITS: Readonly<{ default: number; max: number }> = Obje
  * `min(initialDelay × multiplier^(n−1), maxDelay)` seconds, moved at random by up to ±`jitter`
  * of itself; a `Retry-After` answer to `429` or `503` replaces it, bounded by `maxRetryAfter`.
  * A delivery is dead-lettered after `maxAttempts` attempts, or when the next attempt would fall
- * more than `horizon` seconds after it was queued.
+ * more than `horizon` seconds after the event's `time`; one whose event is already older than
+ * that is dead-lettered without an attempt.
+ * @see {@link https://w3id.org/cta/spec/delivery#DLV-WIN-001 Spec: DLV-WIN-001}
  */
 export interface RetryPolicy {
   /** Seconds before the first retry. */
@@ -34,7 +38,10 @@ export interface RetryPolicy {
   readonly jitter: number
   /** Most attempts, the first included. */
   readonly maxAttempts: number
-  /** No attempt is scheduled later than this many seconds after the delivery was queued. */
+  /**
+   * No attempt is made later than this many seconds after the event's `time`. At most the
+   * 72-hour {@link EVENT_WINDOW} (DLV-WIN-001); a shorter one gives up earlier.
+   */
   readonly horizon: number
   /** Longest `Retry-After` honoured, in seconds; longer values are cut to it. */
   readonly maxRetryAfter: number
@@ -43,11 +50,12 @@ export interface RetryPolicy {
 /**
  * The default retry schedule: after the first attempt, retries wait 30 s, then 1, 2, 4, 8, 16 and
  * 32 min, 1 h 4 min, 2 h 8 min and 4 h 16 min, then 8 h each time, every delay ±10% at random.
- * Without jitter the 18 retries fall 0.5, 1.5, 3.5, 7.5, 15.5, 31.5 and 63.5 minutes, 2.1, 4.3 and
- * 8.5 hours, then 16.5, 24.5, 32.5, 40.5, 48.5, 56.5, 64.5 and 72.5 hours after the first
- * attempt; a delivery that still fails is dead-lettered. With jitter the last retry falls between
- * about 65 and 80 hours, inside the 4-day window in which receivers accept and dedupe an event.
- * `horizon` (80 h) also bounds schedules stretched by `Retry-After`.
+ * Without jitter the 17 retries fall 0.5, 1.5, 3.5, 7.5, 15.5, 31.5 and 63.5 minutes, 2.1, 4.3
+ * and 8.5 hours, then 16.5, 24.5, 32.5, 40.5, 48.5, 56.5 and 64.5 hours after the first attempt;
+ * a delivery that still fails is dead-lettered. With jitter the last retry falls between 58 and
+ * 71 hours after the first attempt. `horizon`, the 72-hour {@link EVENT_WINDOW} counted from the
+ * event's `time`, bounds every attempt, also those of an event queued late and of schedules
+ * stretched by `Retry-After`: receivers accept the event until then, plus the clock skew.
  * @see {@link https://w3id.org/cta/spec/delivery#retries Spec: retries}
  */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
@@ -55,7 +63,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   multiplier: 2,
   maxDelay: 8 * 60 * 60,
   jitter: 0.1,
-  maxAttempts: 19,
-  horizon: 80 * 60 * 60,
+  maxAttempts: 18,
+  horizon: EVENT_WINDOW,
   maxRetryAfter: 8 * 60 * 60,
 })

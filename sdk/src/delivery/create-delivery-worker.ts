@@ -2,6 +2,7 @@ import type { ClaimedDelivery, DeliveryAnswer, DeliveryStore } from '../stores/d
 import { DEFAULT_DELIVERY_TIMEOUT, DEFAULT_RETRY_POLICY, type RetryPolicy } from './constants.js'
 import { outboundFetch } from '../http/guarded-fetch.js'
 import { deliverEvent, type DeliverEventOptions, type DeliveryAttempt } from './deliver-event.js'
+import { eventTimeOf } from './internal/event-time.js'
 import { retryDelay } from './retry-delay.js'
 
 /** Options of {@link createDeliveryWorker}. */
@@ -77,9 +78,12 @@ export interface DeliveryWorker {
  * (threads, processes, machines) never send the same one at once, attempts each with
  * {@link deliverEvent}, and records the outcome: delivered; rescheduled with exponential backoff,
  * jitter and `Retry-After`; dead-lettered with its last answer; or, on `410 Gone`, the
- * subscription ended and its other pending deliveries cancelled. A worker that dies mid-attempt
- * loses its lease, and the delivery is attempted again once the lease runs out: delivery is
- * at-least-once, and receivers deduplicate.
+ * subscription ended and its other pending deliveries cancelled. No attempt is made later than the
+ * policy's `horizon` (72 hours) after the event's `time`: a retry that would fall later is not
+ * scheduled, and a delivery claimed after that instant is dead-lettered without an attempt
+ * (`ERR_EVENT_STALE`), so receivers never get an event they must refuse as stale. A worker that
+ * dies mid-attempt loses its lease, and the delivery is attempted again once the lease runs out:
+ * delivery is at-least-once, and receivers deduplicate.
  *
  * @param options The store, the outbound policy (in Node, `fetch: createSafeFetch()`), and tuning.
  * @returns The worker.
@@ -92,6 +96,7 @@ export interface DeliveryWorker {
  * process.on('SIGTERM', () => void worker.stop())
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#sending Spec: sending}
+ * @see {@link https://w3id.org/cta/spec/delivery#DLV-WIN-001 Spec: DLV-WIN-001}
  */
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const { store } = options
@@ -114,6 +119,23 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   }
   retryDelay(1, { policy, random: () => 0.5 }) // validates the policy now, not at the first failure
   outboundFetch(options) // refuses now, not at the first delivery, a missing `fetch` (SEC-SSRF-002)
+
+  /**
+   * The last instant at which the delivery may be attempted: the event's `time` plus `horizon`
+   * (DLV-WIN-001); the queueing time stands in only for a token without a readable `time`.
+   */
+  const deadlineOf = (delivery: ClaimedDelivery): number => {
+    const time = eventTimeOf(delivery.jws)
+    return (Number.isNaN(time) ? delivery.created.getTime() : time) + policy.horizon * 1000
+  }
+
+  /** Dead-letters, without an attempt, a delivery whose event is past its window. */
+  async function expire(delivery: ClaimedDelivery): Promise<DeliveryReport> {
+    const detail = 'not attempted: the event is past its delivery window (DLV-WIN-001)'
+    const answer: DeliveryAnswer = { at: new Date(now()), code: 'ERR_EVENT_STALE', detail }
+    const ok = await store.deadLetterDelivery(delivery.id, delivery.leaseToken, answer)
+    return { delivery, attempt: { outcome: 'failed', detail }, result: ok ? 'dead' : 'lost' }
+  }
 
   async function settle(
     delivery: ClaimedDelivery,
@@ -154,8 +176,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
             : Math.min(Math.max(attempt.retryAfter, 1), policy.maxRetryAfter)
         const due = new Date(at.getTime() + Math.round(delay * 1000))
         const exhausted =
-          delivery.attempts >= policy.maxAttempts ||
-          due.getTime() > delivery.created.getTime() + policy.horizon * 1000
+          delivery.attempts >= policy.maxAttempts || due.getTime() > deadlineOf(delivery)
         if (exhausted) return report('dead', await store.deadLetterDelivery(id, leaseToken, answer))
         return report('retry', await store.retryDelivery(id, leaseToken, due, answer), due)
       }
@@ -181,9 +202,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     const lane = async (): Promise<void> => {
       while (failure === undefined && next < claimed.length) {
         const delivery = claimed[next++] as ClaimedDelivery
-        const attempt = await deliverEvent(delivery.jws, delivery.sink, options)
+        const late = now() > deadlineOf(delivery)
+        const attempt = late ? undefined : await deliverEvent(delivery.jws, delivery.sink, options)
         try {
-          const report = await settle(delivery, attempt)
+          const report =
+            attempt === undefined ? await expire(delivery) : await settle(delivery, attempt)
           counts[key[report.result]]++
           options.onOutcome?.(report)
         } catch (error) {

@@ -32,7 +32,11 @@ export interface VerifyEventOptions {
   readonly resolveKey: ResolveKey
   /** Remembers accepted events; without it, replays are not detected. */
   readonly dedupe?: DedupeStore
-  /** How long after its `time` an event is accepted, in seconds. Default 4 days. */
+  /**
+   * How long after its `time` an event is accepted, in seconds. Default 72 hours, the window
+   * EVT-AGE-001 fixes: a shorter one refuses producers' legal retries, a longer one accepts events
+   * that conforming receivers refuse.
+   */
   readonly maxAge?: number
   /** Clock skew tolerated, in seconds. Default 60. */
   readonly clockTolerance?: number
@@ -67,7 +71,9 @@ export interface VerifyEventResult {
   readonly kid: string
   /**
    * Until when the event must be remembered to refuse a replay: its `time`, plus the age window,
-   * plus twice the clock tolerance. What a dedupe store is given with the claim.
+   * plus twice the clock tolerance, so that the record outlives the window in which the event is
+   * accepted ([DLV-INB-004](https://w3id.org/cta/spec/delivery#DLV-INB-004)). What a dedupe
+   * store is given with the claim.
    */
   readonly expiresAt: Date
 }

@@ -1,6 +1,6 @@
 import { MAX_ASSERTION_LIFETIME } from '../auth/constants.js'
 import { ProtocolError } from '../errors.js'
-import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
+import { DEFAULT_CLOCK_TOLERANCE, EVENT_WINDOW } from '../events/constants.js'
 import { readInstant } from '../internal/parse-instant.js'
 import type {
   CoreRole,
@@ -64,11 +64,17 @@ export interface MembershipCache {
    * Acts on a verified event: `membership.left` and `.removed`, `.updated` to a status other than
    * `active`, and `group.tool.disconnected` for this tool end access; `.updated` with another core
    * role drops the entry so that a fresh assertion brings the new entitlements. Events about a
-   * group from any source but its authority, and all other types, are ignored.
+   * group from any source but its authority, and all other types, are ignored. So is a membership
+   * event whose `sequence` is not greater than that of the last one applied for the same member
+   * ([MEM-EVT-003](https://w3id.org/cta/spec/membership#MEM-EVT-003)): a late `membership.left`
+   * does not end the access of a member who joined again.
+   * @returns `false` when it ignored the event as older than one it already applied; `true`
+   *   otherwise.
    * @throws {ProtocolError} `ERR_SCHEMA_INVALID` when the event's `time` is not a date-time that
-   *   can be compared ([EVT-TIME-001](https://w3id.org/cta/spec/events#EVT-TIME-001)).
+   *   can be compared ([EVT-TIME-001](https://w3id.org/cta/spec/events#EVT-TIME-001)), or its
+   *   `sequence` is not 20 digits ([DOC-SEQ-001](https://w3id.org/cta/spec/documents#DOC-SEQ-001)).
    */
-  onEvent(event: Event): void
+  onEvent(event: Event): boolean
 }
 
 const key = (sub: string, group: string): string => `${sub}\u0000${group}`
@@ -76,6 +82,7 @@ const originOf = (iri: string): string => (URL.canParse(iri) ? new URL(iri).orig
 const ended = (): never => {
   throw new ProtocolError('ERR_MEMBERSHIP_ENDED', 'the member has no access to this group')
 }
+const SEQUENCE = /^[0-9]{20}$/
 
 /**
  * Creates a relying tool's membership cache, in memory. Access comes from verified membership
@@ -106,9 +113,13 @@ export function createMembershipCache(options: MembershipCacheOptions = {}): Mem
   // Endings by member and group (or by group alone, for a disconnected tool): the authority's
   // origin, when the ending happened, and until when it matters.
   const endings = new Map<string, { authority: string; at: number; until: number }>()
+  // The `sequence` of the last membership event applied, by member, group and authority, until
+  // an older event can no longer be accepted (MEM-EVT-003): its window and the skew.
+  const applied = new Map<string, { sequence: string; until: number }>()
 
   const sweep = (t: number): void => {
     for (const [k, e] of endings) if (e.until <= t) endings.delete(k)
+    for (const [k, e] of applied) if (e.until <= t) applied.delete(k)
     for (const [k, a] of entries) if (a.expiresAt <= t) entries.delete(k)
   }
   const endedBefore = (k: string, authority: string, iat: number): boolean => {
@@ -122,7 +133,7 @@ export function createMembershipCache(options: MembershipCacheOptions = {}): Mem
   return {
     admit(claims) {
       const t = now()
-      if (endings.size + entries.size > 10_000) sweep(t)
+      if (endings.size + entries.size + applied.size > 10_000) sweep(t)
       const group = claims.groups[0] as string
       const authority = originOf(claims.iss)
       const iat = claims.iat * 1000
@@ -162,27 +173,38 @@ export function createMembershipCache(options: MembershipCacheOptions = {}): Mem
       const type = event.type
       if (type === 'tech.collaborative.group.tool.disconnected') {
         const installation = event.data.object as { tool?: unknown }
-        if (options.tool === undefined || installation.tool !== options.tool) return
+        if (options.tool === undefined || installation.tool !== options.tool) return true
         end(event.group, authority, at)
         for (const [k, access] of entries) {
           if (access.group === event.group && access.authority === authority) entries.delete(k)
         }
-        return
+        return true
       }
       const data = event.data as { result?: unknown; object?: unknown }
       const membership = (
         type === 'tech.collaborative.membership.updated' ? data.object : data.result
       ) as EmbeddedMembership | undefined
-      if (membership?.organization !== event.group) return
+      if (membership?.organization !== event.group) return true
       const k = key(membership.member.id, event.group)
       const access = entries.get(k)
-      if (access !== undefined && access.authority !== authority) return
+      if (access !== undefined && access.authority !== authority) return true
+      const sequence = event.sequence
+      if (sequence !== undefined && type.startsWith('tech.collaborative.membership.')) {
+        if (typeof sequence !== 'string' || !SEQUENCE.test(sequence)) {
+          throw new ProtocolError('ERR_SCHEMA_INVALID', 'the sequence is not 20 digits')
+        }
+        const order = `${k}\u0000${authority}`
+        const last = applied.get(order)
+        // Equal widths: string order is number order (DOC-SEQ-001).
+        if (last !== undefined && last.until > now() && sequence <= last.sequence) return false
+        applied.set(order, { sequence, until: at + EVENT_WINDOW * 1000 + tolerance })
+      }
       switch (type) {
         case 'tech.collaborative.membership.left':
         case 'tech.collaborative.membership.removed':
           end(k, authority, at)
           entries.delete(k)
-          return
+          return true
         case 'tech.collaborative.membership.updated':
           if (membership.membershipStatus !== 'active') {
             end(k, authority, at)
@@ -190,9 +212,9 @@ export function createMembershipCache(options: MembershipCacheOptions = {}): Mem
           } else if (access !== undefined && !access.roles.includes(membership.coreRole)) {
             entries.delete(k)
           }
-          return
+          return true
         default:
-          return
+          return true
       }
     },
   }

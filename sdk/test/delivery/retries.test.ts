@@ -40,6 +40,8 @@ async function setup(
   answers: Answer[],
   events = 1,
   extra: Partial<DeliveryWorkerOptions> = {},
+  /** How long before the clock's start the events happened, in ms (their `time`). */
+  age = 0,
 ): Promise<Setup> {
   const sink = await scriptedSink(answers)
   sinks.push(sink)
@@ -54,7 +56,10 @@ async function setup(
     created: new Date(clock()).toISOString(),
   })
   const now = () => new Date(clock())
-  const jwss = await signedPings(key, events, { prefix: `rty-${sinks.length}` })
+  const jwss = await signedPings(key, events, {
+    prefix: `rty-${sinks.length}`,
+    time: new Date(clock() - age),
+  })
   for (const jws of jwss) await publishEvent(jws, { store, currentDate: now() })
   const worker = createDeliveryWorker({
     store,
@@ -99,7 +104,7 @@ describe('the retry schedule', () => {
     expect(() => retryDelay(1, { policy: { jitter: 1.5 } })).toThrow(TypeError)
   })
 
-  it('[DLV-RTY-001] retries a failing sink with growing delays for three days, then keeps a dead letter', async () => {
+  it('[DLV-RTY-001] retries a failing sink with growing delays for more than 48 hours, then keeps a dead letter', async () => {
     const s = await setup([{ status: 500, body: 'down' }])
     const times = await s.drain()
     expect(times).toHaveLength(DEFAULT_RETRY_POLICY.maxAttempts)
@@ -107,24 +112,58 @@ describe('the retry schedule', () => {
     const delays = times.slice(1).map((t, i) => (t - (times[i] ?? 0)) / 1000)
     expect(delays).toEqual([
       30, 60, 120, 240, 480, 960, 1920, 3840, 7680, 15360, 28800, 28800, 28800, 28800, 28800, 28800,
-      28800, 28800,
+      28800,
     ])
     const last = (times.at(-1) ?? 0) - first
     expect(last).toBeGreaterThanOrEqual(48 * HOUR)
-    expect(last).toBeLessThan(96 * HOUR)
-    expect(s.sink.bodies).toHaveLength(19)
+    expect(last).toBeLessThanOrEqual(72 * HOUR)
+    expect(s.sink.bodies).toHaveLength(18)
     const [dead] = await s.store.listDeliveries({ status: 'dead' })
-    expect(dead).toMatchObject({ attempts: 19, lastAnswer: { status: 500, body: 'down' } })
+    expect(dead).toMatchObject({ attempts: 18, lastAnswer: { status: 500, body: 'down' } })
   })
 
-  it('[DLV-RTY-001] keeps the whole schedule inside the 4-day window whatever the jitter', async () => {
+  it('[DLV-RTY-001] [DLV-WIN-001] keeps the whole schedule between 48 and 72 hours after the event’s time whatever the jitter', async () => {
     for (const random of [() => 0, () => 0.999999]) {
       const s = await setup([{ status: 503 }], 1, { random })
       const times = await s.drain()
       const span = (times.at(-1) ?? 0) - (times[0] ?? 0)
       expect(span).toBeGreaterThanOrEqual(48 * HOUR)
-      expect(span).toBeLessThanOrEqual(80 * HOUR)
+      expect(span).toBeLessThanOrEqual(72 * HOUR)
     }
+  })
+
+  it('[DLV-WIN-001] schedules no retry later than 72 hours after the event’s time, for an event queued late', async () => {
+    // Queued 30 hours after it happened: the retries stop at the event's window, not 72 h later.
+    const s = await setup([{ status: 500 }], 1, {}, 30 * HOUR)
+    const time = s.clock() - 30 * HOUR
+    const times = await s.drain()
+    expect(times.at(-1)).toBeLessThanOrEqual(time + 72 * HOUR)
+    expect(times.length).toBeLessThan(DEFAULT_RETRY_POLICY.maxAttempts)
+    const [dead] = await s.store.listDeliveries({ status: 'dead' })
+    expect(dead).toMatchObject({ lastAnswer: { status: 500 } })
+    expect(s.sink.bodies).toHaveLength(times.length)
+  })
+
+  it('[DLV-WIN-001] does not attempt a delivery whose event is past its window, and dead-letters it', async () => {
+    const s = await setup([{ status: 202 }], 1, {}, 72 * HOUR + 1000)
+    expect(await s.worker.runOnce()).toMatchObject({ claimed: 1, dead: 1, delivered: 0 })
+    expect(s.sink.bodies).toHaveLength(0)
+    const [dead] = await s.store.listDeliveries({ status: 'dead' })
+    expect(dead?.lastAnswer).toMatchObject({ code: 'ERR_EVENT_STALE' })
+    expect(dead?.lastAnswer?.status).toBeUndefined()
+  })
+
+  it('[DLV-WIN-001] delivers at the last instant of the window', async () => {
+    const s = await setup([{ status: 202 }], 1, {}, 72 * HOUR)
+    expect(await s.worker.runOnce()).toMatchObject({ claimed: 1, delivered: 1 })
+    expect(s.sink.bodies).toHaveLength(1)
+  })
+
+  it('[DLV-WIN-001] dead-letters a delivery whose Retry-After reaches past the window', async () => {
+    const s = await setup([{ status: 503, headers: { 'retry-after': '7200' } }], 1, {}, 71 * HOUR)
+    expect(await s.worker.runOnce()).toMatchObject({ dead: 1 })
+    const [dead] = await s.store.listDeliveries({ status: 'dead' })
+    expect(dead).toMatchObject({ attempts: 1, lastAnswer: { status: 503 } })
   })
 
   it('[DLV-RTY-001] never attempts a dead-lettered delivery again', async () => {

@@ -33,12 +33,15 @@ describe('createEvent', () => {
     const poll = loadDocument('events/poll-created.json') as { data: Record<string, unknown> }
     const event = createEvent('example.decisions.poll.created', poll.data as never, {
       source: 'https://decisions.example',
-      sequence: '42',
+      sequence: '00000000000000000042',
       extensions: { partitionkey: 'harbour-commons' },
     })
     expect(event.dataschema).toBe('https://w3id.org/cta/schemas/v1/activity.json')
     expect(validateDocument(event)).toMatchObject({ valid: true, kind: 'Event' })
-    expect(event).toMatchObject({ sequence: '42', partitionkey: 'harbour-commons' })
+    expect(event).toMatchObject({
+      sequence: '00000000000000000042',
+      partitionkey: 'harbour-commons',
+    })
   })
 
   it('makes UUIDv7 ids whose first 48 bits are the creation time, so they sort by it', () => {
