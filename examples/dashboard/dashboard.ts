@@ -33,6 +33,7 @@ import { CYTOSCAPE_PATH, serveMap } from './map.js'
 import { LOCAL } from '../src/producer.js'
 import { createNames } from './names.js'
 import { createDashboardInstallations } from './installations.js'
+import { languagesOf } from './localized.js'
 import { renderFeed, renderPage, type Filter, type Notification, type PageInput } from './page.js'
 import { createEventStream } from './stream.js'
 import { UNREAD_SCHEMA, answerRead, createUnread } from './unread.js'
@@ -346,7 +347,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     return list.filter((n) => !n.type.startsWith(MEMBERSHIP_EVENT_PREFIX) || mayShowRoster(n.group))
   }
   /** What the page and the feed show for a URL: its filters, its reader, names resolved. */
-  const view = async (url: URL): Promise<PageInput> => {
+  const view = async (url: URL, languages: readonly string[] = []): Promise<PageInput> => {
     const stored = await notifications({})
     const all = await shownToAnyone(stored)
     const hiddenGroups = [
@@ -368,6 +369,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const read = reading ? await unread.read(viewer) : undefined
     return {
       filter: filterOf(url),
+      languages,
       notifications: shown,
       all,
       tools: new Map(tools.map((t) => [t.tool, t.tool_name])),
@@ -384,7 +386,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     new Response(body, {
       headers: {
         'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; img-src data:",
+        // Icons of the tools' events may load over https: (DOC-RND-004); no other image source.
+        'content-security-policy':
+          "default-src 'self'; style-src 'unsafe-inline'; img-src data: https:",
       },
     })
 
@@ -419,9 +423,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       case '/api/notifications':
         return json(await shownToAnyone(await notifications(filterOf(url))))
       case '/':
-        return page(renderPage(await view(url)))
+        return page(
+          renderPage(await view(url, languagesOf(request.headers.get('accept-language')))),
+        )
       case '/feed':
-        return page(renderFeed(await view(url)))
+        return page(
+          renderFeed(await view(url, languagesOf(request.headers.get('accept-language')))),
+        )
       case '/client.js':
         return new Response(CLIENT_JS, {
           headers: { 'content-type': 'text/javascript; charset=utf-8' },

@@ -4,6 +4,8 @@
 // group first, each rendered by its kind (`render-kinds.ts`), names instead of addresses.
 import { esc } from '../src/http.js'
 import { hostOf, type Names } from './names.js'
+import { iconHtml, isLink } from './icon-html.js'
+import { localized } from './localized.js'
 import { createKindContext } from './kind-context.js'
 import { aboutOf, labelOf, renderKind, type EventData } from './render-kinds.js'
 // The profiles' kinds (decisions, budgeting, mutual credit, tasks), each registered in `kinds`.
@@ -58,6 +60,8 @@ export interface PageInput {
   readonly unread?: number
   /** Now, for relative times (ms). */
   readonly now: number
+  /** The reader's language ranges, most preferred first (`Accept-Language`), for `summaryMap`. */
+  readonly languages?: readonly string[]
   /**
    * Membership events left out because their group's roster is not public and the dashboard
    * verifies no one who reads it (spec/privacy.md, PRV-SHOW-001): how many, and of which groups.
@@ -165,7 +169,14 @@ export function renderFeed(input: PageInput): string {
       const items = thread.items
         .map(({ n, data }) => {
           const kind = renderKind(
-            { type: n.type, source: n.source, group: n.group, summary: n.summary, data },
+            {
+              type: n.type,
+              source: n.source,
+              group: n.group,
+              // The summary in the reader's language, when the event has one (DOC-LANG-002).
+              summary: localized(n.summary, data['summaryMap'], input.languages ?? []),
+              data,
+            },
             c,
           )
           const isUnread = viewing && !(input.read?.has(`${n.source} ${n.id}`) ?? false)
@@ -176,12 +187,16 @@ export function renderFeed(input: PageInput): string {
             (typeof actor['id'] === 'string' && people.has(actor['id']))
               ? `${esc(c.person(actor['id'], actor['name']))} · ${esc(tool)}`
               : esc(tool)
+          // A link only to an https: or http: URL (DOC-RND-002), an icon only with its alt (DOC-RND-004).
+          const open = isLink(n.url)
+            ? `<a href="${esc(n.url)}">Open in ${esc(tool)}<span class="visually-hidden">: ${esc(title)}</span></a>`
+            : `<span>${esc(tool)}</span>`
           const mark = isUnread
             ? ` <button type="button" class="mark-read" data-source="${esc(n.source)}" data-id="${esc(n.id)}">Mark read<span class="visually-hidden">: ${esc(kind.label)}, ${esc(title)}</span></button>`
             : ''
           return `<li class="notification${isUnread ? ' unread' : ''}" data-source="${esc(n.source)}" data-id="${esc(n.id)}" data-type="${esc(n.type)}">
-<div class="what">${isUnread ? '<span class="dot" aria-hidden="true"></span><span class="visually-hidden">Unread: </span>' : ''}<span class="tag${kind.known ? '' : ' other'}" title="${esc(n.type)}">${esc(kind.label)}</span> ${kind.html}</div>
-<p class="meta"><span class="who">${who}</span> · ${time(n.published, input.now)} · <a href="${esc(n.url)}">Open in ${esc(tool)}<span class="visually-hidden">: ${esc(title)}</span></a>${mark}</p></li>`
+<div class="what">${isUnread ? '<span class="dot" aria-hidden="true"></span><span class="visually-hidden">Unread: </span>' : ''}<span class="tag${kind.known ? '' : ' other'}" title="${esc(n.type)}">${esc(kind.label)}</span> ${iconHtml(data['icon'])}${kind.html}</div>
+<p class="meta"><span class="who">${who}</span> · ${time(n.published, input.now)} · ${open}${mark}</p></li>`
         })
         .join('\n')
       return `<section class="thread" data-about="${esc(thread.about)}" aria-label="${esc(title)}">

@@ -12,8 +12,11 @@ export interface CreateMatchOptions {
   readonly subject: string
   /** The counterpart found. */
   readonly object: string
-  /** The score, as a matcher returns it: a decimal string from `0` to `1`, at most six fraction digits. */
-  readonly score?: string
+  /**
+   * The score, as a matcher returns it (INT-MAT-009): a decimal string from `0` to `1`, at most
+   * six fraction digits and no trailing zeros.
+   */
+  readonly score: string
   /** The match's own IRI, if it has one. */
   readonly id?: string
   /** The matcher (tool or service) that found it. */
@@ -50,7 +53,7 @@ export function createMatch(options: CreateMatchOptions): Match {
   doc['subject'] = options.subject
   doc['relationship'] = MATCH_RELATIONSHIP
   doc['object'] = options.object
-  if (options.score !== undefined) doc['score'] = options.score
+  doc['score'] = options.score
   if (options.attributedTo !== undefined) doc['attributedTo'] = options.attributedTo
   if (options.published !== undefined) doc['published'] = options.published
   return deepFreeze(assertValid(doc, { kind: 'Match' }))

@@ -128,10 +128,8 @@ async function walk(
       else members.set(membership.id, membership)
     }
     received += page.members.length
+    // Every page carries `differences` (MEM-ROS-003); the schema refuses one without it.
     if (page.next === undefined) {
-      if (page.differences === undefined) {
-        throw new ProtocolError('ERR_SCHEMA_INVALID', 'the last page has no differences cursor')
-      }
       return { differences: sameOrigin(page.differences, memberships), received }
     }
     if (pages >= maxPages) throw new ProtocolError('ERR_TOO_LARGE', 'too many roster pages')

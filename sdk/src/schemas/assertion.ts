@@ -24,7 +24,7 @@ export const MembershipAssertionClaims = Type.Object(
     iss: Iri,
     sub: Subject,
     aud: Iri,
-    client_id: Type.Optional(Iri),
+    client_id: Iri,
     iat: NumericDate,
     exp: NumericDate,
     nbf: Type.Optional(NumericDate),
@@ -34,7 +34,7 @@ export const MembershipAssertionClaims = Type.Object(
     entitlements: Type.Array(Permission, { maxItems: LIMITS.shortList, uniqueItems: true }),
     cta_ver: Type.Literal('1'),
     cta_membership: Type.Optional(Iri),
-    cta_status: Type.Optional(MembershipStatus),
+    cta_status: MembershipStatus,
     /** Seconds a tool may rely on this membership before re-establishing it (AUTH-END-004). */
     cta_recheck: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
     name: Type.Optional(Name),

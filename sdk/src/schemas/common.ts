@@ -40,6 +40,10 @@ export function schemaId(name: string): string {
 
 /** An absolute IRI (RFC 3987), at most 2048 characters. */
 export const Iri = Type.String({ format: 'iri', maxLength: LIMITS.iri })
+/** A tool's origin: `https:` or `http:`, a host and an optional port; no path, query or user. */
+export const ORIGIN_PATTERN = '^https?://[^/?#@\\s]+$'
+/** A tool's origin as an IRI ({@link ORIGIN_PATTERN}): a manifest's `id`, an event's `source`. */
+export const Origin = Type.String({ format: 'iri', pattern: ORIGIN_PATTERN, maxLength: LIMITS.iri })
 /** An RFC 3339 date-time with a time zone, e.g. `2026-08-20T09:12:44Z`. */
 export const DateTime = Type.String({ format: 'date-time', maxLength: 64 })
 /**
@@ -69,6 +73,38 @@ export const Summary = Type.String({
   maxLength: LIMITS.summary,
   pattern: DISPLAY_TEXT_PATTERN,
 })
+/**
+ * What a member a renderer turns into a link or loads as an image must begin with (DOC-RND-002):
+ * the scheme `https` or `http`, in lower case, and an authority. `javascript:`, `data:`, `file:`
+ * and every other scheme are refused.
+ */
+export const LINK_PATTERN = '^https?://'
+/** A link or image URL: an IRI ({@link Iri}) whose scheme is `https` or `http` (DOC-RND-002). */
+export const Link = Type.String({ format: 'iri', maxLength: LIMITS.iri, pattern: LINK_PATTERN })
+/**
+ * A language tag as a key of a natural-language map (DOC-LANG-001): the shape of a BCP 47 tag,
+ * a primary language subtag of 2 to 8 letters then subtags of 1 to 8 letters or digits.
+ */
+export const LANGUAGE_TAG_PATTERN = '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$'
+/** How many languages one natural-language map may hold. */
+export const LANGUAGE_MAP_LIMIT = 32
+/**
+ * An ActivityStreams natural-language map (`nameMap`, `summaryMap`): language tags mapped to
+ * the same text as the plain member holds in that language (DOC-LANG-001).
+ */
+function LanguageMap(value: TSchema): TUnsafe<Record<string, string>> {
+  return Type.Unsafe<Record<string, string>>({
+    type: 'object',
+    minProperties: 1,
+    maxProperties: LANGUAGE_MAP_LIMIT,
+    propertyNames: { pattern: LANGUAGE_TAG_PATTERN, maxLength: 35 },
+    additionalProperties: value,
+  })
+}
+/** `nameMap`: a {@link Name} per language. */
+export const NameMap = LanguageMap(Name)
+/** `summaryMap`: a {@link Summary} per language. */
+export const SummaryMap = LanguageMap(Summary)
 /** Longer text (HTML or plain), at most 10,000 characters. */
 export const Content = Type.String({ maxLength: LIMITS.content })
 /**
@@ -100,13 +136,17 @@ export function StringEnum<const T extends readonly string[]>(
   return Type.Union(values.map((value) => Type.Literal(value))) as never
 }
 
-/** An image, as AS2 `Image` with a URL. */
+/**
+ * An image, as AS2 `Image` with a URL, and its text alternative in `name`, which a renderer
+ * uses as the image's `alt` (DOC-RND-003).
+ */
 export const Image = Type.Object(
   {
     type: Type.Literal('Image'),
-    url: Iri,
+    url: Link,
     mediaType: Type.Optional(Type.String({ maxLength: 127 })),
-    name: Type.Optional(Name),
+    name: Name,
+    nameMap: Type.Optional(NameMap),
   },
   { $id: schemaId('image'), additionalProperties: false, title: 'Image' },
 )
@@ -126,6 +166,7 @@ export const ActorRef = Type.Object(
     id: Iri,
     type: ActorType,
     name: Name,
+    nameMap: Type.Optional(NameMap),
   },
   { $id: schemaId('actor-ref'), additionalProperties: false, title: 'ActorRef' },
 )
@@ -137,6 +178,7 @@ export const MemberRef = Type.Object(
     id: Iri,
     type: Type.Literal('Person'),
     name: Type.Optional(Name),
+    nameMap: Type.Optional(NameMap),
   },
   { $id: schemaId('member-ref'), additionalProperties: false, title: 'MemberRef' },
 )
@@ -147,7 +189,7 @@ export const Tag = Type.Object(
   {
     type: StringEnum(['Hashtag', 'Mention'] as const),
     name: Type.String({ minLength: 1, maxLength: 128, pattern: DISPLAY_TEXT_PATTERN }),
-    href: Type.Optional(Iri),
+    href: Type.Optional(Link),
   },
   { additionalProperties: false },
 )

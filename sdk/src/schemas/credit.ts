@@ -1,12 +1,25 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { DateTime, Decimal, Document, Iri, Name, Ref, Summary, schemaId } from './common.js'
+import {
+  DateTime,
+  Decimal,
+  Document,
+  Iri,
+  Name,
+  Ref,
+  Summary,
+  schemaId,
+  NameMap,
+  SummaryMap,
+} from './common.js'
 import { MoneyQuantity } from './budgeting.js'
 
 const accountProperties = {
   id: Iri,
   type: Type.Literal('Account'),
   name: Type.Optional(Name),
+  nameMap: Type.Optional(NameMap),
   summary: Type.Optional(Summary),
+  summaryMap: Type.Optional(SummaryMap),
   primaryAccountable: Iri,
   audience: Iri,
   resourceConformsTo: Iri,

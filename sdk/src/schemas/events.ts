@@ -9,10 +9,14 @@ import {
   IriList,
   MemberRef,
   Name,
+  Origin,
   StringEnum,
   Summary,
   schemaId,
   Ref,
+  Link,
+  NameMap,
+  SummaryMap,
 } from './common.js'
 import { EmbeddedMembership, EmbeddedToolInstallation } from './group.js'
 import { Agreement, EconomicEvent, EmbeddedMatch, EmbeddedProposal } from './intents.js'
@@ -65,9 +69,11 @@ export const ObjectSummary = Type.Object(
     id: Type.Optional(Iri),
     type: Type.String({ pattern: '^[A-Z][A-Za-z0-9]*$', maxLength: 64 }),
     name: Type.Optional(Name),
+    nameMap: Type.Optional(NameMap),
     summary: Type.Optional(Summary),
+    summaryMap: Type.Optional(SummaryMap),
     content: Type.Optional(Content),
-    url: Type.Optional(Iri),
+    url: Type.Optional(Link),
     icon: Type.Optional(Ref(Image)),
     attributedTo: Type.Optional(Iri),
     inReplyTo: Type.Optional(Iri),
@@ -87,8 +93,9 @@ const renderable = {
   id: Type.Optional(Iri),
   actor: Ref(ActorRef),
   summary: Summary,
+  summaryMap: Type.Optional(SummaryMap),
   published: DateTime,
-  url: Iri,
+  url: Link,
   audience: Iri,
   icon: Type.Optional(Ref(Image)),
   to: Type.Optional(IriList()),
@@ -138,15 +145,14 @@ function envelope<T extends TSchema, S extends TSchema, D extends TSchema>(
   return {
     specversion: Type.Literal('1.0'),
     id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$', maxLength: 128 }),
-    source: Iri,
+    source: Origin,
     type,
-    subject: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+    subject: Type.Optional(Iri),
     time: DateTime,
     datacontenttype: Type.Literal(EVENT_DATA_CONTENT_TYPE),
     dataschema,
     group: Iri,
-    // DOC-SEQ-001: 20 decimal digits, zero-padded, so that string order is number order.
-    sequence: Type.Optional(Type.String({ pattern: '^[0-9]{20}$', maxLength: 20 })),
+    sequence: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{1,64}$', maxLength: 64 })),
     traceparent: Type.Optional(
       Type.String({
         pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',

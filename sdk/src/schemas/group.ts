@@ -13,6 +13,9 @@ import {
   Token,
   schemaId,
   Ref,
+  Link,
+  NameMap,
+  SummaryMap,
 } from './common.js'
 
 /** How people join a group. */
@@ -57,8 +60,10 @@ export const Group = Document(
     id: Iri,
     type: Type.Literal('Group'),
     name: Name,
+    nameMap: Type.Optional(NameMap),
     summary: Type.Optional(Summary),
-    url: Type.Optional(Iri),
+    summaryMap: Type.Optional(SummaryMap),
+    url: Type.Optional(Link),
     icon: Type.Optional(Ref(Image)),
     published: Type.Optional(DateTime),
     updated: Type.Optional(DateTime),
@@ -90,6 +95,7 @@ export const Role = Document(
     id: Iri,
     type: Type.Literal('Role'),
     name: Name,
+    nameMap: Type.Optional(NameMap),
     organization: Iri,
     coreRole: CoreRole,
     permission: Type.Array(Permission, { maxItems: LIMITS.shortList, uniqueItems: true }),
@@ -141,7 +147,7 @@ export const RosterPage = Document(
     organization: Iri,
     members: Type.Array(Ref(EmbeddedMembership), { maxItems: LIMITS.page }),
     next: Type.Optional(Iri),
-    differences: Type.Optional(Iri),
+    differences: Iri,
   },
   {
     title: 'RosterPage',
@@ -156,7 +162,7 @@ const toolInstallationProperties = {
   type: Type.Literal('ToolInstallation'),
   organization: Iri,
   tool: Iri,
-  url: Type.Optional(Iri),
+  url: Type.Optional(Link),
   localGroup: Type.Optional(Iri),
   scopes: Type.Array(Token, { maxItems: LIMITS.shortList, uniqueItems: true }),
   installedBy: Type.Optional(Iri),

@@ -14,6 +14,9 @@ import {
   Tag,
   schemaId,
   Ref,
+  Link,
+  NameMap,
+  SummaryMap,
 } from './common.js'
 
 /** The kinds of currency a `ResourceSpecification` can describe. */
@@ -70,8 +73,10 @@ export const ResourceSpecification = Document(
     id: Iri,
     type: Type.Literal('ResourceSpecification'),
     name: Name,
+    nameMap: Type.Optional(NameMap),
     summary: Type.Optional(Summary),
-    url: Type.Optional(Iri),
+    summaryMap: Type.Optional(SummaryMap),
+    url: Type.Optional(Link),
     currencyType: CurrencyType,
     symbol: Type.String({ minLength: 1, maxLength: 16, pattern: SYMBOL_PATTERN }),
     decimals: Type.Integer({ minimum: 0, maximum: 18 }),
@@ -91,6 +96,7 @@ const intentProperties = {
   type: Type.Literal('Intent'),
   action: Action,
   name: Type.Optional(Name),
+  nameMap: Type.Optional(NameMap),
   note: Type.Optional(Content),
   provider: Type.Optional(Iri),
   receiver: Type.Optional(Iri),
@@ -126,9 +132,11 @@ const proposalProperties = {
   type: Type.Literal('Proposal'),
   purpose: StringEnum(['offer', 'request'] as const),
   name: Name,
+  nameMap: Type.Optional(NameMap),
   summary: Type.Optional(Summary),
+  summaryMap: Type.Optional(SummaryMap),
   content: Type.Optional(Content),
-  url: Type.Optional(Iri),
+  url: Type.Optional(Link),
   attributedTo: Iri,
   published: DateTime,
   updated: Type.Optional(DateTime),
@@ -169,9 +177,8 @@ const matchProperties = {
   subject: Iri,
   relationship: Type.Literal(MATCHES_RELATIONSHIP),
   object: Iri,
-  score: Type.Optional(
-    Type.String({ pattern: '^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$', maxLength: 8 }),
-  ),
+  // INT-MAT-009: from 0 to 1, at most six fraction digits, no trailing zeros (`0.975`, `1`).
+  score: Type.String({ pattern: '^(0|1|0\\.[0-9]{0,5}[1-9])$', maxLength: 8 }),
   attributedTo: Type.Optional(Iri),
   published: Type.Optional(DateTime),
 }

@@ -9,6 +9,9 @@ import {
   StringEnum,
   Summary,
   schemaId,
+  Link,
+  NameMap,
+  SummaryMap,
 } from './common.js'
 
 /**
@@ -22,9 +25,11 @@ const taskProperties = {
   id: Iri,
   type: Type.Literal('Task'),
   name: Name,
+  nameMap: Type.Optional(NameMap),
   summary: Type.Optional(Summary),
+  summaryMap: Type.Optional(SummaryMap),
   content: Type.Optional(Content),
-  url: Type.Optional(Iri),
+  url: Type.Optional(Link),
   attributedTo: Iri,
   audience: Iri,
   to: Type.Optional(IriList()),

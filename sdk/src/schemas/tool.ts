@@ -1,5 +1,18 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { Document, Image, Iri, LIMITS, Name, Ref, StringEnum, Summary } from './common.js'
+import {
+  Document,
+  Image,
+  Iri,
+  LIMITS,
+  Link,
+  Name,
+  NameMap,
+  ORIGIN_PATTERN,
+  Ref,
+  StringEnum,
+  Summary,
+  SummaryMap,
+} from './common.js'
 
 /** A CloudEvents `type`: reverse-DNS, lower case, e.g. `tech.collaborative.membership.joined`. */
 export const EventType = Type.String({
@@ -36,14 +49,16 @@ export const ToolManifest = Document(
   {
     id: Type.String({
       format: 'iri',
-      pattern: '^https?://[^/?#@\\s]+$',
+      pattern: ORIGIN_PATTERN,
       maxLength: 2048,
       description: "The tool's origin: scheme, host and optional port, no path.",
     }),
     type: Type.Literal('Application'),
     name: Name,
+    nameMap: Type.Optional(NameMap),
     summary: Type.Optional(Summary),
-    url: Type.Optional(Iri),
+    summaryMap: Type.Optional(SummaryMap),
+    url: Type.Optional(Link),
     icon: Type.Optional(Ref(Image)),
     jwks_uri: Iri,
     authority: Type.Optional(Iri),
@@ -52,7 +67,13 @@ export const ToolManifest = Document(
     feed: Type.Optional(Iri),
     emits: Type.Array(EventType, { maxItems: LIMITS.list, uniqueItems: true }),
     consumes: Type.Array(EventTypePattern, { maxItems: LIMITS.list, uniqueItems: true }),
-    profiles: Type.Array(Profile, { minItems: 1, maxItems: 10, uniqueItems: true }),
+    // Every tool claims `core` (spec/index.md, conformance classes).
+    profiles: Type.Array(Profile, {
+      minItems: 1,
+      maxItems: 10,
+      uniqueItems: true,
+      contains: Type.Literal('core'),
+    }),
   },
   {
     title: 'ToolManifest',

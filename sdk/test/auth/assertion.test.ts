@@ -71,6 +71,7 @@ const claims = {
   groups: [GROUP],
   roles: ['member'],
   entitlements: ['read'],
+  cta_status: 'active',
 }
 
 /** Signs raw payload bytes, which need not be UTF-8 or JSON. */

@@ -55,6 +55,8 @@ async function setup() {
     iss: AUTHORITY,
     sub: member,
     aud: TOOL,
+    client_id: TOOL,
+    cta_status: 'active',
     iat,
     exp: iat + 300,
     jti: `jti-${iat}-${member}`,

@@ -105,6 +105,8 @@ describe('createMembershipCache with a leap second', () => {
     iss: AUTHORITY,
     sub: AROHA,
     aud: 'https://budgeting.example',
+    client_id: 'https://budgeting.example',
+    cta_status: 'active',
     iat,
     exp: iat + 300,
     jti: `jti-${iat}`,
