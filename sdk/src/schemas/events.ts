@@ -152,7 +152,8 @@ function envelope<T extends TSchema, S extends TSchema, D extends TSchema>(
     datacontenttype: Type.Literal(EVENT_DATA_CONTENT_TYPE),
     dataschema,
     group: Iri,
-    sequence: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{1,64}$', maxLength: 64 })),
+    // DOC-SEQ-001: 20 decimal digits, zero-padded, so that string order is number order.
+    sequence: Type.Optional(Type.String({ pattern: '^[0-9]{20}$', maxLength: 20 })),
     traceparent: Type.Optional(
       Type.String({
         pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
