@@ -40,6 +40,7 @@ import { TASKS_REQUIREMENTS, taskVectors } from './vectors/tasks.js'
 import { PRIVACY_REQUIREMENTS, privacyVectors } from './vectors/privacy.js'
 import { DECISIONS_REQUIREMENTS, decisionVectors } from './vectors/decisions.js'
 import { EXTENSIBILITY_REQUIREMENTS, extensibilityVectors } from './vectors/extensibility.js'
+import { ORDERING_REQUIREMENTS, orderingVectors } from './vectors/ordering.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(HERE, '..')
@@ -137,6 +138,7 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   ...PRIVACY_REQUIREMENTS,
   ...DECISIONS_REQUIREMENTS,
   ...EXTENSIBILITY_REQUIREMENTS,
+  ...ORDERING_REQUIREMENTS,
 }
 
 export const CITED_REQUIREMENTS = REQUIREMENTS
@@ -250,6 +252,7 @@ const OPERATION_PROFILE: Partial<Record<Operation, Profile>> = {
   computeRound: 'budgeting',
   computeBalances: 'mutual-credit',
   applyTaskEvents: 'tasks',
+  applyMembershipEvents: 'group-auth-relying-tool',
   tallyPoll: 'decisions',
   checkDecisionEvent: 'decisions',
   verifySubscriptionRequest: 'emitter',
@@ -1038,9 +1041,9 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
       'Rejects an event older than the acceptance window',
       ['EVT-AGE-001'],
       ['Stale'],
-      await signEvent({ ...golden, time: addSeconds(now, -(4 * 86400 + 61 + 60)) }, d.signing),
+      await signEvent({ ...golden, time: addSeconds(now, -(72 * 3600 + 61)) }, d.signing),
       'ERR_EVENT_STALE',
-      'time: 4 days, 2 minutes and 1 second before currentDate',
+      'time: 72 hours and 61 seconds before currentDate, one second past the window and the skew',
     ),
     hostile(
       'age.future',
@@ -1311,7 +1314,12 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
       informative: { derivedFrom: 'examples/documents/events/membership-joined.json', offset },
     })
   for (const [id, title, offset] of [
-    ['within-window', 'Accepts an event 3 days and 23 hours old', -(4 * 86400 - 3600)],
+    ['within-window', 'Accepts an event 71 hours old', -71 * 3600],
+    [
+      'last-instant',
+      'Accepts an event exactly 72 hours and 60 seconds old: the window and the skew',
+      -(72 * 3600 + 60),
+    ],
     ['within-skew', 'Accepts an event dated 30 seconds ahead', 30],
   ] as const) {
     const v = edge(id, title, offset)
@@ -1364,7 +1372,7 @@ async function eventVectors(keys: Map<KeyName, TestKey>): Promise<(Vector & { di
     [
       'leap-second-stale-by-1ms',
       'Rejects an event whose second-60 time is one millisecond older than the window',
-      leap(addSeconds(now, -(4 * 86400 + 60 + 60))),
+      leap(addSeconds(now, -(72 * 3600 + 60 + 60))),
       { error: 'ERR_EVENT_STALE' },
       ['Stale'],
       'window and skew reach back to the next minute; :60 reads as :59.999, 1 ms before it',
@@ -3509,6 +3517,17 @@ export async function generate(out: string = ROOT): Promise<number> {
     ...(await privacyVectors({ examples: EXAMPLES, vector })),
     ...(await decisionVectors({ examples: EXAMPLES, vector })),
     ...(await extensibilityVectors({
+      examples: EXAMPLES,
+      vector,
+      sign: (event) => signEvent(event, keys.get('decisions')?.signing as SigningKey),
+      forge: (payload) => {
+        const k = keys.get('decisions') as TestKey
+        return forge({ alg: 'EdDSA', kid: k.signing.kid, typ: 'cta-event+jws' }, payload, k)
+      },
+      trust: publishedTrust(keys),
+      addSeconds,
+    })),
+    ...(await orderingVectors({
       examples: EXAMPLES,
       vector,
       sign: (event) => signEvent(event, keys.get('decisions')?.signing as SigningKey),

@@ -36,6 +36,7 @@ export const OPERATIONS = [
   'computeRound',
   'computeBalances',
   'applyTaskEvents',
+  'applyMembershipEvents',
   'checkEventPrivacy',
   'checkRosterViewer',
 ] as const
@@ -174,6 +175,19 @@ export interface ApplyTaskEventsInput {
   readonly events: readonly unknown[]
 }
 
+/**
+ * `applyMembershipEvents`: a group authority's membership events, verified, as a relying tool
+ * receives them (in this order); it applies each that is newer than the last it applied for the
+ * same member (MEM-EVT-003). The result: `applied`, one boolean per event, and `status`, each
+ * member's `membershipStatus` after the last event applied for them.
+ */
+export interface ApplyMembershipEventsInput {
+  /** The events (unsigned, as `verifyEvent` returns them), in arrival order. */
+  readonly events: readonly unknown[]
+  /** The relying tool's clock while it applies them. */
+  readonly currentDate: string
+}
+
 /** `verifySubscriptionRequest`: one subscription request, checked by one producer. */
 export interface VerifySubscriptionRequestInput {
   /** The compact JWS: the body of the `POST` to the producer's subscriptions endpoint. */
@@ -299,6 +313,7 @@ export interface Vector {
     | ComputeRoundInput
     | ComputeBalancesInput
     | ApplyTaskEventsInput
+    | ApplyMembershipEventsInput
     | VerifySubscriptionRequestInput
     | VerifySubscriptionRequestSequenceInput
     | VerifyRequestTokenInput

@@ -33,6 +33,7 @@ describe('the vector files', () => {
       'intents/amounts',
       'intents/documents',
       'intents/matching',
+      'membership/ordering',
       'privacy/events',
       'privacy/roster',
       'tasks/documents',

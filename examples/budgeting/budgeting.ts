@@ -358,7 +358,8 @@ export async function startBudgeting(options: {
     // about them is ignored, however well signed.
     const issuer = served.get(event.group)?.issuer
     if (issuer === undefined || event.source !== new URL(issuer).origin) return
-    members.onEvent(event)
+    // An event older than one already applied for the member changes nothing (MEM-EVT-003).
+    if (!members.onEvent(event)) return
     const result = (
       event.data as { result?: { member?: { id?: string }; membershipStatus?: string } }
     ).result

@@ -51,10 +51,10 @@ export const PLANTS: readonly Plant[] = [
     ...RECEIVER,
     plant: { switch: 'acks-failed-event' },
   },
-  // live.receiver.redelivery-80-hours
+  // live.receiver.redelivery-72-hours
   {
     id: 'receiver.dedupe-one-day',
-    bug: 'Accepted events are remembered for one day after their time, not for the acceptance window, so a retry on the third day is processed again.',
+    bug: 'Accepted events are remembered for one day after their time, not for the 72-hour window, so a retry on the third day is processed again.',
     requirements: ['DLV-INB-004', 'EVT-DUP-001'],
     ...RECEIVER,
     plant: edit(

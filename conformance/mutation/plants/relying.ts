@@ -158,6 +158,25 @@ export const PLANTS: readonly Plant[] = [
     },
   },
   {
+    id: 'group-auth-relying-tool.cache-applies-late-events',
+    bug: 'The membership cache applies membership events in arrival order: a late membership.left ends the access of a member who joined again.',
+    requirements: ['MEM-EVT-003'],
+    ...BUDGETING,
+    plant: {
+      sdk: {
+        find: 'if (last !== void 0 && last.until > now() && sequence <= last.sequence) return false;',
+        replace: '',
+      },
+    },
+  },
+  {
+    id: 'group-auth-relying-tool.fixture-apply-late-membership-events',
+    bug: 'The tool ends the sessions of a member on a membership.left older than the membership.joined it applied.',
+    requirements: ['MEM-EVT-003'],
+    ...FIXTURE,
+    plant: { switch: 'apply-late-membership-events' },
+  },
+  {
     id: 'group-auth-relying-tool.cache-ignores-suspension',
     bug: 'The membership cache reads membership.updated for role changes only: a suspended member keeps access.',
     requirements: ['AUTH-END-001'],

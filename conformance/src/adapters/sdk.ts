@@ -12,7 +12,9 @@ import {
   computeRound,
   computeBalances,
   applyTaskEvents,
+  assertValid,
   convertAmount,
+  createMembershipCache,
   createManifestResolver,
   createMatch,
   createMatcher,
@@ -35,6 +37,7 @@ import {
   type Contribution,
   type DedupeStore,
   type DocumentKind,
+  type Event,
   type FundingRound,
   type Group,
   type Jwks,
@@ -55,6 +58,7 @@ import {
   OPERATIONS,
   type Actual,
   type ApplyTaskEventsInput,
+  type ApplyMembershipEventsInput,
   type ComputeBalancesInput,
   type CheckDecisionEventInput,
   type CheckEventPrivacyInput,
@@ -395,6 +399,36 @@ function runTaskEvents(input: ApplyTaskEventsInput): SingleActual {
   }
 }
 
+/**
+ * Applies an authority's membership events as the SDK's membership cache does (MEM-EVT-003): each
+ * is validated first (a `sequence` that is not 20 digits refuses the whole input), then applied
+ * unless it is older than one already applied for the same member.
+ */
+function runMembershipEvents(input: ApplyMembershipEventsInput): SingleActual {
+  try {
+    const now = Date.parse(input.currentDate)
+    const cache = createMembershipCache({ now: () => now })
+    const events = input.events.map((e) => assertValid(e) as Event)
+    const applied: boolean[] = []
+    const status: Record<string, string> = {}
+    for (const event of events) {
+      const current = cache.onEvent(event)
+      applied.push(current)
+      const data = event.data as { result?: unknown; object?: unknown }
+      const membership = (
+        event.type === 'tech.collaborative.membership.updated' ? data.object : data.result
+      ) as { member?: { id?: string }; membershipStatus?: string } | undefined
+      const member = membership?.member?.id
+      if (current && member !== undefined && membership?.membershipStatus !== undefined) {
+        status[member] = membership.membershipStatus
+      }
+    }
+    return { valid: true, kind: 'MembershipOrder', result: { applied, status } }
+  } catch (err) {
+    return errorActual(err)
+  }
+}
+
 function runTally(input: TallyPollInput, hooks: AdapterHooks): SingleActual {
   try {
     const tally =
@@ -548,6 +582,8 @@ export async function runWithSdk(
       return runBalances(vector.input as ComputeBalancesInput)
     case 'applyTaskEvents':
       return runTaskEvents(vector.input as ApplyTaskEventsInput)
+    case 'applyMembershipEvents':
+      return runMembershipEvents(vector.input as ApplyMembershipEventsInput)
     case 'tallyPoll':
       return runTally(vector.input as TallyPollInput, hooks)
     case 'checkDecisionEvent':

@@ -64,8 +64,9 @@ function expectAnnounced(
 }
 
 /** A change number as a BigInt, when it is one (digits). */
+/** A change number as DOC-SEQ-001 writes it: exactly 20 digits, else none. */
 const changeNumber = (sequence: unknown): bigint | undefined =>
-  typeof sequence === 'string' && /^\d{1,64}$/.test(sequence) ? BigInt(sequence) : undefined
+  typeof sequence === 'string' && /^\d{20}$/.test(sequence) ? BigInt(sequence) : undefined
 
 export const AUTHORITY_EVENT_CASES: readonly LiveCase[] = [
   {
@@ -98,7 +99,7 @@ export const AUTHORITY_EVENT_CASES: readonly LiveCase[] = [
           { type: REMOVED, member: removed.id },
         )
         const expected = {
-          joined: { member: added, status: 'active', sequence: 'a change number' },
+          joined: { member: added, status: 'active', sequence: 'a change number, 20 digits' },
           removed: { member: removed.id, status: 'removed', sequence: 'a later change number' },
         }
         const actual = {

@@ -7,6 +7,7 @@ import { CREDIT_CASES } from './credit.js'
 import { DECISION_CASES } from './decisions.js'
 import { EMITTER_CASES } from './emitter.js'
 import { INTENT_CASES } from './intents.js'
+import { ORDERING_CASES } from './ordering.js'
 import { RECEIVER_CASES } from './receiver.js'
 import { RECEIVER_SPEAKS_FOR_CASES } from './receiver-speaks-for.js'
 import { RECEIVER_ROTATION_CASES } from './receiver-rotation.js'
@@ -23,6 +24,7 @@ export const LIVE_CASES: readonly LiveCase[] = [
   ...AUTHORITY_PRIVACY_CASES,
   ...RELYING_CASES,
   ...RELYING_RECHECK_CASES,
+  ...ORDERING_CASES,
   ...INTENT_CASES,
   ...DECISION_CASES,
   ...BUDGETING_CASES,

@@ -170,13 +170,13 @@ export const RECEIVER_CASES: readonly LiveCase[] = [
   ),
   rejects(
     'stale',
-    'An event older than the acceptance window is rejected',
+    'An event 72 hours and 5 minutes old, past its window and the skew, is rejected',
     ['EVT-AGE-001'],
     'ERR_EVENT_STALE',
     async (ctx, event) => ({
       body: await signRaw(
         headerOf(ctx.peer.key),
-        payload({ ...event, time: new Date(Date.now() - 5 * 864e5).toISOString() }),
+        payload({ ...event, time: new Date(Date.now() - (72 * 60 + 5) * 60_000).toISOString() }),
         ctx.peer.key,
       ),
     }),
