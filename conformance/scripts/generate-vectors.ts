@@ -40,6 +40,7 @@ import { TASKS_REQUIREMENTS, taskVectors } from './vectors/tasks.js'
 import { PRIVACY_REQUIREMENTS, privacyVectors } from './vectors/privacy.js'
 import { DECISIONS_REQUIREMENTS, decisionVectors } from './vectors/decisions.js'
 import { EXTENSIBILITY_REQUIREMENTS, extensibilityVectors } from './vectors/extensibility.js'
+import { LIMITS_REQUIREMENTS, limitsVectors } from './vectors/limits.js'
 import { ORDERING_REQUIREMENTS, orderingVectors } from './vectors/ordering.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -138,6 +139,7 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   ...PRIVACY_REQUIREMENTS,
   ...DECISIONS_REQUIREMENTS,
   ...EXTENSIBILITY_REQUIREMENTS,
+  ...LIMITS_REQUIREMENTS,
   ...ORDERING_REQUIREMENTS,
 }
 
@@ -3515,6 +3517,12 @@ export async function generate(out: string = ROOT): Promise<number> {
     ...(await creditVectors({ examples: EXAMPLES, vector })),
     ...(await taskVectors({ examples: EXAMPLES, vector })),
     ...(await privacyVectors({ examples: EXAMPLES, vector })),
+    ...(await limitsVectors({
+      examples: EXAMPLES,
+      vector,
+      key: keys.get('decisions')?.signing as SigningKey,
+      trust: publishedTrust(keys),
+    })),
     ...(await decisionVectors({ examples: EXAMPLES, vector })),
     ...(await extensibilityVectors({
       examples: EXAMPLES,

@@ -51,6 +51,12 @@ export function createNodeInbox<Tx = undefined>(
     if (read.kind === 'too-large') {
       throw new ProtocolError('ERR_TOO_LARGE', `body larger than ${maxBytes} bytes`)
     }
+    if (read.kind === 'bad-encoding') {
+      throw new ProtocolError(
+        'ERR_REQUEST_INVALID',
+        'the body is not in a content coding read here',
+      )
+    }
     // Pipelined behind a request after which the connection closes: its answer could never be
     // sent, so the event must not be processed.
     if (isCancelled(req)) throw new Error('the connection closes before this request')

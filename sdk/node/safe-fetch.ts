@@ -2,7 +2,8 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import http from 'node:http'
 import https from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
-import { Readable } from 'node:stream'
+import { Readable, type Transform } from 'node:stream'
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
 import { ProtocolError, isNonPublicAddress } from '@cta-interop/sdk'
 
 /** One address a host name resolves to, as {@link SafeFetchOptions.lookup} returns it. */
@@ -24,6 +25,14 @@ export interface SafeFetchOptions {
    * (`dns.lookup` with `all: true`). Every address it returns is checked.
    */
   readonly lookup?: (hostname: string) => Promise<readonly ResolvedAddress[]>
+}
+
+/** The content codings an answer is decoded from; the reader's cap then counts decoded bytes. */
+const DECODERS: Readonly<Record<string, (() => Transform) | undefined>> = {
+  gzip: () => createGunzip(),
+  'x-gzip': () => createGunzip(),
+  deflate: () => createInflate(),
+  br: () => createBrotliDecompress(),
 }
 
 function refusal(address: string): ProtocolError {
@@ -126,10 +135,22 @@ export function createSafeFetch(options: SafeFetchOptions = {}): typeof fetch {
           else if (value !== undefined) responseHeaders.set(name, value)
         }
         const status = res.statusCode ?? 502
+        // Decoded as it is read, as `fetch` does: a reader's size cap (DLV-LIM-001) then counts
+        // decoded bytes and stops a small body that inflates past it, decoding no further.
+        const coding = (res.headers['content-encoding'] ?? '').trim().toLowerCase()
+        const decode = Object.hasOwn(DECODERS, coding) ? DECODERS[coding] : undefined
+        let stream: Readable = res
+        if (decode !== undefined) {
+          const decoder = decode()
+          res.on('error', (err) => decoder.destroy(err))
+          stream = res.pipe(decoder)
+          responseHeaders.delete('content-encoding')
+          responseHeaders.delete('content-length')
+        }
         const body =
           status === 204 || status === 304 || init.method === 'HEAD'
             ? null
-            : (Readable.toWeb(res) as ReadableStream<Uint8Array>)
+            : (Readable.toWeb(stream) as ReadableStream<Uint8Array>)
         if (body === null) res.resume()
         resolve(
           new Response(body, {

@@ -43,6 +43,8 @@ function toRequest(req: IncomingMessage, origin: string, body: Buffer | null): R
   try {
     const headers = new Headers()
     for (const [name, value] of Object.entries(req.headers)) {
+      // The body was decoded (DLV-LIM-001): its coding and length no longer describe it.
+      if (name === 'content-encoding' || (name === 'content-length' && body !== null)) continue
       if (Array.isArray(value)) for (const v of value) headers.append(name, v)
       else if (value !== undefined) headers.set(name, value)
     }
@@ -78,6 +80,11 @@ async function serve(
     response = problemResponse(
       new ProtocolError('ERR_TOO_LARGE', 'the request body is too large'),
       { connection: 'close' },
+    )
+  } else if (read.kind === 'bad-encoding') {
+    response = problemResponse(
+      new ProtocolError('ERR_REQUEST_INVALID', 'the body is not in a content coding read here'),
+      { connection: 'close', 'accept-encoding': 'gzip, deflate, br' },
     )
   } else {
     const origin = options.origin ?? `http://${req.headers.host ?? 'localhost'}`

@@ -9,7 +9,12 @@
  */
 import activityStreams from '../src/jsonld/contexts/activitystreams.json' with { type: 'json' }
 import { buildContext } from '../src/jsonld/context.js'
-import { coreEvents, documentSchemas, DOCUMENT_KIND_BY_TYPE } from '../src/schemas/index.js'
+import {
+  coreEvents,
+  documentSchemas,
+  DOCUMENT_KIND_BY_TYPE,
+  protocolSchemas,
+} from '../src/schemas/index.js'
 import {
   AS2_CONTEXT,
   CTA_CONTEXT,
@@ -118,7 +123,9 @@ export function reservedTerms(): string[] {
       Object.values(record).forEach(visit)
     }
   }
-  visit(JSON.parse(JSON.stringify(documentSchemas)))
+  // The protocol's plain-JSON shapes (feed page, problem, ...) are not JSON-LD: no terms of theirs.
+  const jsonLd = Object.entries(documentSchemas).filter(([kind]) => !(kind in protocolSchemas))
+  visit(JSON.parse(JSON.stringify(Object.fromEntries(jsonLd))))
   const prefix = new RegExp(EXTENSION_PREFIX_PATTERN)
   return [...names].filter((name) => prefix.test(name)).sort()
 }

@@ -150,6 +150,7 @@ export {
   type ManifestResolver,
   type ManifestResolverOptions,
 } from './manifest/create-manifest-resolver.js'
+export { SIZE_LIMITS } from './http/size-limits.js'
 // -- delivery --
 export {
   DEFAULT_DELIVERY_TIMEOUT,

@@ -1,3 +1,4 @@
+import { SIZE_LIMITS } from '../http/size-limits.js'
 import { ProtocolError } from '../errors.js'
 import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
 import type { SignatureVerifier } from '../events/verify-event.js'
@@ -68,11 +69,29 @@ function parseQuery(url: URL): { group: string; after?: string; limit: number } 
   return { group, ...(after === null ? {} : { after }), limit }
 }
 
+/** Room kept in a page for `{"items":[],"next":"<cursor>"}` around the items. */
+const PAGE_FRAME = 1024
+
+/**
+ * The longest run of items, from the first, whose page stays within 4 MiB (DLV-LIM-005): a page
+ * answers fewer than `limit` events rather than more bytes. An event is at most 96 KiB, so the
+ * first always fits.
+ */
+function fitPage<T extends { jws: string }>(items: readonly T[]): readonly T[] {
+  let size = PAGE_FRAME
+  for (let i = 0; i < items.length; i++) {
+    // A compact JWS is ASCII: its length is its size; `"…",` around it.
+    size += (items[i] as T).jws.length + 3
+    if (size > SIZE_LIMITS.feedPage && i > 0) return items.slice(0, i)
+  }
+  return items
+}
+
 /**
  * Creates a producer's feed: a Fetch API handler for
  * `GET <url>?group=<IRI>&after=<cursor>&limit=<n>` that answers `{ items, next }` (a
  * {@link FeedPage}) with the group's signed events after the cursor, oldest first, at most `limit`
- * (default 100, at most 1,000). Cursors are opaque; every event appended later sorts after every
+ * (default 100, at most 1,000) and at most 4 MiB in all (fewer events then). Cursors are opaque; every event appended later sorts after every
  * cursor already handed out, so paging from a cursor never misses one. Only callers who may see
  * the group get its events: by default a tool with a valid request token
  * ({@link signRequestToken}) that `isInstalled` in the group; or whatever `authorize` decides.
@@ -130,7 +149,7 @@ export function createFeed(options: FeedOptions): (request: Request) => Promise<
     try {
       const query = parseQuery(url)
       await allowed(request, query.group)
-      const items = await store.readFeed(query)
+      const items = fitPage(await store.readFeed(query))
       const page: FeedPage = {
         items: items.map((item) => item.jws),
         next: items.at(-1)?.cursor ?? null,

@@ -1,3 +1,4 @@
+import { SIZE_LIMITS } from '../http/size-limits.js'
 import { ProtocolError } from '../errors.js'
 import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
 import { JOSE_MEDIA_TYPE } from '../events/create-inbox.js'
@@ -84,7 +85,7 @@ export function createSubscriptionsHandler(
   outboundFetch(options) // the handshake's fetch: refuses a missing one now (SEC-SSRF-002)
   const { store } = options
   const now = options.now ?? Date.now
-  const maxBytes = options.maxBodyBytes ?? 8 * 1024
+  const maxBytes = options.maxBodyBytes ?? SIZE_LIMITS.subscriptionRequest
   const timing = {
     maxAge: options.maxAge ?? DEFAULT_REQUEST_MAX_AGE,
     clockTolerance: options.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE,

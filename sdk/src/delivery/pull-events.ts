@@ -8,6 +8,8 @@ import {
 } from '../events/verify-event.js'
 import { assertOutboundUrl, outboundFetch, type OutboundPolicy } from '../http/guarded-fetch.js'
 import { readBody } from '../http/read-body.js'
+import { SIZE_LIMITS } from '../http/size-limits.js'
+import { assertProtocolShape, isProblemDocument } from '../validate/assert-protocol-shape.js'
 import { toInboxStore } from '../stores/inbox-store.js'
 import type { SigningKey } from '../keys/signing-key.js'
 import type { Event } from '../schemas/index.js'
@@ -56,6 +58,16 @@ export interface PullEventsResult {
   readonly caughtUp: boolean
 }
 
+/** The `code` of a problem document that matches the published schema, if the text is one. */
+function problemCode(text: string): string | undefined {
+  try {
+    const problem: unknown = JSON.parse(text)
+    return isProblemDocument(problem) ? problem.code : undefined
+  } catch {
+    return undefined
+  }
+}
+
 function parsePage(text: string): { items: string[]; next: string | null } {
   let page: unknown
   try {
@@ -63,14 +75,9 @@ function parsePage(text: string): { items: string[]; next: string | null } {
   } catch (err) {
     throw new ProtocolError('ERR_FETCH_FAILED', 'the feed did not return JSON', { cause: err })
   }
-  const { items, next } = (page ?? {}) as { items?: unknown; next?: unknown }
-  if (
-    !Array.isArray(items) ||
-    !items.every((item) => typeof item === 'string') ||
-    !(next === null || typeof next === 'string')
-  ) {
-    throw new ProtocolError('ERR_FETCH_FAILED', 'the feed page is not { items, next }')
-  }
+  // The published feed-page schema: `{ items, next }`, items compact JWS, at most 1,000.
+  assertProtocolShape('FeedPage', page)
+  const { items, next } = page as { items: string[]; next: string | null }
   // `next` is null only on an empty page (DLV-FED-001): a page of items without a cursor past
   // them cannot be paged on, and taking it as "caught up" would skip its events.
   if (next === null && items.length > 0) {
@@ -143,9 +150,9 @@ export async function pullEvents(
       if (isProtocolError(err)) throw err
       throw new ProtocolError('ERR_FETCH_FAILED', `could not fetch ${feedUrl}`, { cause: err })
     }
-    const text = await readBody(response.body, options.maxPageBytes ?? 16 * 1024 * 1024)
+    const text = await readBody(response.body, options.maxPageBytes ?? SIZE_LIMITS.feedPage)
     if (response.status !== 200) {
-      const code = /"code"\s*:\s*"(ERR_[A-Z_]+)"/.exec(text)?.[1] ?? 'no code'
+      const code = problemCode(text) ?? 'no code'
       throw new ProtocolError('ERR_FETCH_FAILED', `the feed answered ${response.status} (${code})`)
     }
     const page = parsePage(text)

@@ -1,3 +1,5 @@
+import { SIZE_LIMITS } from '../http/size-limits.js'
+import { assertProtocolShape } from '../validate/assert-protocol-shape.js'
 import { ProtocolError } from '../errors.js'
 import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
 import type { DedupeStore, SignatureVerifier } from '../events/verify-event.js'
@@ -49,7 +51,9 @@ export interface VerifyRequestTokenResult {
  * @returns The caller's origin and `kid`.
  * @throws {ProtocolError} `ERR_UNAUTHORIZED` when the header is missing or the token does not fit
  *   the request, is stale or reused; the JWS codes of {@link verifyEvent} for a bad token;
- *   `ERR_SCHEMA_INVALID` for a payload of the wrong shape.
+ *   `ERR_SCHEMA_INVALID` for a payload of the wrong shape (the published `request-token.json`);
+ *   `ERR_TOO_LARGE` for a token longer than 4 KiB (DLV-LIM-003).
+ * @see {@link https://w3id.org/cta/spec/delivery#DLV-LIM-003 Spec: DLV-LIM-003}
  * @example
  * ```ts
  * const { caller } = await verifyRequestToken(request, { resolveKey, replay: store.dedupe })
@@ -67,6 +71,12 @@ export async function verifyRequestToken(
     throw new ProtocolError('ERR_UNAUTHORIZED', `expected Authorization: ${REQUEST_AUTH_SCHEME}`)
   }
   const token = header.slice(space + 1).trim()
+  if (token.length > SIZE_LIMITS.requestToken) {
+    throw new ProtocolError(
+      'ERR_TOO_LARGE',
+      `request token longer than ${SIZE_LIMITS.requestToken}`,
+    )
+  }
   const { kid, origin, payload } = await verifyToolJws(
     token,
     REQUEST_JWS_TYP,
@@ -79,6 +89,8 @@ export async function verifyRequestToken(
   const iat = c.integer('iat')
   const jti = c.string('jti', 64)
   c.done()
+  // The published request-token schema: the same members, held to their patterns.
+  assertProtocolShape('RequestTokenPayload', payload)
   const url = new URL(request.url)
   const expected = `${options.origin ?? url.origin}${url.pathname}`
   if (htm !== request.method.toUpperCase() || htu !== expected) {

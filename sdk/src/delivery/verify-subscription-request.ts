@@ -1,3 +1,4 @@
+import { assertProtocolShape } from '../validate/assert-protocol-shape.js'
 import { ProtocolError } from '../errors.js'
 import type { DedupeStore, SignatureVerifier } from '../events/verify-event.js'
 import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
@@ -81,6 +82,8 @@ function parseRequest(payload: Record<string, unknown>) {
     c.fail('/filters', 'filters', 'filters must be exactly [{ "exact": { "group": <IRI> } }]')
   }
   c.done()
+  // The published subscription-request schema, which the checks above spell out member by member.
+  assertProtocolShape('SubscriptionRequestPayload', payload)
   return {
     request: { sink, group, ...(types === undefined ? {} : { types }) } as SubscriptionRequest,
     aud: aud as string,

@@ -1,6 +1,8 @@
 import { ProtocolError, isProtocolError, type ProtocolErrorCode } from '../errors.js'
 import { assertOutboundUrl, outboundFetch, type OutboundPolicy } from '../http/guarded-fetch.js'
 import { readBody } from '../http/read-body.js'
+import { SIZE_LIMITS } from '../http/size-limits.js'
+import { assertProtocolShape, isProblemDocument } from '../validate/assert-protocol-shape.js'
 import { parseStrictJson } from '../internal/strict-json.js'
 import type { Group, ToolInstallation } from '../schemas/index.js'
 
@@ -13,14 +15,9 @@ export interface ReadInstallationsOptions extends OutboundPolicy {
   readonly accessToken?: string
   /** The whole `Authorization` header value, for authorities that authenticate otherwise. */
   readonly authorization?: string
-  /** Largest answer accepted, in bytes. Default 1 MiB. */
+  /** Largest answer accepted, in bytes. Default 4 MiB (DLV-LIM-007). */
   readonly maxBytes?: number
 }
-
-const STATUSES = new Set(['active', 'suspended', 'removed'])
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**
  * Reads a group's tool installations from its authority: `GET` of the group's `tools` URL, an
@@ -66,12 +63,15 @@ export async function readInstallations(
     if (isProtocolError(err)) throw err // e.g. ERR_ADDRESS_NOT_ALLOWED from a safe fetch
     throw new ProtocolError('ERR_FETCH_FAILED', `could not fetch ${url}`, { cause: err })
   }
-  const text = await readBody(response.body, options.maxBytes ?? 1024 * 1024)
+  const text = await readBody(response.body, options.maxBytes ?? SIZE_LIMITS.collectionPage)
   if (response.status !== 200) {
     let code: ProtocolErrorCode = 'ERR_FETCH_FAILED'
     try {
-      const problem = JSON.parse(text) as { code?: unknown }
-      if (problem.code === 'ERR_UNAUTHORIZED' || problem.code === 'ERR_NOT_INSTALLED') {
+      const problem: unknown = JSON.parse(text)
+      if (
+        isProblemDocument(problem) &&
+        (problem.code === 'ERR_UNAUTHORIZED' || problem.code === 'ERR_NOT_INSTALLED')
+      ) {
         code = problem.code
       }
     } catch {
@@ -85,28 +85,15 @@ export async function readInstallations(
   } catch (err) {
     throw new ProtocolError('ERR_JSON_INVALID', `${url} did not return JSON`, { cause: err })
   }
-  if (
-    !isObject(collection) ||
-    collection['type'] !== 'OrderedCollection' ||
-    !Array.isArray(collection['orderedItems'])
-  ) {
-    throw new ProtocolError('ERR_SCHEMA_INVALID', 'the installations are not an OrderedCollection')
-  }
-  return collection['orderedItems'].map((item: unknown) => {
-    if (
-      !isObject(item) ||
-      item['type'] !== 'ToolInstallation' ||
-      typeof item['tool'] !== 'string' ||
-      typeof item['installationStatus'] !== 'string' ||
-      !STATUSES.has(item['installationStatus'])
-    ) {
-      throw new ProtocolError('ERR_SCHEMA_INVALID', 'an item is not a ToolInstallation')
-    }
+  // The published installation-collection schema (MEM-INS-001): ERR_SCHEMA_INVALID otherwise.
+  assertProtocolShape('InstallationCollection', collection)
+  const { orderedItems } = collection as { orderedItems: Record<string, unknown>[] }
+  return orderedItems.map((item) => {
     if (item['organization'] !== group.id) {
       throw new ProtocolError('ERR_GROUP_MISMATCH', 'an installation of another group')
     }
     return {
-      tool: item['tool'],
+      tool: item['tool'] as string,
       installationStatus: item['installationStatus'] as InstallationRef['installationStatus'],
     }
   })

@@ -35,6 +35,7 @@ import {
   ResourceSpecification,
 } from './intents.js'
 import { ToolManifest } from './tool.js'
+import { protocolSchemas } from './protocol.js'
 import {
   Allocation,
   Bucket,
@@ -96,6 +97,14 @@ export {
   ToolInstallation,
 } from './group.js'
 export { EventType, EventTypePattern, Profile, ToolManifest } from './tool.js'
+export {
+  FeedPage,
+  InstallationCollection,
+  ProblemDocument,
+  RequestTokenPayload,
+  SubscriptionRequestPayload,
+  protocolSchemas,
+} from './protocol.js'
 export { MembershipAssertionClaims, NumericDate } from './assertion.js'
 export {
   Action,
@@ -287,6 +296,7 @@ export const documentSchemas = {
   EmbeddedProposal,
   Commitment,
   Agreement,
+  ...protocolSchemas,
 } as const
 
 /** The name of a schema in {@link documentSchemas}. */

@@ -27,7 +27,14 @@ export interface TwinEntry {
 }
 
 /** Kinds that have no `type` of their own and must be named when validating. */
-export const NAMED_KINDS: ReadonlySet<string> = new Set(['MembershipAssertionClaims'])
+export const NAMED_KINDS: ReadonlySet<string> = new Set([
+  'MembershipAssertionClaims',
+  'FeedPage',
+  'SubscriptionRequestPayload',
+  'RequestTokenPayload',
+  'ProblemDocument',
+  'InstallationCollection',
+])
 
 /** Validation options for an entry: dispatch on `type`, unless its kind has none. */
 export function optionsFor(kind: DocumentKind): { kind?: DocumentKind } {
@@ -46,6 +53,7 @@ function manifests(): Manifest[] {
     'decisions/manifest.json',
     'credit/manifest.json',
     'tasks/manifest.json',
+    'protocol/manifest.json',
   ]
     .filter((file) => existsSync(DOCUMENTS + file))
     .map((file) => JSON.parse(readFileSync(DOCUMENTS + file, 'utf8')) as Manifest)

@@ -6,6 +6,7 @@ import { BUDGETING_CASES } from './budgeting.js'
 import { CREDIT_CASES } from './credit.js'
 import { DECISION_CASES } from './decisions.js'
 import { EMITTER_CASES } from './emitter.js'
+import { EMITTER_LIMIT_CASES } from './emitter-limits.js'
 import { INTENT_CASES } from './intents.js'
 import { ORDERING_CASES } from './ordering.js'
 import { RECEIVER_CASES } from './receiver.js'
@@ -20,6 +21,7 @@ export const LIVE_CASES: readonly LiveCase[] = [
   ...RECEIVER_SPEAKS_FOR_CASES,
   ...RECEIVER_ROTATION_CASES,
   ...EMITTER_CASES,
+  ...EMITTER_LIMIT_CASES,
   ...AUTHORITY_CASES,
   ...AUTHORITY_PRIVACY_CASES,
   ...RELYING_CASES,

@@ -6,10 +6,15 @@ import {
   type CompactJwsRules,
 } from '../../internal/verify-compact-jws.js'
 import type { ResolveKey } from '../../keys/resolve-key.js'
+import { SIZE_LIMITS } from '../../http/size-limits.js'
 import { REQUEST_JWS_TYP, SUBSCRIPTION_JWS_TYP } from '../constants.js'
 
-/** Longest tool token accepted (a subscription request or request token), in characters. @internal */
-export const MAX_TOOL_JWS_LENGTH = 8 * 1024
+/**
+ * Longest tool token accepted (a subscription request or request token), in characters: the
+ * subscription request's limit (DLV-LIM-002); a request token is held to 4 KiB before (DLV-LIM-003).
+ * @internal
+ */
+export const MAX_TOOL_JWS_LENGTH = SIZE_LIMITS.subscriptionRequest
 
 const rulesFor = (typ: string): CompactJwsRules =>
   compactJwsRules({

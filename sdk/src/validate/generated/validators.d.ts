@@ -130,5 +130,10 @@ export declare const EmbeddedIntent: GeneratedValidator
 export declare const EmbeddedProposal: GeneratedValidator
 export declare const Commitment: GeneratedValidator
 export declare const Agreement: GeneratedValidator
+export declare const FeedPage: GeneratedValidator
+export declare const SubscriptionRequestPayload: GeneratedValidator
+export declare const RequestTokenPayload: GeneratedValidator
+export declare const ProblemDocument: GeneratedValidator
+export declare const InstallationCollection: GeneratedValidator
 /** Every validator, by kind. */
 export declare const validatorsByKind: Readonly<Record<string, GeneratedValidator>>
