@@ -48,8 +48,8 @@ EXTENSION_CONTEXT = SCHEMAS["https://w3id.org/cta/schemas/v1/extension-context.j
 DATE_TIME = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$"
 )
-IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-IRI_FORBIDDEN = set('<>"{}|\\^`')
+IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:.")
+IRI_FORBIDDEN = set('<>"{}|\\^`\ufeff')  # U+FEFF counts as white space (DOC-IRI-001)
 
 
 def is_date_time(value):
