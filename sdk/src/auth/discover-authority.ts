@@ -22,7 +22,10 @@ export interface DiscoverAuthorityOptions extends OutboundPolicy {
    * refused with `ERR_ISSUER_NOT_AUTHORITY`. Default: any.
    */
   readonly trustedAuthorities?: readonly string[]
-  /** How long the authority's keys are cached, in seconds. Default 300. */
+  /**
+   * The longest the authority's keys are used, in seconds; a shorter `Cache-Control: max-age` of
+   * its JWKS answer shortens it (never below 10). Default 300; from 10 to 3,600 (AUTH-VER-003).
+   */
   readonly keysTtl?: number
 }
 
@@ -56,7 +59,7 @@ export interface DiscoveredAuthority {
  * @throws {ProtocolError} `ERR_ISSUER_NOT_AUTHORITY` (an untrusted authority, or a discovery
  *   document for another issuer), `ERR_SCHEMA_INVALID`, `ERR_NOT_FOUND` (a group document whose
  *   `id` is not its URL), `ERR_FETCH_FAILED`, `ERR_ADDRESS_NOT_ALLOWED`.
- * @throws {TypeError} When `clientId` is missing.
+ * @throws {TypeError} When `clientId` is missing, or `keysTtl` is outside 10–3,600.
  * @example
  * ```ts
  * const authority = await discoverAuthority('https://decisions.example/g/harbour-commons', {

@@ -1,7 +1,7 @@
 import type { DedupeStore, SignatureVerifier } from '../events/verify-event.js'
 import { ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE } from './constants.js'
 import type { DiscoveredAuthority } from './discover-authority.js'
-import { oauthFailure } from './internal/oauth.js'
+import { tokenRequestFailure } from './internal/oauth.js'
 import { openidClient } from './internal/openid-client.js'
 import { verifyGroupAssertion, type VerifyGroupAssertionResult } from './verify-group-assertion.js'
 
@@ -32,9 +32,11 @@ export interface ExchangeForAssertionResult extends VerifyGroupAssertionResult {
  * @param accessToken The member's access token from {@link finishSignIn}.
  * @param options `replay`, `verifySignature`, `clockTolerance`, `currentDate`.
  * @returns The verified claims, the `kid`, and the JWT.
- * @throws {ProtocolError} `ERR_EXCHANGE_REFUSED` when the authority refuses (the member is not an
- *   active member, the tool is not installed in the group, the token is not this tool's), and
- *   every code of {@link verifyGroupAssertion}.
+ * @throws {ProtocolError} `ERR_EXCHANGE_REFUSED` when the authority refuses with an OAuth error
+ *   (the member is not an active member, the tool is not installed in the group, the token is not
+ *   this tool's); `ERR_FETCH_FAILED` when it cannot answer now (no answer, a `5xx` or `429`, an
+ *   answer that is no OAuth error), which is no refusal: try again later; and every code of
+ *   {@link verifyGroupAssertion}.
  * @example
  * ```ts
  * const { claims } = await exchangeForAssertion(authority, accessToken, { replay })
@@ -62,7 +64,7 @@ export async function exchangeForAssertion(
     })
     assertion = response.access_token
   } catch (err) {
-    throw oauthFailure(err, 'ERR_EXCHANGE_REFUSED', 'token exchange refused')
+    throw tokenRequestFailure(err, 'ERR_EXCHANGE_REFUSED', 'token exchange refused')
   }
   const verified = await verifyGroupAssertion(assertion, {
     group: authority.group.id,

@@ -46,8 +46,44 @@ export function oauthFailure(err: unknown, code: ProtocolErrorCode, what: string
  */
 export function guardedFetch(policy: OutboundPolicy): CustomFetch {
   const doFetch = outboundFetch(policy)
-  return (url, options) => {
+  return async (url, options) => {
     assertOutboundUrl(url, policy)
-    return doFetch(url, { ...options, redirect: 'manual' } as RequestInit)
+    try {
+      return await doFetch(url, { ...options, redirect: 'manual' } as RequestInit)
+    } catch (err) {
+      // No answer at all (refused, reset, timed out): the authority is unreachable, not refusing.
+      if (isProtocolError(err)) throw err
+      throw new ProtocolError('ERR_FETCH_FAILED', `could not reach ${url}`, { cause: err })
+    }
   }
+}
+
+/**
+ * What a failed token request at the authority means for the caller: `refused` (an OAuth error
+ * answer with a `4xx` status other than `429`: the authority said no) becomes a {@link
+ * ProtocolError} with that code; a `5xx` or `429` answer, an answer that is no OAuth error, and no
+ * answer at all become `ERR_FETCH_FAILED` (transient: try again later). Our own protocol errors
+ * (`ERR_ADDRESS_NOT_ALLOWED`) pass through.
+ * @internal
+ */
+export function tokenRequestFailure(
+  err: unknown,
+  refused: ProtocolErrorCode,
+  what: string,
+): unknown {
+  const coded = oauthFailure(err, refused, what)
+  if (!isProtocolError(coded) || coded.code !== refused) return coded
+  const oidc = loadedOpenidClient()
+  const status = (err as { status?: unknown }).status
+  const answered =
+    oidc !== undefined &&
+    (err instanceof oidc.ResponseBodyError || err instanceof oidc.WWWAuthenticateChallengeError) &&
+    typeof status === 'number' &&
+    status >= 400 &&
+    status < 500 &&
+    status !== 429
+  if (answered) return coded
+  return new ProtocolError('ERR_FETCH_FAILED', `${what}: the authority could not answer now`, {
+    cause: err,
+  })
 }
