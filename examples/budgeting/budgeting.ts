@@ -631,6 +631,14 @@ export async function startBudgeting(options: {
           failNext.add(session.peer)
           return {}
         },
+        // The group stops using a tool (default the suite's): Budgeting learns it as from the
+        // authority's `group.tool.disconnected`, and delivers that tool nothing more.
+        'disconnect-tool'(session, { tool }) {
+          controlInstalled.delete(
+            `${session.group} ${typeof tool === 'string' ? tool : session.peer}`,
+          )
+          return {}
+        },
         // `type`: one of the budgeting or tasks profile's event types: a round of the session's
         // group opens, and goes as far as the type needs (the intents' through `publish-request`).
         async emit(session, { type = 'tech.collaborative.round.opened' }) {

@@ -126,11 +126,16 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
   // Retries start after one second and wait at most four here (the SDK's defaults are 30 s and
   // 8 h), so that the demo sees them. Nothing depends on when they come: a receiver that is not
   // ready answers 503 with Retry-After, and the delivery stays in the outbox until it is delivered.
+  // Before each delivery the worker asks whether the subscriber is still installed in the group,
+  // and ends (and announces) a subscription that expired, lost its installation or kept failing;
+  // a tool the group disconnected still gets the `group.tool.disconnected` event that says so.
   const worker = createDeliveryWorker({
     store,
     ...LOCAL,
     retry: { initialDelay: 1, maxDelay: 4 },
     pollInterval: 100,
+    isInstalled: options.isInstalled,
+    announce: { key, name: options.name, subscriptions: `${origin}/cta/subscriptions` },
   })
   worker.start()
   const routes: Route[] = options.routes === undefined ? [] : [options.routes(origin)]

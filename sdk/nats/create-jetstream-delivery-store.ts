@@ -551,10 +551,11 @@ export async function createJetStreamDeliveryStore(
       await cancelAll(id, Date.now())
       return existed
     },
-    async endSubscription(id, at) {
-      await base.endSubscription(id, at)
+    async endSubscription(id, at, reason) {
+      await base.endSubscription(id, at, reason)
       await cancelAll(id, at.getTime())
     },
+    setSubscriptionFailing: (id, since) => base.setSubscriptionFailing(id, since),
 
     async enqueue(event: OutgoingEvent, subscriptionIds, at): Promise<EnqueueResult> {
       const wanted = new Set(subscriptionIds)

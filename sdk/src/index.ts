@@ -158,8 +158,10 @@ export {
   DEFAULT_RETRY_POLICY,
   FEED_PAGE_LIMITS,
   MAX_ANSWER_BYTES,
+  MAX_SUBSCRIPTION_LIFETIME,
   REQUEST_AUTH_SCHEME,
   REQUEST_JWS_TYP,
+  SUBSCRIPTION_FAILURE_PERIOD,
   SUBSCRIPTION_JWS_TYP,
   type RetryPolicy,
 } from './delivery/constants.js'
@@ -173,6 +175,7 @@ export type {
   FeedItem,
   OutgoingEvent,
   Subscription,
+  SubscriptionEndReason,
   SubscriptionStatus,
 } from './stores/delivery-store.js'
 export {
@@ -187,6 +190,16 @@ export {
 } from './delivery/deliver-event.js'
 export { matchesSubscription } from './delivery/matches-subscription.js'
 export { publishEvent, type PublishEventOptions } from './delivery/publish-event.js'
+export {
+  endSubscriptions,
+  type EndSubscriptionsOptions,
+  type SubscriptionEndedAnnouncement,
+} from './delivery/end-subscriptions.js'
+export {
+  createSubscriptionEndedEvent,
+  SUBSCRIPTION_ENDED_TYPE,
+  type SubscriptionEndedEventOptions,
+} from './delivery/create-subscription-ended-event.js'
 export {
   createDeliveryWorker,
   type DeliveryReport,

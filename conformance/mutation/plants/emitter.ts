@@ -20,8 +20,8 @@ export const PLANTS: readonly Plant[] = [
     requirements: ['DLV-SUB-008'],
     ...DECISIONS,
     plant: edit(
-      'listSubscriptions({ group, status: "active" });\n  const ids = candidates.filter((s) => matchesSubscription(s, event))',
-      'listSubscriptions({ status: "active" });\n  const ids = candidates.filter((s) => matchesSubscription({ ...s, group }, event))',
+      'listSubscriptions({ group, status: "active" });\n  const ids = candidates.filter((s) => matchesSubscription(s, event, at))',
+      'listSubscriptions({ status: "active" });\n  const ids = candidates.filter((s) => matchesSubscription({ ...s, group }, event, at))',
     ),
   },
   {
@@ -105,11 +105,17 @@ export const PLANTS: readonly Plant[] = [
     plant: edit('if (status === 410) return "gone";', 'if (status === 410) return "failed";'),
   },
   {
+    // The worker reads each subscription before an attempt, so a store that only forgot to cancel
+    // the pending deliveries of an ended subscription no longer shows on the wire: the plant makes
+    // the store forget the end itself.
     id: 'emitter.gone-keeps-pending',
-    bug: 'The memory store ends a subscription answered 410 but leaves its pending deliveries queued, so their retries still go out.',
+    bug: 'The memory store records nothing when a subscription is ended for a 410: it stays active, its pending deliveries queued, and later events still go to it.',
     requirements: ['DLV-RTY-003'],
     ...DECISIONS,
-    plant: edit('cancelPending(id, at.getTime());', ''),
+    plant: edit(
+      'if (subscription !== void 0 && subscription.status === "active") {\n        subscriptions.set(\n          id,\n          Object.freeze({ ...subscription, status: "ended", ended: at.toISOString(), reason })\n        );\n      }\n      cancelPending(id, at.getTime());',
+      '',
+    ),
   },
   {
     id: 'emitter.fixture-retry-gone',
@@ -117,6 +123,32 @@ export const PLANTS: readonly Plant[] = [
     requirements: ['DLV-RTY-003'],
     ...REFERENCE,
     plant: { switch: 'retry-gone' },
+  },
+  // live.emitter.disconnect-ends-subscription
+  {
+    id: 'emitter.worker-ignores-installation',
+    bug: 'The delivery worker never asks whether the subscriber is still installed, so a tool the group disconnected keeps receiving its events.',
+    requirements: ['DLV-SUB-009'],
+    ...BUDGETING,
+    plant: edit('const check = options.isInstalled;', 'const check = void 0;'),
+  },
+  {
+    id: 'emitter.fixture-delivers-after-disconnect',
+    bug: 'The outbox checks the installation only when the subscription is created.',
+    requirements: ['DLV-SUB-009'],
+    ...REFERENCE,
+    plant: { switch: 'delivers-after-disconnect' },
+  },
+  // live.emitter.subscription-expires, live.emitter.expired-not-delivered
+  {
+    id: 'emitter.ignores-requested-expiry',
+    bug: 'The subscriptions endpoint ignores the expires a subscriber asks for and gives every subscription 90 days, so it is delivered to after the time its subscriber chose.',
+    requirements: ['DLV-SUB-010', 'DLV-SUB-011'],
+    ...DECISIONS,
+    plant: edit(
+      'new Date(Math.min(asked, longest)).toISOString()',
+      'new Date(longest).toISOString()',
+    ),
   },
   // live.emitter.client-error-not-retried
   {

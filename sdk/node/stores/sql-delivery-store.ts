@@ -9,6 +9,7 @@ import {
   type InboxReceipt,
   type InboxStore,
   type Subscription,
+  type SubscriptionEndReason,
   type SubscriptionStatus,
   type TwoPhaseDedupeStore,
 } from '@cta-interop/sdk'
@@ -172,6 +173,12 @@ function migrations(s: string): string[] {
       autovacuum_analyze_scale_factor = 0.02, autovacuum_analyze_threshold = 1000,
       autovacuum_vacuum_scale_factor = 0.05, autovacuum_vacuum_threshold = 1000,
       autovacuum_vacuum_insert_scale_factor = 0.05, autovacuum_vacuum_insert_threshold = 1000)`,
+    // Subscriptions end when they expire, when their subscriber's installation ends, or after
+    // their deliveries failed for 5 days (DLV-SUB-009 to DLV-SUB-012): when, why, and since when
+    // deliveries fail. Added to stores created before; NULL in their existing rows.
+    `ALTER TABLE "${s}".subscriptions ADD COLUMN IF NOT EXISTS expires_at bigint`,
+    `ALTER TABLE "${s}".subscriptions ADD COLUMN IF NOT EXISTS end_reason text`,
+    `ALTER TABLE "${s}".subscriptions ADD COLUMN IF NOT EXISTS failing_since bigint`,
   ]
 }
 
@@ -228,9 +235,16 @@ const str = (value: unknown): string => String(value)
 /** PostgreSQL text cannot hold NUL; an answer's body is the only text a peer controls here. */
 const clean = (text: string): string => text.replaceAll('\u0000', '\uFFFD')
 
+/** A nullable `bigint` of milliseconds as an RFC 3339 member, or nothing. */
+const timeMember = <K extends string>(name: K, value: unknown): { [P in K]?: string } =>
+  (value === null || value === undefined ? {} : { [name]: new Date(num(value)).toISOString() }) as {
+    [P in K]?: string
+  }
+
 function toSubscription(row: Record<string, unknown>): Subscription {
   const types = row['types']
   const ended = row['ended_at']
+  const reason = row['end_reason']
   return Object.freeze({
     id: str(row['id']),
     subscriber: str(row['subscriber']),
@@ -242,6 +256,9 @@ function toSubscription(row: Record<string, unknown>): Subscription {
     status: str(row['status']) as SubscriptionStatus,
     created: new Date(num(row['created_at'])).toISOString(),
     ...(ended === null || ended === undefined ? {} : { ended: new Date(num(ended)).toISOString() }),
+    ...(typeof reason === 'string' ? { reason: reason as SubscriptionEndReason } : {}),
+    ...timeMember('expires', row['expires_at']),
+    ...timeMember('failingSince', row['failing_since']),
   })
 }
 
@@ -470,8 +487,9 @@ export async function createSqlDeliveryStore(
     async createSubscription(sub) {
       await db.query(
         `INSERT INTO ${s}.subscriptions
-         (id, subscriber, sink, grp, types, status, created_at, ended_at)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)`,
+         (id, subscriber, sink, grp, types, status, created_at, ended_at, end_reason,
+          expires_at, failing_since)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11)`,
         [
           sub.id,
           sub.subscriber,
@@ -481,6 +499,9 @@ export async function createSqlDeliveryStore(
           sub.status,
           Date.parse(sub.created),
           sub.ended === undefined ? null : Date.parse(sub.ended),
+          sub.reason ?? null,
+          sub.expires === undefined ? null : Date.parse(sub.expires),
+          sub.failingSince === undefined ? null : Date.parse(sub.failingSince),
         ],
       )
     },
@@ -508,15 +529,25 @@ export async function createSqlDeliveryStore(
         return rows.length === 1
       })
     },
-    async endSubscription(id, at) {
+    async endSubscription(id, at, reason = 'gone') {
       await db.transaction(async (tx) => {
         await tx.query(
-          `UPDATE ${s}.subscriptions SET status = 'ended', ended_at = $2
+          `UPDATE ${s}.subscriptions SET status = 'ended', ended_at = $2, end_reason = $3
            WHERE id = $1 AND status = 'active'`,
-          [id, at.getTime()],
+          [id, at.getTime(), reason],
         )
         await cancelPending(tx, id, at.getTime())
       })
+    },
+    async setSubscriptionFailing(id, since) {
+      await db.query(
+        since === undefined
+          ? `UPDATE ${s}.subscriptions SET failing_since = NULL
+             WHERE id = $1 AND failing_since IS NOT NULL`
+          : `UPDATE ${s}.subscriptions SET failing_since = $2
+             WHERE id = $1 AND failing_since IS NULL`,
+        since === undefined ? [id] : [id, since.getTime()],
+      )
     },
 
     async enqueue(event, subscriptionIds, at) {

@@ -12,6 +12,20 @@ export const DEFAULT_REQUEST_MAX_AGE = 300
 export const DEFAULT_DELIVERY_TIMEOUT = 15_000
 /** Most bytes of a sink's answer that are read and kept with the delivery. */
 export const MAX_ANSWER_BYTES = 16 * 1024
+/**
+ * How long every attempt to deliver to a subscription may fail before the producer ends it, in
+ * seconds: 5 days, as Standard Webhooks' practice disables an endpoint after 5 days of failures.
+ * @see {@link https://w3id.org/cta/spec/delivery#DLV-SUB-012 Spec: DLV-SUB-012}
+ */
+export const SUBSCRIPTION_FAILURE_PERIOD = 5 * 24 * 60 * 60
+
+/**
+ * The longest a subscription lives, in seconds: 90 days after it was created. A subscriber renews
+ * by subscribing again.
+ * @see {@link https://w3id.org/cta/spec/delivery#DLV-SUB-010 Spec: DLV-SUB-010}
+ */
+export const MAX_SUBSCRIPTION_LIFETIME = 90 * 24 * 60 * 60
+
 /** Default and largest number of events in one page of a feed. */
 export const FEED_PAGE_LIMITS: Readonly<{ default: number; max: number }> = Object.freeze({
   default: 100,

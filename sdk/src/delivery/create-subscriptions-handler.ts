@@ -7,7 +7,7 @@ import { readBody } from '../http/read-body.js'
 import type { SignatureVerifier } from '../events/verify-event.js'
 import type { ResolveKey } from '../keys/resolve-key.js'
 import type { DeliveryStore, Subscription } from '../stores/delivery-store.js'
-import { DEFAULT_REQUEST_MAX_AGE } from './constants.js'
+import { DEFAULT_REQUEST_MAX_AGE, MAX_SUBSCRIPTION_LIFETIME } from './constants.js'
 import { basePath, jsonResponse, rejection, subscriptionJson } from './internal/respond.js'
 import { verifyRequestToken } from './verify-request-token.js'
 import { verifySinkHandshake } from './verify-sink-handshake.js'
@@ -36,6 +36,12 @@ export interface SubscriptionsHandlerOptions extends OutboundPolicy {
   readonly maxAge?: number
   /** Clock skew tolerated, in seconds. Default 60. */
   readonly clockTolerance?: number
+  /**
+   * The longest a subscription lives, in seconds: its `expires` is at most this long after it is
+   * created, whatever the request asks. Default and largest {@link MAX_SUBSCRIPTION_LIFETIME}
+   * (90 days).
+   */
+  readonly maxLifetime?: number
   /** Largest request body accepted, in bytes. Default 8 KiB. */
   readonly maxBodyBytes?: number
   /** "Now" in milliseconds, for tests. Default `Date.now`. */
@@ -66,7 +72,11 @@ export interface SubscriptionsHandlerOptions extends OutboundPolicy {
  * @param options The endpoint's `url`, the `store`, `resolveKey`, `isInstalled`, and the outbound
  *   policy for sinks (in Node, `fetch: createSafeFetch()`).
  * @returns The handler.
- * @throws {TypeError} When `url` is not an absolute URL.
+ * Every subscription gets an `expires`: the one requested, or `maxLifetime` (90 days) after it is
+ * created when none is requested or a later one is; a subscriber renews by subscribing again.
+ *
+ * @throws {TypeError} When `url` is not an absolute URL, or `maxLifetime` is not a positive
+ *   number of seconds of at most 90 days.
  * @example
  * ```ts
  * const subscriptions = createSubscriptionsHandler({
@@ -76,6 +86,7 @@ export interface SubscriptionsHandlerOptions extends OutboundPolicy {
  * })
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#subscriptions Spec: subscriptions}
+ * @see {@link https://w3id.org/cta/spec/delivery#DLV-SUB-010 Spec: DLV-SUB-010}
  */
 export function createSubscriptionsHandler(
   options: SubscriptionsHandlerOptions,
@@ -86,6 +97,10 @@ export function createSubscriptionsHandler(
   const { store } = options
   const now = options.now ?? Date.now
   const maxBytes = options.maxBodyBytes ?? SIZE_LIMITS.subscriptionRequest
+  const maxLifetime = options.maxLifetime ?? MAX_SUBSCRIPTION_LIFETIME
+  if (!(maxLifetime > 0 && maxLifetime <= MAX_SUBSCRIPTION_LIFETIME)) {
+    throw new TypeError('maxLifetime must be a positive number of seconds, at most 90 days')
+  }
   const timing = {
     maxAge: options.maxAge ?? DEFAULT_REQUEST_MAX_AGE,
     clockTolerance: options.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE,
@@ -127,6 +142,9 @@ export function createSubscriptionsHandler(
       throw new ProtocolError('ERR_NOT_INSTALLED', 'the subscriber is not installed in the group')
     }
     await verifySinkHandshake(wanted.sink, { ...options, origin })
+    const created = now()
+    const longest = created + maxLifetime * 1000
+    const asked = wanted.expires === undefined ? longest : Date.parse(wanted.expires)
     const subscription: Subscription = {
       id: crypto.randomUUID(),
       subscriber,
@@ -134,7 +152,8 @@ export function createSubscriptionsHandler(
       group: wanted.group,
       ...(wanted.types === undefined ? {} : { types: [...wanted.types] }),
       status: 'active',
-      created: new Date(now()).toISOString(),
+      created: new Date(created).toISOString(),
+      expires: new Date(Math.min(asked, longest)).toISOString(),
     }
     await store.createSubscription(subscription)
     return jsonResponse(201, subscriptionJson(subscription), {

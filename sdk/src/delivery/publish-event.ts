@@ -58,11 +58,9 @@ export async function publishEvent(
     throw new TypeError('expected a signed, valid event', { cause: err })
   }
   const { source, id, type, group } = event
+  const at = options.currentDate ?? new Date()
   const candidates = await options.store.listSubscriptions({ group, status: 'active' })
-  const ids = candidates.filter((s) => matchesSubscription(s, event)).map((s) => s.id)
-  return options.store.enqueue(
-    { source, id, type, group, jws },
-    ids,
-    options.currentDate ?? new Date(),
-  )
+  // An expired subscription takes nothing more (DLV-SUB-011), even before anyone ended it.
+  const ids = candidates.filter((s) => matchesSubscription(s, event, at)).map((s) => s.id)
+  return options.store.enqueue({ source, id, type, group, jws }, ids, at)
 }

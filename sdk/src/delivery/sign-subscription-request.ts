@@ -10,6 +10,11 @@ export interface SubscriptionRequest {
   readonly group: string
   /** Event types or `prefix.*` patterns; absent means every type. */
   readonly types?: readonly string[]
+  /**
+   * When the subscription is to end at the latest (RFC 3339); the producer may end it sooner (at
+   * most 90 days after it is created). Absent: the producer's longest lifetime.
+   */
+  readonly expires?: string
 }
 
 /** Options of {@link signSubscriptionRequest}. */
@@ -27,7 +32,7 @@ const encoder = new TextEncoder()
 /**
  * Signs a subscription request: a compact JWS (`typ: cta-subscription+jws`, header exactly
  * `{ alg, kid, typ }`) whose payload is the CloudEvents Subscriptions API request
- * `{ protocol: "HTTP", sink, types, filters: [{ exact: { group } }] }` with `aud` (the producer's
+ * `{ protocol: "HTTP", sink, types, filters: [{ exact: { group } }], expires }` with `aud` (the producer's
  * origin), `iat` and a single-use `jti`. The producer finds the key through the subscriber's tool
  * manifest, so the key's `kid` must be `<subscriber origin>#…`.
  *
@@ -59,6 +64,7 @@ export async function signSubscriptionRequest(
     sink: request.sink,
     ...(request.types === undefined ? {} : { types: request.types }),
     filters: [{ exact: { group: request.group } }],
+    ...(request.expires === undefined ? {} : { expires: request.expires }),
     aud: options.audience,
     iat: Math.floor((options.currentDate ?? new Date()).getTime() / 1000),
     jti: options.jti ?? crypto.randomUUID(),

@@ -4,6 +4,7 @@ import type { DedupeStore, SignatureVerifier } from '../events/verify-event.js'
 import { DEFAULT_CLOCK_TOLERANCE } from '../events/constants.js'
 import type { ResolveKey } from '../keys/resolve-key.js'
 import { DEFAULT_REQUEST_MAX_AGE, SUBSCRIPTION_JWS_TYP } from './constants.js'
+import { isDateTime } from '../validate/formats.js'
 import { EVENT_TYPE_PATTERN, checkFresh, checker, isIri } from './internal/claims.js'
 import { verifyToolJws } from './internal/verify-tool-jws.js'
 import type { SubscriptionRequest } from './sign-subscription-request.js'
@@ -37,7 +38,7 @@ export interface VerifySubscriptionRequestResult {
   readonly request: SubscriptionRequest
 }
 
-const MEMBERS = ['protocol', 'sink', 'types', 'filters', 'aud', 'iat', 'jti'] as const
+const MEMBERS = ['protocol', 'sink', 'types', 'filters', 'expires', 'aud', 'iat', 'jti'] as const
 
 function parseRequest(payload: Record<string, unknown>) {
   const c = checker(payload, MEMBERS)
@@ -81,11 +82,25 @@ function parseRequest(payload: Record<string, unknown>) {
   } else {
     c.fail('/filters', 'filters', 'filters must be exactly [{ "exact": { "group": <IRI> } }]')
   }
+  // `expires`: an RFC 3339 date-time later than `iat` (DLV-SUB-010).
+  const expires = payload['expires']
+  if (expires !== undefined) {
+    if (typeof expires !== 'string' || !isDateTime(expires)) {
+      c.fail('/expires', 'format', 'expires must be an RFC 3339 date-time')
+    } else if (iat !== undefined && Date.parse(expires) <= iat * 1000) {
+      c.fail('/expires', 'exclusiveMinimum', 'expires must be later than iat')
+    }
+  }
   c.done()
   // The published subscription-request schema, which the checks above spell out member by member.
   assertProtocolShape('SubscriptionRequestPayload', payload)
   return {
-    request: { sink, group, ...(types === undefined ? {} : { types }) } as SubscriptionRequest,
+    request: {
+      sink,
+      group,
+      ...(types === undefined ? {} : { types }),
+      ...(typeof expires === 'string' ? { expires } : {}),
+    } as SubscriptionRequest,
     aud: aud as string,
     iat: iat as number,
     jti: jti as string,
@@ -108,7 +123,8 @@ function parseRequest(payload: Record<string, unknown>) {
  *   `ERR_HEADER_NOT_ALLOWED`, `ERR_TYP_MISMATCH`, `ERR_ALG_NOT_ALLOWED`, `ERR_KEY_UNRESOLVED`,
  *   `ERR_SIGNATURE_INVALID`, `ERR_JSON_INVALID`, `ERR_TOO_LARGE`); `ERR_UNAUTHORIZED` for another
  *   audience, a stale or reused token, or a sink on another origin.
- * @throws {SchemaInvalid} `ERR_SCHEMA_INVALID` when the request is not of the required shape.
+ * @throws {SchemaInvalid} `ERR_SCHEMA_INVALID` when the request is not of the required shape (an
+ *   `expires` that is not a date-time later than `iat` included).
  * @example
  * ```ts
  * const { subscriber, request } = await verifySubscriptionRequest(body, {
@@ -116,6 +132,7 @@ function parseRequest(payload: Record<string, unknown>) {
  * })
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#subscription-requests Spec: subscription requests}
+ * @see {@link https://w3id.org/cta/spec/delivery#DLV-SUB-010 Spec: DLV-SUB-010}
  */
 export async function verifySubscriptionRequest(
   jws: string,

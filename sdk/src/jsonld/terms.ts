@@ -56,6 +56,8 @@ export const TYPE_TERMS: Readonly<Record<string, TermDefinition['id']>> = {
   // Mutual credit and tasks: ValueFlows has no account with limits, AS2 and ORG no task.
   Account: 'cta:Account',
   Task: 'cta:Task',
+  // Delivery: a producer's record that it sends a group's events to a tool's inbox.
+  Subscription: 'cta:Subscription',
 }
 
 /** Properties CTA documents use beyond those ActivityStreams defines. */
@@ -125,6 +127,7 @@ export const PROPERTY_TERMS: Readonly<Record<string, TermDefinition>> = {
   // Matches and lifecycle.
   score: literal('cta:score', 'xsd:decimal'),
   closeReason: literal('cta:closeReason'),
+  endReason: literal('cta:endReason'),
   // Participatory budgeting: a round's scope is ValueFlows `inScopeOf`; goals and status are CTA's.
   inScopeOf: iri('vf:inScopeOf'),
   minGoal: literal('cta:minGoal', 'xsd:decimal'),

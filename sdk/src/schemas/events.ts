@@ -278,6 +278,25 @@ export const coreEvents = {
     'a group stopped using a tool.',
     { type: Type.Literal('Remove'), object: Ref(EmbeddedToolInstallation), target: GroupRef },
   ),
+  'subscription.ended': coreEvent(
+    'subscription.ended',
+    'SubscriptionEnded',
+    "a producer ended a tool's subscription to the group's events: its sink answered `410`, it expired, the tool's installation ended, or its deliveries failed for 5 days (`endReason`).",
+    {
+      type: Type.Literal('Remove'),
+      object: Type.Object(
+        {
+          id: Iri,
+          type: Type.Literal('Subscription'),
+          attributedTo: Iri,
+          endTime: DateTime,
+        },
+        { additionalProperties: false, title: 'EndedSubscription' },
+      ),
+      target: GroupRef,
+      endReason: StringEnum(['gone', 'expired', 'uninstalled', 'failing'] as const),
+    },
+  ),
   'proposal.published': coreEvent(
     'proposal.published',
     'ProposalPublished',

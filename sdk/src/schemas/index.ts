@@ -202,6 +202,8 @@ export const documentSchemas = {
   GroupToolConnectedEvent: coreEvents['group.tool.connected'].event,
   GroupToolDisconnectedActivity: coreEvents['group.tool.disconnected'].activity,
   GroupToolDisconnectedEvent: coreEvents['group.tool.disconnected'].event,
+  SubscriptionEndedActivity: coreEvents['subscription.ended'].activity,
+  SubscriptionEndedEvent: coreEvents['subscription.ended'].event,
   ProposalPublishedActivity: coreEvents['proposal.published'].activity,
   ProposalPublishedEvent: coreEvents['proposal.published'].event,
   ProposalUpdatedActivity: coreEvents['proposal.updated'].activity,

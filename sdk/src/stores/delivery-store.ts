@@ -1,7 +1,19 @@
 import type { DedupeStore } from '../events/verify-event.js'
 
-/** Whether a subscription still receives events. `ended` after its sink answered `410 Gone`. */
+/**
+ * Whether a subscription still receives events. `ended` once its sink answered `410 Gone`, it
+ * expired, its subscriber's installation in the group ended, or its deliveries failed for too
+ * long (see {@link SubscriptionEndReason}).
+ */
 export type SubscriptionStatus = 'active' | 'ended'
+
+/**
+ * Why a subscription ended: `gone` (its sink answered `410`), `expired` (its `expires` passed),
+ * `uninstalled` (the subscriber's installation in the group stopped being active), `failing`
+ * (every attempt to deliver to it failed for 5 days).
+ * @see {@link https://w3id.org/cta/spec/delivery#ending-subscriptions Spec: ending subscriptions}
+ */
+export type SubscriptionEndReason = 'gone' | 'expired' | 'uninstalled' | 'failing'
 
 /**
  * A subscription as a producer stores it: which tool asked, where to deliver, and which events.
@@ -23,6 +35,15 @@ export interface Subscription {
   readonly created: string
   /** When it ended, if it did (RFC 3339). */
   readonly ended?: string
+  /** Why it ended, if it did. */
+  readonly reason?: SubscriptionEndReason
+  /** When it ends at the latest (RFC 3339): nothing is delivered to it from then on. */
+  readonly expires?: string
+  /**
+   * When its deliveries began to fail (RFC 3339): the first failed attempt since the last one
+   * that was delivered, or since it was created. Absent while deliveries succeed.
+   */
+  readonly failingSince?: string
 }
 
 /** An event to append to the feed and deliver: its signed form and the attributes routing needs. */
@@ -128,8 +149,17 @@ export interface DeliveryStore {
   }): Promise<Subscription[]>
   /** Deletes a subscription and cancels its pending deliveries; `false` if there was none. */
   deleteSubscription(id: string): Promise<boolean>
-  /** Marks a subscription `ended` and cancels its pending deliveries. */
-  endSubscription(id: string, at: Date): Promise<void>
+  /**
+   * Marks an active subscription `ended` at `at` for `reason` (default `gone`), and cancels its
+   * pending deliveries, leased ones included. An ended subscription keeps its first `ended` and
+   * `reason`; its pending deliveries are cancelled all the same.
+   */
+  endSubscription(id: string, at: Date, reason?: SubscriptionEndReason): Promise<void>
+  /**
+   * Records when a subscription's deliveries began to fail: `since` is kept only when none is
+   * recorded (the earliest failure counts); `undefined` clears it, after a delivered attempt.
+   */
+  setSubscriptionFailing(id: string, since: Date | undefined): Promise<void>
   /**
    * Appends an event to the feed and queues one delivery, due at `at`, for each listed
    * subscription that is still active: in one transaction. An event already in the feed (same

@@ -136,15 +136,28 @@ export function createMemoryDeliveryStore(options: MemoryDeliveryStoreOptions = 
       cancelPending(id, Date.now())
       return Promise.resolve(existed)
     },
-    endSubscription(id, at) {
+    endSubscription(id, at, reason = 'gone') {
       const subscription = subscriptions.get(id)
       if (subscription !== undefined && subscription.status === 'active') {
         subscriptions.set(
           id,
-          Object.freeze({ ...subscription, status: 'ended', ended: at.toISOString() }),
+          Object.freeze({ ...subscription, status: 'ended', ended: at.toISOString(), reason }),
         )
       }
       cancelPending(id, at.getTime())
+      return Promise.resolve()
+    },
+    setSubscriptionFailing(id, since) {
+      const subscription = subscriptions.get(id)
+      if (subscription === undefined) return Promise.resolve()
+      if (since === undefined) {
+        if (subscription.failingSince !== undefined) {
+          const { failingSince: _, ...rest } = subscription
+          subscriptions.set(id, Object.freeze(rest))
+        }
+      } else if (subscription.failingSince === undefined) {
+        subscriptions.set(id, Object.freeze({ ...subscription, failingSince: since.toISOString() }))
+      }
       return Promise.resolve()
     },
 

@@ -259,6 +259,14 @@ describe('answers that end retrying', () => {
     }
   })
 
+  it('[DLV-RTY-004] keeps at most the first 16 KiB of the answer body with the dead letter', async () => {
+    const s = await setup([{ status: 400, body: 'x'.repeat(1024 * 1024) }])
+    expect(await s.drain()).toHaveLength(1)
+    const [dead] = await s.store.listDeliveries({ status: 'dead' })
+    expect(dead?.lastAnswer?.status).toBe(400)
+    expect(dead?.lastAnswer?.body).toBe('x'.repeat(16 * 1024))
+  })
+
   it('[DLV-RTY-004] retries 408 and 429, which are not permanent', async () => {
     for (const status of [408, 429]) {
       const s = await setup([{ status }, { status: 202 }])

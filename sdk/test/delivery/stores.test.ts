@@ -1,9 +1,19 @@
+import { readFileSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  SUBSCRIPTION_ENDED_TYPE,
+  SUBSCRIPTION_FAILURE_PERIOD,
+  createDeliveryWorker,
   createMemoryDeliveryStore,
+  publishEvent,
+  signEvent,
   toInboxStore,
+  validateDocument,
+  type DeliveryWorkerOptions,
+  type IsInstalled,
+  type SigningKey,
   type DeliveryAnswer,
   type DeliveryStore,
   type OutgoingEvent,
@@ -15,7 +25,19 @@ import {
   type SqlDeliveryStore,
   type SqlTransaction,
 } from '../../node/index.js'
-import { GROUP, OTHER_GROUP, POSTGRES_URL, fakeClock, type Clock } from './support.js'
+import {
+  GROUP,
+  LOCAL,
+  OTHER_GROUP,
+  POSTGRES_URL,
+  PRODUCER,
+  fakeClock,
+  producerKeys,
+  scriptedSink,
+  signedPings,
+  type Clock,
+  type ScriptedSink,
+} from './support.js'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { createJetStreamDeliveryStore } from '../../nats/index.js'
 import { natsServerMissing, startNatsServer, type NatsServer } from '../helpers/nats-server.js'
@@ -549,5 +571,307 @@ for (const factory of factories) {
       expect(await store.dedupe.claim('https://p.example', 'old', at(2e9))).toBe(true)
       clock.set(T0)
     })
+
+    it("[DLV-SUB-010] keeps a subscription's expiry, why it ended, and since when it fails", async () => {
+      const expires = at(90 * 86_400_000).toISOString()
+      await store.createSubscription(subscription('x1', { expires }))
+      expect(await store.getSubscription('x1')).toEqual(subscription('x1', { expires }))
+      await store.setSubscriptionFailing('x1', at(1000))
+      await store.setSubscriptionFailing('x1', at(2000))
+      expect((await store.getSubscription('x1'))?.failingSince).toBe(at(1000).toISOString())
+      await store.setSubscriptionFailing('x1', undefined)
+      expect((await store.getSubscription('x1'))?.failingSince).toBeUndefined()
+      await store.setSubscriptionFailing('x1', at(3000))
+      expect((await store.getSubscription('x1'))?.failingSince).toBe(at(3000).toISOString())
+      await store.endSubscription('x1', at(4000), 'uninstalled')
+      await store.endSubscription('x1', at(5000), 'failing')
+      expect(await store.getSubscription('x1')).toMatchObject({
+        status: 'ended',
+        ended: at(4000).toISOString(),
+        reason: 'uninstalled',
+        expires,
+      })
+      await store.createSubscription(subscription('x2'))
+      await store.endSubscription('x2', at(6000))
+      expect((await store.getSubscription('x2'))?.reason).toBe('gone')
+      await store.setSubscriptionFailing('missing', at(1))
+    })
+
+    describe('with a delivery worker', () => {
+      let sink: ScriptedSink
+      let key: SigningKey
+      beforeAll(async () => {
+        sink = await scriptedSink()
+        key = (await producerKeys()).key
+      })
+      afterAll(async () => {
+        await sink.close()
+      })
+
+      /** A fresh store (other cases leave deliveries behind), a worker on it, and a clock. */
+      async function setup(extra: Partial<DeliveryWorkerOptions> = {}) {
+        const time = fakeClock(Date.now())
+        const fresh = await factory.create(time)
+        const worker = createDeliveryWorker({
+          store: fresh,
+          ...LOCAL,
+          now: time,
+          retry: { initialDelay: 60, maxDelay: 3600 },
+          announce: { key, name: 'Decisions', subscriptions: `${PRODUCER}/cta/subscriptions` },
+          ...extra,
+        })
+        const sub = (id: string, more: Partial<Subscription> = {}): Subscription =>
+          subscription(id, { sink: sink.url, created: new Date(time()).toISOString(), ...more })
+        const publish = async (n: number, prefix: string) => {
+          for (const jws of await signedPings(key, n, { prefix, time: new Date(time()) })) {
+            await publishEvent(jws, { store: fresh, currentDate: new Date(time()) })
+          }
+        }
+        return { time, fresh, worker, sub, publish }
+      }
+
+      /** The events of the group's feed whose type is `subscription.ended`, decoded. */
+      async function endedEvents(fresh: DeliveryStore) {
+        const feed = await fresh.readFeed({ group: GROUP, limit: 1000 })
+        return feed
+          .map(
+            (item) =>
+              JSON.parse(
+                Buffer.from(item.jws.split('.')[1] ?? '', 'base64url').toString('utf8'),
+              ) as { type?: string },
+          )
+          .filter((event: { type?: string }) => event.type === SUBSCRIPTION_ENDED_TYPE) as {
+          id: string
+          type: string
+          data: { endReason: string; object: { attributedTo: string; id: string } }
+        }[]
+      }
+
+      it('[DLV-SUB-009] asks whether the subscriber is installed before each delivery, and ends the subscription with reason uninstalled instead of delivering', async () => {
+        const installed = new Map([['https://dashboard.example', true]])
+        const asked: string[] = []
+        const isInstalled: IsInstalled = (group, tool) => {
+          asked.push(`${group} ${tool}`)
+          return installed.get(tool) === true
+        }
+        const { fresh, worker, sub, publish } = await setup({ isInstalled })
+        await fresh.createSubscription(sub('u1'))
+        await publish(1, 'u-a')
+        const before = sink.bodies.length
+        expect(await worker.runOnce()).toMatchObject({ delivered: 1, ended: 0 })
+        expect(asked).toEqual([`${GROUP} https://dashboard.example`])
+        installed.set('https://dashboard.example', false)
+        await publish(2, 'u-b')
+        const reports: unknown[] = []
+        const run = await createDeliveryWorker({
+          store: fresh,
+          ...LOCAL,
+          isInstalled,
+          now: () => Date.now(),
+          onOutcome: (report) => reports.push(report.reason),
+        }).runOnce()
+        expect(run).toMatchObject({ delivered: 0, ended: 2 })
+        expect(reports).toEqual(['uninstalled', 'uninstalled'])
+        expect(sink.bodies.length).toBe(before + 1)
+        expect(await fresh.getSubscription('u1')).toMatchObject({
+          status: 'ended',
+          reason: 'uninstalled',
+        })
+        expect(await fresh.listDeliveries({ subscriptionId: 'u1', status: 'pending' })).toEqual([])
+        await publish(1, 'u-c')
+        expect(await fresh.listDeliveries({ subscriptionId: 'u1', status: 'pending' })).toEqual([])
+        await fresh.close()
+      })
+
+      it('[DLV-SUB-009] still delivers the disconnected tool its own group.tool.disconnected, then ends its subscription', async () => {
+        const { time, fresh, worker, sub } = await setup({
+          isInstalled: (_group, tool) => tool !== 'https://dashboard.example',
+        })
+        await fresh.createSubscription(sub('d1'))
+        const example = JSON.parse(
+          readFileSync(
+            new URL(
+              '../../../examples/documents/events/group-tool-disconnected.json',
+              import.meta.url,
+            ),
+            'utf8',
+          ),
+        ) as { time: string; group: string; data: Record<string, unknown> }
+        const now = new Date(time()).toISOString().replace(/\.\d{3}Z$/, 'Z')
+        const farewell = {
+          ...example,
+          id: 'farewell-1',
+          group: GROUP,
+          time: now,
+          data: {
+            ...example.data,
+            audience: GROUP,
+            target: GROUP,
+            published: now,
+            object: {
+              ...(example.data['object'] as object),
+              organization: GROUP,
+              tool: 'https://dashboard.example',
+            },
+          },
+        }
+        await publishEvent(await signEvent(farewell, key), {
+          store: fresh,
+          currentDate: new Date(time()),
+        })
+        const before = sink.bodies.length
+        expect(await worker.runOnce()).toMatchObject({ claimed: 1, ended: 1 })
+        expect(sink.bodies.length).toBe(before + 1)
+        expect(await fresh.listDeliveries({ subscriptionId: 'd1' })).toMatchObject([
+          { eventId: 'farewell-1', status: 'delivered' },
+        ])
+        expect(await fresh.getSubscription('d1')).toMatchObject({
+          status: 'ended',
+          reason: 'uninstalled',
+        })
+        await fresh.close()
+      })
+
+      it('[DLV-SUB-009] sends nothing while the installation cannot be checked, and tries again later', async () => {
+        const { time, fresh, worker, sub, publish } = await setup({
+          isInstalled: () => Promise.reject(new Error('the authority is down')),
+        })
+        await fresh.createSubscription(sub('k1'))
+        await publish(1, 'k')
+        const before = sink.bodies.length
+        expect(await worker.runOnce()).toMatchObject({ retried: 1, delivered: 0 })
+        expect(sink.bodies.length).toBe(before)
+        const [pending] = await fresh.listDeliveries({ subscriptionId: 'k1' })
+        expect(pending).toMatchObject({ status: 'pending' })
+        expect(pending?.due.getTime()).toBeGreaterThan(time())
+        expect((await fresh.getSubscription('k1'))?.status).toBe('active')
+        await fresh.close()
+      })
+
+      it('[DLV-SUB-011] delivers nothing to a subscription at or after its expires, and ends it as expired', async () => {
+        const { time, fresh, worker, sub, publish } = await setup()
+        const expires = new Date(time() + 60_000).toISOString()
+        await fresh.createSubscription(sub('e1', { expires }))
+        await publish(1, 'e-a')
+        time.advance(60_000)
+        const before = sink.bodies.length
+        expect(await worker.runOnce()).toMatchObject({ ended: 1, delivered: 0 })
+        expect(sink.bodies.length).toBe(before)
+        expect(await fresh.getSubscription('e1')).toMatchObject({
+          status: 'ended',
+          reason: 'expired',
+        })
+        // Published after it expired: never queued, even before anyone ended it.
+        await fresh.createSubscription(sub('e2', { expires: new Date(time()).toISOString() }))
+        expect((await publishPing(fresh, key, 'e-b', time())).deliveries).toBe(0)
+        await fresh.close()
+      })
+
+      it('[DLV-SUB-012] ends a subscription whose deliveries all failed for 5 days, not before, and a success starts the count again', async () => {
+        const { time, fresh, worker, sub, publish } = await setup()
+        await fresh.createSubscription(sub('f1'))
+        sink.script([{ status: 500 }])
+        const t0 = time()
+        await publish(1, 'f-a')
+        expect(await worker.runOnce()).toMatchObject({ retried: 1 })
+        expect((await fresh.getSubscription('f1'))?.failingSince).toBe(new Date(t0).toISOString())
+        // A success clears the count.
+        sink.script([{ status: 202 }])
+        time.advance(3_600_000)
+        expect(await runClaiming(worker)).toMatchObject({ delivered: 1 })
+        expect((await fresh.getSubscription('f1'))?.failingSince).toBeUndefined()
+        // From here on every attempt fails.
+        sink.script([{ status: 503 }])
+        const start = time()
+        for (let day = 0; day < 5; day++) {
+          await publish(1, `f-day-${day}`)
+          await worker.runOnce()
+          expect((await fresh.getSubscription('f1'))?.status).toBe('active')
+          time.advance(86_400_000 - 1)
+        }
+        expect((await fresh.getSubscription('f1'))?.failingSince).toBe(
+          new Date(start).toISOString(),
+        )
+        time.set(start + SUBSCRIPTION_FAILURE_PERIOD * 1000)
+        await publish(1, 'f-last')
+        const run = await worker.runOnce()
+        expect(run.ended).toBeGreaterThan(0)
+        expect(await fresh.getSubscription('f1')).toMatchObject({
+          status: 'ended',
+          reason: 'failing',
+        })
+        expect(await fresh.listDeliveries({ subscriptionId: 'f1', status: 'pending' })).toEqual([])
+        sink.script([{ status: 202 }])
+        await fresh.close()
+      })
+
+      it('[DLV-RTY-003] on 410 ends the subscription (reason gone), cancels its pending deliveries and never delivers to it again', async () => {
+        const { fresh, worker, sub, publish } = await setup({ concurrency: 1, batchSize: 1 })
+        await fresh.createSubscription(sub('g1'))
+        await publish(3, 'g')
+        sink.script([{ status: 410 }])
+        const before = sink.bodies.length
+        expect(await worker.runOnce()).toMatchObject({ ended: 1 })
+        expect(await worker.runOnce()).toMatchObject({ claimed: 0 })
+        expect(sink.bodies.length).toBe(before + 1)
+        expect(await fresh.getSubscription('g1')).toMatchObject({ status: 'ended', reason: 'gone' })
+        expect(
+          await fresh.listDeliveries({ subscriptionId: 'g1', status: 'cancelled' }),
+        ).toHaveLength(2)
+        await publish(1, 'g-after')
+        expect(await fresh.listDeliveries({ subscriptionId: 'g1', status: 'pending' })).toEqual([])
+        sink.script([{ status: 202 }])
+        await fresh.close()
+      })
+
+      it("[DLV-SUB-013] publishes subscription.ended with the reason into the group's feed and to the group's other subscriptions, never to the ended one", async () => {
+        const { fresh, worker, sub, publish } = await setup({
+          isInstalled: (_group, tool) => tool !== 'https://dashboard.example',
+        })
+        await fresh.createSubscription(sub('n1'))
+        await fresh.createSubscription(
+          sub('n2', { subscriber: 'https://calendar.example', types: ['tech.collaborative.*'] }),
+        )
+        await fresh.createSubscription(
+          sub('n3', { subscriber: 'https://map.example', types: ['tech.collaborative.ping'] }),
+        )
+        await publish(1, 'n')
+        await worker.runOnce()
+        const events = await endedEvents(fresh)
+        expect(events).toHaveLength(1)
+        const [event] = events
+        expect(event?.data.endReason).toBe('uninstalled')
+        expect(event?.data.object.attributedTo).toBe('https://dashboard.example')
+        expect(event?.data.object.id).toBe(`${PRODUCER}/cta/subscriptions/n1`)
+        expect(validateDocument(event).valid).toBe(true)
+        const queued = async (id: string) =>
+          (await fresh.listDeliveries({ subscriptionId: id })).map((d) => d.eventId)
+        expect(await queued('n2')).toContain(event?.id)
+        expect(await queued('n3')).not.toContain(event?.id)
+        expect(await queued('n1')).not.toContain(event?.id)
+        // Ending it again publishes nothing more: the event's id comes from the subscription's.
+        await fresh.endSubscription('n1', new Date(), 'uninstalled')
+        expect(await endedEvents(fresh)).toHaveLength(1)
+        await fresh.close()
+      })
+    })
   })
+}
+
+/**
+ * Runs the worker until it claims something (at most about 3 s): JetStream hands a retried
+ * delivery back only after a short real delay (`recheck`), whatever the test's clock says.
+ */
+async function runClaiming(worker: { runOnce(): Promise<{ claimed: number }> }) {
+  for (let i = 0; ; i++) {
+    const result = await worker.runOnce()
+    if (result.claimed > 0 || i >= 60) return result
+    await sleep(50)
+  }
+}
+
+/** Publishes one signed ping at `time` and returns what the store queued. */
+async function publishPing(store: DeliveryStore, key: SigningKey, id: string, time: number) {
+  const [jws] = await signedPings(key, 1, { prefix: id, time: new Date(time) })
+  return publishEvent(jws ?? '', { store, currentDate: new Date(time) })
 }

@@ -1,6 +1,7 @@
 import type http from 'node:http'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
+  MAX_SUBSCRIPTION_LIFETIME,
   REQUEST_AUTH_SCHEME,
   answerHandshake,
   createDeliveryWorker,
@@ -51,8 +52,8 @@ interface Subscriber {
 async function startSubscriber(allowed: () => string[]): Promise<Subscriber> {
   const received: string[] = []
   const inbox = createInbox({
-    resolveKey: producerKey.resolveKey,
     speaksFor: 'any-source',
+    resolveKey: producerKey.resolveKey,
     dedupe: createMemoryDedupeStore(),
     onEvent: (event) => {
       received.push(event.id)
@@ -365,6 +366,60 @@ describe('installation gating', () => {
     expect(await codeIn(response)).toBe('ERR_NOT_INSTALLED')
     expect(alice.tool.hits.get('/inbox') ?? 0).toBe(before)
     expect(await store.listSubscriptions({})).toEqual([])
+  })
+})
+
+describe('expiry', () => {
+  const DAY = 86_400_000
+  const expiresOf = async (response: Response) =>
+    Date.parse(((await response.json()) as { expires: string }).expires)
+
+  it('[DLV-SUB-010] gives every subscription an expires: the one asked for, or 90 days after it was created at the latest', async () => {
+    const asked = new Date(Date.now() + 7 * DAY).toISOString()
+    const short = await subscribe(alice, { expires: asked })
+    expect(short.status).toBe(201)
+    expect(new Date(await expiresOf(short)).toISOString()).toBe(asked)
+    const before = Date.now()
+    const none = await subscribe(alice)
+    const longest = await expiresOf(none)
+    expect(longest).toBeGreaterThanOrEqual(before + MAX_SUBSCRIPTION_LIFETIME * 1000)
+    expect(longest).toBeLessThanOrEqual(Date.now() + MAX_SUBSCRIPTION_LIFETIME * 1000)
+    const tooLong = await subscribe(alice, {
+      expires: new Date(Date.now() + 400 * DAY).toISOString(),
+    })
+    expect(await expiresOf(tooLong)).toBeLessThanOrEqual(
+      Date.now() + MAX_SUBSCRIPTION_LIFETIME * 1000,
+    )
+    handler = makeHandler({ maxLifetime: 3600 })
+    const capped = await subscribe(alice)
+    expect(await expiresOf(capped)).toBeLessThanOrEqual(Date.now() + 3600 * 1000)
+    expect(() => makeHandler({ maxLifetime: MAX_SUBSCRIPTION_LIFETIME + 1 })).toThrow(TypeError)
+  })
+
+  it('[DLV-SUB-010] refuses an expires that is not a date-time later than iat', async () => {
+    for (const expires of [
+      'tomorrow',
+      '2020-01-01T00:00:00Z',
+      new Date().toISOString().slice(0, 10),
+    ]) {
+      const response = await subscribe(alice, { expires })
+      expect(response.status, expires).toBe(422)
+      expect(await codeIn(response), expires).toBe('ERR_SCHEMA_INVALID')
+    }
+    expect(await store.listSubscriptions({})).toEqual([])
+  })
+
+  it('[DLV-SUB-011] delivers nothing to a subscription created through the API once it expired', async () => {
+    const created = await subscribe(alice, {
+      types: ['tech.collaborative.ping'],
+      expires: new Date(Date.now() + 2000).toISOString(),
+    })
+    expect(created.status).toBe(201)
+    const later = new Date(Date.now() + 2000)
+    const jws = await signEvent(pingEvent({ id: 'after-expiry' }), producerKey.key)
+    expect((await publishEvent(jws, { store, currentDate: later })).deliveries).toBe(0)
+    const early = await signEvent(pingEvent({ id: 'before-expiry' }), producerKey.key)
+    expect((await publishEvent(early, { store })).deliveries).toBe(1)
   })
 })
 

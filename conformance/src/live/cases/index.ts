@@ -7,11 +7,12 @@ import { CREDIT_CASES } from './credit.js'
 import { DECISION_CASES } from './decisions.js'
 import { EMITTER_CASES } from './emitter.js'
 import { EMITTER_LIMIT_CASES } from './emitter-limits.js'
+import { EMITTER_CONSENT_CASES } from './emitter-consent.js'
 import { INTENT_CASES } from './intents.js'
 import { ORDERING_CASES } from './ordering.js'
 import { RECEIVER_CASES } from './receiver.js'
-import { RECEIVER_SPEAKS_FOR_CASES } from './receiver-speaks-for.js'
 import { RECEIVER_ROTATION_CASES } from './receiver-rotation.js'
+import { RECEIVER_SPEAKS_FOR_CASES } from './receiver-speaks-for.js'
 import { RELYING_CASES } from './relying.js'
 import { RELYING_RECHECK_CASES } from './relying-recheck.js'
 import { TASK_CASES } from './tasks.js'
@@ -22,6 +23,7 @@ export const LIVE_CASES: readonly LiveCase[] = [
   ...RECEIVER_ROTATION_CASES,
   ...EMITTER_CASES,
   ...EMITTER_LIMIT_CASES,
+  ...EMITTER_CONSENT_CASES,
   ...AUTHORITY_CASES,
   ...AUTHORITY_PRIVACY_CASES,
   ...RELYING_CASES,

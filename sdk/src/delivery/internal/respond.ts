@@ -34,7 +34,9 @@ export function subscriptionJson(s: Subscription): Record<string, unknown> {
     subscriber: s.subscriber,
     status: s.status,
     created: s.created,
+    ...(s.expires === undefined ? {} : { expires: s.expires }),
     ...(s.ended === undefined ? {} : { ended: s.ended }),
+    ...(s.reason === undefined ? {} : { reason: s.reason }),
   }
 }
 

@@ -36,6 +36,8 @@ export declare const GroupToolConnectedActivity: GeneratedValidator
 export declare const GroupToolConnectedEvent: GeneratedValidator
 export declare const GroupToolDisconnectedActivity: GeneratedValidator
 export declare const GroupToolDisconnectedEvent: GeneratedValidator
+export declare const SubscriptionEndedActivity: GeneratedValidator
+export declare const SubscriptionEndedEvent: GeneratedValidator
 export declare const ProposalPublishedActivity: GeneratedValidator
 export declare const ProposalPublishedEvent: GeneratedValidator
 export declare const ProposalUpdatedActivity: GeneratedValidator
