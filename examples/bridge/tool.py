@@ -5,7 +5,8 @@ Standard library only (hmac, hashlib, http.server, urllib). It listens on 127.0.
 webhooks the bridge delivers, verifies each (HMAC-SHA256, timestamp within 5 minutes, no webhook-id
 twice) and prints it as a JSON line {"received": ...}. Each JSON line on stdin is a command:
 {"post": <body>, "to": <bridge webhook URL>} signs <body> and posts it, printing
-{"posted": <status>, "answer": <JSON answer>}. Options: --secret whsec_... (required).
+{"posted": <status>, "answer": <JSON answer>}; {"fail": n} answers the next n webhooks 503 (to
+show the bridge's retries). Options: --secret whsec_... (required).
 """
 import base64
 import hashlib
@@ -34,6 +35,9 @@ def sign(key, msg_id, timestamp, body):
 def emit(line):
     sys.stdout.write(json.dumps(line) + "\n")
     sys.stdout.flush()
+
+
+FAILING = [0]
 
 
 def serve(key):
@@ -66,6 +70,9 @@ def serve(key):
             if not any(hmac.compare_digest(expected, g) for g in given):
                 return self.refuse(401, "signature")
             with lock:
+                if FAILING[0] > 0:
+                    FAILING[0] -= 1
+                    return self.refuse(503, "failing on purpose")
                 duplicate = msg_id in seen
                 seen.add(msg_id)
             self.send_response(204)
@@ -104,6 +111,10 @@ def main():
         if not line.strip():
             continue
         command = json.loads(line)
+        if "fail" in command:
+            FAILING[0] = int(command["fail"])
+            emit({"failing": FAILING[0]})
+            continue
         status, answer = post(key, command["to"], command["post"])
         emit({"posted": status, "answer": answer})
     server.shutdown()

@@ -234,6 +234,20 @@ describe('cta-bridge', () => {
     expect(await producer.pending()).toBe(0)
   })
 
+  it('retries a delivery the tool refused: the bridge at once, then the producer from its outbox', async () => {
+    let from = python.lines.length
+    // The bridge tries three times at once; then its inbox refuses, and the producer retries.
+    python.send({ fail: 3 })
+    await python.next('failing', from)
+    from = python.lines.length
+    const event = createEvent(JOINED, joined('tama') as never, { source: producer.origin })
+    await producer.emit(event)
+    expect(await producer.pending()).toBe(1)
+    const got = await python.next('received', from)
+    expect((got.received as { data: Event }).data.id).toBe(event.id)
+    await until(async () => (await producer.pending()) === 0)
+  })
+
   describe('hostile webhooks: a coded refusal, and nothing stored or emitted', () => {
     const url = () => `${bridge.origin}${BRIDGE_WEBHOOK_PATH}`
     const state = async () => ({
