@@ -113,6 +113,29 @@ interface WorkMessage {
   readonly rev: number
 }
 
+/**
+ * A new event's deliveries, queued together: one work-queue message for all the subscriptions of
+ * one event (`<prefix>.wk.g.<seq>`), each delivery in its initial state.
+ */
+interface GroupMessage {
+  readonly g: 1
+  readonly jws: string
+  readonly seq: number
+  readonly src: string
+  readonly eid: string
+  /** When the deliveries were created (and are due). */
+  readonly t: number
+  /** Subscription and sink of each delivery. */
+  readonly subs: readonly (readonly [string, string])[]
+}
+
+/** A group message held by this process: acknowledged once each of its deliveries is finished. */
+interface GroupHold {
+  readonly seq: number
+  reply: string
+  readonly open: Set<string>
+}
+
 /** Successes recorded together: one message of the state stream. */
 interface DoneRecord {
   /** The latest `updated` of the items. */
@@ -132,6 +155,8 @@ interface Held {
   readonly jws: string
   /** The state as leased (attempts counted), and the revision an outcome must follow. */
   readonly version: Versioned
+  /** The group message this delivery came in, if it came in one (then `reply` is the group's). */
+  readonly group?: GroupHold
 }
 
 const WRONG_LAST_SEQUENCE = 10071
@@ -158,10 +183,14 @@ const deliveredCount = (reply: string): number => {
  * - **Feed**: one stream (`<prefix>_EVENTS`), one subject per group; `Nats-Msg-Id` =
  *   `[source, id]` makes publishing idempotent within `duplicateWindow`; the stream sequence is the
  *   feed cursor, so no lock orders appends.
- * - **Deliveries**: one message per delivery in a work-queue stream (`<prefix>_WORK`, subject
- *   per delivery), carrying the event and the delivery's initial state, read by a shared durable
- *   pull consumer: queueing is one write, and the subscriptions of one event are published
- *   together. The lease is the consumer's own: a worker holds the message unacknowledged (and
+ * - **Deliveries**: one message per event in a work-queue stream (`<prefix>_WORK`, subject
+ *   `wk.g.<seq>`), carrying the event and its deliveries in their initial state, read by a shared
+ *   durable pull consumer: queueing an event's deliveries is one write; the message is
+ *   acknowledged once each of its deliveries has an outcome, and one handed out again is checked
+ *   against the written states. A retried or resent delivery gets a message of its own (subject
+ *   per delivery). Deliveries of a group message beyond a claim's `limit` wait in the process for
+ *   its next claim. Ended subscriptions are listed (`st.ended`) with the feed sequence at their
+ *   end, so that their deliveries still waiting in group messages are not attempted. The lease is the consumer's own: a worker holds the message unacknowledged (and
  *   tells the server it is still working when the lease outlasts `ackWait`); a worker that dies
  *   leaves it, and the server hands it to another after `ackWait`. Only outcomes are written: one
  *   state message per delivery (`<prefix>_STATE`, last value per subject), by compare-and-set on
@@ -214,6 +243,8 @@ export async function createJetStreamDeliveryStore(
   const subj = {
     event: (group: string) => `${prefix}.ev.${token(group)}`,
     work: (id: string) => `${prefix}.wk.${id}`,
+    group: (seq: number) => `${prefix}.wk.g.${String(seq)}`,
+    ended: `${prefix}.st.ended`,
     workOf: (sub: string) => `${prefix}.wk.${token(sub)}.>`,
     state: (id: string) => `${prefix}.st.${id}`,
     dead: (sub: string) => `${prefix}.dead.${token(sub)}`,
@@ -281,6 +312,8 @@ export async function createJetStreamDeliveryStore(
   }
 
   const held = new Map<string, Held>()
+  /** Group messages this process holds, by event sequence. */
+  const groups = new Map<number, GroupHold>()
 
   /**
    * A stored message by sequence, or the last or next one of a subject, through the streams'
@@ -371,6 +404,37 @@ export async function createJetStreamDeliveryStore(
       if (revision !== undefined) return { state: next, revision }
     }
   }
+  /**
+   * Ended subscriptions, each with the last feed sequence when it ended: their deliveries of
+   * events up to it, still waiting in group messages, are cancelled.
+   */
+  const readEnded = async (): Promise<{ ended: Record<string, number>; revision: number }> => {
+    const m = await getMessage(names.state, { last_by_subj: subj.ended })
+    return m === undefined
+      ? { ended: {}, revision: 0 }
+      : { ended: m.json<Record<string, number>>(), revision: m.seq }
+  }
+  const addEnded = async (subscriptionId: string) => {
+    const last = (await jsm.streams.info(names.events)).state.last_seq
+    for (;;) {
+      const { ended, revision } = await readEnded()
+      if ((ended[subscriptionId] ?? -1) >= last) return
+      try {
+        await js.publish(subj.ended, JSON.stringify({ ...ended, [subscriptionId]: last }), {
+          expect: { lastSubjectSequence: revision },
+        })
+        return
+      } catch (err) {
+        if (!(err instanceof JetStreamApiError && err.code === WRONG_LAST_SEQUENCE)) throw err
+      }
+    }
+  }
+  /** The deliveries of a group message, each in its initial state. */
+  const expand = (g: GroupMessage): [string, DeliveryState][] =>
+    g.subs.map(([sub, sink]) => [
+      `${token(sub)}.${String(g.seq)}`,
+      initial({ id: sub, sink }, g.seq, g.src, g.eid, g.t),
+    ])
   /** Queues a delivery's work message: the one write of a delivery until its outcome. */
   const wake = async (id: string, message: WorkMessage, msgID?: string) =>
     js.publish(subj.work(id), JSON.stringify(message), msgID === undefined ? {} : { msgID })
@@ -378,6 +442,21 @@ export async function createJetStreamDeliveryStore(
     const h = held.get(id)
     if (h === undefined) return
     held.delete(id)
+    const g = h.group
+    if (g !== undefined) {
+      // A group message is acknowledged once all its deliveries are finished; given back, it
+      // comes again whole (its finished deliveries then have written or recorded outcomes).
+      if (!g.open.delete(id)) return
+      if (delayMs !== undefined) {
+        for (const other of g.open) if (held.get(other)?.group === g) held.delete(other)
+        g.open.clear()
+      }
+      if (g.open.size > 0) return
+      if (groups.get(g.seq) === g) groups.delete(g.seq)
+      if (delayMs === undefined) ackMessage(nc, g.reply)
+      else nakMessage(nc, g.reply, Math.min(delayMs, recheck))
+      return
+    }
     if (delayMs === undefined) ackMessage(nc, h.reply)
     else nakMessage(nc, h.reply, Math.min(delayMs, recheck))
   }
@@ -385,7 +464,9 @@ export async function createJetStreamDeliveryStore(
   const extender = setInterval(
     () => {
       const now = Date.now()
-      for (const h of held.values()) if (h.extendUntil > now) workingMessage(nc, h.reply)
+      for (const h of held.values()) {
+        if (h.extendUntil > now) workingMessage(nc, h.group?.reply ?? h.reply)
+      }
     },
     Math.max(100, Math.floor(ackWait / 3)),
   )
@@ -406,8 +487,17 @@ export async function createJetStreamDeliveryStore(
    */
   const scan = async (subscriptionId?: string): Promise<Map<string, Versioned>> => {
     const all = new Map<string, Versioned>()
+    // Group messages first: a delivery's own message (a retry, a resend) is newer.
+    for await (const m of each(names.work, `${prefix}.wk.g.>`)) {
+      for (const [id, state] of expand(m.json<GroupMessage>())) {
+        if (subscriptionId === undefined || state.sub === subscriptionId) {
+          all.set(id, { state, revision: 0 })
+        }
+      }
+    }
     const work = subscriptionId === undefined ? `${prefix}.wk.>` : subj.workOf(subscriptionId)
     for await (const m of each(names.work, work)) {
+      if (m.subject.startsWith(`${prefix}.wk.g.`)) continue
       const w = m.json<WorkMessage>()
       all.set(m.subject.slice(prefix.length + 4), { state: w.st, revision: w.rev })
     }
@@ -417,7 +507,7 @@ export async function createJetStreamDeliveryStore(
       subscriptionId === undefined ? `${prefix}.st.>` : `${prefix}.st.${token(subscriptionId)}.>`
     for await (const m of each(names.state, states)) {
       const id = m.subject.slice(prefix.length + 4)
-      if (id.startsWith('done.')) continue
+      if (id.startsWith('done.') || id === 'ended') continue
       written.add(id)
       all.set(id, { state: m.json<DeliveryState>(), revision: m.seq })
     }
@@ -459,11 +549,11 @@ export async function createJetStreamDeliveryStore(
     h.finishing = true
     // A success of a delivery with no written state (the common case) is recorded with others in
     // one message; any other outcome by compare-and-set on the revision leased.
-    const written =
+    const revision =
       status === 'delivered' && h.version.revision === 0
-        ? await recordDone(id, next).then(() => true)
-        : (await write(id, next, h.version.revision)) !== undefined
-    if (!written) {
+        ? await recordDone(id, next).then(() => 0)
+        : await write(id, next, h.version.revision)
+    if (revision === undefined) {
       // Someone else recorded an outcome (the lease was lost, or the delivery cancelled).
       if (held.get(id) === h) held.delete(id)
       return false
@@ -474,12 +564,19 @@ export async function createJetStreamDeliveryStore(
         JSON.stringify({ id, seq: next.seq, at, answer: next.answer }),
       )
     }
+    if (h.group !== undefined && status === 'pending') {
+      // A retry of a delivery that came in a group message: from now on its own message.
+      await wake(id, { jws: h.jws, st: next, rev: revision }, `wr:${id}:${String(revision)}`)
+      if (held.get(id) === h) release(id)
+      return true
+    }
     if (held.get(id) === h) {
       release(id, status === 'pending' ? (due?.getTime() ?? at) - at : undefined)
     }
     return true
   }
   const cancelAll = async (subscriptionId: string, at: number) => {
+    await addEnded(subscriptionId)
     const current = await scan(subscriptionId)
     // No new attempts: the waiting messages go, then each pending delivery is recorded cancelled.
     await jsm.streams.purge(names.work, { filter: subj.workOf(subscriptionId) })
@@ -512,20 +609,6 @@ export async function createJetStreamDeliveryStore(
     due: time,
     updated: time,
   })
-  /**
-   * Queues one delivery of an event published before (a publisher's retry, or an operator's
-   * resend) unless it exists; `true` when it was new.
-   */
-  const queueAgain = async (id: string, state: DeliveryState, jws: string): Promise<boolean> => {
-    const [written, waiting] = await Promise.all([
-      read(id),
-      getMessage(names.work, { last_by_subj: subj.work(id) }),
-    ])
-    if (written !== undefined || waiting !== undefined) return false
-    // Deduplicated by its id, against a concurrent retry of the same publish.
-    const ack = await wake(id, { jws, st: state, rev: 0 }, `wk:${id}`)
-    return !ack.duplicate
-  }
   /** Resets a finished delivery to pending, due at `at`, and queues it. */
   const requeue = async (id: string, at: number, from: (s: DeliveryState) => boolean) => {
     const next = await update(id, (s) =>
@@ -578,22 +661,42 @@ export async function createJetStreamDeliveryStore(
         headers: h,
       })
       const time = at.getTime()
-      const state = (s: (typeof active)[number]) =>
-        initial(s, ack.seq, event.source, event.id, time)
-      // A new event's deliveries are new: their messages go out together, one write each. A
+      // A new event's deliveries are new: one group message carries them all, one write. A
       // duplicate (a publisher's retry) queues only what is missing, as after a crash between.
-      const created = ack.duplicate
-        ? await Promise.all(
-            active.map((s) => queueAgain(`${token(s.id)}.${ack.seq}`, state(s), event.jws)),
-          )
-        : await Promise.all(
+      let missing = active
+      if (ack.duplicate && active.length > 0) {
+        if ((await getMessage(names.work, { last_by_subj: subj.group(ack.seq) })) !== undefined) {
+          missing = []
+        } else {
+          const there = await Promise.all(
             active.map(async (s) => {
-              const id = `${token(s.id)}.${ack.seq}`
-              const w = await wake(id, { jws: event.jws, st: state(s), rev: 0 }, `wk:${id}`)
-              return !w.duplicate
+              const id = `${token(s.id)}.${String(ack.seq)}`
+              const [written, waiting] = await Promise.all([
+                read(id),
+                getMessage(names.work, { last_by_subj: subj.work(id) }),
+              ])
+              return written !== undefined || waiting !== undefined
             }),
           )
-      const deliveries = created.filter(Boolean).length
+          missing = active.filter((_, i) => there[i] !== true)
+        }
+      }
+      let deliveries = 0
+      if (missing.length > 0) {
+        const group: GroupMessage = {
+          g: 1,
+          jws: event.jws,
+          seq: ack.seq,
+          src: event.source,
+          eid: event.id,
+          t: time,
+          subs: missing.map((s) => [s.id, s.sink]),
+        }
+        const w = await js.publish(subj.group(ack.seq), JSON.stringify(group), {
+          msgID: `wg:${String(ack.seq)}`,
+        })
+        if (!w.duplicate) deliveries = missing.length
+      }
       return { cursor: String(ack.seq), duplicate: ack.duplicate, deliveries }
     },
 
@@ -616,7 +719,13 @@ export async function createJetStreamDeliveryStore(
       const claimed: ClaimedDelivery[] = []
       const leaseToken = crypto.randomUUID()
       const extendUntil = leaseMs > ackWait ? Date.now() + leaseMs : 0
-      const take = (id: string, jws: string, reply: string, current: Versioned) => {
+      const take = (
+        id: string,
+        jws: string,
+        reply: string,
+        current: Versioned,
+        group?: GroupHold,
+      ) => {
         const state = { ...current.state, attempts: current.state.attempts + 1, updated: t }
         held.set(id, {
           reply,
@@ -625,6 +734,7 @@ export async function createJetStreamDeliveryStore(
           leaseToken,
           jws,
           version: { state, revision: current.revision },
+          ...(group === undefined ? {} : { group }),
         })
         claimed.push({
           id,
@@ -638,16 +748,71 @@ export async function createJetStreamDeliveryStore(
           leaseToken,
         })
       }
-      // Leases this process holds that ran out by the caller's clock.
-      for (const [id, h] of [...held]) {
-        if (claimed.length >= limit) break
-        if (h.leaseUntil <= t) take(id, h.jws, h.reply, h.version)
+      // Leases this process holds that ran out by the caller's clock, and deliveries of group
+      // messages that did not fit a claim.
+      const takeHeld = () => {
+        for (const [id, h] of [...held]) {
+          if (claimed.length >= limit) break
+          if (h.leaseUntil <= t) take(id, h.jws, h.reply, h.version, h.group)
+        }
       }
+      takeHeld()
       if (claimed.length < limit) {
         const pulled = await pullNow(nc, names.work, names.consumer, limit - claimed.length)
+        let ended: Promise<Record<string, number>> | undefined
+        /** A group message: its deliveries are taken (up to `limit`) or held for the next claim. */
+        const takeGroup = async (g: GroupMessage, reply: string) => {
+          const mine = groups.get(g.seq)
+          if (mine !== undefined) {
+            // Handed out again while held here: its deliveries are taken from `held`.
+            mine.reply = reply
+            workingMessage(nc, reply)
+            return
+          }
+          ended ??= readEnded().then((e) => e.ended)
+          const off = await ended
+          let candidates = expand(g).filter(([, s]) => (off[s.sub] ?? 0) < g.seq)
+          if (deliveredCount(reply) !== 1) {
+            // Handed out again: what has a written outcome (or its own message) is not in it.
+            const own = await Promise.all(
+              candidates.map(async ([id]) => (await read(id)) !== undefined),
+            )
+            candidates = candidates.filter((_, i) => own[i] !== true)
+          }
+          if (candidates.length === 0) {
+            ackMessage(nc, reply)
+            return
+          }
+          if (g.t > t) {
+            nakMessage(nc, reply, Math.min(g.t - t, recheck))
+            return
+          }
+          // What does not fit is held here, for a concurrent or the next claim.
+          const hold: GroupHold = { seq: g.seq, reply, open: new Set(candidates.map(([id]) => id)) }
+          groups.set(g.seq, hold)
+          for (const [id, state] of candidates) {
+            if (claimed.length < limit) take(id, g.jws, reply, { state, revision: 0 }, hold)
+            else {
+              held.set(id, {
+                reply,
+                leaseUntil: 0,
+                extendUntil: 0,
+                leaseToken: '',
+                jws: g.jws,
+                version: { state, revision: 0 },
+                group: hold,
+              })
+            }
+          }
+        }
         await Promise.all(
           pulled.map(async (m) => {
-            const w = JSON.parse(decoder.decode(m.data)) as WorkMessage
+            const parsed = JSON.parse(decoder.decode(m.data)) as WorkMessage | GroupMessage
+            if ('g' in parsed) {
+              await takeGroup(parsed, m.reply)
+              return
+            }
+            const w = parsed
             const id = `${token(w.st.sub)}.${String(w.st.seq)}`
             const mine = held.get(id)
             if (mine !== undefined) {
@@ -687,6 +852,8 @@ export async function createJetStreamDeliveryStore(
             )
           }),
         )
+        // What a group message of a concurrent claim brought beyond its limit.
+        takeHeld()
       }
       return claimed
     },
@@ -758,6 +925,9 @@ export async function createJetStreamDeliveryStore(
       if (group !== subscription.group) return false
       const [source, eventId] = JSON.parse(event.header.get('Nats-Msg-Id')) as [string, string]
       if ((await getMessage(names.work, { last_by_subj: subj.work(id) })) !== undefined)
+        return false
+      const waiting = await getMessage(names.work, { last_by_subj: subj.group(seq) })
+      if (waiting?.json<GroupMessage>().subs.some(([sub]) => sub === subscriptionId) === true)
         return false
       const state = initial(subscription, seq, source, eventId, at.getTime())
       const revision = await write(id, state, 0)
