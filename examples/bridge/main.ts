@@ -1,4 +1,5 @@
 // Runs cta-bridge from the environment: `npx tsx examples/bridge/main.ts` (see README.md).
+import { createSafeFetch } from '@cta-interop/sdk/node'
 import { startBridge } from './bridge.js'
 
 const env = (name: string, fallback?: string): string => {
@@ -29,10 +30,12 @@ const bridge = await startBridge({
   knownTools: installed,
   dataDir: env('BRIDGE_DATA_DIR', './data/bridge'),
   port: Number(env('BRIDGE_PORT', '8787')),
-  // Loopback and plain HTTP only when asked: a deployment leaves this unset.
-  ...(process.env.BRIDGE_LOCAL === '1'
-    ? { outbound: { allowPrivateNetwork: true, allowHttp: true } }
-    : {}),
+  // Loopback and plain HTTP only when asked; otherwise the SDK's DNS-pinned fetch, which refuses
+  // non-public addresses.
+  outbound:
+    process.env.BRIDGE_LOCAL === '1'
+      ? { allowPrivateNetwork: true, allowHttp: true }
+      : { fetch: createSafeFetch() },
 })
 console.log(`cta-bridge for ${bridge.manifest.name} at ${bridge.origin}`)
 for (const tool of list(env('BRIDGE_FOLLOW', ''))) await bridge.follow(tool, group)
