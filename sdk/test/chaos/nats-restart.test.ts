@@ -44,11 +44,18 @@ interface Worker {
 }
 
 const log: string[] = []
+/** The subscription the test made, handed to each worker (they read it before each attempt). */
+let subscription = ''
 
 function startWorker(url: string): Worker {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
     cwd: ROOT,
-    env: { ...process.env, CHAOS_NATS_URL: url, CHAOS_PREFIX: PREFIX },
+    env: {
+      ...process.env,
+      CHAOS_NATS_URL: url,
+      CHAOS_PREFIX: PREFIX,
+      CHAOS_SUBSCRIPTION: subscription,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stderr.on('data', (chunk: Buffer) => {
@@ -117,14 +124,16 @@ describe.skipIf(!built || missing !== undefined)(
         recheck: 500,
         ackWait: 3000,
       })
-      await store.createSubscription({
+      const made = {
         id: 'chaos',
         subscriber: new URL(sink).origin,
         sink,
         group: GROUP,
-        status: 'active',
+        status: 'active' as const,
         created: new Date().toISOString(),
-      })
+      }
+      await store.createSubscription(made)
+      subscription = JSON.stringify(made)
       const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
       const ids = Array.from({ length: EVENTS }, (_, i) => `chaos-${String(i).padStart(5, '0')}`)
       const signed = await Promise.all(

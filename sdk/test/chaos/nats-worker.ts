@@ -4,7 +4,11 @@
  * server's restarts: the connection reconnects, and a store call that fails ends the batch (the
  * leases run out and another worker, or this one, takes the deliveries again).
  */
-import { createDeliveryWorker, createMemoryDeliveryStore } from '@cta-interop/sdk'
+import {
+  createDeliveryWorker,
+  createMemoryDeliveryStore,
+  type Subscription,
+} from '@cta-interop/sdk'
 import { createJetStreamDeliveryStore } from '@cta-interop/sdk/nats'
 import { connect } from '@nats-io/transport-node'
 
@@ -20,13 +24,16 @@ const nc = await connect({
   reconnectTimeWait: 100,
   waitOnFirstConnect: true,
 })
+// The worker reads each delivery's subscription before attempting it (DLV-SUB-009); in a
+// deployment they live in a shared database, here the test hands this process the one it made.
+const state = createMemoryDeliveryStore()
+await state.createSubscription(JSON.parse(env('CHAOS_SUBSCRIPTION')) as Subscription)
 let store: Awaited<ReturnType<typeof createJetStreamDeliveryStore>> | undefined
 while (store === undefined) {
   try {
     store = await createJetStreamDeliveryStore({
       connection: nc,
-      // Workers need no subscriptions: a delivery carries its sink.
-      state: createMemoryDeliveryStore(),
+      state,
       prefix: env('CHAOS_PREFIX'),
       recheck: 500,
       ackWait: 3000,

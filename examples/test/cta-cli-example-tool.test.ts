@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateSigningKey, signEvent } from '../../src/index.js'
-import { startDecisions, type Decisions } from '../../../examples/decisions/decisions.js'
+import { generateSigningKey, signEvent } from '@cta-interop/sdk'
+import { startDecisions, type Decisions } from '../decisions/decisions.js'
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
+const CLI = fileURLToPath(new URL('../../sdk/dist/cli.js', import.meta.url))
 const EVENT = fileURLToPath(
-  new URL('../../../examples/documents/events/membership-joined.json', import.meta.url),
+  new URL('../documents/events/membership-joined.json', import.meta.url),
 )
 
 function cta(args: string[]): Promise<{ code: number | null; stdout: string }> {
