@@ -142,7 +142,7 @@ export function createBudgetingPages(options: BudgetingPagesOptions): BudgetingP
       const other = m.subject === id ? m.object : m.subject
       return [
         link(m.id ?? other, `Match with “${proposalName(other)}”`),
-        `score ${esc(m.score ?? '?')} · ${when(m.published)}`,
+        `score ${esc(m.score)} · ${when(m.published)}`,
       ] as const
     })
   const STATUS: Readonly<
@@ -364,12 +364,12 @@ export function createBudgetingPages(options: BudgetingPagesOptions): BudgetingP
       tool,
       kind: 'Match',
       title: `“${proposalName(m.subject)}” fits “${proposalName(m.object)}”`,
-      status: { label: `score ${m.score ?? '?'}`, tone: 'info' },
+      status: { label: `score ${m.score}`, tone: 'info' },
       trail: await trail(tool),
       body: facts([
         ['Found for', side(m.subject)],
         ['Matches', side(m.object)],
-        ['Score', m.score === undefined ? undefined : esc(m.score)],
+        ['Score', esc(m.score)],
         ['Found', when(m.published)],
         ['Found by', link(`${tool.origin}/`, tool.name)],
       ]),

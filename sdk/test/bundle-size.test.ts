@@ -9,8 +9,10 @@ import { bundleSize } from '../../bench/lib/bundle-size.js'
 // The target is 150 KB. The bound below is what the generated validators of the 38 kinds
 // an event may be reach today (see sdk/scripts/validator-code.ts): Ajv's standalone code spends
 // about 1 KB per property checked, and an event's kinds hold a few hundred. Lower it as the code
-// shrinks; never raise it without saying why.
-const VERIFY_ONLY_LIMIT = 380_000
+// shrinks; never raise it without saying why. Raised from 380,000 on 3 December 2026: the new
+// core event (subscription.ended), the rendering rules (https-only links, nameMap/summaryMap on
+// every kind with a name) and the 20-digit sequence brought a verify-only bundle to 397,149 B.
+const VERIFY_ONLY_LIMIT = 400_000
 
 describe('browser bundle size', () => {
   it('a bundle that only verifies events carries only the event validators', async () => {

@@ -161,7 +161,7 @@ export async function verifyGroupAssertion(
   if (claims.groups[0] !== group) {
     reject('ERR_GROUP_MISMATCH', 'the assertion is about another group')
   }
-  if (claims.cta_status !== undefined && claims.cta_status !== 'active') {
+  if (claims.cta_status !== 'active') {
     reject('ERR_MEMBERSHIP_ENDED', 'the membership is not active') // AUTH-VER-010
   }
   if (claims.exp <= claims.iat || claims.exp - claims.iat > maxLifetime) {

@@ -38,7 +38,7 @@ export function intentMatched(
   options: IntentMatchedOptions,
 ): EventOf<'tech.collaborative.intent.matched'> {
   const { '@context': _context, ...object } = match
-  const score = match.score === undefined ? '' : ` (score ${match.score})`
+  const score = ` (score ${match.score})`
   const data = {
     type: 'Create' as const,
     ...renderable(options, {

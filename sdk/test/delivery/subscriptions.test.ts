@@ -257,8 +257,10 @@ describe('subscription requests', () => {
           { ...payload, jti: 'd' },
           alice.tool.key,
         ),
-        'ERR_KEY_UNRESOLVED',
-        401,
+        // Alice's keys were fetched moments ago: the refetch an unknown kid needs waits for the
+        // rate limit, so the answer is a retryable 503, never a final 401 (EVT-KEY-008).
+        'ERR_FETCH_FAILED',
+        503,
       ],
       [
         await forge(header, { ...payload, jti: 'e', config: { secret: 'x' } }, alice.tool.key),
