@@ -5,9 +5,7 @@ import { generateSigningKey, signEvent } from '@cta-interop/sdk'
 import { startDecisions, type Decisions } from '../decisions/decisions.js'
 
 const CLI = fileURLToPath(new URL('../../sdk/dist/cli.js', import.meta.url))
-const EVENT = fileURLToPath(
-  new URL('../documents/events/membership-joined.json', import.meta.url),
-)
+const EVENT = fileURLToPath(new URL('../documents/events/membership-joined.json', import.meta.url))
 
 function cta(args: string[]): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
