@@ -767,7 +767,7 @@ for (const factory of factories) {
         await fresh.close()
       })
 
-      it('[DLV-SUB-012] ends a subscription whose deliveries all failed for 5 days, not before, and a success starts the count again', async () => {
+      it('[DLV-SUB-012] ends a subscription whose deliveries all failed for 5 days, not before, and keeps it when a success starts the count again', async () => {
         const { time, fresh, worker, sub, publish } = await setup()
         await fresh.createSubscription(sub('f1'))
         sink.script([{ status: 500 }])
@@ -824,7 +824,7 @@ for (const factory of factories) {
         await fresh.close()
       })
 
-      it("[DLV-SUB-013] publishes subscription.ended with the reason into the group's feed and to the group's other subscriptions, never to the ended one", async () => {
+      it("[DLV-SUB-013] publishes subscription.ended with the reason into the group's feed and delivers it to the group's other subscriptions, never to the ended one", async () => {
         const { fresh, worker, sub, publish } = await setup({
           isInstalled: (_group, tool) => tool !== 'https://dashboard.example',
         })

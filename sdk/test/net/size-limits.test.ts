@@ -239,7 +239,7 @@ describe('[DLV-LIM-003] a request token: 4 KiB', () => {
 })
 
 describe('[DLV-LIM-005] a feed page answered: at most 4 MiB', () => {
-  it('answers fewer than `limit` events rather than more than 4 MiB, and the rest on the next page', async () => {
+  it('[DLV-LIM-005] serves fewer than `limit` events and the rest on the next page, never a page over 4 MiB', async () => {
     const store = createMemoryDeliveryStore()
     // 70 events of 60 KiB: 4.1 MiB in all; what is served is not verified, so any ASCII will do.
     const jws = (i: number) => `${String(i).padStart(4, '0')}.${'a'.repeat(60 * 1024)}.sig`

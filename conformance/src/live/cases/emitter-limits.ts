@@ -7,7 +7,7 @@
 import { gzipSync } from 'node:zlib'
 import type { LiveCase, LiveContext } from '../case.js'
 import { check } from '../case.js'
-import { subscriptionsUrl } from './emitter-support.js'
+import { feedUrl, groupQuery, subscriptionsUrl } from './emitter-support.js'
 import { problemType } from './suite-events.js'
 
 /** 8 KiB (DLV-LIM-002). */
@@ -36,7 +36,58 @@ async function post(
 
 const TOO_LARGE = { status: 413, type: problemType('ERR_TOO_LARGE') }
 
+/** 4 KiB (DLV-LIM-003). */
+const TOKEN_LIMIT = 4096
+
+/** GETs the feed with `token` as its request token; the answer's status and problem type. */
+async function readFeedWith(
+  ctx: LiveContext,
+  token: string,
+): Promise<{ status: number; type: string | undefined }> {
+  const response = await ctx.wire.fetch(`${feedUrl(ctx)}?${groupQuery(ctx)}`, {
+    headers: { authorization: `CTA-JWS ${token}` },
+  })
+  const type = ((await response.json().catch(() => ({}))) as { type?: string }).type
+  return { status: response.status, type }
+}
+
 export const EMITTER_LIMIT_CASES: readonly LiveCase[] = [
+  {
+    id: 'live.emitter.request-token-at-size-limit',
+    title: 'A request token of 4,096 characters is read, not refused for its size',
+    requirements: ['DLV-LIM-003'],
+    profile: 'emitter',
+    level: 'MUST',
+    async run(ctx) {
+      // Not a JWS: refused for what it is, never for its size.
+      const actual = await readFeedWith(ctx, 'a'.repeat(TOKEN_LIMIT))
+      const expected = { status: 'not 413', type: `not ${TOO_LARGE.type}` }
+      check(
+        actual.status !== 413 && actual.type !== TOO_LARGE.type,
+        'a token of 4 KiB must be read',
+        expected,
+        actual,
+      )
+      return { expected, actual }
+    },
+  },
+  {
+    id: 'live.emitter.request-token-over-size-limit',
+    title: 'A request token of 4,097 characters is refused with ERR_TOO_LARGE',
+    requirements: ['DLV-LIM-003'],
+    profile: 'emitter',
+    level: 'MUST',
+    async run(ctx) {
+      const actual = await readFeedWith(ctx, 'a'.repeat(TOKEN_LIMIT + 1))
+      check(
+        actual.type === TOO_LARGE.type,
+        `expected ${TOO_LARGE.type}`,
+        { type: TOO_LARGE.type },
+        actual,
+      )
+      return { expected: { type: TOO_LARGE.type }, actual }
+    },
+  },
   {
     id: 'live.emitter.subscribe-at-size-limit',
     title: 'A subscription request body of 8 KiB is read, not refused for its size',
