@@ -29,9 +29,9 @@ export const PLANTS: readonly Plant[] = [
     ...RECEIVER,
     plant: {
       sdk: {
-        find: 'const verifyOptions = { ...verifying, maxLength:',
+        find: 'const verifyOptions = {\n    ...verifying,\n',
         replace:
-          'const verifyOptions = { ...verifying, verifySignature: async () => true, maxLength:',
+          'const verifyOptions = {\n    ...verifying,\n    verifySignature: async () => true,\n',
       },
     },
   },
@@ -125,9 +125,9 @@ export const PLANTS: readonly Plant[] = [
     ...RECEIVER,
     plant: {
       sdk: {
-        find: '    return key2 === void 0 ? void 0 : { key: key2, alg: key2.alg, source: origin };',
+        find: '    return key3 === void 0 ? void 0 : { key: key3, alg: key3.alg, source: origin };',
         replace:
-          '    key2 ??= entry.keys.values().next().value;\n    return key2 === void 0 ? void 0 : { key: key2, alg: key2.alg, source: origin };',
+          '    key3 ??= got.entry.keys.values().next().value;\n    return key3 === void 0 ? void 0 : { key: key3, alg: key3.alg, source: origin };',
       },
     },
   },
@@ -167,9 +167,9 @@ export const PLANTS: readonly Plant[] = [
     profiles: ['receiver'],
     plant: {
       sdk: {
-        find: 'const verifyOptions = { ...verifying, maxLength:',
+        find: 'const verifyOptions = {\n    ...verifying,\n',
         replace:
-          'const verifyOptions = { ...verifying, verifySignature: async () => true, maxLength:',
+          'const verifyOptions = {\n    ...verifying,\n    verifySignature: async () => true,\n',
       },
     },
   },

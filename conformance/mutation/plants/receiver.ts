@@ -19,8 +19,8 @@ export const PLANTS: readonly Plant[] = [
     requirements: ['DLV-INB-003'],
     ...RECEIVER,
     plant: edit(
-      'if (entries.get(key2) === mine) entries.delete(key2);',
-      'put(key2, { expires: expiresAt.getTime(), pending: false });',
+      'if (entries.get(key3) === mine) entries.delete(key3);',
+      'put(key3, { expires: expiresAt.getTime(), pending: false });',
     ),
   },
   {
@@ -29,8 +29,8 @@ export const PLANTS: readonly Plant[] = [
     requirements: ['DLV-INB-003'],
     ...BUDGETING,
     plant: edit(
-      'if (entries.get(key2) === mine) entries.delete(key2);',
-      'put(key2, { expires: expiresAt.getTime(), pending: false });',
+      'if (entries.get(key3) === mine) entries.delete(key3);',
+      'put(key3, { expires: expiresAt.getTime(), pending: false });',
     ),
   },
   {
@@ -209,12 +209,14 @@ export const PLANTS: readonly Plant[] = [
   // live.receiver.failed-fetch-remembered
   {
     id: 'receiver.fetch-failures-forgotten',
-    bug: 'A failed fetch of a manifest is not remembered: every event naming that tool fetches again.',
+    bug: 'A failed fetch of a manifest leaves no trace: neither remembered nor counted by the refetch throttle, so every event naming that tool fetches again.',
     requirements: ['SEC-SSRF-005'],
     ...RECEIVER,
+    // The refetch throttle (EVT-KEY-008) alone already answers a second kid 503 without a fetch, so
+    // the fault must also take the failed attempt off the throttle to be observable.
     plant: edit(
       'remember(failures, origin, { error: err, until: now() + failureTtl });',
-      'void failures;',
+      'lastFetch.delete(origin);',
     ),
   },
   // live.receiver.key-rotation (the retired key)
