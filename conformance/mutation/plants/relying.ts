@@ -115,8 +115,8 @@ export const PLANTS: readonly Plant[] = [
     ...BUDGETING,
     plant: {
       sdk: {
-        find: 'if (options.tool === void 0 || installation.tool !== options.tool) return;',
-        replace: 'return;',
+        find: 'if (options.tool === void 0 || installation.tool !== options.tool) return true;',
+        replace: 'return true;',
       },
     },
   },
@@ -127,8 +127,8 @@ export const PLANTS: readonly Plant[] = [
     ...BUDGETING,
     plant: {
       sdk: {
-        find: 'if (options.tool === void 0 || installation.tool !== options.tool) return;',
-        replace: 'if (options.tool === void 0) return;',
+        find: 'if (options.tool === void 0 || installation.tool !== options.tool) return true;',
+        replace: 'if (options.tool === void 0) return true;',
       },
     },
   },
@@ -223,8 +223,8 @@ export const PLANTS: readonly Plant[] = [
     ...BUDGETING,
     plant: {
       sdk: {
-        find: '    let key2 = keys.get(kid);\n',
-        replace: '    let key2 = keys.get(kid) ?? [...keys.values()][0];\n',
+        find: '    let key3 = keys.get(kid);\n',
+        replace: '    let key3 = keys.get(kid) ?? [...keys.values()][0];\n',
       },
     },
   },
@@ -260,7 +260,7 @@ export const PLANTS: readonly Plant[] = [
     ...BUDGETING,
     plant: {
       sdk: {
-        find: 'if (claims.cta_status !== void 0 && claims.cta_status !== "active") {',
+        find: 'if (claims.cta_status !== "active") {',
         replace: 'if (false) {',
       },
     },
