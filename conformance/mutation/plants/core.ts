@@ -221,8 +221,8 @@ export const PLANTS: readonly Plant[] = [
     ...EMITTER,
     plant: {
       sdk: {
-        find: 'Math.min(Math.max(attempt.retryAfter, 1), policy.maxRetryAfter)',
-        replace: 'Math.min(Math.max(attempt.retryAfter / 1e3, 0), policy.maxRetryAfter)',
+        find: 'Math.min(Math.max(retryAfter, 1), policy.maxRetryAfter)',
+        replace: 'Math.min(Math.max(retryAfter / 1e3, 0), policy.maxRetryAfter)',
       },
     },
   },

@@ -283,8 +283,8 @@ export const PLANTS: readonly Plant[] = [
     requirements: ['EVT-JSON-002'],
     ...DECISIONS,
     plant: edit(
-      'new CompactSign(encoder.encode(JSON.stringify(valid)))',
-      'new CompactSign(encoder.encode("\\uFEFF" + JSON.stringify(valid)))',
+      '.encode(JSON.stringify(valid)))',
+      '.encode("\\uFEFF" + JSON.stringify(valid)))',
     ),
   },
   {

@@ -223,8 +223,8 @@ export const PLANTS: readonly Plant[] = [
     requirements: ['INT-MAT-011'],
     ...BUDGETING,
     plant: edit(
-      'if (options.score !== void 0) doc["score"] = options.score;',
-      'if (options.score !== void 0) doc["score"] = String(Math.round(Number(options.score) * 100) / 100);',
+      'doc["score"] = options.score;',
+      'doc["score"] = String(Math.round(Number(options.score) * 100) / 100);',
     ),
   },
   {
