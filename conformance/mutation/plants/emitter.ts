@@ -282,10 +282,7 @@ export const PLANTS: readonly Plant[] = [
     bug: 'The signer writes a byte-order mark before the JSON of every event it signs.',
     requirements: ['EVT-JSON-002'],
     ...DECISIONS,
-    plant: edit(
-      '.encode(JSON.stringify(valid)))',
-      '.encode("\\uFEFF" + JSON.stringify(valid)))',
-    ),
+    plant: edit('.encode(JSON.stringify(valid)))', '.encode("\\uFEFF" + JSON.stringify(valid)))'),
   },
   {
     id: 'emitter.fixture-bom-in-payload',
