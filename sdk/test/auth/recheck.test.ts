@@ -132,7 +132,7 @@ async function setup(recheck?: number) {
 const refusedWith = (promise: Promise<unknown>): Promise<string> => codeOf(promise)
 
 describe('createMembershipRecheck', () => {
-  it('[AUTH-END-004] [AUTH-END-005] keeps a member whose membership is re-established in time, for hours, asking the authority only once half the period has passed', async () => {
+  it('[AUTH-END-004] [AUTH-END-005] accepts and keeps a member whose membership is re-established in time, for hours, asking the authority only once half the period has passed', async () => {
     const t = await setup(60)
     expect((await t.signIn()).period).toBe(60)
     t.tick(29)
@@ -212,7 +212,7 @@ describe('createMembershipRecheck', () => {
     expect(await refusedWith(t.access())).toBe('ERR_MEMBERSHIP_ENDED')
   })
 
-  it('[AUTH-END-006] keeps a member when re-establishing fails with ERR_FETCH_FAILED, which is no refusal', async () => {
+  it('[AUTH-END-006] accepts and keeps a member when re-establishing fails with ERR_FETCH_FAILED, which is no refusal', async () => {
     const t = await setup(60)
     await t.signIn()
     t.tick(31)

@@ -185,7 +185,7 @@ describe('amounts', () => {
     expect(normalizeAmount('0.5', { decimals: 0, rounding: 'half-up' })).toBe('1')
   })
 
-  it('[INT-AMT-003] rejects an amount more precise than its currency allows with ERR_AMOUNT_PRECISION', () => {
+  it('[INT-AMT-003] [INT-AMT-006] rejects an amount more precise than its currency allows with ERR_AMOUNT_PRECISION', () => {
     expect(codeOf(() => normalizeAmount('1.505', { decimals: USD.decimals }))).toBe(
       'ERR_AMOUNT_PRECISION',
     )
