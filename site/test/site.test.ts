@@ -155,7 +155,8 @@ describe('the published artifacts', () => {
         }
       ).exports,
     )
-      .filter((e) => e !== './package.json')
+      // Data files (the JSON Schemas and the JSON-LD context) are exports, not API modules.
+      .filter((e) => e !== './package.json' && !/\.(json|jsonld)$/.test(e))
       .map((e) => `@cta-interop/sdk${e.slice(1)}`)
     expect(exports).toContain('@cta-interop/sdk/node')
     for (const name of exports) {
@@ -467,6 +468,8 @@ describe.skipIf(!HAS_CHROMIUM)(
         'Date',
         'Editors',
         'Feedback',
+        'Licence',
+        'Changes',
       ])
       expect(status[1]).toContain(sdk.version)
       expect(status[3]).toBe('Editors: CTA Interop editors')
