@@ -304,8 +304,8 @@ export const PLANTS: readonly Plant[] = [
     ...RELYING,
     plant: {
       sdk: {
-        find: 'if (typ !== rules.typ) reject(',
-        replace: 'if (typ !== rules.typ && rules !== ASSERTION_RULES) reject(',
+        find: 'if (!matchesTyp(typ, rules.typ)) reject(',
+        replace: 'if (!matchesTyp(typ, rules.typ) && rules !== ASSERTION_RULES) reject(',
       },
     },
   },
