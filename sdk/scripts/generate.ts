@@ -73,8 +73,14 @@ function rewrite(node: Json): Json {
     }
   }
   // Closed for CTA's terms, open for declared extension members (EXT-MEM-001): every closed
-  // object, whatever its kind, admits names of the form `prefix:local`.
-  if (out['type'] === 'object' && out['additionalProperties'] === false) {
+  // object, whatever its kind, admits names of the form `prefix:local`. A map whose keys are
+  // already a pattern (a natural-language map keyed by language tags, DOC-LANG-001) is a value,
+  // not a node with members, and keeps its own pattern.
+  if (
+    out['type'] === 'object' &&
+    out['additionalProperties'] === false &&
+    out['patternProperties'] === undefined
+  ) {
     out['patternProperties'] = { [EXTENSION_MEMBER_PATTERN]: true }
   }
   const anyOf = out['anyOf']

@@ -83,22 +83,23 @@ export const LINK_PATTERN = '^https?://'
 export const Link = Type.String({ format: 'iri', maxLength: LIMITS.iri, pattern: LINK_PATTERN })
 /**
  * A language tag as a key of a natural-language map (DOC-LANG-001): the shape of a BCP 47 tag,
- * a primary language subtag of 2 to 8 letters then subtags of 1 to 8 letters or digits.
+ * a primary language subtag of 2 to 8 letters then subtags of 1 to 8 letters or digits, at most
+ * 35 characters in all (the lookahead holds the length, so one pattern says everything).
  */
-export const LANGUAGE_TAG_PATTERN = '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$'
+export const LANGUAGE_TAG_PATTERN = '^(?=.{2,35}$)[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$'
 /** How many languages one natural-language map may hold. */
 export const LANGUAGE_MAP_LIMIT = 32
 /**
  * An ActivityStreams natural-language map (`nameMap`, `summaryMap`): language tags mapped to
- * the same text as the plain member holds in that language (DOC-LANG-001).
+ * the same text as the plain member holds in that language (DOC-LANG-001). A TypeBox record
+ * (`patternProperties`, no other members), so TypeBox's own `Value.Check` and the generated
+ * validators check the same thing.
  */
-function LanguageMap(value: TSchema): TUnsafe<Record<string, string>> {
-  return Type.Unsafe<Record<string, string>>({
-    type: 'object',
+function LanguageMap<T extends TSchema>(value: T) {
+  return Type.Record(Type.String({ pattern: LANGUAGE_TAG_PATTERN }), value, {
     minProperties: 1,
     maxProperties: LANGUAGE_MAP_LIMIT,
-    propertyNames: { pattern: LANGUAGE_TAG_PATTERN, maxLength: 35 },
-    additionalProperties: value,
+    additionalProperties: false,
   })
 }
 /** `nameMap`: a {@link Name} per language. */
