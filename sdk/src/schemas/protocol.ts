@@ -91,7 +91,11 @@ export type SubscriptionRequestPayload = Static<typeof SubscriptionRequestPayloa
 export const RequestTokenPayload = Type.Object(
   {
     htm: Type.String({ pattern: '^[A-Z]{1,16}$' }),
-    htu: Type.String({ format: 'iri', maxLength: LIMITS.iri, pattern: '^https?://[^?#]*$' }),
+    // No pattern against a query here: a token whose htu differs from the request URL in any way
+    // (a query included) is ERR_UNAUTHORIZED (DLV-REQ), decided by comparing it, not by shape;
+    // and no IRI format or length cap below the token's own 4 KiB (DLV-LIM-003): it must equal
+    // the URL requested, which is checked next.
+    htu: Type.String({ maxLength: 4096, pattern: '^https?://' }),
     iat: NumericDate,
     jti: Jti,
   },
