@@ -85,7 +85,7 @@ export async function verifyRequestToken(
   )
   const c = checker(payload, ['htm', 'htu', 'iat', 'jti'])
   const htm = c.string('htm', 16)
-  const htu = c.string('htu', 2048)
+  const htu = c.string('htu', 4096)
   const iat = c.integer('iat')
   const jti = c.string('jti', 64)
   c.done()
