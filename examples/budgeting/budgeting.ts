@@ -589,7 +589,9 @@ export async function startBudgeting(options: {
       event.type !== 'tech.collaborative.proposal.closed'
     )
       return
-    if (!served.has(event.group) || !(await isInstalled(event.group, event.source))) return
+    // A served group, or a conformance session's group of this tool's own (test and demo).
+    const ours = served.has(event.group) || controlGroups.has(event.group)
+    if (!ours || !(await isInstalled(event.group, event.source))) return
     const object = (event.data as { object?: unknown }).object
     if (typeof object !== 'object' || object === null) return
     if (event.type === 'tech.collaborative.proposal.closed') {
