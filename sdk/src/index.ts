@@ -48,6 +48,32 @@ export {
   type ExtensionValue,
 } from './events/create-event.js'
 export type { CoreEventType, EventOf } from './schemas/index.js'
+// -- core event builders: one per core event type without a profile module of its own --
+export { ping, type PingOptions } from './events/ping.js'
+export type { CoreEventOptions } from './events/internal/core-event.js'
+export {
+  membershipJoined,
+  type EmbeddedInstallation,
+  type EventGroup,
+  type MembershipEventOptions,
+} from './membership/membership-joined.js'
+export { membershipUpdated } from './membership/membership-updated.js'
+export { membershipLeft } from './membership/membership-left.js'
+export { membershipRemoved } from './membership/membership-removed.js'
+export { groupToolConnected } from './membership/group-tool-connected.js'
+export { groupToolDisconnected } from './membership/group-tool-disconnected.js'
+export {
+  proposalResponded,
+  type AgreementEventOptions,
+  type AgreementResponse,
+} from './intents/proposal-responded.js'
+export { agreementAccepted } from './intents/agreement-accepted.js'
+export { agreementRejected } from './intents/agreement-rejected.js'
+export {
+  agreementFulfilled,
+  type AgreementFulfilledOptions,
+} from './intents/agreement-fulfilled.js'
+export type { Agreement, Commitment, EconomicEvent } from './schemas/index.js'
 // -- events and delivery --
 export { ALLOWED_ALGORITHMS, isAllowedAlgorithm, type SigningAlgorithm } from './keys/algorithms.js'
 export {

@@ -212,6 +212,7 @@ export const Commitment = Type.Object(
   },
   { $id: schemaId('commitment'), additionalProperties: false, title: 'Commitment' },
 )
+export type Commitment = Static<typeof Commitment>
 
 /** A ValueFlows agreement: what a response to a proposal offers, and what it asks in return. */
 export const Agreement = Type.Object(
@@ -223,6 +224,7 @@ export const Agreement = Type.Object(
   },
   { $id: schemaId('agreement'), additionalProperties: false, title: 'Agreement' },
 )
+export type Agreement = Static<typeof Agreement>
 
 /** A ValueFlows economic event: what actually happened (a payment made, a service delivered). */
 export const EconomicEvent = Type.Object(
@@ -240,3 +242,4 @@ export const EconomicEvent = Type.Object(
   },
   { additionalProperties: false },
 )
+export type EconomicEvent = Static<typeof EconomicEvent>
