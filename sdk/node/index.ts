@@ -21,6 +21,17 @@ export {
 } from './sodium-signature-verifier.js'
 export { createNodeInbox } from './create-node-inbox.js'
 export {
+  createTool,
+  development,
+  PresetRefusal,
+  type CreateToolOptions,
+  type Tool,
+  type ToolPreset,
+  type ToolStoreOptions,
+  type ToolSubscribeOptions,
+} from './create-tool.js'
+export { subscribe, type CursorStore, type SubscribeOptions, type SubscribeResult } from './subscribe.js'
+export {
   createPgliteDeliveryStore,
   type PgliteDeliveryStoreOptions,
   type PgliteLike,
