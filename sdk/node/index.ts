@@ -30,7 +30,12 @@ export {
   type ToolStoreOptions,
   type ToolSubscribeOptions,
 } from './create-tool.js'
-export { subscribe, type CursorStore, type SubscribeOptions, type SubscribeResult } from './subscribe.js'
+export {
+  subscribe,
+  type CursorStore,
+  type SubscribeOptions,
+  type SubscribeResult,
+} from './subscribe.js'
 export {
   createPgliteDeliveryStore,
   type PgliteDeliveryStoreOptions,
