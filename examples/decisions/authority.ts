@@ -137,8 +137,10 @@ const page = (res: ServerResponse, title: string, body: string, status = 200): v
  */
 export async function startAuthority(options: AuthorityOptions): Promise<Authority> {
   const { origin, store } = options
-  // ID tokens and membership assertions are signed with the provider's own key, served at `/jwks`
-  // (`jwks_uri`); events are signed with the tool's event key, served from its manifest.
+  // Membership assertions are signed with the provider's own Ed25519 key, served at `/jwks`
+  // (`jwks_uri`); ID tokens with RS256, which every OpenID library verifies, from an RSA key the
+  // plugin adds to the same JWKS (AUTH-OIDC-003); events are signed with the tool's event key,
+  // served from its manifest.
   const signing = await generateSigningKey({ kid: 'decisions-oidc-1', extractable: true })
   // Web Crypto exports `key_ops: ['sign']`, which the public key at `/jwks` must not keep.
   const {

@@ -13,11 +13,14 @@ import {
 } from '@cta-interop/sdk'
 import type { JWK } from 'jose'
 import { accountWithGroup, groupOfGrant, setGroupOfGrant } from './internal/grant-group.js'
+import { generateIdTokenKey } from './internal/id-token-key.js'
+import { encodeOriginBasicCredentials } from './internal/origin-basic-credentials.js'
 import { OAuthError } from './internal/oauth-error.js'
 import { bearerTool, serveGroups } from './internal/group-routes.js'
 import { tokenExchange, TOKEN_EXCHANGE_PARAMETERS } from './internal/token-exchange.js'
 import type {
   AccountLike,
+  ClientCredentialsLike,
   GrantLike,
   InteractionDetailsLike,
   ProviderConfiguration,
@@ -31,9 +34,11 @@ export interface GroupAuthorityOptions {
   readonly store: MembershipStore
   /**
    * The provider's private signing keys (its `jwks` configuration). The first Ed25519 or P-256
-   * key, which must have a `kid`, signs ID tokens and membership assertions; its public part is
-   * served at the provider's `jwks_uri`. `key_ops` and `ext` (as Web Crypto exports them) are
-   * dropped.
+   * key, which must have a `kid`, signs membership assertions, and ID tokens for a client that
+   * registered its algorithm as `id_token_signed_response_alg`. An RSA key (`RS256`) signs every
+   * other client's ID tokens; without one, the plugin generates one when it is created (so a
+   * provider that runs as several processes passes its own). Public parts are served at the
+   * provider's `jwks_uri`; `key_ops` and `ext` (as Web Crypto exports them) are dropped.
    */
   readonly jwks: { readonly keys: readonly JWK[] }
   /** The authority's membership and tool events: who signs them and where they go. */
@@ -69,13 +74,18 @@ export interface GroupAuthority {
    * Extends an `oidc-provider` configuration with what group auth needs: the provider's `jwks`,
    * the scopes `cta:membership` (claim `groups`) and `cta:roster`, the `cta_group` authorization
    * parameter, the client credentials grant, PKCE for every client, scope claims in ID tokens,
-   * one grant per disclosed group, and an account wrapper that adds `groups`. Settings of `base`
-   * are kept where they do not conflict.
+   * one grant per disclosed group, and an account wrapper that adds `groups`; and what a generic
+   * OpenID client expects: `RS256` ID tokens unless a client registered another algorithm, and
+   * only the client authentication methods a tool registered with a secret can use
+   * (`client_secret_basic`, `client_secret_post`). Settings of `base` are kept where they do not
+   * conflict.
    */
   configuration(base?: ProviderConfiguration): ProviderConfiguration
   /**
    * Registers RFC 8693 token exchange (which issues membership assertions) and the group
-   * endpoints on a provider built from {@link GroupAuthority.configuration}.
+   * endpoints on a provider built from {@link GroupAuthority.configuration}; reads a raw origin
+   * `client_id` in HTTP Basic as the tool meant it; and refuses member scopes in the client
+   * credentials grant (`invalid_scope`).
    */
   mount(provider: ProviderLike): void
   /**
@@ -107,6 +117,9 @@ const withoutKeyUsage = (jwk: JWK): JWK => {
   const { key_ops: _keyOps, ext: _ext, ...rest } = jwk
   return rest
 }
+
+/** Scopes only a member's sign-in grants (with the claims scopes of the configuration). */
+const OIDC_MEMBER_SCOPES = ['openid', 'offline_access']
 
 const union = (a: unknown, b: readonly string[]): string[] => [
   ...new Set([...(Array.isArray(a) ? (a as string[]) : []), ...b]),
@@ -148,12 +161,15 @@ export async function createGroupAuthority(
   if (recheck !== undefined && (!Number.isInteger(recheck) || recheck < 1 || recheck > 3600)) {
     throw new TypeError('recheckPeriod must be an integer from 1 to 3600')
   }
-  const keys = options.jwks.keys.map(withoutKeyUsage)
-  const jwk = keys.find(
+  const given = options.jwks.keys.map(withoutKeyUsage)
+  const jwk = given.find(
     (k) => k.kty !== undefined && SIGNING_CURVES[k.kty] === k.crv && typeof k.kid === 'string',
   )
   if (jwk === undefined)
     throw new TypeError('jwks needs an Ed25519 or P-256 private key with a kid')
+  const keys = given.some((k) => k.kty === 'RSA') ? given : [...given, await generateIdTokenKey()]
+  // Set by `configuration`: what the client credentials grant must not hand out.
+  let memberScopes = new Set([...OIDC_MEMBER_SCOPES, 'profile', MEMBERSHIP_SCOPE])
   const key = await importSigningKey(jwk)
   const { store } = options
   const registry = createGroupRegistry({
@@ -175,7 +191,16 @@ export async function createGroupAuthority(
 
   const validateGroupParameter = async (ctx: ProviderContext, value: unknown): Promise<void> => {
     const scope = typeof ctx.oidc.params['scope'] === 'string' ? ctx.oidc.params['scope'] : ''
-    if (!scope.split(' ').includes(MEMBERSHIP_SCOPE)) return
+    if (!scope.split(' ').includes(MEMBERSHIP_SCOPE)) {
+      // The group is disclosed only under `cta:membership`: without it, consent would record no
+      // group, and a grant for the group would never be found (a consent page after each Allow).
+      if (value === undefined) return
+      throw new OAuthError(
+        400,
+        'invalid_request',
+        `${GROUP_PARAMETER} needs the ${MEMBERSHIP_SCOPE} scope`,
+      )
+    }
     if (typeof value !== 'string' || (await store.getGroup(value)) === undefined) {
       throw new OAuthError(
         400,
@@ -197,21 +222,28 @@ export async function createGroupAuthority(
         ((ctx: ProviderContext) => Promise<GrantLike | undefined>) | undefined
       const features = (base['features'] ?? {}) as Record<string, unknown>
       const extraParams = base['extraParams']
+      const claims = {
+        openid: ['sub'],
+        profile: ['name'],
+        ...(base['claims'] as object | undefined),
+        [MEMBERSHIP_SCOPE]: ['groups'],
+      }
+      memberScopes = new Set([...OIDC_MEMBER_SCOPES, ...Object.keys(claims)])
       return {
         ...base,
         jwks: { keys: keys.map((k) => ({ ...k })) },
+        // Tools are registered with a secret: advertise only what such a client may use.
+        clientAuthMethods: base['clientAuthMethods'] ?? [
+          'client_secret_basic',
+          'client_secret_post',
+        ],
         scopes: union(base['scopes'] ?? ['openid', 'offline_access'], [
           'openid',
           'profile',
           MEMBERSHIP_SCOPE,
           ROSTER_SCOPE,
         ]),
-        claims: {
-          openid: ['sub'],
-          profile: ['name'],
-          ...(base['claims'] as object | undefined),
-          [MEMBERSHIP_SCOPE]: ['groups'],
-        },
+        claims,
         extraParams: {
           ...(Array.isArray(extraParams)
             ? Object.fromEntries((extraParams as string[]).map((p) => [p, undefined]))
@@ -228,8 +260,10 @@ export async function createGroupAuthority(
         pkce: { ...(base['pkce'] as object | undefined), required: () => true },
         // Scope claims (here `groups`) go into the ID token, not only to the userinfo endpoint.
         conformIdTokenClaims: false,
+        // OpenID Connect's default, which every OpenID library verifies; a client that registers
+        // `EdDSA` or `ES256` gets ID tokens from the assertion key.
         clientDefaults: {
-          id_token_signed_response_alg: key.alg,
+          id_token_signed_response_alg: 'RS256',
           ...(base['clientDefaults'] as object | undefined),
         },
         async findAccount(ctx: ProviderContext, id: string, token?: { grantId?: string }) {
@@ -267,6 +301,27 @@ export async function createGroupAuthority(
 
     mount(provider) {
       mounted = provider
+      provider.use((ctx, next) => {
+        const encoded = encodeOriginBasicCredentials(ctx.get('authorization'))
+        if (encoded !== undefined) ctx.headers['authorization'] = encoded
+        return next()
+      })
+      // Member scopes come only from a member's sign-in, never from the client credentials grant.
+      const { prototype } = provider.ClientCredentials
+      const save = prototype.save
+      prototype.save = function (this: ClientCredentialsLike) {
+        const refused = (this.scope ?? '').split(' ').filter((s) => memberScopes.has(s))
+        if (refused.length > 0) {
+          return Promise.reject(
+            new OAuthError(
+              400,
+              'invalid_scope',
+              `${refused.join(' ')} is granted only through a member's sign-in`,
+            ),
+          )
+        }
+        return save.call(this)
+      }
       provider.registerGrantType(
         TOKEN_EXCHANGE_GRANT_TYPE,
         (ctx) => tokenExchange(ctx, provider, { store, key, lifetime, recheck, now: options.now }),

@@ -35,6 +35,14 @@ export interface TokenLike {
   readonly isExpired: boolean
 }
 
+/** A client-credentials token before it is stored (the parts used). */
+export interface ClientCredentialsLike {
+  /** Its scopes, space-separated. */
+  readonly scope?: string
+  /** Stores the token; resolves to its value. */
+  save: (this: ClientCredentialsLike) => Promise<string>
+}
+
 /** The Koa context `oidc-provider` hands to grant handlers and middleware (the parts used). */
 export interface ProviderContext {
   /** The request method. */
@@ -45,6 +53,8 @@ export interface ProviderContext {
   readonly querystring: string
   /** A request header's value, `''` when absent. */
   get(header: string): string
+  /** The request headers (Node's `req.headers`): what the provider's routes read. */
+  readonly headers: Record<string, string | string[] | undefined>
   /** Sets a response header. */
   set(header: string, value: string): void
   /** The response status. */
@@ -92,6 +102,8 @@ export interface ProviderLike {
   readonly ClientCredentials: {
     /** Finds a client-credentials token by its value. */
     find(value: string): Promise<TokenLike | undefined>
+    /** Its instances' methods: the plugin checks a token's scopes before it is stored. */
+    readonly prototype: ClientCredentialsLike
   }
 }
 

@@ -1,6 +1,7 @@
 /** Every live case, in the order a run performs them. */
 import type { LiveCase } from '../case.js'
 import { AUTHORITY_CASES } from './authority.js'
+import { AUTHORITY_CLIENT_CASES } from './authority-clients.js'
 import { AUTHORITY_PRIVACY_CASES } from './authority-privacy.js'
 import { BUDGETING_CASES } from './budgeting.js'
 import { CREDIT_CASES } from './credit.js'
@@ -25,6 +26,7 @@ export const LIVE_CASES: readonly LiveCase[] = [
   ...EMITTER_LIMIT_CASES,
   ...EMITTER_CONSENT_CASES,
   ...AUTHORITY_CASES,
+  ...AUTHORITY_CLIENT_CASES,
   ...AUTHORITY_PRIVACY_CASES,
   ...RELYING_CASES,
   ...RELYING_RECHECK_CASES,
