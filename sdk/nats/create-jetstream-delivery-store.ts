@@ -159,6 +159,12 @@ interface Held {
   readonly group?: GroupHold
 }
 
+/**
+ * Ended subscriptions (`st.ended`): by subscription, the last feed sequence when it ended and
+ * when it ended (epoch ms; 0 when written before end times were kept).
+ */
+type EndedList = Readonly<Record<string, readonly [number, number]>>
+
 const WRONG_LAST_SEQUENCE = 10071
 /** Most successes recorded in one message. */
 const DONE_BATCH = 256
@@ -190,7 +196,8 @@ const deliveredCount = (reply: string): number => {
  *   against the written states. A retried or resent delivery gets a message of its own (subject
  *   per delivery). Deliveries of a group message beyond a claim's `limit` wait in the process for
  *   its next claim. Ended subscriptions are listed (`st.ended`) with the feed sequence at their
- *   end, so that their deliveries still waiting in group messages are not attempted. The lease is the consumer's own: a worker holds the message unacknowledged (and
+ *   end, so that their deliveries still waiting in group messages are not attempted; `prune`
+ *   drops those that ended before the retention horizon. The lease is the consumer's own: a worker holds the message unacknowledged (and
  *   tells the server it is still working when the lease outlasts `ackWait`); a worker that dies
  *   leaves it, and the server hands it to another after `ackWait`. Only outcomes are written: one
  *   state message per delivery (`<prefix>_STATE`, last value per subject), by compare-and-set on
@@ -405,22 +412,26 @@ export async function createJetStreamDeliveryStore(
     }
   }
   /**
-   * Ended subscriptions, each with the last feed sequence when it ended: their deliveries of
-   * events up to it, still waiting in group messages, are cancelled.
+   * Ended subscriptions, each with the last feed sequence when it ended and when it ended: their
+   * deliveries of events up to it, still waiting in group messages, are cancelled.
    */
-  const readEnded = async (): Promise<{ ended: Record<string, number>; revision: number }> => {
+  const readEnded = async (): Promise<{ ended: EndedList; revision: number }> => {
     const m = await getMessage(names.state, { last_by_subj: subj.ended })
-    return m === undefined
-      ? { ended: {}, revision: 0 }
-      : { ended: m.json<Record<string, number>>(), revision: m.seq }
+    if (m === undefined) return { ended: {}, revision: 0 }
+    // A bare sequence was written before end times were kept: ended at an unknown time.
+    const raw = m.json<Record<string, number | readonly [number, number]>>()
+    const ended: Record<string, readonly [number, number]> = {}
+    for (const [id, e] of Object.entries(raw)) ended[id] = typeof e === 'number' ? [e, 0] : e
+    return { ended, revision: m.seq }
   }
-  const addEnded = async (subscriptionId: string) => {
-    const last = (await jsm.streams.info(names.events)).state.last_seq
+  /** Rewrites the list of ended subscriptions by compare-and-set, re-reading on conflicts. */
+  const changeEnded = async (change: (ended: EndedList) => EndedList | undefined) => {
     for (;;) {
       const { ended, revision } = await readEnded()
-      if ((ended[subscriptionId] ?? -1) >= last) return
+      const next = change(ended)
+      if (next === undefined) return
       try {
-        await js.publish(subj.ended, JSON.stringify({ ...ended, [subscriptionId]: last }), {
+        await js.publish(subj.ended, JSON.stringify(next), {
           expect: { lastSubjectSequence: revision },
         })
         return
@@ -428,6 +439,28 @@ export async function createJetStreamDeliveryStore(
         if (!(err instanceof JetStreamApiError && err.code === WRONG_LAST_SEQUENCE)) throw err
       }
     }
+  }
+  const addEnded = async (subscriptionId: string, at: number) => {
+    const last = (await jsm.streams.info(names.events)).state.last_seq
+    await changeEnded((ended) =>
+      (ended[subscriptionId]?.[0] ?? -1) >= last
+        ? undefined
+        : { ...ended, [subscriptionId]: [last, at] },
+    )
+  }
+  /**
+   * Drops the subscriptions that ended before `cutoff` from the list; how many. Their deliveries
+   * still waiting in group messages are then attempted no more than before: the worker reads a
+   * delivery's subscription before attempting it (DLV-SUB-009), and the window has passed.
+   */
+  const pruneEnded = async (cutoff: number): Promise<number> => {
+    let removed = 0
+    await changeEnded((ended) => {
+      const kept = Object.entries(ended).filter(([, [, at]]) => at >= cutoff)
+      removed = Object.keys(ended).length - kept.length
+      return removed === 0 ? undefined : Object.fromEntries(kept)
+    })
+    return removed
   }
   /** The deliveries of a group message, each in its initial state. */
   const expand = (g: GroupMessage): [string, DeliveryState][] =>
@@ -576,10 +609,14 @@ export async function createJetStreamDeliveryStore(
     return true
   }
   const cancelAll = async (subscriptionId: string, at: number) => {
-    await addEnded(subscriptionId)
+    await addEnded(subscriptionId, at)
     const current = await scan(subscriptionId)
     // No new attempts: the waiting messages go, then each pending delivery is recorded cancelled.
-    await jsm.streams.purge(names.work, { filter: subj.workOf(subscriptionId) })
+    // One by one, not by a filtered purge: on a work-queue stream, nats-server 2.9 moves the
+    // consumer past every message on a filtered purge, stranding other subscriptions' messages.
+    for await (const m of each(names.work, subj.workOf(subscriptionId))) {
+      await jsm.streams.deleteMessage(names.work, m.seq, false)
+    }
     for (const [id, v] of current) {
       if (v.state.status !== 'pending') continue
       await update(
@@ -759,7 +796,7 @@ export async function createJetStreamDeliveryStore(
       takeHeld()
       if (claimed.length < limit) {
         const pulled = await pullNow(nc, names.work, names.consumer, limit - claimed.length)
-        let ended: Promise<Record<string, number>> | undefined
+        let ended: Promise<EndedList> | undefined
         /** A group message: its deliveries are taken (up to `limit`) or held for the next claim. */
         const takeGroup = async (g: GroupMessage, reply: string) => {
           const mine = groups.get(g.seq)
@@ -771,7 +808,7 @@ export async function createJetStreamDeliveryStore(
           }
           ended ??= readEnded().then((e) => e.ended)
           const off = await ended
-          let candidates = expand(g).filter(([, s]) => (off[s.sub] ?? 0) < g.seq)
+          let candidates = expand(g).filter(([, s]) => (off[s.sub]?.[0] ?? 0) < g.seq)
           if (deliveredCount(reply) !== 1) {
             // Handed out again: what has a written outcome (or its own message) is not in it.
             const own = await Promise.all(
@@ -886,6 +923,7 @@ export async function createJetStreamDeliveryStore(
     async prune({ now, retention }) {
       let removed = await base.prune({ now, retention })
       const cutoff = now.getTime() - retention * 1000
+      removed += await pruneEnded(cutoff)
       const pending = new Set<number>()
       for (const [id, { state: s, revision }] of await scan()) {
         if (s.status === 'pending') pending.add(s.seq)
