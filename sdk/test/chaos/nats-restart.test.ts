@@ -4,6 +4,10 @@
 // test's own nats-server is killed and restarted twice. The receiving application (an inbox with
 // a dedupe store, in this process) counts its effects per event: at the end every event has
 // exactly one, and every delivery is recorded delivered.
+//
+// The test waits on progress, never on a wall-clock guess: each wait lasts as long as effects (or
+// recorded outcomes) keep coming, however slow a loaded machine makes them, and fails at once
+// when a worker exits without being killed (a worker must outlive NATS timeouts and restarts).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import http from 'node:http'
@@ -36,14 +40,23 @@ const built = existsSync(`${ROOT}sdk/dist/nats.js`)
 const missing = natsServerMissing()
 if (missing !== undefined) console.warn(`SKIPPED: JetStream chaos run: ${missing}`)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/**
+ * How long a wait may see no progress at all before the run is declared stuck: far above the
+ * longest legitimate pause (a server restart, then a lease's 3 s), so never reached by a slow run.
+ */
+const STALL = 120_000
 
 interface Worker {
   readonly process: ChildProcess
+  /** The test killed it (an exit otherwise is a crash). */
+  killed: boolean
   /** Resolves once the worker has started working. */
   readonly ready: Promise<void>
 }
 
 const log: string[] = []
+/** Workers that exited without the test killing them. */
+const crashes: string[] = []
 /** The subscription the test made, handed to each worker (they read it before each attempt). */
 let subscription = ''
 
@@ -59,24 +72,56 @@ function startWorker(url: string): Worker {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stderr.on('data', (chunk: Buffer) => {
-    if (log.length < 50) log.push(chunk.toString())
+    // The last lines (a crash's stack comes last), after the chaos plan.
+    log.push(chunk.toString())
+    if (log.length > 50) log.splice(1, 1)
   })
   const ready = new Promise<void>((resolve) => {
     child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('working')) resolve()
     })
-    child.once('exit', () => {
+    child.once('exit', (code, signal) => {
+      if (!worker.killed)
+        crashes.push(`worker ${String(child.pid)} exited (${String(code ?? signal)})`)
       resolve()
     })
   })
-  return { process: child, ready }
+  const worker: Worker = { process: child, killed: false, ready }
+  return worker
 }
 
-async function kill(child: ChildProcess): Promise<void> {
+async function kill(worker: Worker): Promise<void> {
+  const child = worker.process
+  worker.killed = true
   if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise((resolve) => child.once('exit', resolve))
   child.kill('SIGKILL')
   await exited
+}
+
+/**
+ * Waits until `done()`, as long as `progress()` keeps growing: throws when it has not grown for
+ * {@link STALL} ms (the run is stuck) or a worker crashed, with what the workers logged.
+ */
+async function waitFor(
+  what: string,
+  done: () => boolean | Promise<boolean>,
+  progress: () => number | Promise<number>,
+  every = 10,
+): Promise<void> {
+  let last = await progress()
+  let since = Date.now()
+  while (!(await done())) {
+    if (crashes.length > 0) throw new Error(`${what}: ${crashes.join(', ')}\n${log.join('')}`)
+    const now = await progress()
+    if (now > last) {
+      last = now
+      since = Date.now()
+    } else if (Date.now() - since > STALL) {
+      throw new Error(`${what}: no progress at ${String(now)}\n${log.join('')}`)
+    }
+    await sleep(every)
+  }
 }
 
 describe.skipIf(!built || missing !== undefined)(
@@ -86,7 +131,7 @@ describe.skipIf(!built || missing !== undefined)(
     let server: http.Server | undefined
     const workers: Worker[] = []
     afterAll(async () => {
-      for (const w of workers) await kill(w.process)
+      for (const w of workers) await kill(w)
       server?.close()
       server?.closeAllConnections()
       await nats?.stop()
@@ -190,9 +235,12 @@ describe.skipIf(!built || missing !== undefined)(
       log.push(`chaos at ${chaos.map((c) => `${c.what}@${String(c.at)}`).join(' ')}\n`)
       let kills = 0
       let restarts = 0
-      const deadline = Date.now() + 240_000
       for (const step of chaos) {
-        while (effects.size < step.at && Date.now() < deadline) await sleep(10)
+        await waitFor(
+          `waiting for ${String(step.at)} events processed`,
+          () => effects.size >= step.at,
+          () => effects.size,
+        )
         if (step.what === 'restart') {
           await nats.kill()
           await sleep(500)
@@ -203,18 +251,29 @@ describe.skipIf(!built || missing !== undefined)(
         const index = kills % WORKERS
         const worker = workers[index] as Worker
         await worker.ready
-        await kill(worker.process)
+        await kill(worker)
         workers[index] = startWorker(nats.url)
         kills++
       }
       await publishing
-      // Let the last attempts settle, then read the store.
+      // Every event processed, then every outcome recorded (a success is recorded after the
+      // receiver answered), each waited for as long as it progresses.
+      await waitFor(
+        'waiting for every event processed',
+        () => effects.size >= EVENTS,
+        () => effects.size,
+      )
       let delivered = 0
-      while (Date.now() < deadline) {
-        delivered = (await store.listDeliveries({ status: 'delivered', limit: 2 * EVENTS })).length
-        if (delivered === EVENTS) break
-        await sleep(500)
-      }
+      await waitFor(
+        'waiting for every delivery recorded',
+        async () => {
+          delivered = (await store.listDeliveries({ status: 'delivered', limit: 2 * EVENTS }))
+            .length
+          return delivered >= EVENTS
+        },
+        () => delivered,
+        500,
+      )
       const twice = [...effects].filter(([, n]) => n !== 1).map(([id]) => id)
       const lost = ids.filter((id) => !effects.has(id))
       expect({ lost: lost.length, twice, log }).toEqual({ lost: 0, twice: [], log })
@@ -223,6 +282,7 @@ describe.skipIf(!built || missing !== undefined)(
       expect(kills).toBe(KILLS)
       await store.close()
       await nc.close()
-    }, 300_000)
+      // A backstop only: the waits above fail first when the run stops progressing.
+    }, 900_000)
   },
 )
