@@ -46,7 +46,7 @@ export interface StartSignInResult {
  * ```ts
  * const { url, pending } = await startSignIn(authority, { redirectUri: 'https://budgeting.example/cb' })
  * session.pending = pending
- * return Response.redirect(url, 303)
+ * const redirect = Response.redirect(url, 303) // the handler's answer
  * ```
  * @see {@link https://w3id.org/cta/spec/group-auth#signing-in Spec: signing in}
  */

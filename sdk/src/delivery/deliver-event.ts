@@ -59,7 +59,9 @@ function classify(status: number): DeliveryAttempt['outcome'] {
  * @throws {TypeError} When `jws` is not a non-empty string.
  * @example
  * ```ts
+ * import { deliverEvent } from '@cta-interop/sdk'
  * import { createSafeFetch } from '@cta-interop/sdk/node'
+ * declare function scheduleAgain(afterSeconds?: number): void
  * const attempt = await deliverEvent(jws, subscription.sink, { fetch: createSafeFetch() })
  * if (attempt.outcome === 'retry') scheduleAgain(attempt.retryAfter)
  * ```

@@ -40,7 +40,7 @@ function eventOf(jws: string): Event {
  * @throws {TypeError} When `jws` is not a signed, valid event (the producer's own bug).
  * @example
  * ```ts
- * const jws = await signEvent(createEvent('tech.collaborative.ping', data, { source }), key)
+ * const jws = await signEvent(ping({ source, group: group.id }), key)
  * await publishEvent(jws, { store })
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#outbox Spec: the outbox}

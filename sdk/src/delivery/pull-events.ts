@@ -103,7 +103,7 @@ function parsePage(text: string): { items: string[]; next: string | null } {
  *   lease runs out): pull again later from the cursor you saved; whatever `onEvent` throws.
  * @example
  * ```ts
- * const { cursor } = await pullEvents(manifest.feed, {
+ * const { cursor } = await pullEvents(feedUrl, {
  *   group, after: saved.cursor, key, resolveKey: resolver.resolveKey, dedupe, onEvent,
  *   fetch: createSafeFetch(),
  * })

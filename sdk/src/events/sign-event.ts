@@ -19,7 +19,7 @@ const encoder = new TextEncoder()
  * @example
  * ```ts
  * const jws = await signEvent(event, key)
- * await fetch(inbox, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: jws })
+ * await fetch('https://dashboard.example/cta/inbox', { method: 'POST', headers: { 'content-type': 'application/jose' }, body: jws })
  * ```
  * @see {@link https://w3id.org/cta/spec/events#signing Spec: signing events}
  */

@@ -15,7 +15,7 @@ import { ARITHMETIC_DIGITS, compareDec, parseDecimal } from './internal/decimal.
  * ```ts
  * import { compareAmounts } from '@cta-interop/sdk'
  * compareAmounts('30.00', '30') // 0
- * ['10', '9.5', '10.01'].sort(compareAmounts) // ['9.5', '10', '10.01']
+ * const sorted = ['10', '9.5', '10.01'].sort(compareAmounts) // ['9.5', '10', '10.01']
  * ```
  * @see {@link https://w3id.org/cta/spec/intents#INT-AMT-002 Spec: INT-AMT-002}
  */

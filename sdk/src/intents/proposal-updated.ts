@@ -18,7 +18,7 @@ import type { ProposalEventOptions } from './proposal-published.js'
  * @example
  * ```ts
  * import { proposalUpdated } from '@cta-interop/sdk'
- * const event = proposalUpdated(newVersion, { source, actor })
+ * const event = proposalUpdated(proposal, { source, actor }) // the proposal's new version
  * ```
  * @see {@link https://w3id.org/cta/spec/intents#INT-LIFE-001 Spec: INT-LIFE-001}
  */

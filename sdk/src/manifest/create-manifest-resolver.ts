@@ -127,6 +127,7 @@ function parseJwks(value: unknown): Map<string, PublicJwk> {
  *   `ERR_ADDRESS_NOT_ALLOWED`, `ERR_TOO_LARGE`, `ERR_MANIFEST_INVALID`.
  * @example
  * ```ts
+ * import { createManifestResolver, verifyEvent } from '@cta-interop/sdk'
  * import { createSafeFetch } from '@cta-interop/sdk/node'
  * const resolver = createManifestResolver({
  *   trustedSources: ['https://decisions.example', 'https://budgeting.example'],
