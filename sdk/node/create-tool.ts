@@ -243,10 +243,15 @@ export async function createTool(options: CreateToolOptions): Promise<Tool> {
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }
     : { fetch: options.fetch ?? createSafeFetch() }
-  const routes: { handler?: Tool['handler'] } = {}
-  const listener = toNodeListener((request) =>
-    routes.handler === undefined ? new Response(null, { status: 503 }) : routes.handler(request),
-  )
+  // Requests are answered once the routes exist, on the tool's origin (request tokens name it).
+  const routes: { listener?: Tool['listener'] } = {}
+  const listener: Tool['listener'] = (req, res) => {
+    if (routes.listener !== undefined) {
+      routes.listener(req, res)
+      return
+    }
+    res.writeHead(503, { 'retry-after': '1' }).end()
+  }
   const server = options.port === undefined ? undefined : await listen(options, listener)
   // checkOptions saw an origin or a port: one of the two is there.
   const origin = options.origin ?? server?.origin ?? ''
@@ -348,7 +353,7 @@ export async function createTool(options: CreateToolOptions): Promise<Tool> {
   const jwks = toJwks([key])
   let closing: Promise<void> | undefined
 
-  routes.handler = async (request) => {
+  const handler: Tool['handler'] = async (request) => {
     const controlled = await control?.handle(request)
     if (controlled !== undefined) return controlled
     const path = new URL(request.url).pathname
@@ -365,12 +370,14 @@ export async function createTool(options: CreateToolOptions): Promise<Tool> {
     return new Response('not found', { status: 404 })
   }
 
+  routes.listener = toNodeListener(handler, { origin })
+
   return {
     origin,
     manifest,
     key,
     store,
-    handler: routes.handler,
+    handler,
     listener,
     install,
     uninstall,

@@ -138,6 +138,24 @@ describe('createTool', () => {
     }
   })
 
+  it('serves every route through its Fetch API handler behind a server of your own', async () => {
+    const notes = await createTool({
+      name: 'Notes',
+      origin: 'https://notes.example',
+      emits: [TYPE],
+      store: { memory: true },
+    })
+    open.push(notes)
+    const get = (path: string) => notes.handler(new Request(`https://notes.example${path}`))
+    const manifest = (await (await get('/.well-known/cta-tool')).json()) as { feed: string }
+    expect(manifest.feed).toBe('https://notes.example/cta/feed')
+    const jwks = (await (await get('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }
+    expect(jwks.keys.map((k) => k.kid)).toEqual([notes.key.kid])
+    // The feed wants a request token; without one it refuses.
+    const feed = await get(`/cta/feed?group=${encodeURIComponent(group)}`)
+    expect(((await feed.json()) as { code: string }).code).toBe('ERR_UNAUTHORIZED')
+  })
+
   it('closes cleanly: the port no longer answers', async () => {
     const notes = await createTool({
       ...development(),
