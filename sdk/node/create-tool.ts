@@ -29,7 +29,7 @@ import {
 import { createNodeServer, type NodeServerOptions } from './create-node-server.js'
 import { namePreset, namingPreset } from './internal/preset-refusal.js'
 import { openToolStore, type ToolStoreOptions } from './internal/open-tool-store.js'
-import { createToolControl } from './internal/tool-control.js'
+import { createToolControl } from './internal/create-tool-control.js'
 import { createSafeFetch } from './safe-fetch.js'
 import { subscribe as subscribeTo, type SubscribeResult } from './subscribe.js'
 import { toNodeListener } from './to-node-listener.js'
