@@ -12,6 +12,7 @@ const LONGEST = [
   'site/test/site.test.ts',
   'conformance/test/live.test.ts',
   'examples/test/conformance.test.ts',
+  'sdk/test/quickstart-tarball.test.ts',
 ]
 
 class LongestFirst extends BaseSequencer {
