@@ -7,8 +7,8 @@ import { ROOT } from './helpers/documents.js'
 import { codeLines, quickstartBlocks } from './helpers/quickstart.js'
 
 // The README's quickstart, run as written (its import pointed at this checkout's source): two tools
-// on 127.0.0.1, Board subscribes to Notes, Notes emits, and the event reaches Board once. Each tool
-// opens an in-memory PGlite database, which costs seconds of CPU: hence the longer timeout.
+// on 127.0.0.1, Board subscribes to Notes, Notes emits, and the event reaches Board once. Starting
+// the in-memory PGlite database the tools share costs seconds of CPU: hence the longer timeout.
 const [quickstart = ''] = quickstartBlocks()
 
 describe('the SDK README quickstart', () => {
@@ -48,6 +48,9 @@ describe('the SDK README quickstart', () => {
     expect(again.processed).toBe(0)
     expect(received()).toHaveLength(1)
     expect(received()[0]?.[1]).toBe(type)
+    // The two tools share the process's in-memory PGlite, a schema each: one closing leaves the other.
+    await notes.close()
+    expect(await board.store.listSubscriptions({ group })).toEqual([])
     log.mockRestore()
   }, 90_000)
 })

@@ -6,7 +6,8 @@ import type { CursorStore } from '../subscribe.js'
 
 /**
  * Where a tool made by `createTool` keeps its outbox, feed, subscriptions, dedupe records and feed
- * cursors: an embedded PGlite database (in `dataDir`, or in memory without one), PostgreSQL, or
+ * cursors: an embedded PGlite database (in `dataDir`, or without one in memory, shared by the
+ * process's tools in a schema each), PostgreSQL, or
  * plain memory (`{ memory: true }`: nothing survives a restart; starts at once, for tests).
  */
 export type ToolStoreOptions =
@@ -100,8 +101,18 @@ export async function openToolStore(options: ToolStoreOptions = {}): Promise<Too
       throw err
     }
   }
+  if (options.dataDir === undefined) {
+    return inMemory(options.schema === undefined ? undefined : schema)
+  }
   const { PGlite } = await import('@electric-sql/pglite')
-  const db = await PGlite.create(options.dataDir)
+  return onPglite(await PGlite.create(options.dataDir), schema, (db) => db.close())
+}
+
+async function onPglite(
+  db: PgliteLike,
+  schema: string,
+  release: (db: PgliteLike) => Promise<void>,
+): Promise<ToolStore> {
   try {
     const store = await createPgliteDeliveryStore({ db, schema })
     const cursors = await cursorStore(db, schema)
@@ -110,11 +121,43 @@ export async function openToolStore(options: ToolStoreOptions = {}): Promise<Too
       cursors,
       async close() {
         await store.close()
-        await db.close()
+        await release(db)
       },
     }
   } catch (err) {
-    await db.close()
+    await release(db)
     throw err
   }
+}
+
+/**
+ * The in-memory PGlite database the tools of this process share, each in a schema of its own:
+ * starting PGlite costs seconds of CPU, so a second tool (a test, a demo) does not pay it again.
+ * It closes when its last tool does.
+ */
+let shared: { db: Promise<PgliteLike>; users: number; schemas: number } | undefined
+
+async function inMemory(schema: string | undefined): Promise<ToolStore> {
+  if (shared === undefined) {
+    const db = import('@electric-sql/pglite').then(({ PGlite }) => PGlite.create())
+    shared = { db, users: 0, schemas: 0 }
+    db.catch(() => {
+      shared = undefined
+    })
+  }
+  const mine = shared
+  mine.users++
+  const release = async (db: PgliteLike): Promise<void> => {
+    if (--mine.users > 0) return
+    if (shared === mine) shared = undefined
+    await db.close()
+  }
+  let db: PgliteLike
+  try {
+    db = await mine.db
+  } catch (err) {
+    mine.users--
+    throw err
+  }
+  return onPglite(db, schema ?? `cta_tool_${++mine.schemas}`, release)
 }
