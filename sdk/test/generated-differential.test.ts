@@ -8,11 +8,11 @@ import type { GeneratedValidator } from '../src/validate/generated/validators.js
 import { formats } from '../src/validate/formats.js'
 import { ROOT, examples, loadDocument, twins } from './helpers/documents.js'
 
-// The generated validators are compiled from shared, annotation-free copies of the schemas with
-// the unread error members dropped (sdk/scripts/validator-code.ts). This checks them against Ajv
-// compiling the published JSON Schemas as they are, with the options the SDK validated with
-// before: the same outcome and the same first error (path, keyword, message) for every example,
-// twin and vector document, against every kind, and for mutations of each against its own kind.
+// The generated validators are the schemas as data (sdk/scripts/validator-data.ts) read by
+// schemaValidator (sdk/src/validate/schema-validator.ts). This checks them against Ajv compiling
+// the published JSON Schemas as they are, with the options the SDK validated with before: the
+// same outcome and the same errors (path, keyword, message) for every example, twin and vector
+// document, against every kind, and for mutations of each against its own kind.
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 type Issue = { instancePath: string; keyword: string; message: string | undefined }

@@ -1,6 +1,6 @@
 /**
- * The helpers the generated validators call, written here so that the validators need no
- * CommonJS `require` of Ajv's runtime (the SDK is ESM and runs in browsers and Workers).
+ * The helpers `schemaValidator` shares with the rest of the SDK: JSON Schema's string length and
+ * equality, as Ajv computes them.
  * @internal
  */
 
@@ -37,9 +37,4 @@ export function equal(a: unknown, b: unknown): boolean {
       Object.prototype.hasOwnProperty.call(b, key) &&
       equal((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
   )
-}
-
-/** The errors of a validator call appended to those found so far (`null`: none yet). */
-export function concatErrors<T>(found: T[] | null, more: T[]): T[] {
-  return found === null ? more : found.concat(more)
 }
