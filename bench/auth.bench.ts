@@ -20,7 +20,6 @@ import {
   type EmbeddedMembership,
   type Group,
   type MembershipStore,
-  type RosterState,
   type SignatureVerifier,
   type VerifyGroupAssertionOptions,
 } from '@cta-interop/sdk'
@@ -30,7 +29,7 @@ import {
   toNodeListener,
 } from '@cta-interop/sdk/node'
 import { cpuPerItem, withCpu } from './lib/cpu.js'
-import { alternate, result, roundsResult, type Bench, type BenchResult } from './lib/measure.js'
+import { alternate, roundsResult, type Bench, type BenchResult } from './lib/measure.js'
 
 const AUTHORITY = 'https://decisions.example'
 const GROUP_ID = `${AUTHORITY}/g/harbour-commons`
@@ -346,32 +345,33 @@ async function rosterSync(): Promise<BenchResult> {
   }
 
   try {
-    const full: { ms: number; peakMiB: number }[] = []
-    let state: RosterState | undefined
-    for (let round = 0; round < 3; round++) {
-      state = undefined
-      full.push(
-        await measure(async (onPage) => {
-          state = (await syncRoster(group, { ...options, onPage })).state
-        }),
-      )
-    }
-    if (state?.members.size !== MEMBERS) throw new Error('the full read missed memberships')
-    const incremental: { ms: number; peakMiB: number }[] = []
+    // Full read (baseline) and incremental sync after a churn (subject) alternate, 3 rounds after
+    // a full read that seeds the tool's roster; each incremental sync starts from the last roster.
+    let state = (await syncRoster(group, options)).state
+    if (state.members.size !== MEMBERS) throw new Error('the full read missed memberships')
     let received = 0
-    for (let round = 0; round < 3; round++) {
-      const churned = reply('churned')
-      authority.postMessage({ op: 'churn', round })
-      await churned
-      const before = state
-      incremental.push(
-        await measure(async (onPage) => {
+    let churns = 0
+    const rounds = await alternate(
+      async () => {
+        const churned = reply('churned')
+        authority.postMessage({ op: 'churn', round: churns++ })
+        await churned
+        const before = state
+        const m = await measure(async (onPage) => {
           const synced = await syncRoster(before, { ...options, onPage })
           state = synced.state
           received = synced.received
-        }),
-      )
-    }
+        })
+        return { value: m.ms, detail: { peakMiB: m.peakMiB } }
+      },
+      async () => {
+        const m = await measure(async (onPage) => {
+          state = (await syncRoster(group, { ...options, onPage })).state
+        })
+        return { value: m.ms, detail: { peakMiB: m.peakMiB } }
+      },
+      { rounds: 3 },
+    )
     // The synced copy must equal the authority's roster.
     const truth = reply<{ rows: string[] }>('roster')
     authority.postMessage({ op: 'roster' })
@@ -383,25 +383,25 @@ async function rosterSync(): Promise<BenchResult> {
       throw new Error('the synced roster differs from the authority’s')
     }
 
-    const fullMs = median(full.map((f) => f.ms))
-    const fullMiB = median(full.map((f) => f.peakMiB))
-    const incMs = median(incremental.map((f) => f.ms))
-    const incMiB = median(incremental.map((f) => f.peakMiB))
-    return result({
-      name: 'roster-sync',
-      value: incMs,
-      unit: 'ms (incremental sync after 1% churn)',
-      baseline: `full read of a ${MEMBERS.toLocaleString('en')}-member roster, ms`,
-      baselineValue: fullMs,
-      target: 0.05,
-      higherIsBetter: false,
-      notes:
-        `${CHURN} changes per round (joins, leaves, role changes, removals), ${received} memberships ` +
-        `received; pages of ${PAGE} over HTTP on loopback, the authority in a worker thread; ` +
-        `median of 3 rounds. Peak heap growth of the tool: incremental ${incMiB.toFixed(1)} MiB vs ` +
-        `full ${fullMiB.toFixed(1)} MiB (ratio ${(incMiB / fullMiB).toFixed(3)}; the full read ` +
-        `includes the roster it keeps). Synced roster checked equal to the authority's.`,
-    })
+    const peak = (detail: unknown) => (detail as { peakMiB: number }).peakMiB
+    const fullMiB = median(rounds.rounds.map((r) => peak(r.baselineDetail)))
+    const incMiB = median(rounds.rounds.map((r) => peak(r.detail)))
+    return roundsResult(
+      {
+        name: 'roster-sync',
+        unit: 'ms (incremental sync after 1% churn)',
+        baseline: `full read of a ${MEMBERS.toLocaleString('en')}-member roster, ms`,
+        target: 0.05,
+        higherIsBetter: false,
+        notes:
+          `${CHURN} changes per round (joins, leaves, role changes, removals), ${received} memberships ` +
+          `received; pages of ${PAGE} over HTTP on loopback, the authority in a worker thread; ` +
+          `3 alternating rounds. Peak heap growth of the tool: incremental ${incMiB.toFixed(1)} MiB vs ` +
+          `full ${fullMiB.toFixed(1)} MiB (ratio ${(incMiB / fullMiB).toFixed(3)}; the full read ` +
+          `includes the roster it keeps). Synced roster checked equal to the authority's.`,
+      },
+      rounds,
+    )
   } finally {
     authority.postMessage({ op: 'stop' })
     await authority.terminate()
