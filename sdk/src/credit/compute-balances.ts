@@ -53,7 +53,8 @@ function list(value: unknown, what: string): readonly unknown[] {
  * @throws {TypeError} When options or its lists are missing.
  * @example
  * ```ts
- * import { computeBalances } from '@cta-interop/sdk'
+ * import { computeBalances, type Account } from '@cta-interop/sdk'
+ * declare const aroha: Account, ben: Account
  * const { balances } = computeBalances({ accounts: [aroha, ben], transfers: [transfer] })
  * balances[aroha.id] // '-35.50'
  * ```

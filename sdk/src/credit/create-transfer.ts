@@ -46,7 +46,8 @@ export interface CreateTransferOptions {
  * @throws {TypeError} When options or an account are missing.
  * @example
  * ```ts
- * import { createTransfer } from '@cta-interop/sdk'
+ * import { createTransfer, type Account } from '@cta-interop/sdk'
+ * declare const arohaAccount: Account, benAccount: Account
  * const transfer = createTransfer({
  *   id: 'https://credit.example/transfers/1',
  *   from: arohaAccount,

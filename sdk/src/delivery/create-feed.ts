@@ -102,6 +102,7 @@ function fitPage<T extends { jws: string }>(items: readonly T[]): readonly T[] {
  *   `resolveKey` and `isInstalled` are given.
  * @example
  * ```ts
+ * declare const isInstalled: (group: string, tool: string) => Promise<boolean>
  * const feed = createFeed({ url: 'https://decisions.example/cta/feed', store, resolveKey, isInstalled })
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#feed Spec: the feed}

@@ -50,6 +50,7 @@ const eventId = (subscription: Subscription): string => {
  *   URL that is not an IRI).
  * @example
  * ```ts
+ * declare const ended: import('@cta-interop/sdk').Subscription // as the store returned it
  * const event = createSubscriptionEndedEvent(ended, {
  *   producer: { id: 'https://decisions.example', name: 'Decisions' },
  *   subscriptions: 'https://decisions.example/cta/subscriptions',

@@ -53,7 +53,8 @@ export interface ConvertAmountOptions {
  * @throws {TypeError} When a rate is not a positive decimal string, or `rounding` is invalid.
  * @example
  * ```ts
- * import { convertAmount } from '@cta-interop/sdk'
+ * import { convertAmount, type ResourceSpecification } from '@cta-interop/sdk'
+ * declare const usdSpec: ResourceSpecification, nzdSpec: ResourceSpecification
  * const usd = 'https://www.wikidata.org/wiki/Q4917'
  * const nzd = 'https://www.wikidata.org/wiki/Q1472704'
  * convertAmount('30.00', {

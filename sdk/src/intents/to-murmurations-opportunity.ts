@@ -70,7 +70,7 @@ function seconds(dateTime: string | undefined): number | undefined {
  * @example
  * ```ts
  * import { toMurmurationsOpportunity } from '@cta-interop/sdk'
- * const profile = toMurmurationsOpportunity(publicOffer, { contactEmail: 'aroha@example.org' })
+ * const profile = toMurmurationsOpportunity(offer, { contactEmail: 'aroha@example.org' })
  * // host it at a profile URL, then POST that URL to a Murmurations index
  * ```
  * @see {@link https://w3id.org/cta/spec/intents#INT-DIR-001 Spec: INT-DIR-001}

@@ -117,6 +117,7 @@ const asActor = (member: MemberRef): ActorRef => ({
  *   installation would not validate.
  * @example
  * ```ts
+ * declare const outbox: { add(jws: string): Promise<void> }
  * const registry = createGroupRegistry({ store, source: 'https://decisions.example', key, emit: (jws) => outbox.add(jws) })
  * await registry.join(group.id, { id: 'https://decisions.example/u/aroha', type: 'Person', name: 'Aroha' },
  *   { role: [`${group.id}/roles/member`], coreRole: 'member' })
