@@ -36,6 +36,9 @@ export default defineConfig({
     ],
     testTimeout: 30_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: one on a two-core machine, so the
+    // files ran one after another although most of their time is spent waiting on servers.
+    maxWorkers: 2,
     sequence: { sequencer: LongestFirst },
   },
 })
