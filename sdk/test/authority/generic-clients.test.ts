@@ -147,7 +147,7 @@ describe('the sign-in of a generic client', () => {
     expect(payload['groups']).toBeUndefined()
   })
 
-  it('[AUTH-OIDC-003] issues RS256 ID tokens a generic client verifies with the JWKS, and lists RS256 in discovery', async () => {
+  it('[AUTH-OIDC-003] accepts a generic client: RS256 ID tokens it verifies with the JWKS, RS256 listed in discovery', async () => {
     expect(discovery['id_token_signing_alg_values_supported']).toEqual(
       expect.arrayContaining(['RS256', 'EdDSA']),
     )
@@ -211,7 +211,7 @@ describe('the client credentials grant', () => {
     }
   })
 
-  it('[AUTH-OIDC-004] issues cta:roster, which reads the roster', async () => {
+  it('[AUTH-OIDC-004] accepts cta:roster from the client credentials grant, which reads the roster', async () => {
     const answer = await token(roster, { header: basic(`${TOOL}:${TOOL_SECRET}`) })
     const read = await fetch(h.group.memberships, {
       headers: { authorization: `Bearer ${String(answer.body['access_token'])}` },

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { ROOT } from '../helpers/documents.js'
 
 const CHAPTERS = ['membership.md', 'group-auth.md']
-const TESTS = ['sdk/test/', 'sdk/test/auth/', 'sdk/test/membership/']
+const TESTS = ['sdk/test/', 'sdk/test/auth/', 'sdk/test/authority/', 'sdk/test/membership/']
 
 const ids = CHAPTERS.flatMap((file) => [
   ...readFileSync(`${ROOT}spec/${file}`, 'utf8').matchAll(
