@@ -16,6 +16,7 @@ import { LIVE_CASES } from '../src/live/cases/index.js'
 import { runLive } from '../src/live/run-live.js'
 import { parseSutManifest } from '../src/live/sut.js'
 import { PROFILES, type Profile } from '../src/types.js'
+import { applyEdit, countEdit } from './bundled-edit.js'
 import { PLANTED_TOOLS, type Plant } from './plant.js'
 import { SUT_LINE, switchPlantsOf } from './serve-tool.js'
 
@@ -238,7 +239,7 @@ async function prepareMutant(
   const files: string[] = []
   let occurrences = 0
   for (const [name, text] of sdk.files) {
-    const n = text.split(edit.find).length - 1
+    const n = countEdit(text, edit)
     if (n > 0) {
       files.push(name)
       occurrences += n
@@ -261,7 +262,7 @@ async function prepareMutant(
   await mkdir(join(root, 'dist'), { recursive: true })
   await writeFile(join(root, 'package.json'), sdk.manifest)
   for (const [name, text] of sdk.files) {
-    await writeFile(join(root, 'dist', name), text.split(edit.find).join(edit.replace))
+    await writeFile(join(root, 'dist', name), applyEdit(text, edit))
   }
   if (existsSync(join(SDK, 'node_modules'))) {
     await symlink(join(SDK, 'node_modules'), join(root, 'node_modules'), 'dir')

@@ -202,8 +202,9 @@ export const PLANTS: readonly Plant[] = [
     requirements: ['INT-AMT-001'],
     ...BUDGETING,
     plant: edit(
-      'new RegExp("^(0|[1-9][0-9]{0,29})(\\\\.[0-9]{1,30})?$", "u")',
-      'new RegExp("^[0-9]+(\\\\.[0-9]+)?([eE][+-]?[0-9]+)?$", "u")',
+      // The amount pattern in the validators' schema data (sdk/src/validate/generated).
+      '{ pattern: "^(0|[1-9][0-9]{0,29})(\\\\.[0-9]{1,30})?$", maxLength: 61',
+      '{ pattern: "^[0-9]+(\\\\.[0-9]+)?([eE][+-]?[0-9]+)?$", maxLength: 61',
     ),
   },
   {

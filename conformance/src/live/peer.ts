@@ -300,6 +300,9 @@ async function startAuthority(
           ],
           response_types: ['code'],
           scope: 'openid profile cta:membership cta:roster',
+          // ID tokens from the suite's own EdDSA key, which the hostile sign-in cases re-sign
+          // (RS256 is the authority's default for clients that register no algorithm).
+          id_token_signed_response_alg: 'EdDSA',
         },
       ],
       cookies: { keys: [randomBytes(32).toString('hex')] },
