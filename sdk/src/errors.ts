@@ -155,6 +155,7 @@ export type AnyProtocolError =
  * @returns `true` when `err` is a ProtocolError from any copy of this SDK.
  * @example
  * ```ts
+ * declare const input: unknown
  * try { assertValid(input) } catch (err) { if (isProtocolError(err)) console.log(err.code) }
  * ```
  * @see {@link https://w3id.org/cta/spec/errors Spec: error registry}

@@ -116,7 +116,9 @@ function invalid(message: string): ProtocolError {
  * @throws {TypeError} When options or its lists are missing.
  * @example
  * ```ts
- * import { computeRound } from '@cta-interop/sdk'
+ * import { computeRound, type Allocation, type Contribution } from '@cta-interop/sdk'
+ * declare const allocations: readonly Allocation[]
+ * declare const contributions: readonly Contribution[]
  * const state = computeRound({ round, buckets: [bucket], allocations, contributions })
  * state.buckets[bucket.id] // { status: 'funded', total: '200.00', refunded: '0.00', fundedAt: '…' }
  * state.balances['https://decisions.example/u/aroha'] // '60.00'

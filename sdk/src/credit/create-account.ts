@@ -59,7 +59,7 @@ export interface CreateAccountOptions {
  *   id: 'https://credit.example/accounts/aroha',
  *   member: 'https://decisions.example/u/aroha',
  *   audience: 'https://decisions.example/g/harbour-commons',
- *   currency, // Harbour Credit, 2 decimals
+ *   currency: harbourCredit, // its ResourceSpecification: Harbour Credit, 2 decimals
  *   creditLimit: '500',
  *   debitLimit: '200',
  * })

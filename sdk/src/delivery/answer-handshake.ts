@@ -22,7 +22,7 @@ export interface AnswerHandshakeOptions {
  * @returns The handshake answer, or `undefined` when the request is not a handshake.
  * @example
  * ```ts
- * const inbox = createInbox({ resolveKey, dedupe, onEvent })
+ * const inbox = createInbox({ resolveKey, dedupe, speaksFor: installations.speaksFor, onEvent })
  * const handler = async (request: Request) =>
  *   (await answerHandshake(request, { allowedOrigins: ['https://decisions.example'] })) ??
  *   inbox(request)

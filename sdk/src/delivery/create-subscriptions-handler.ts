@@ -79,9 +79,10 @@ export interface SubscriptionsHandlerOptions extends OutboundPolicy {
  *   number of seconds of at most 90 days.
  * @example
  * ```ts
+ * declare const isInstalled: import('@cta-interop/sdk').IsInstalled // is the tool installed in the group? (your roster copy)
  * const subscriptions = createSubscriptionsHandler({
  *   url: 'https://decisions.example/cta/subscriptions', store,
- *   resolveKey: resolver.resolveKey, isInstalled: (group, tool) => authority.isInstalled(group, tool),
+ *   resolveKey: resolver.resolveKey, isInstalled,
  *   fetch: createSafeFetch(),
  * })
  * ```

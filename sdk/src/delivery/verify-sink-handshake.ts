@@ -21,7 +21,8 @@ export interface VerifySinkHandshakeOptions extends OutboundPolicy {
  *   reached; `ERR_ADDRESS_NOT_ALLOWED` for a sink address the policy refuses.
  * @example
  * ```ts
- * await verifySinkHandshake(request.sink, { origin: 'https://decisions.example', fetch: createSafeFetch() })
+ * declare const sink: string // the sink URL of a subscription request
+ * await verifySinkHandshake(sink, { origin: 'https://decisions.example', fetch: createSafeFetch() })
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#handshake Spec: the handshake}
  */

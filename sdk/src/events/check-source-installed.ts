@@ -30,10 +30,6 @@ export type SourceCheck = SpeaksFor | typeof ANY_SOURCE
  * @param speaksFor The option as given.
  * @returns It, typed.
  * @throws {TypeError} When it is neither a function nor {@link ANY_SOURCE}.
- * @example
- * ```ts
- * const check = requireSourceCheck(options.speaksFor)
- * ```
  * @see {@link https://w3id.org/cta/spec/events#EVT-AUTHZ-001 Spec: EVT-AUTHZ-001}
  */
 export function requireSourceCheck(speaksFor: unknown): SourceCheck {

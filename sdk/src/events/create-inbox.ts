@@ -137,6 +137,7 @@ function problemReply(err: unknown, extra: Record<string, string> = {}): InboxRe
  * @throws {TypeError} When neither or both of `inbox` and `dedupe` are given, or no `speaksFor`.
  * @example
  * ```ts
+ * declare const options: import('@cta-interop/sdk').InboxOptions // those of createInbox
  * const receive = createInboxReceiver(options)
  * const { status, body } = await receive({ method: 'POST', contentType: 'application/jose', text: async () => jws })
  * ```
@@ -253,7 +254,7 @@ function inboxStoreOf<Tx>(options: InboxOptions<Tx>): InboxStore<Tx> {
  *     ])
  *   },
  * })
- * Bun.serve({ fetch: inbox }) // or toNodeListener(inbox) from '@cta-interop/sdk/node'
+ * export default { fetch: inbox } // Bun, Deno, Workers; in Node: toNodeListener(inbox) from '@cta-interop/sdk/node'
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#inbox Spec: the inbox}
  * @see {@link https://w3id.org/cta/spec/events#EVT-AUTHZ-001 Spec: who may speak for a group}

@@ -24,7 +24,7 @@ export type VerifyEventsItem =
  * @example
  * ```ts
  * const outcomes = await verifyEvents(page.items, { resolveKey, dedupe })
- * for (const o of outcomes) if (o.ok) await store(o.event)
+ * for (const o of outcomes) if (o.ok) notifications.add(o.event)
  * ```
  * @see {@link https://w3id.org/cta/spec/events#verifying Spec: verifying events}
  */

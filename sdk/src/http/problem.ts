@@ -91,6 +91,7 @@ export interface Problem {
  * @returns The RFC 9457 problem document.
  * @example
  * ```ts
+ * declare const err: unknown // what was thrown
  * const problem = problemFor(err) // { type: 'https://w3id.org/cta/errors#ERR_SIGNATURE_INVALID', … }
  * ```
  * @see {@link https://w3id.org/cta/spec/errors Spec: error registry}
@@ -123,7 +124,9 @@ export function problemFor(error: unknown): Problem {
  * @returns The Fetch API response.
  * @example
  * ```ts
- * catch (err) { return problemResponse(err) }
+ * const handler = async (request: Request): Promise<Response> => {
+ *   try { return await inbox(request) } catch (err) { return problemResponse(err) }
+ * }
  * ```
  * @see {@link https://w3id.org/cta/spec/errors Spec: error registry}
  */

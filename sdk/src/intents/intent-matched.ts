@@ -24,6 +24,8 @@ export interface IntentMatchedOptions extends ProposalEventOptions {
  * @example
  * ```ts
  * import { createMatch, intentMatched } from '@cta-interop/sdk'
+ * declare const subject: string, object: string // the proposal, and the counterpart found
+ * declare const requester: string, provider: string // their authors
  * const event = intentMatched(createMatch({ subject, object, score: '0.975' }), {
  *   source: 'https://budgeting.example',
  *   actor: { id: 'https://budgeting.example', type: 'Application', name: 'Budgeting' },

@@ -28,7 +28,14 @@ export const BUNDLED_CONTEXTS: readonly string[] = Object.freeze([...BUNDLED.key
  * ```ts
  * import jsonld from 'jsonld'
  * import { staticDocumentLoader } from '@cta-interop/sdk/jsonld'
- * await jsonld.expand(doc, { documentLoader: staticDocumentLoader, safe: true })
+ * declare const doc: object // a CTA document
+ * // @types/jsonld lists no `safe`, and types a loader's document more narrowly than parsed JSON.
+ * type Loader = NonNullable<jsonld.Options.Expand['documentLoader']>
+ * const options: jsonld.Options.Expand & { safe: true } = {
+ *   documentLoader: staticDocumentLoader as unknown as Loader,
+ *   safe: true,
+ * }
+ * await jsonld.expand(doc, options)
  * ```
  * @see {@link https://w3id.org/cta/spec/documents#json-ld Spec: JSON-LD}
  */

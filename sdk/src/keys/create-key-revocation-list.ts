@@ -44,9 +44,12 @@ export interface KeyRevocationList {
  * @throws {TypeError} With `retention` below one hour.
  * @example
  * ```ts
+ * declare const inboxStore: import('@cta-interop/sdk').InboxStore // createMemoryDedupeStore(), or a SQL store's inbox
  * const revocations = createKeyRevocationList()
  * const resolveKey = revocations.guard(createManifestResolver({ trustedSources, fetch }).resolveKey)
- * const inbox = createInbox({ resolveKey, keyRevocations: revocations, speaksFor, inbox, onEvent })
+ * const handler = createInbox({
+ *   resolveKey, keyRevocations: revocations, speaksFor: installations.speaksFor, inbox: inboxStore, onEvent,
+ * })
  * ```
  * @see {@link https://w3id.org/cta/spec/events#EVT-REV-003 Spec: EVT-REV-003}
  */

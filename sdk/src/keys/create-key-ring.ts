@@ -89,10 +89,11 @@ interface Slot {
  *   plus the skew.
  * @example
  * ```ts
+ * declare const leaked: import('@cta-interop/sdk').SigningKey // a key of the ring that leaked
  * const ring = createKeyRing({ current: await generateSigningKey({ origin }) })
  * const signsFrom = ring.rotate(await generateSigningKey({ origin })) // an hour from now
  * const jws = await signEvent(event, ring.signingKey()) // the old key until then
- * serveJwks(ring.jwks(), { 'cache-control': ring.cacheControl }) // both keys meanwhile
+ * const served = Response.json(ring.jwks(), { headers: { 'cache-control': ring.cacheControl } }) // both keys meanwhile
  * // A leaked key: out of the JWKS at once, and a revocation for every inbox.
  * const revocation = await ring.revoke(leaked.kid)
  * ```

@@ -18,8 +18,10 @@ const encoder = new TextEncoder()
  * @returns The compact JWS.
  * @example
  * ```ts
+ * declare const leakedKey: import('@cta-interop/sdk').SigningKey
+ * declare const inboxUrl: string // an inbox the key signed events for
  * const jws = await signKeyRevocation(leakedKey)
- * await fetch(inbox, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: jws })
+ * await fetch(inboxUrl, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: jws })
  * ```
  * @see {@link https://w3id.org/cta/spec/events#EVT-REV-001 Spec: EVT-REV-001}
  */

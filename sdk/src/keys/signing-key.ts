@@ -127,6 +127,7 @@ export interface Jwks {
  * @throws {TypeError} When two keys share a `kid`.
  * @example
  * ```ts
+ * declare const currentKey: import('@cta-interop/sdk').SigningKey, nextKey: typeof currentKey
  * const jwks = toJwks([currentKey, nextKey])
  * ```
  * @see {@link https://w3id.org/cta/spec/events#keys Spec: keys}

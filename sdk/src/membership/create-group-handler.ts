@@ -96,6 +96,7 @@ function bearerChallenge(code: string, authorization: string | null): string | u
  * @throws {TypeError} When `pageSize` is not an integer from 1 to 1,000.
  * @example
  * ```ts
+ * declare const toolOf: (request: Request) => Promise<string | undefined> // the calling tool, from its token
  * const groups = createGroupHandler({ store, authenticate: (request) => toolOf(request) })
  * const response = await groups(new Request('https://decisions.example/g/harbour-commons/memberships'))
  * ```

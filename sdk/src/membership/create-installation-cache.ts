@@ -84,6 +84,7 @@ const originOf = (iri: string): string | undefined =>
  *   `refetchInterval` exceeds `maxAge`.
  * @example
  * ```ts
+ * declare const discovered: (group: string) => Promise<import('@cta-interop/sdk').DiscoveredAuthority> // discoverAuthority, cached
  * const installations = createInstallationCache({
  *   authority: async (group) => (await discovered(group))?.issuer,
  *   load: async (group) => {

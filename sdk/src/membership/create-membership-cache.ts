@@ -97,7 +97,10 @@ const SEQUENCE = /^[0-9]{20}$/
  * @example
  * ```ts
  * const members = createMembershipCache({ tool: 'https://budgeting.example' })
- * const inbox = createInbox({ resolveKey, dedupe, onEvent: (event) => members.onEvent(event) })
+ * const inbox = createInbox({
+ *   resolveKey, dedupe, speaksFor: installations.speaksFor,
+ *   onEvent: (event) => { members.onEvent(event) },
+ * })
  * members.admit((await exchangeForAssertion(authority, accessToken)).claims)
  * members.check(sub, group.id) // throws ERR_MEMBERSHIP_ENDED once the member is removed
  * ```

@@ -111,6 +111,7 @@ function isRefusal(err: unknown): boolean {
  * @throws {TypeError} When `reestablish` is not a function.
  * @example
  * ```ts
+ * declare const accessTokenOf: (sub: string, group: string) => string // from the member's session
  * const recheck = createMembershipRecheck({
  *   reestablish: async (sub, group) =>
  *     (await exchangeForAssertion(authority, accessTokenOf(sub, group), { replay })).claims,

@@ -41,6 +41,7 @@ function firstAfter(changes: readonly number[], after: number): number {
  * @returns A {@link MembershipStore}.
  * @example
  * ```ts
+ * declare const emit: (jws: string, event: import('@cta-interop/sdk').Event) => Promise<void> // to the outbox: publishEvent
  * const store = createMemoryMembershipStore()
  * await store.putGroup(group)
  * const registry = createGroupRegistry({ store, source, key, emit })

@@ -36,8 +36,9 @@ const ORDER: readonly Permission[] = DEFAULT_PERMISSIONS.admin
  * @returns The subject of an assertion, or `undefined` when the member is not active in the group.
  * @example
  * ```ts
+ * declare const accountId: string // the signed-in member's IRI
  * const subject = await findAssertionSubject(store, group.id, accountId)
- * if (subject) jwt = await issueGroupAssertion(subject, key, { issuer, audience: clientId })
+ * const assertion = subject && (await issueGroupAssertion(subject, key, { issuer, audience: clientId }))
  * ```
  * @see {@link https://w3id.org/cta/spec/group-auth#the-assertion Spec: the assertion}
  */

@@ -25,6 +25,7 @@ export interface RosterViewer {
  * @throws {ProtocolError} `ERR_ROSTER_HIDDEN` when the viewer may not see the roster.
  * @example
  * ```ts
+ * declare const session: { member: string } | undefined // the signed-in member, if any
  * const viewer = session === undefined ? undefined : members.check(session.member, group.id)
  * checkRosterViewer(group, viewer) // throws ERR_ROSTER_HIDDEN for a members-only roster and no viewer
  * ```

@@ -77,7 +77,8 @@ export function retryAfterUntil(until: number, now: number): number {
  * @example
  * ```ts
  * const inbox = toInboxStore(createMemoryDedupeStore())
- * await inbox.receive({ source, id }, expiresAt, () => notifications.add(event))
+ * declare const expiresAt: Date // how long to remember the event
+ * await inbox.receive({ source: event.source, id: event.id }, expiresAt, () => notifications.add(event))
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#crash-guarantees Spec: what a receiver's store guarantees across a crash}
  */

@@ -46,7 +46,9 @@ const checkDate = (date: Date): void => {
  * @example
  * ```ts
  * const dedupe = createMemoryDedupeStore()
- * const inbox = createInbox({ resolveKey, dedupe, onEvent: (event) => notifications.add(event) })
+ * const inbox = createInbox({
+ *   resolveKey, dedupe, speaksFor: installations.speaksFor, onEvent: (event) => notifications.add(event),
+ * })
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#crash-guarantees Spec: what each store guarantees across a crash}
  */
