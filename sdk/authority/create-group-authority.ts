@@ -140,8 +140,14 @@ const union = (a: unknown, b: readonly string[]): string[] => [
  *   `assertionLifetime` is not an integer from 1 to 300, or `recheckPeriod` not one from 1 to 3600.
  * @example
  * ```ts
+ * // @ts-expect-error oidc-provider ships no type declarations
  * import Provider from 'oidc-provider'
- * import { createGroupAuthority } from '@cta-interop/sdk/authority'
+ * import type { IncomingMessage, ServerResponse } from 'node:http'
+ * import { createGroupAuthority, type InteractionDetailsLike } from '@cta-interop/sdk/authority'
+ * declare const emit: (jws: string) => Promise<void> // to the outbox: publishEvent
+ * declare const clients: object[], cookies: { keys: string[] } // oidc-provider settings
+ * declare const req: IncomingMessage, res: ServerResponse // the interaction's request
+ * declare const details: InteractionDetailsLike // await provider.interactionDetails(req, res)
  * const authority = await createGroupAuthority({ store, jwks, events: { source, key, emit } })
  * const provider = new Provider(issuer, authority.configuration({ clients, cookies }))
  * authority.mount(provider)

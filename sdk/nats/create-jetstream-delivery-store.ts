@@ -223,8 +223,12 @@ const deliveredCount = (reply: string): number => {
  * @throws {JetStreamApiError} When the server refuses to create a stream or the consumer.
  * @example
  * ```ts
- * const nc = await connect({ servers: 'nats://127.0.0.1:4222' })
- * const store = await createJetStreamDeliveryStore({ connection: nc, state: createPostgresDeliveryStore({ pool }) })
+ * import { createJetStreamDeliveryStore, type JetStreamDeliveryStoreOptions } from '@cta-interop/sdk/nats'
+ * import { createPostgresDeliveryStore } from '@cta-interop/sdk/node'
+ * // await connect({ servers: 'nats://127.0.0.1:4222' }) from '@nats-io/transport-node'
+ * declare const nc: JetStreamDeliveryStoreOptions['connection']
+ * const state = await createPostgresDeliveryStore({ pool }) // keeps the subscriptions
+ * const store = await createJetStreamDeliveryStore({ connection: nc, state })
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#outbox Spec: the outbox}
  */

@@ -243,6 +243,8 @@ function estimatedBits(token: string): number {
  * @example
  * ```ts
  * import { createControlHandler } from '@cta-interop/sdk/node'
+ * declare const trusted: Set<string> // the peers the tool accepts requests from
+ * declare const emitSomething: () => Promise<string> // emits an event; its id
  * const token = process.env.CTA_CONFORMANCE_TOKEN
  * const control = token === undefined ? undefined : createControlHandler({
  *   token,

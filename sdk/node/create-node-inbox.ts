@@ -28,8 +28,13 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true })
  * @returns A listener for `http.createServer` or {@link createNodeServer}.
  * @example
  * ```ts
- * import { createNodeInbox, createNodeServer, nodeSignatureVerifier } from '@cta-interop/sdk/node'
- * const { speaksFor } = createInstallationCache({ authority, load }) // who may speak for a group
+ * import { createInstallationCache, type InstallationCacheOptions } from '@cta-interop/sdk'
+ * import {
+ *   createNodeInbox, createNodeServer, createPostgresDeliveryStore, nodeSignatureVerifier,
+ * } from '@cta-interop/sdk/node'
+ * declare const authorityOf: InstallationCacheOptions['authority'] // the group's `authority`
+ * declare const load: InstallationCacheOptions['load'] // readInstallations with a roster token
+ * const { speaksFor } = createInstallationCache({ authority: authorityOf, load }) // who may speak for a group
  * createNodeServer(createNodeInbox({ resolveKey, speaksFor, dedupe, onEvent, verifySignature: nodeSignatureVerifier() }))
  *   .listen(8080, '127.0.0.1')
  * // Exactly once: the record of each event commits with what onEvent writes through `transaction`.

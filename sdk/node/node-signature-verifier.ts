@@ -12,8 +12,11 @@ import { nodeBase64urlDecoder } from './node-base64url-decoder.js'
  * @returns A {@link SignatureVerifier}.
  * @example
  * ```ts
+ * import { createInbox } from '@cta-interop/sdk'
  * import { nodeSignatureVerifier } from '@cta-interop/sdk/node'
- * const inbox = createInbox({ resolveKey, dedupe, onEvent, verifySignature: nodeSignatureVerifier() })
+ * const inbox = createInbox({
+ *   resolveKey, dedupe, speaksFor: installations.speaksFor, onEvent, verifySignature: nodeSignatureVerifier(),
+ * })
  * ```
  * @see {@link https://w3id.org/cta/spec/events#verifying Spec: verifying events}
  */

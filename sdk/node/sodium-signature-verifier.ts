@@ -91,6 +91,7 @@ function rawEd25519Key(key: unknown): Uint8Array | undefined {
  *   worker thread dies rejects with the worker's error (not a `ProtocolError`).
  * @example
  * ```ts
+ * import { verifyEvents } from '@cta-interop/sdk'
  * import { sodiumSignatureVerifier } from '@cta-interop/sdk/node'
  * const verifySignature = sodiumSignatureVerifier()
  * const outcomes = await verifyEvents(page.items, { resolveKey, dedupe, verifySignature })

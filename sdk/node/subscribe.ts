@@ -89,6 +89,7 @@ function problemCode(text: string): string | undefined {
  *   `ERR_FETCH_FAILED`; the codes of `pullEvents` and of the manifest resolver.
  * @example
  * ```ts
+ * declare const cursors: import('@cta-interop/sdk/node').CursorStore // where the feed cursor is kept between runs
  * const { subscription } = await subscribe('https://decisions.example', {
  *   group, sink: 'https://dashboard.example/cta/inbox', key, dedupe: store.dedupe, cursors,
  *   resolveKey: resolver.resolveKey, manifest: resolver.manifest, onEvent, fetch: createSafeFetch(),

@@ -138,8 +138,10 @@ async function serve(
  * @returns A listener for `http.createServer` or {@link createNodeServer}.
  * @example
  * ```ts
+ * import { createInbox } from '@cta-interop/sdk'
  * import { createNodeServer, toNodeListener } from '@cta-interop/sdk/node'
- * createNodeServer(toNodeListener(createInbox({ resolveKey, dedupe, onEvent }))).listen(8080, '127.0.0.1')
+ * const inbox = createInbox({ resolveKey, dedupe, speaksFor: installations.speaksFor, onEvent })
+ * createNodeServer(toNodeListener(inbox)).listen(8080, '127.0.0.1')
  * ```
  * @see {@link https://w3id.org/cta/spec/delivery#inbox Spec: the inbox}
  */

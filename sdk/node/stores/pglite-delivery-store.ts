@@ -57,7 +57,8 @@ export interface PgliteDeliveryStoreOptions extends SqlStoreOptions {
  *   written to it, or cannot be read: the files are damaged; restore them from a backup.
  * @example
  * ```ts
- * import { createPgliteDeliveryStore } from '@cta-interop/sdk/node'
+ * import { createDeliveryWorker } from '@cta-interop/sdk'
+ * import { createPgliteDeliveryStore, createSafeFetch } from '@cta-interop/sdk/node'
  * const store = await createPgliteDeliveryStore({ dataDir: './data/cta' })
  * const worker = createDeliveryWorker({ store, fetch: createSafeFetch() })
  * ```

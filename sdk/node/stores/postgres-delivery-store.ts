@@ -102,6 +102,7 @@ export interface PostgresDeliveryStoreOptions extends SqlStoreOptions {
  * @example
  * ```ts
  * import pg from 'pg'
+ * import { createPostgresDeliveryStore } from '@cta-interop/sdk/node'
  * const store = await createPostgresDeliveryStore({ pool: new pg.Pool(), schema: 'cta' })
  * ```
  * @example
