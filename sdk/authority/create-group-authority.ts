@@ -6,8 +6,10 @@ import {
   TOKEN_EXCHANGE_GRANT_TYPE,
   createGroupHandler,
   createGroupRegistry,
+  createManifestResolver,
   importSigningKey,
   type GroupRegistry,
+  type ManifestResolver,
   type MembershipStore,
   type SigningKey,
 } from '@cta-interop/sdk'
@@ -18,6 +20,11 @@ import { encodeOriginBasicCredentials } from './internal/origin-basic-credential
 import { OAuthError } from './internal/oauth-error.js'
 import { bearerTool, serveGroups } from './internal/group-routes.js'
 import { tokenExchange, TOKEN_EXCHANGE_PARAMETERS } from './internal/token-exchange.js'
+import { createGroupInstalls } from './internal/create-group-installs.js'
+import { serveInstalls } from './internal/install-routes.js'
+import { providerClients } from './internal/provider-clients.js'
+import { createSafeFetch } from '@cta-interop/sdk/node'
+import type { GroupInstalls, InstallOptions } from './install-types.js'
 import type {
   AccountLike,
   ClientCredentialsLike,
@@ -66,6 +73,12 @@ export interface GroupAuthorityOptions {
   readonly pageSize?: number
   /** "Now" for assertions and events, for tests. */
   readonly now?: () => Date
+  /**
+   * Installing tools in groups (`POST /install`, see {@link GroupAuthority.installs}): where
+   * admins approve (`approvalUri`), where clients are registered (`clients`, default the
+   * provider's own client storage) and how tools' manifests are found (`manifests`).
+   */
+  readonly install?: InstallOptions
 }
 
 /** The group auth plugin for one `oidc-provider`, from {@link createGroupAuthority}. */
@@ -98,6 +111,11 @@ export interface GroupAuthority {
   readonly registry: GroupRegistry
   /** The group endpoints as a Fetch API handler (what {@link GroupAuthority.mount} serves). */
   readonly groups: (request: Request) => Promise<Response>
+  /**
+   * Tools' requests to be installed in groups (received at `POST <issuer>/install` once mounted),
+   * and the admins' decisions on them: `list`, `get`, `approve`, `refuse`, `uninstall`.
+   */
+  readonly installs: GroupInstalls
 }
 
 /** What {@link GroupAuthority.consent} decides, for `provider.interactionFinished`. */
@@ -134,8 +152,8 @@ const union = (a: unknown, b: readonly string[]): string[] => [
  * learn of every change through signed membership and `group.tool.*` events.
  *
  * @param options `store`, `jwks` and `events` (required), `assertionLifetime`, `recheckPeriod`,
- *   `groupsBase`, `pageSize`, `now`.
- * @returns The plugin: `configuration`, `mount`, `consent`, `registry`, `groups`.
+ *   `groupsBase`, `pageSize`, `now`, `install`.
+ * @returns The plugin: `configuration`, `mount`, `consent`, `registry`, `groups`, `installs`.
  * @throws {TypeError} When no Ed25519 or P-256 key with a `kid` is in `jwks`, or
  *   `assertionLifetime` is not an integer from 1 to 300, or `recheckPeriod` not one from 1 to 3600.
  * @example
@@ -186,6 +204,20 @@ export async function createGroupAuthority(
     ...(options.now === undefined ? {} : { now: options.now }),
   })
   let mounted: ProviderLike | undefined
+  const mountedProvider = (): ProviderLike => {
+    if (mounted === undefined) throw new TypeError('mount the authority on a provider first')
+    return mounted
+  }
+  let manifests: ManifestResolver | undefined = options.install?.manifests
+  const installs = createGroupInstalls({
+    issuer: () => mountedProvider().issuer,
+    store,
+    registry,
+    manifests: () =>
+      (manifests ??= createManifestResolver({ allowAnySource: true, fetch: createSafeFetch() })),
+    clients: () => options.install?.clients ?? providerClients(mountedProvider()),
+    now: options.now ?? (() => new Date()),
+  })
   const groups = createGroupHandler({
     store,
     authenticate: (request) => {
@@ -219,6 +251,7 @@ export async function createGroupAuthority(
   return {
     registry,
     groups,
+    installs,
 
     configuration(base = {}) {
       const baseFindAccount = base['findAccount'] as
@@ -335,6 +368,9 @@ export async function createGroupAuthority(
       )
       const base = options.groupsBase ?? `${new URL(provider.issuer).origin}/g/`
       provider.use((ctx, next) => serveGroups(ctx, next, base, groups))
+      provider.use((ctx, next) =>
+        serveInstalls(ctx, next, provider.issuer, installs, options.install?.approvalUri),
+      )
     },
 
     async consent(provider, details) {

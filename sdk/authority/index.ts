@@ -13,6 +13,13 @@ export {
 } from './create-group-authority.js'
 export { GROUP_DETAIL_TYPE } from './internal/grant-group.js'
 export type {
+  GroupInstalls,
+  InstallClientMetadata,
+  InstallClients,
+  InstallOptions,
+  InstallRequest,
+} from './install-types.js'
+export type {
   AccountLike,
   GrantLike,
   InteractionDetailsLike,

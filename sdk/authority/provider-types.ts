@@ -61,6 +61,8 @@ export interface ProviderContext {
   status: number
   /** The response body. */
   body: unknown
+  /** The Node request, whose body the install endpoint reads. */
+  readonly req: AsyncIterable<Uint8Array>
   /** What `oidc-provider` knows about the request. */
   readonly oidc: {
     readonly params: Record<string, unknown>
@@ -97,6 +99,25 @@ export interface ProviderLike {
   readonly AccessToken: {
     /** Finds an access token by its value. */
     find(value: string): Promise<TokenLike | undefined>
+  }
+  /** The client model: the install flow registers and revokes clients through its adapter. */
+  readonly Client: {
+    /** Finds a client (static or registered) by id. */
+    find(id: string): Promise<
+      | {
+          readonly clientSecret?: string
+          readonly redirectUris?: readonly string[]
+          readonly scope?: string
+        }
+      | undefined
+    >
+    /** Checks client metadata; rejects with `invalid_client_metadata` or `invalid_redirect_uri`. */
+    validate(metadata: Record<string, unknown>): Promise<void>
+    /** The storage of registered clients. */
+    readonly adapter: {
+      upsert(id: string, payload: Record<string, unknown>): Promise<unknown>
+      destroy(id: string): Promise<unknown>
+    }
   }
   /** The client-credentials token model. */
   readonly ClientCredentials: {

@@ -74,6 +74,19 @@ export type AuthErrorCode =
   | 'ERR_CURSOR_EXPIRED'
   | 'ERR_ROSTER_HIDDEN'
   | 'ERR_EVENT_PRIVACY'
+  | 'ERR_EXPORT_INCONSISTENT'
+  | InstallErrorCode
+
+/** Codes of installing a tool in a group (the install statement and the admin's decision). */
+export type InstallErrorCode =
+  | 'ERR_STATEMENT_INVALID'
+  | 'ERR_STATEMENT_REPLAYED'
+  | 'ERR_REDIRECT_URI'
+  | 'ERR_SCOPE_NOT_ALLOWED'
+  | 'ERR_GROUP_UNKNOWN'
+  | 'ERR_INSTALL_REFUSED'
+  | 'ERR_INSTALL_DECIDED'
+  | 'ERR_NOT_ADMIN'
 
 /**
  * Every stable error code the SDK throws for bad input from a peer. Switch on `err.code`; messages

@@ -266,7 +266,7 @@ export {
   type PullEventsResult,
 } from './delivery/pull-events.js'
 // -- membership and group auth --
-export type { AuthErrorCode } from './errors.js'
+export type { AuthErrorCode, InstallErrorCode } from './errors.js'
 export type {
   ActorRef,
   CoreRole,
@@ -313,6 +313,31 @@ export {
   type ExchangeForAssertionResult,
 } from './auth/exchange-for-assertion.js'
 export { requestRosterToken, type RosterToken } from './auth/request-roster-token.js'
+export {
+  INSTALL_ENDPOINT_METADATA,
+  INSTALL_JWT_TYP,
+  INSTALL_SCOPES,
+  MAX_INSTALL_STATEMENT_LENGTH,
+  MAX_INSTALL_STATEMENT_LIFETIME,
+} from './auth/install-constants.js'
+export { signInstallStatement, type InstallStatementClaims } from './auth/sign-install-statement.js'
+export {
+  verifyInstallStatement,
+  type InstallStatement,
+  type VerifyInstallStatementOptions,
+} from './auth/verify-install-statement.js'
+export {
+  requestInstallation,
+  type PendingInstallation,
+  type RequestInstallationOptions,
+} from './auth/request-installation.js'
+export {
+  awaitInstallation,
+  pollInstallation,
+  type AwaitInstallationOptions,
+  type ClientCredentials,
+  type InstallationStatus,
+} from './auth/await-installation.js'
 export type {
   ListMembershipsOptions,
   MembershipSlice,
@@ -529,3 +554,31 @@ export { taskCreated } from './tasks/task-created.js'
 export { taskAssigned } from './tasks/task-assigned.js'
 export { taskCompleted } from './tasks/task-completed.js'
 export { taskCancelled } from './tasks/task-cancelled.js'
+// -- export: a member takes their data with them (sdk/src/export) --
+export {
+  EXPORT_JWS_TYP,
+  EXPORT_MEDIA_TYPE,
+  EXPORT_SCOPE,
+  MAX_EXPORT_PAGE_ITEMS,
+  MAX_EXPORT_PAGE_LENGTH,
+  MAX_EXPORT_PAGES,
+} from './export/constants.js'
+export type { ExportItem, ExportPage } from './export/export-page.js'
+export { signExportPage } from './export/sign-export-page.js'
+export {
+  verifyExportPage,
+  type VerifyExportPageOptions,
+  type VerifyExportPageResult,
+} from './export/verify-export-page.js'
+export {
+  createExportHandler,
+  type CreateExportHandlerOptions,
+  type ExportAuthority,
+  type ExportItems,
+  type ExportQuery,
+} from './export/create-export-handler.js'
+export {
+  collectExport,
+  type CollectExportOptions,
+  type CollectedExport,
+} from './export/collect-export.js'
