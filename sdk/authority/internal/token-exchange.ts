@@ -1,5 +1,6 @@
 import {
   ACCESS_TOKEN_TYPE,
+  EXPORT_SCOPE,
   JWT_TOKEN_TYPE,
   MEMBERSHIP_SCOPE,
   findAssertionSubject,
@@ -33,8 +34,10 @@ interface ExchangeContext {
 /**
  * The token exchange grant handler: turns a member's access token, issued to the requesting
  * client with `cta:membership`, into a membership assertion about the one group that token's
- * grant discloses, for that client only, if the member is active in the group and the client's
- * tool is installed in it.
+ * grant discloses, for that client, if the member is active in the group and the client's tool is
+ * installed in it. With `scope=cta:export`, the assertion carries that scope, and its `audience`
+ * may be another tool installed in the same group: the member's export from that tool
+ * (EXP-AUTH-003). Any other `audience` is refused.
  */
 export async function tokenExchange(
   ctx: ProviderContext,
@@ -55,11 +58,15 @@ export async function tokenExchange(
   if (requested !== undefined && requested !== JWT_TOKEN_TYPE) {
     throw new OAuthError(400, 'invalid_request', `requested_token_type must be ${JWT_TOKEN_TYPE}`)
   }
-  if (params['audience'] !== undefined && params['audience'] !== clientId) {
+  const scopeParameter = params['scope']
+  const exporting =
+    typeof scopeParameter === 'string' && scopeParameter.split(' ').includes(EXPORT_SCOPE)
+  const audience = params['audience'] ?? clientId
+  if (typeof audience !== 'string' || (audience !== clientId && !exporting)) {
     throw new OAuthError(
       400,
       'invalid_target',
-      'an assertion is only issued for the requesting tool',
+      `an assertion for another tool is only issued with scope ${EXPORT_SCOPE}`,
     )
   }
   const group = params['resource']
@@ -88,6 +95,12 @@ export async function tokenExchange(
   if ((await store.getInstallation(group, clientId))?.installationStatus !== 'active') {
     throw new OAuthError(400, 'invalid_target', 'the tool is not installed in the group')
   }
+  if (
+    audience !== clientId &&
+    (await store.getInstallation(group, audience))?.installationStatus !== 'active'
+  ) {
+    throw new OAuthError(400, 'invalid_target', 'the audience is not installed in the group')
+  }
   const subject = await findAssertionSubject(store, group, token.accountId)
   if (subject === undefined) {
     throw new OAuthError(400, 'invalid_grant', 'not an active member of the group')
@@ -98,8 +111,9 @@ export async function tokenExchange(
     key,
     {
       issuer: provider.issuer,
-      audience: clientId,
+      audience,
       lifetime,
+      ...(exporting ? { scope: EXPORT_SCOPE } : {}),
       ...(recheck === undefined ? {} : { recheck }),
       ...(now === undefined ? {} : { currentDate: now() }),
     },

@@ -38,6 +38,11 @@ export interface IssueGroupAssertionOptions {
    * none stated, so relying tools re-check every 900 seconds.
    */
   readonly recheck?: number
+  /**
+   * Scopes the assertion grants beyond membership (its `scope` claim, space-separated), e.g.
+   * `cta:export` for a member's export (EXP-AUTH-001). Default: none.
+   */
+  readonly scope?: string
 }
 
 const encoder = new TextEncoder()
@@ -101,6 +106,7 @@ export async function issueGroupAssertion(
     cta_status: 'active',
     ...(recheck === undefined ? {} : { cta_recheck: recheck }),
     ...(subject.name === undefined ? {} : { name: subject.name }),
+    ...(options.scope === undefined ? {} : { scope: options.scope }),
   }
   assertValid(claims, { kind: 'MembershipAssertionClaims' })
   return new CompactSign(encoder.encode(JSON.stringify(claims)))

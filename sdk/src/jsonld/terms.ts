@@ -92,6 +92,7 @@ export const PROPERTY_TERMS: Readonly<Record<string, TermDefinition>> = {
   jwks_uri: iri('cta:jwksUri'),
   subscriptions: iri('cta:subscriptions'),
   feed: iri('cta:feed'),
+  export: iri('cta:export'),
   emits: literal('cta:emits'),
   consumes: literal('cta:consumes'),
   profiles: literal('cta:profiles'),

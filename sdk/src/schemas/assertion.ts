@@ -38,6 +38,10 @@ export const MembershipAssertionClaims = Type.Object(
     /** Seconds a tool may rely on this membership before re-establishing it (AUTH-END-004). */
     cta_recheck: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
     name: Type.Optional(Name),
+    /** Scopes the assertion grants beyond membership, space-separated (RFC 8693 §4.2): `cta:export`. */
+    scope: Type.Optional(
+      Type.String({ maxLength: 1024, pattern: '^[!#-\\[\\]-~]+( [!#-\\[\\]-~]+)*$' }),
+    ),
   },
   {
     $id: schemaId('membership-assertion-claims'),

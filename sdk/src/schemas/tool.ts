@@ -65,6 +65,8 @@ export const ToolManifest = Document(
     inbox: Type.Optional(Iri),
     subscriptions: Type.Optional(Iri),
     feed: Type.Optional(Iri),
+    /** The member export endpoint (spec/export.md), when the tool exports members' data. */
+    export: Type.Optional(Iri),
     emits: Type.Array(EventType, { maxItems: LIMITS.list, uniqueItems: true }),
     consumes: Type.Array(EventTypePattern, { maxItems: LIMITS.list, uniqueItems: true }),
     // Every tool claims `core` (spec/index.md, conformance classes).
