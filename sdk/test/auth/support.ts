@@ -106,6 +106,8 @@ export interface AuthorityHarnessOptions {
    * and `ext`, the default) or `webcrypto` (`crypto.subtle.exportKey`, which keeps them).
    */
   readonly exportKey?: 'jose' | 'webcrypto'
+  /** The plugin's install options (sdk/test/authority/install.test.ts). */
+  readonly install?: import('../../authority/index.js').InstallOptions
 }
 
 /** Starts an authority: a real oidc-provider with the plugin, one group, three members. */
