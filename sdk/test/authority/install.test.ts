@@ -2,6 +2,7 @@
 // the tool (a real server publishing its manifest and keys) signs an install statement, an admin
 // approves or refuses, the tool gets its OAuth client, and an uninstall takes it away; every
 // hostile statement is refused with its code.
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CompactSign } from 'jose'
 import {
@@ -117,14 +118,22 @@ const request = (server: ToolServer, group = h.group.id): Promise<PendingInstall
   })
 
 describe('installing a tool into a group', () => {
-  it('[AUTH-INST-001] advertises the install endpoint in the discovery document', async () => {
+  it('[AUTH-INST-001] names the install endpoint in the discovery document, and refuses a body that is not JSON', async () => {
     const discovery = (await (
       await fetch(`${h.issuer}/.well-known/openid-configuration`)
     ).json()) as Record<string, unknown>
     expect(discovery['cta_install_endpoint']).toBe(`${h.issuer}/install`)
+    const text = await fetch(`${h.issuer}/install`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'software_statement=x',
+    })
+    expect(text.status).toBe(400)
+    expect(((await text.json()) as { code: string }).code).toBe('ERR_REQUEST_INVALID')
+    expect((await fetch(`${h.issuer}/install`)).status).toBe(405)
   })
 
-  it('[AUTH-INST-004] [AUTH-INST-006] [AUTH-INST-007] answers 202 pending, registers the client once an admin approves, and announces the installation', async () => {
+  it('[AUTH-INST-004] [AUTH-INST-006] [AUTH-INST-007] answers 202 pending, issues nothing until an admin approves, then registers the client and announces the installation', async () => {
     const pending = await request(tool)
     expect(pending.installRequest.startsWith(`${h.issuer}/install/`)).toBe(true)
     expect(pending.approvalUri).toMatch(/^https:\/\/decisions\.example\/admin\/installs\//)
@@ -176,7 +185,7 @@ describe('installing a tool into a group', () => {
     expect(await tools.text()).toContain(tool.origin)
   })
 
-  it('[AUTH-INST-005] answers the status only to the bearer of the request token', async () => {
+  it('[AUTH-INST-005] answers 200 with the status to the bearer of the request token only, 401 to anyone else', async () => {
     const pending = await request(other)
     for (const headers of [
       {},
@@ -216,7 +225,7 @@ describe('installing a tool into a group', () => {
     expect((await tokenFor(third.origin, 'anything')).body['error']).toBe('invalid_client')
   })
 
-  it('[AUTH-INST-008] uninstalling revokes the client and announces the end of the installation', async () => {
+  it('[AUTH-INST-008] lets the client get tokens until an admin uninstalls the tool, then ends the installation, announces it and refuses the client with invalid_client', async () => {
     const pending = await request(other)
     const id = pending.installRequest.split('/').pop() ?? ''
     await h.authority.installs.approve(id, h.members.tomas)
@@ -345,15 +354,69 @@ describe('hostile install requests', () => {
     expect(secret.body).toEqual(unknown.body)
   })
 
-  it('[AUTH-INST-004] accepts a well-formed statement with 202, a Location and no secret', async () => {
+  it('[AUTH-INST-002] [AUTH-INST-003] [AUTH-INST-004] accepts a well-formed statement with 202 and a Location, without a secret or a client', async () => {
     const answer = await post(await signInstallStatement(claimsFor(third), third.key))
     expect(answer.status).toBe(202)
     expect(answer.location).toBe(answer.body['install_request'])
+    expect((await tokenFor(third.origin, String(answer.body['request_token']))).status).toBe(401)
     expect(Object.keys(answer.body).sort()).toEqual([
       'approval_uri',
       'install_request',
       'request_token',
       'status',
     ])
+  })
+})
+
+describe('a tool asking to be installed', () => {
+  it('[AUTH-INST-009] sends a fresh statement each time, and refuses an install endpoint on another origin than the authority', async () => {
+    const seen: string[] = []
+    const sent = await startToolServer({
+      '/.well-known/openid-configuration': (req, res) => {
+        const origin = `http://${req.headers.host ?? ''}`
+        res.setHeader('content-type', 'application/json')
+        res.end(
+          JSON.stringify({
+            issuer: origin,
+            cta_install_endpoint: 'https://elsewhere.example/install',
+          }),
+        )
+      },
+    })
+    await expect(
+      requestInstallation({
+        authority: sent.origin,
+        origin: tool.origin,
+        key: tool.key,
+        group: h.group.id,
+        scope: 'openid',
+        eventTypes: [],
+        redirectUris: [`${tool.origin}/cb`],
+        clientName: 'Budgeting',
+        ...LOCAL,
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_ISSUER_NOT_AUTHORITY' })
+    await sent.close()
+    for (let i = 0; i < 2; i++) {
+      const pending = await request(tool)
+      const id = pending.installRequest.split('/').pop() ?? ''
+      seen.push(id)
+    }
+    expect(new Set(seen).size).toBe(2)
+  })
+
+  it('[AUTH-INST-001] the spec example of the statement has exactly the claims the SDK signs', async () => {
+    const chapter = readFileSync(new URL('../../../spec/group-auth.md', import.meta.url), 'utf8')
+    const section = chapter.slice(chapter.indexOf('## Installing a tool'))
+    const example = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '') as Record<
+      string,
+      unknown
+    >
+    const jws = await signInstallStatement(claimsFor(tool), tool.key)
+    const payload = JSON.parse(
+      Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as object
+    expect(Object.keys(example).sort()).toEqual(Object.keys(payload).sort())
+    expect((example['exp'] as number) - (example['iat'] as number)).toBeLessThanOrEqual(600)
   })
 })
