@@ -1,11 +1,14 @@
 // Decisions as its group's authority: a real OpenID Provider (`oidc-provider`) with the SDK's group
 // auth plugin, on the tool's own origin, so the issuer is the origin that the Group document names
 // as `authority`. What a vendor writes is here: the provider's configuration (storage, keys,
-// accounts, cookies), the registration of tools as OAuth clients, and the login and consent pages.
+// accounts, cookies), where the OAuth clients of installed tools are kept (the install flow
+// registers them when an admin approves, and revokes them on uninstall), and the login and consent
+// pages.
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import Provider, { type InteractionDetails } from 'oidc-provider'
 import {
+  createManifestResolver,
   generateSigningKey,
   type Event,
   type MembershipStore,
@@ -13,6 +16,7 @@ import {
 } from '@cta-interop/sdk'
 import { createGroupAuthority, type GroupAuthority } from '@cta-interop/sdk/authority'
 import { esc, type NodeListener } from '../src/http.js'
+import { LOCAL } from '../src/producer.js'
 import { createMurmurationsProfiles } from './murmurations.js'
 
 /** Options of {@link startAuthority}. */
@@ -27,6 +31,8 @@ export interface AuthorityOptions {
   readonly emit: (jws: string, event: Event) => Promise<void>
   /** A person's name, for the ID token's `name` (scope `profile`) and the login page. */
   readonly nameOf: (person: string) => string | undefined
+  /** Where an admin approves install request `id` (the authority's `approval_uri`). */
+  readonly approvalUri: (id: string) => string
 }
 
 /** The running authority, from {@link startAuthority}. */
@@ -37,8 +43,12 @@ export interface Authority {
   readonly serves: (path: string) => boolean
   /** The provider and the interaction pages, as one `node:http` listener. */
   readonly listener: NodeListener
-  /** Registers a tool as an OAuth client: `client_id` its origin, redirect `<origin>/cta/callback`. */
-  readonly registerClient: (client: { origin: string; secret: string; name?: string }) => void
+  /**
+   * TEST ONLY: plants an OAuth client (`client_id` its origin, redirect `<origin>/cta/callback`)
+   * for a peer that cannot go through the install flow (the conformance suite's own client, a
+   * non-CTA OpenID library). Tools install through `POST /install` and an admin's approval.
+   */
+  readonly plantClient: (client: { origin: string; secret: string; name?: string }) => void
   /** Test and demo only: the next interaction completes as this person, consenting. */
   readonly autoSignIn: (person: string) => void
 }
@@ -54,6 +64,8 @@ const PROVIDER_PATHS = [
   '/request',
   '/g',
   '/interaction',
+  // The install flow: `POST /install`, `GET /install/<id>` (the plugin's).
+  '/install',
 ]
 
 /** A row of the adapter: what `oidc-provider` stored, and until when (ms since the epoch). */
@@ -108,7 +120,12 @@ function memoryAdapter() {
       return Promise.resolve()
     },
   })
-  return { factory, put }
+  const get = (model: string, id: string): Record<string, unknown> | undefined =>
+    live(`${model}:${id}`)
+  const remove = (model: string, id: string): void => {
+    rows.delete(`${model}:${id}`)
+  }
+  return { factory, put, get, remove }
 }
 
 /** Reads a small `application/x-www-form-urlencoded` body (a login or consent form). */
@@ -148,12 +165,33 @@ export async function startAuthority(options: AuthorityOptions): Promise<Authori
     ext: _ext,
     ...jwk
   } = await crypto.subtle.exportKey('jwk', signing.privateKey)
+  const adapter = memoryAdapter()
   const plugin = await createGroupAuthority({
     store,
     jwks: { keys: [{ ...jwk, kid: signing.kid, alg: signing.alg, use: 'sig' }] },
     events: { source: origin, key: options.eventKey, emit: options.emit },
+    install: {
+      // Where an admin of the group approves a tool's request: Decisions' page (`approval_uri`).
+      approvalUri: options.approvalUri,
+      // An admin's approval registers the tool as a client where `oidc-provider` looks clients
+      // up (the adapter's `Client` model: no restart needed); uninstalling removes it, so the
+      // tool's next token request fails.
+      clients: {
+        find: (clientId) => Promise.resolve(adapter.get('Client', clientId)),
+        register: (metadata) => {
+          adapter.put('Client', metadata.client_id, { ...metadata })
+          return Promise.resolve()
+        },
+        revoke: (clientId) => {
+          adapter.remove('Client', clientId)
+          return Promise.resolve()
+        },
+      },
+      // A tool asking to be installed is not known yet: its manifest is fetched from any origin
+      // (loopback and plain HTTP allowed here, as everywhere in the examples).
+      manifests: createManifestResolver({ ...LOCAL, allowAnySource: true }),
+    },
   })
-  const adapter = memoryAdapter()
   const provider = new Provider(
     origin,
     plugin.configuration({
@@ -287,7 +325,7 @@ export async function startAuthority(options: AuthorityOptions): Promise<Authori
         if (!res.headersSent) page(res, 'Sign-in failed', `<p>${esc(String(err))}</p>`, 400)
       })
     },
-    registerClient({ origin: tool, secret, name }) {
+    plantClient({ origin: tool, secret, name }) {
       // Stored through the adapter, where `oidc-provider` looks clients up: no restart needed.
       adapter.put('Client', tool, {
         client_id: tool,

@@ -15,8 +15,11 @@ import {
 } from '@cta-interop/sdk'
 import { ControlUnsupportedError, createControlHandler } from '@cta-interop/sdk/node'
 import { startProducer, type Producer } from '../src/producer.js'
+import { exportRoute } from '../src/export-endpoint.js'
+import { decisionsDocuments } from '../src/export-documents.js'
 import { createDecisionsPages } from './pages.js'
 import { startAuthority } from './authority.js'
+import { createInstallRequestPages, type InstallDecision } from './install-requests.js'
 import { createPollBook, type OpenPollOptions, type PollRecord } from './polls.js'
 
 export const DECISIONS_EMITS = [
@@ -56,13 +59,26 @@ export interface Decisions extends Pick<
   remove(person: Person, by: Person): Promise<void>
   /** Whether a tool is installed in a group: this tool is the system of record. */
   readonly isInstalled: (group: string, tool: string) => Promise<boolean>
-  /** Installs a tool in the group (`group.tool.connected`). */
+  /**
+   * Installs a tool in the group (`group.tool.connected`) without an OAuth client: for a tool that
+   * only reads feeds. A tool that signs members in installs through the install flow instead: it
+   * asks (`POST /install`), an admin approves on the request's page (`/install-requests/<id>`).
+   */
   connectTool(tool: { origin: string; name: string }, by: Person): Promise<void>
   /**
-   * Registers a tool as an OAuth client of this authority: `client_id` its origin, redirect
-   * `<origin>/cta/callback`, grants `authorization_code`, `client_credentials` and token exchange.
+   * Uninstalls a tool from the group (`group.tool.disconnected`): its OAuth client is revoked, so
+   * its next token request fails, and its subscriptions to the group end.
    */
-  readonly registerClient: (client: { origin: string; secret: string; name?: string }) => void
+  uninstall(tool: string, by: Person): Promise<void>
+  /** The install requests tools made to this authority (pending and decided). */
+  installRequests(): Promise<readonly { id: string; tool: string; status: string }[]>
+  /** The decisions admins took on the approval pages, in order. */
+  readonly installDecisions: readonly InstallDecision[]
+  /**
+   * TEST ONLY: plants an OAuth client for a peer that cannot install through the install flow (a
+   * plain OpenID library with no CTA manifest). Every example tool installs through the flow.
+   */
+  readonly plantClient: (client: { origin: string; secret: string; name?: string }) => void
   /**
    * TEST AND DEMO ONLY: the next sign-in interaction completes as this person, consenting, with no
    * page shown. A real authority never has this; the scenario uses it to run unattended.
@@ -189,6 +205,7 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
     name: 'Decisions',
     emits: DECISIONS_EMITS,
     profiles: ['core', 'emitter', 'group-authority', 'decisions'],
+    exports: true,
     isInstalled,
     isKnownTool,
     routes: () => (request) => pages.route(request),
@@ -225,9 +242,26 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
 
   // The provider serves `/.well-known/openid-configuration`, `/auth`, `/token`, `/jwks`, the group
   // endpoints under `/g/` and the interaction pages; the Fetch handler serves the rest.
+  // The approval pages (`/install-requests/<id>`): an admin of the group approves or refuses a
+  // tool's install request; the plugin keeps the requests (`plugin.installs`).
+  const installPages = createInstallRequestPages({
+    store,
+    nameOf: (id) => people.get(id)?.name,
+    installs: {
+      get: (id) => authority.plugin.installs.get(id),
+      async approve(id, by) {
+        const installed = await authority.plugin.installs.approve(id, by)
+        const r = await authority.plugin.installs.get(id)
+        if (r !== undefined) pages.toolNames.set(r.tool, r.clientName)
+        return installed
+      },
+      refuse: (id, by) => authority.plugin.installs.refuse(id, by),
+    },
+  })
   const authority = await startAuthority({
     origin,
     store,
+    approvalUri: (id) => installPages.uri(origin, id),
     eventKey: producer.key,
     // The registry signs each membership and `group.tool.*` event with the tool's event key; the
     // outbox sends it to the subscribers and puts it in the feed, like the tool's own events.
@@ -239,7 +273,29 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
   })
   // A browser opening the group's IRI gets its page; the authority answers everything else.
   producer.mount(authority.serves, pages.withGroupPages(authority.listener))
+  producer.addRoute((request) => installPages.route(request))
+  // A member's export (spec/export.md): their polls, stances and outcomes in one of its groups.
+  producer.addRoute(
+    exportRoute({
+      origin,
+      key: producer.signingKey,
+      serves: async (g) => (await store.getGroup(g)) !== undefined,
+      documents: (member, g) => decisionsDocuments(polls, member, g),
+    }),
+  )
   const { registry } = authority.plugin
+  /** A session group's admin, who decides its install requests through the control API. */
+  const sessionAdmins = new Map<string, Person>()
+  const adminOf = async (g: string): Promise<Person> => {
+    let admin = sessionAdmins.get(g)
+    if (admin === undefined) {
+      admin = { id: `${origin}/u/admin-${++counter}`, name: 'Admin' }
+      people.set(admin.id, admin)
+      await registry.join(g, actor(admin), { role: [`${g}/roles/admin`], coreRole: 'admin' })
+      sessionAdmins.set(g, admin)
+    }
+    return admin
+  }
 
   // The conformance control API (test and demo only). Each session gets a group of its own, so a
   // conformance run never touches the members of Harbour Commons.
@@ -261,7 +317,7 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
         // One client per peer: a second session keeps the secret the first one handed out.
         const secret = peers.get(peer) ?? crypto.randomUUID()
         peers.set(peer, secret)
-        authority.registerClient({ origin: peer, secret, name: 'cta-conformance' })
+        authority.plantClient({ origin: peer, secret, name: 'cta-conformance' })
         // `install: false`: the suite can authenticate, but the group does not use its tool.
         if (install !== false) {
           await registry.connectTool({
@@ -391,6 +447,23 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
           )
           return {}
         },
+        // The install flow (tool role): the suite asked to be installed in the session's group;
+        // the group's admin approves (or refuses) its request, as on the approval page.
+        async 'install-approve'(session, params) {
+          const id = requireString(params, 'id')
+          const r = await authority.plugin.installs.get(id)
+          if (r === undefined) throw new ProtocolError('ERR_NOT_FOUND', `no install request ${id}`)
+          const admin = await adminOf(r.group === session.group ? session.group : r.group)
+          await authority.plugin.installs.approve(id, admin.id)
+          return { status: 'approved' }
+        },
+        async 'install-refuse'(_session, params) {
+          const id = requireString(params, 'id')
+          const r = await authority.plugin.installs.get(id)
+          if (r === undefined) throw new ProtocolError('ERR_NOT_FOUND', `no install request ${id}`)
+          await authority.plugin.installs.refuse(id, (await adminOf(r.group)).id)
+          return { status: 'refused' }
+        },
         'arm-sign-in'(_session, { member }) {
           authority.autoSignIn(String(member))
           return {}
@@ -423,8 +496,15 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
       return items.map((m) => ({ id: m.member.id, name: m.member.name ?? m.member.id }))
     },
     isInstalled,
-    registerClient: authority.registerClient,
+    plantClient: authority.plantClient,
     autoSignIn: authority.autoSignIn,
+    async uninstall(tool, by) {
+      await authority.plugin.installs.uninstall(group.id, tool, by.id)
+    },
+    async installRequests() {
+      return authority.plugin.installs.list(group.id)
+    },
+    installDecisions: installPages.decisions,
 
     async join(person, by, coreRole = 'member') {
       people.set(person.id, person)

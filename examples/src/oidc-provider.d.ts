@@ -17,6 +17,7 @@ declare module 'oidc-provider' {
     readonly Grant: ProviderLike['Grant']
     readonly AccessToken: ProviderLike['AccessToken']
     readonly ClientCredentials: ProviderLike['ClientCredentials']
+    readonly Client: ProviderLike['Client']
     registerGrantType(...args: Parameters<ProviderLike['registerGrantType']>): void
     use(...args: Parameters<ProviderLike['use']>): void
     /** The provider as a `node:http` request listener. */
