@@ -582,3 +582,7 @@ export {
   type CollectExportOptions,
   type CollectedExport,
 } from './export/collect-export.js'
+export {
+  exchangeForExportAssertion,
+  type ExportAssertion,
+} from './export/exchange-for-export-assertion.js'

@@ -45,8 +45,11 @@ export interface ExportItems {
 export interface CreateExportHandlerOptions {
   /** REQUIRED. This tool's origin: the assertions' `aud` and the pages' `generator`. */
   readonly origin: string
-  /** REQUIRED. The tool's event signing key, published in its manifest's JWKS. */
-  readonly key: SigningKey
+  /**
+   * REQUIRED. The tool's event signing key, published in its manifest's JWKS, or a function that
+   * returns the current one (a key ring's `signingKey`, so pages follow a rotation).
+   */
+  readonly key: SigningKey | (() => SigningKey)
   /** REQUIRED. The authority of a group this tool serves, or `undefined` (answered 404). */
   readonly authority: (
     group: string,
@@ -112,7 +115,9 @@ export function createExportHandler(
 ): (request: Request) => Promise<Response> {
   const { origin, key, authority, items } = options
   if (typeof origin !== 'string' || origin === '') throw new TypeError('options.origin is required')
-  if (typeof key !== 'object') throw new TypeError('options.key is required')
+  if (typeof key !== 'object' && typeof key !== 'function') {
+    throw new TypeError('options.key is required')
+  }
   if (typeof authority !== 'function') throw new TypeError('options.authority is required')
   if (typeof items !== 'function') throw new TypeError('options.items is required')
   const pageSize = options.pageSize ?? MAX_EXPORT_PAGE_ITEMS
@@ -174,7 +179,7 @@ export function createExportHandler(
       orderedItems: answered.items,
       ...(answered.next === undefined ? {} : { next: exportPageIri(collection, answered.next) }),
     }
-    const signed = await signExportPage(page, key)
+    const signed = await signExportPage(page, typeof key === 'function' ? key() : key)
     return new Response(request.method === 'HEAD' ? null : signed, {
       status: 200,
       headers: { 'content-type': EXPORT_MEDIA_TYPE, 'cache-control': 'no-store' },

@@ -7,6 +7,7 @@ import {
   EXPORT_SCOPE,
   TOKEN_EXCHANGE_GRANT_TYPE,
   discoverAuthority,
+  exchangeForExportAssertion,
   finishSignIn,
   startSignIn,
   verifyGroupAssertion,
@@ -21,6 +22,7 @@ import {
   startAuthority,
   type AuthorityHarness,
 } from '../auth/support.js'
+import { codeOf } from '../helpers/code-of.js'
 
 /** A tool installed in the group (not an OAuth client here: it only receives assertions). */
 const DECISIONS = 'https://decisions.example'
@@ -88,6 +90,11 @@ describe('token exchange for an export', () => {
       Buffer.from((own.body['access_token'] as string).split('.')[1] ?? '', 'base64url').toString(),
     ) as Record<string, unknown>
     expect(payload).toMatchObject({ aud: TOOL, scope: EXPORT_SCOPE })
+    const viaSdk = await exchangeForExportAssertion(authority, accessToken, DECISIONS)
+    expect(viaSdk.claims).toMatchObject({ aud: DECISIONS, scope: EXPORT_SCOPE })
+    await expect(
+      codeOf(exchangeForExportAssertion(authority, accessToken, STRANGER)),
+    ).resolves.toBe('ERR_EXCHANGE_REFUSED')
   })
 
   it('[EXP-AUTH-003] rejects another audience without cta:export, a tool not installed in the group, and cta:export from the client credentials grant (never granted)', async () => {
