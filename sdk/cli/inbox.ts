@@ -4,19 +4,23 @@ import process from 'node:process'
 import { parseArgs } from 'node:util'
 import {
   TOOL_MANIFEST_PATH,
+  answerHandshake,
   createManifestResolver,
   createMemoryDedupeStore,
   createToolManifest,
   generateSigningKey,
   staticKeyResolver,
   toJwks,
+  type Event,
   type Jwks,
   type ResolveKey,
 } from '@cta-interop/sdk'
 import { createNodeInbox, nodeSignatureVerifier } from '@cta-interop/sdk/node'
 import { CliError } from './cli-error.js'
-import { originOf, readJsonFile } from './key-source.js'
+import { kidOrigin, originOf, readJsonFile } from './key-source.js'
+import { loadSigningKey } from './keys.js'
 import { createPrinter } from './print.js'
+import { subscribeInbox } from './subscribe-inbox.js'
 
 const INBOX_PATH = '/inbox'
 const JWKS_PATH = '/.well-known/jwks.json'
@@ -25,7 +29,10 @@ const JWKS_PATH = '/.well-known/jwks.json'
  * `cta inbox [--port N]`: a throwaway inbox on 127.0.0.1 with its own manifest, printing each
  * verified event and each refusal (with the SDK's code) until stopped. It accepts events from any
  * source (`speaksFor: 'any-source'`) and fetches senders' manifests over `http:` and loopback:
- * development settings, said so on start.
+ * development settings, said so on start. With `--key`, its origin is the key's
+ * (`http://127.0.0.1:<port>`, the port it listens on) and its JWKS publishes that key, so that
+ * `cta send --key` signs as this origin; with `--subscribe`, it subscribes to an emitter's events
+ * of a group and answers the emitter's handshake.
  */
 export async function inbox(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -34,6 +41,11 @@ export async function inbox(argv: string[]): Promise<number> {
       port: { type: 'string' },
       jwks: { type: 'string' },
       source: { type: 'string' },
+      key: { type: 'string' },
+      subscribe: { type: 'string' },
+      group: { type: 'string' },
+      type: { type: 'string', multiple: true },
+      'allow-http': { type: 'boolean' },
       json: { type: 'boolean' },
     },
   })
@@ -46,6 +58,19 @@ export async function inbox(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new CliError('ERR_USAGE', '--port must be a port number')
   }
+  const producer =
+    values.subscribe === undefined ? undefined : originOf(values.subscribe, '--subscribe')
+  if (producer !== undefined && values.group === undefined) {
+    throw new CliError(
+      'ERR_USAGE',
+      '--subscribe needs --group <iri>: the group whose events to get',
+    )
+  }
+  if (producer === undefined && (values.group !== undefined || values.type !== undefined)) {
+    throw new CliError('ERR_USAGE', '--group and --type go with --subscribe <emitter origin>')
+  }
+  const given = values.key === undefined ? undefined : await loadSigningKey(values.key)
+  const listenOn = given === undefined ? port : keyPort(given.kid, port)
   const fromManifests = createManifestResolver({
     allowAnySource: true,
     allowHttp: true,
@@ -63,21 +88,42 @@ export async function inbox(argv: string[]): Promise<number> {
     ])
     resolveKey = async (kid) => (await pinned(kid)) ?? fromManifests.resolveKey(kid)
   }
+  const printEvent = (event: Event, kid: string): void => {
+    emit({ accepted: true, kid, event })
+    out.line(`✓ ${event.type} ${event.id} from ${event.source}`)
+    out.line(`  group ${event.group}  time ${event.time}  kid ${kid}`)
+    out.line(indent(JSON.stringify(event.data, null, 2)))
+  }
+  const dedupe = createMemoryDedupeStore()
   const handle = createNodeInbox({
     resolveKey,
     // Development opt-out of EVT-AUTHZ-001: any source may speak for any group here.
     speaksFor: 'any-source',
-    dedupe: createMemoryDedupeStore(),
+    dedupe,
     verifySignature: nodeSignatureVerifier(),
     onEvent(event, { kid }) {
-      emit({ accepted: true, kid, event })
-      out.line(`✓ ${event.type} ${event.id} from ${event.source}`)
-      out.line(`  group ${event.group}  time ${event.time}  kid ${kid}`)
-      out.line(indent(JSON.stringify(event.data, null, 2)))
+      printEvent(event, kid)
     },
   })
+  /** The emitters this inbox subscribed to: the only origins its handshake allows. */
+  const subscribedTo = new Set<string>()
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]
+    const handshake = req.headers['webhook-request-origin']
+    if (req.method === 'OPTIONS' && path === INBOX_PATH && typeof handshake === 'string') {
+      // The emitter's abuse-protection handshake (CloudEvents webhooks), via the SDK's answer.
+      void answerHandshake(
+        new Request(`http://127.0.0.1${INBOX_PATH}`, {
+          method: 'OPTIONS',
+          headers: { 'webhook-request-origin': handshake },
+        }),
+        { allowedOrigins: (o) => subscribedTo.has(o) },
+      ).then(async (answer) => {
+        res.writeHead(answer?.status ?? 400, Object.fromEntries(answer?.headers ?? []))
+        res.end(await answer?.text())
+      })
+      return
+    }
     if (req.method === 'GET' && path === TOOL_MANIFEST_PATH) {
       json(res, manifest)
       return
@@ -100,10 +146,10 @@ export async function inbox(argv: string[]): Promise<number> {
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, '127.0.0.1', resolve)
+    server.listen(listenOn, '127.0.0.1', resolve)
   })
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const key = await generateSigningKey({ origin })
+  const key = given ?? (await generateSigningKey({ origin }))
   const jwks = toJwks([key])
   const manifest = createToolManifest({
     id: origin,
@@ -125,8 +171,7 @@ export async function inbox(argv: string[]): Promise<number> {
   out.line(`  manifest: ${origin}${TOOL_MANIFEST_PATH}  (give this to senders)`)
   out.line(`  inbox:    ${manifest.inbox}`)
   out.line(`  ${warning}`)
-  out.progress('waiting for events (Ctrl-C to stop)')
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       server.close(() => {
         resolve()
@@ -136,7 +181,44 @@ export async function inbox(argv: string[]): Promise<number> {
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
   })
+  if (producer !== undefined && values.group !== undefined) {
+    subscribedTo.add(producer)
+    try {
+      const done = await subscribeInbox(producer, {
+        group: values.group,
+        ...(values.type === undefined ? {} : { types: values.type }),
+        sink: `${origin}${INBOX_PATH}`,
+        key,
+        dedupe,
+        allowHttp: values['allow-http'] === true,
+      })
+      emit({ subscribed: true, producer, group: values.group, ...done })
+      out.line(`subscribed to ${producer} for ${values.group}: ${done.subscription}`)
+    } catch (err) {
+      server.close()
+      server.closeAllConnections()
+      throw err
+    }
+  }
+  out.progress('waiting for events (Ctrl-C to stop)')
+  await stopped
   return 0
+}
+
+/** The port of a key's origin, which must be `http://127.0.0.1:<port>`: the inbox listens there. */
+function keyPort(kid: string, port: number): number {
+  const origin = kidOrigin(kid)
+  const url = origin === undefined ? undefined : new URL(origin)
+  if (url?.protocol !== 'http:' || url.hostname !== '127.0.0.1' || url.port === '') {
+    throw new CliError(
+      'ERR_USAGE',
+      `--key: the kid must name an origin http://127.0.0.1:<port> (cta keys generate --origin), not ${kid}`,
+    )
+  }
+  if (port !== 0 && port !== Number(url.port)) {
+    throw new CliError('ERR_USAGE', `--port ${port} is not the port of the key's origin ${origin}`)
+  }
+  return Number(url.port)
 }
 
 const indent = (text: string): string => text.replace(/^/gm, '    ')

@@ -22,11 +22,18 @@ Usage:
       Add a next key (next.private.jwk.json, both keys in jwks.json) and say when to switch
       to it and when to retire the old one (spec: events, key rotation).
   cta send <event.json> --to <inbox-url> --key <private-jwk> [--source <origin>]
-        [--keep-id] [--allow-http] [--json]
-      Sign the event (fresh id and time unless --keep-id) and deliver it; print the answer.
-  cta inbox [--port <n>] [--jwks <file> --source <origin>] [--json]
+        [--group <iri>] [--keep-id] [--allow-http] [--json]
+      Sign the event (fresh id and time unless --keep-id; --group puts it in that group)
+      and deliver it; print the answer (a refusal with the receiver's ERR_* code).
+  cta inbox [--port <n>] [--key <private-jwk>] [--jwks <file> --source <origin>]
+        [--subscribe <emitter origin> --group <iri> [--type <type>]...] [--allow-http] [--json]
       A throwaway inbox with its own manifest on 127.0.0.1 that prints each verified event
       and each refusal with its code. Development only: it accepts any source.
+      --key: serve as the key's origin (cta keys generate --origin http://127.0.0.1:<port>):
+        listen on its port and publish the key, so receivers verify cta send --key <same>.
+      --subscribe: send the emitter a subscription request signed by the inbox's key,
+        answer its handshake, and print each event it pushes from then on (not its feed's
+        history); its refusal (ERR_NOT_INSTALLED, ...) ends the inbox with exit 1.
 
 Options:
   --json         One JSON document per result on stdout (cta inbox: one per line).

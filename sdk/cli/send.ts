@@ -7,7 +7,10 @@ import { kidOrigin, originOf, readJsonFile } from './key-source.js'
 import { loadSigningKey } from './keys.js'
 import { createPrinter } from './print.js'
 
-/** `cta send <event.json> --to <inbox-url> --key <private-jwk> [--source <origin>]`. */
+/**
+ * `cta send <event.json> --to <inbox-url> --key <private-jwk> [--source <origin>] [--group <iri>]`.
+ * `--group` puts the event in that group (and its activity's `audience`, when it named the old one).
+ */
 export async function send(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -16,6 +19,7 @@ export async function send(argv: string[]): Promise<number> {
       to: { type: 'string' },
       key: { type: 'string' },
       source: { type: 'string' },
+      group: { type: 'string' },
       'keep-id': { type: 'boolean' },
       'allow-http': { type: 'boolean' },
       json: { type: 'boolean' },
@@ -31,7 +35,8 @@ export async function send(argv: string[]): Promise<number> {
     values.source === undefined ? kidOrigin(key.kid) : originOf(values.source, '--source')
   if (source === undefined)
     throw new CliError('ERR_USAGE', 'give --source <origin>: the kid names none')
-  const event = (await readJsonFile(file)) as Record<string, unknown>
+  const read = (await readJsonFile(file)) as Record<string, unknown>
+  const event = values.group === undefined ? read : inGroup(read, values.group)
   // A fresh id and time unless asked not to: an example document is older than the 72 h window.
   const ready: Record<string, unknown> =
     values['keep-id'] === true
@@ -72,4 +77,20 @@ export async function send(argv: string[]): Promise<number> {
     out.line('  for an inbox on loopback or http:, pass --allow-http (development only)')
   }
   return attempt.outcome === 'retry' ? EXIT.unavailable : EXIT.failed
+}
+
+/** The event in `group`, with its activity's `audience` too when that named the event's group. */
+function inGroup(event: Record<string, unknown>, group: string): Record<string, unknown> {
+  const data = event['data']
+  const audience =
+    typeof data === 'object' && data !== null && !Array.isArray(data)
+      ? (data as Record<string, unknown>)['audience']
+      : undefined
+  return {
+    ...event,
+    group,
+    ...(audience !== undefined && audience === event['group']
+      ? { data: { ...(data as Record<string, unknown>), audience: group } }
+      : {}),
+  }
 }

@@ -226,6 +226,28 @@ describe('cta send and cta inbox', () => {
     expect(refused).toMatchObject({ status: 422, code: 'ERR_EVENT_STALE' })
   })
 
+  it('send --group puts the event and its audience in that group', async () => {
+    const group = 'https://authority.example/g/elsewhere'
+    const run = await cta([
+      'send',
+      EVENT,
+      '--to',
+      inbox.url,
+      '--key',
+      join(keyDir, 'private.jwk.json'),
+      '--group',
+      group,
+      '--allow-http',
+      '--json',
+    ])
+    expect(run.code).toBe(0)
+    const { id } = JSON.parse(run.stdout) as { id: string }
+    const printed = await inbox.next(
+      (line) => (line['event'] as { id?: string } | undefined)?.id === id,
+    )
+    expect(printed['event']).toMatchObject({ group, data: { audience: group } })
+  })
+
   it('refuses a loopback inbox without --allow-http: ERR_ADDRESS_NOT_ALLOWED, exit 1', async () => {
     const run = await cta([
       'send',
@@ -241,5 +263,62 @@ describe('cta send and cta inbox', () => {
       outcome: 'failed',
       code: 'ERR_ADDRESS_NOT_ALLOWED',
     })
+  })
+})
+
+describe('cta inbox --key and --subscribe', () => {
+  it('listens on the port of the --key origin and publishes that key in its JWKS', async () => {
+    // The origin is the key's: a port the system has free now.
+    const probe = await startInbox([])
+    const port = new URL(probe.url).port
+    probe.child.kill('SIGTERM')
+    await new Promise((resolve) => probe.child.once('close', resolve))
+    const origin = `http://127.0.0.1:${port}`
+    const keys = join(dir, 'loopback-keys')
+    expect((await cta(['keys', 'generate', '--origin', origin, '--out', keys])).code).toBe(0)
+    const served = await startInbox(['--key', join(keys, 'private.jwk.json')])
+    try {
+      expect(served.url).toBe(`${origin}/inbox`)
+      const jwks = (await (await fetch(`${origin}/.well-known/jwks.json`)).json()) as {
+        keys: { kid: string; d?: string }[]
+      }
+      const published = JSON.parse(await readFile(join(keys, 'jwks.json'), 'utf8')) as {
+        keys: { kid: string }[]
+      }
+      expect(jwks.keys.map((k) => k.kid)).toEqual(published.keys.map((k) => k.kid))
+      expect(jwks.keys[0]?.d).toBeUndefined()
+    } finally {
+      served.child.kill('SIGTERM')
+    }
+  })
+
+  it('refuses a --key whose kid names no http://127.0.0.1:<port> origin: ERR_USAGE, exit 2', async () => {
+    const run = await cta(['inbox', '--key', join(keyDir, 'private.jwk.json'), '--json'])
+    expect(run.code).toBe(2)
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: 'ERR_USAGE' } })
+  })
+
+  it('refuses --subscribe without --group, and --group without --subscribe: ERR_USAGE, exit 2', async () => {
+    for (const args of [
+      ['--subscribe', 'https://emitter.example'],
+      ['--group', 'https://g.example/g'],
+    ]) {
+      const run = await cta(['inbox', ...args, '--json'])
+      expect(run.code).toBe(2)
+      expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: 'ERR_USAGE' } })
+    }
+  })
+
+  it('refuses an emitter on loopback without --allow-http: ERR_ADDRESS_NOT_ALLOWED, exit 1', async () => {
+    const run = await cta([
+      'inbox',
+      '--subscribe',
+      'http://127.0.0.1:9',
+      '--group',
+      'https://g.example/g',
+      '--json',
+    ])
+    expect(run.code).toBe(1)
+    expect(run.stdout.trim().split('\n').at(-1)).toContain('"code":"ERR_ADDRESS_NOT_ALLOWED"')
   })
 })
