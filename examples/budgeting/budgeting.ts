@@ -33,6 +33,8 @@ import {
   pullEvents,
   readInstallations,
   requestRosterToken,
+  awaitInstallation,
+  requestInstallation,
   signSubscriptionRequest,
   startSignIn,
   type DiscoveredAuthority,
@@ -106,13 +108,33 @@ export class AccessDenied extends Error {
 /** A match the tool found between a bucket and an offer. */
 export interface FoundMatch {
   readonly subject: string
+/** The authority's events this tool receives in a group it is installed in. */
+const AUTHORITY_EVENTS = [
+  'tech.collaborative.membership.joined',
+  'tech.collaborative.membership.removed',
+  'tech.collaborative.group.tool.connected',
+  'tech.collaborative.group.tool.disconnected',
+] as const
+
+/** The authority a group's document names (`authority`), read as JSON from the group's IRI. */
+async function authorityNamedBy(group: string): Promise<string> {
+  const response = await fetch(group, { headers: { accept: 'application/json' } })
+  if (!response.ok) throw new Error(`${group}: ${response.status}`)
+  const { authority } = (await response.json()) as { authority?: unknown }
+  if (typeof authority !== 'string') throw new Error(`${group} names no authority`)
+  return authority
+}
+
   readonly object: string
   readonly score: string
 }
 
-/** A group the tool serves: its secret at the group's authority, and the authority once found. */
+/**
+ * A group the tool serves: its secret at the group's authority (once an admin approved its install
+ * request), and the authority once found.
+ */
 interface ServedGroup {
-  readonly clientSecret: string
+  clientSecret?: string | undefined
   authority?: Promise<DiscoveredAuthority> | undefined
   issuer?: string
 }
@@ -156,6 +178,16 @@ export interface Budgeting extends Pick<
   /**
    * The member a session (the value of the {@link SESSION_COOKIE} cookie) stands for, if they may
    * act now. Throws {@link AccessDenied} otherwise.
+  /**
+   * Asks the group's authority (default: the one the group's document names) to install this tool
+   * in the group (the install flow: a software statement signed with the tool's manifest key).
+   * Returns where an admin approves, and a promise of the installation: once approved, the tool
+   * signs members in with the client credentials the authority issued; refused, it rejects with
+   * `ERR_INSTALL_REFUSED`.
+   */
+  requestInstallation(options?: {
+    authority?: string
+  }): Promise<{ readonly approvalUri: string; readonly installed: Promise<void> }>
    */
   session(id: string): Promise<SessionMember>
   /** Whether a member has access now: signed in, and not ended by the authority since. */
@@ -247,10 +279,11 @@ export async function startBudgeting(options: {
   /** The group, held by its authority. */
   group: string
   /**
-   * This tool's client secret at the group's authority, where the tool is registered as an OAuth
-   * client with its origin as `client_id`.
+   * This tool's client secret at the group's authority, if it was registered there by other
+   * means. Leave it out: the tool then gets its credentials by installing through the install
+   * flow ({@link Budgeting.requestInstallation}), when an admin of the group approves.
    */
-  clientSecret: string
+  clientSecret?: string
   /** Asks the group's authority whether a tool is installed. */
   isInstalled: (group: string, tool: string) => boolean | Promise<boolean>
   /**
@@ -338,13 +371,18 @@ export async function startBudgeting(options: {
       return Promise.reject(new AccessDenied('this tool does not serve that group'))
     entry.authority ??= discoverAuthority(of, {
       clientId: state.origin,
-      clientSecret: entry.clientSecret,
+      clientSecret,
+  /** Ends the polls of pending install requests when the tool closes. */
+  const installing = new AbortController()
       ...LOCAL,
     }).then(
       (found) => {
         entry.issuer = found.issuer
         return found
       },
+    const { clientSecret } = entry
+    if (clientSecret === undefined)
+      return Promise.reject(new AccessDenied('this tool is not installed in that group yet'))
       (err: unknown) => {
         entry.authority = undefined
         throw err
@@ -554,6 +592,7 @@ export async function startBudgeting(options: {
       if (path === '/cta/inbox') {
         return (
           (await answerHandshake(request, { allowedOrigins: (o) => allowed.has(o) })) ??
+    exports: true,
           inbox(request)
         )
       }
@@ -591,6 +630,58 @@ export async function startBudgeting(options: {
       return
     // A served group, or a conformance session's group of this tool's own (test and demo).
     const ours = served.has(event.group) || controlGroups.has(event.group)
+  /** Install requests by group: where an admin approves, and the outcome once known. */
+  const installs = new Map<
+    string,
+    // `outcome`: `approved`, or the error code the wait ended with (`ERR_INSTALL_REFUSED`, …).
+    { approvalUri: string; installed: Promise<void>; outcome?: string }
+  >()
+  /**
+   * The install flow: asks `authority` to install this tool in group `g` (a statement signed with
+   * the manifest key, naming the scopes, the event types and the redirect URI), then polls until an
+   * admin decides; approved, the group is served with the client secret the authority issued.
+   */
+  const install = async (g: string, issuer?: string) => {
+    const at = issuer ?? (await authorityNamedBy(g))
+    const pending = await requestInstallation({
+      authority: at,
+      origin,
+      key,
+      group: g,
+      scope: 'openid profile cta:membership cta:roster',
+      eventTypes: [...BUDGETING_EMITS, ...BUDGETING_FOLLOWS, ...AUTHORITY_EVENTS],
+      redirectUris: [`${origin}/cta/callback`],
+      clientName: 'Budgeting',
+      ...LOCAL,
+    })
+    const record: { approvalUri: string; installed: Promise<void>; outcome?: string } = {
+      // Where an admin approves; an authority that names no page is asked by other means.
+      approvalUri: pending.approvalUri ?? pending.installRequest,
+      installed: awaitInstallation(pending, {
+        signal: installing.signal,
+        interval: 250,
+        ...LOCAL,
+      }).then(
+        (credentials) => {
+          const entry = served.get(g)
+          if (entry === undefined) served.set(g, { clientSecret: credentials.clientSecret })
+          else {
+            entry.clientSecret = credentials.clientSecret
+            entry.authority = undefined
+          }
+          record.outcome = 'approved'
+        },
+        (err: unknown) => {
+          record.outcome = isProtocolError(err) ? err.code : String(err)
+          throw err
+        },
+      ),
+    }
+    // The caller awaits `installed`; the control API reads `outcome` without awaiting it.
+    record.installed.catch(() => undefined)
+    installs.set(g, record)
+    return record
+  }
     if (!ours || !(await isInstalled(event.group, event.source))) return
     const object = (event.data as { object?: unknown }).object
     if (typeof object !== 'object' || object === null) return
@@ -644,6 +735,27 @@ export async function startBudgeting(options: {
         // `type`: one of the budgeting or tasks profile's event types: a round of the session's
         // group opens, and goes as far as the type needs (the intents' through `publish-request`).
         async emit(session, { type = 'tech.collaborative.round.opened' }) {
+        // The install flow (tool role): the suite, as a group's authority, is asked to install
+        // this tool; the answer says where an admin approves. `install-status` reports the outcome,
+        // and with `approved` the result of a client credentials token request with the secret.
+        async 'install-request'(_session, params) {
+          const record = await install(text(params, 'group'), text(params, 'authority'))
+          return { status: 'pending', approval_uri: record.approvalUri }
+        },
+        async 'install-status'(_session, params) {
+          const g = text(params, 'group')
+          const record = installs.get(g)
+          if (record === undefined) throw new ProtocolError('ERR_NOT_FOUND', `no request for ${g}`)
+          // Waits a little for an outcome the suite just caused (approved or refused).
+          await Promise.race([
+            record.installed.catch(() => undefined),
+            new Promise((resolve) => setTimeout(resolve, 10_000)),
+          ])
+          if (record.outcome !== 'approved') return { status: record.outcome ?? 'pending' }
+          // The credentials work: a client credentials token request at the authority succeeds.
+          const { accessToken } = await requestRosterToken(await authority(g))
+          return { status: 'approved', client_id: origin, token: accessToken !== '' }
+        },
           const t = String(type).replace(/^tech\.collaborative\./, '')
           const app = tool
           const member = `${session.group}/members/conformance`
@@ -1045,7 +1157,10 @@ export async function startBudgeting(options: {
     flush: producer.flush,
     pending: producer.pending,
     addRoute: producer.addRoute,
-    close: producer.close,
+    async close() {
+      installing.abort()
+      await producer.close()
+    },
     matches,
     roster,
     hasAccess,
@@ -1077,6 +1192,11 @@ export async function startBudgeting(options: {
           await peers.onOutcome?.(event)
         },
         ...LOCAL,
+    async requestInstallation({ authority: at } = {}) {
+      const { approvalUri, installed } = await install(group, at)
+      return { approvalUri, installed }
+    },
+
       })
       // 2. Subscribe: every later membership and installation event is pushed to the inbox.
       allowed.add(source)

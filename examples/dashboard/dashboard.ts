@@ -11,6 +11,7 @@ import {
   TOOL_MANIFEST_PATH,
   MEMBERSHIP_EVENT_PREFIX,
   answerHandshake,
+  awaitInstallation,
   checkRosterViewer,
   createInbox,
   createManifestResolver,
@@ -19,6 +20,7 @@ import {
   importSigningKey,
   isProtocolError,
   pullEvents,
+  requestInstallation,
   signSubscriptionRequest,
   toJwks,
   type Event,
@@ -97,6 +99,15 @@ export interface Dashboard {
   /** Subscribes to a tool's events of a group, then reads what its feed already has. */
   follow(tool: string, group: string): Promise<{ pulled: number }>
   /** Reads every followed feed from the last saved cursor. */
+  /**
+   * Asks a group's authority to install the dashboard in the group (the install flow: a statement
+   * signed with its manifest key). Returns where an admin approves, and the installation: once
+   * approved, its client credentials are kept in its settings, across restarts.
+   */
+  requestInstallation(options: {
+    authority: string
+    group: string
+  }): Promise<{ readonly approvalUri: string; readonly installed: Promise<void> }>
   catchUp(): Promise<CatchUp>
   /** Stored notifications, newest first. */
   notifications(filter?: Filter): Promise<Notification[]>
@@ -167,6 +178,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       value,
     ])
   const start = Number((await setting('starts')) ?? 0) + 1
+  /** Ends the polls of pending install requests when the dashboard stops. */
+  const installing = new AbortController()
   await save('starts', String(start))
   // The durable dedupe record of accepted events (EVT-DUP-001), from the SDK's PGlite store.
   const { dedupe } = await createPgliteDeliveryStore({ db, schema: 'dashboard_dedupe' })
@@ -565,7 +578,32 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       await db.close()
     },
   }
+    async requestInstallation({ authority, group }) {
+      const pending = await requestInstallation({
+        authority,
+        origin,
+        key,
+        group,
+        // The dashboard reads; it signs no one in, yet an OAuth client names where sign-in returns.
+        scope: 'openid cta:membership',
+        eventTypes: ['tech.collaborative.*'],
+        redirectUris: [`${origin}/cta/callback`],
+        clientName: manifest.name,
+        ...LOCAL,
+      })
+      const installed = awaitInstallation(pending, {
+        signal: installing.signal,
+        interval: 250,
+        ...LOCAL,
+      }).then(async (credentials) => {
+        await save(`client:${group}`, JSON.stringify(credentials))
+      })
+      installed.catch(() => undefined)
+      return { approvalUri: pending.approvalUri ?? pending.installRequest, installed }
+    },
+
 }
+      installing.abort()
 
 /** Creates a PGlite data directory (initdb) in a worker thread: see `create-database.mjs`. */
 async function createDatabase(dataDir: string): Promise<void> {

@@ -7,7 +7,6 @@
 // once, session and all.
 // What it returns is counted (each event stored once, how it arrived), so that its checks
 // (`scenarioChecks`) hold whichever way a race between two legitimate paths goes.
-import { randomBytes } from 'node:crypto'
 import { isProtocolError, type Allocation } from '@cta-interop/sdk'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -21,7 +20,7 @@ import {
 } from '../budgeting/budgeting.js'
 import { startDashboard, type Dashboard, type Effect } from '../dashboard/dashboard.js'
 import { startDecisions, type Decisions, type Person } from '../decisions/decisions.js'
-import { signInWithGroup, type SignInOutcome } from './browser.js'
+import { createBrowser, signInWithGroup, type SignInOutcome } from './browser.js'
 import { waitFor } from './http.js'
 import { recomputeStory, sameAmount, sameTally, type StoryOutcome } from './story.js'
 
@@ -53,6 +52,15 @@ export interface ScenarioOutcome {
   /** The group's authority, as Budgeting found it in the group's document. */
   readonly authority: string
   /** The members Budgeting signed in through the authority (names from their assertions). */
+  /**
+   * The install flow: the requests the tools made to Decisions, the admins who approved them on
+   * the approval page (by name), and the `group.tool.connected` events the dashboard holds.
+   */
+  readonly install: {
+    readonly requests: number
+    readonly approvedBy: readonly string[]
+    readonly connected: number
+  }
   readonly signedIn: readonly string[]
   /** Whether the member about to be removed could contribute before, in their session. */
   readonly allowedBefore: boolean
@@ -127,16 +135,12 @@ export async function runScenario(
   const aroha = decisions.person('aroha', 'Aroha')
   const mele = decisions.person('mele', 'Mele')
   const rangi = decisions.person('rangi', 'Rangi')
-  step('starting the budgeting tool, and registering it as an OAuth client of Decisions')
-  // What an admin does once: register the tool at the authority and give the tool its secret.
-  const clientSecret = randomBytes(32).toString('base64url')
+  step('starting the budgeting tool (no client secret: it installs through the install flow)')
   const budgeting = await startBudgeting({
     ...control,
     group,
-    clientSecret,
     isInstalled: decisions.isInstalled,
   })
-  decisions.registerClient({ origin: budgeting.origin, secret: clientSecret, name: 'Budgeting' })
   step('starting the dashboard (PGlite store)')
   const dashboardOptions = {
     dataDir,
@@ -181,10 +185,15 @@ export async function runScenario(
     await decisions.join(tomas, tomas, 'admin')
     await decisions.join(aroha, tomas)
 
-    step('the group connects Budgeting and the dashboard')
-    await decisions.connectTool({ origin: budgeting.origin, name: 'Budgeting' }, tomas)
-    await decisions.connectTool({ origin: dashboard.origin, name: 'Dashboard' }, tomas)
-    // Budgeting is also installed in the group for its own events; the authority says so.
+    step('Budgeting and the dashboard ask Decisions to install them in the group (install flow)')
+    const asked = [
+      await budgeting.requestInstallation(),
+      await dashboard.requestInstallation({ authority: decisions.origin, group }),
+    ]
+    step('Tomás, an admin, signs in on each request’s page and approves it')
+    for (const { approvalUri } of asked) await approveInstallation(approvalUri, tomas)
+    // Each tool, polling, has its client credentials: Budgeting signs members in with them.
+    await Promise.all(asked.map((a) => a.installed))
 
     step('Budgeting finds the authority in the group document, catches up (pull), subscribes')
     const { authority } = await budgeting.followAuthority()
@@ -427,6 +436,17 @@ export async function runScenario(
     throw err
   }
 }
+        install: {
+          requests: (await decisions.installRequests()).length,
+          approvedBy: await Promise.all(
+            decisions.installDecisions
+              .filter((d) => d.decision === 'approved')
+              .map(
+                async (d) => (await decisions.members()).find((m) => m.id === d.by)?.name ?? d.by,
+              ),
+          ),
+          connected: all.filter((n) => n.type === 'tech.collaborative.group.tool.connected').length,
+        },
 
 /** One line of the scenario's summary: what was checked, what was counted, whether it holds. */
 export interface ScenarioCheck {
@@ -448,6 +468,31 @@ export function scenarioChecks(o: ScenarioOutcome): ScenarioCheck[] {
       check: 'events from Decisions on the dashboard',
       result: `${o.stored.decisions} of ${o.emitted.decisions}`,
       ok: o.emitted.decisions > 0 && o.stored.decisions === o.emitted.decisions,
+/**
+ * An admin approves an install request as in a browser: opens its page (`approval_uri`), signs in
+ * (the demo's sign-in: pick who you are), and submits the Approve form with the page's CSRF token.
+ * Throws if the page does not end up saying the request is approved.
+ */
+export async function approveInstallation(
+  approvalUri: string,
+  admin: Person,
+  decision: 'approve' | 'refuse' = 'approve',
+): Promise<void> {
+  const browser = createBrowser()
+  const signedIn = await browser.submit(`${approvalUri}/sign-in`, { person: admin.id })
+  const page = await signedIn.response.text()
+  const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1]
+  if (csrf === undefined) {
+    throw new Error(`${admin.name} got no form on ${approvalUri} (${signedIn.response.status})`)
+  }
+  const decided = await browser.submit(`${approvalUri}/${decision}`, { csrf })
+  const after = await decided.response.text()
+  const expected = decision === 'approve' ? 'approved' : 'refused'
+  if (decided.response.status !== 200 || !after.includes(`>${expected}<`)) {
+    throw new Error(`${approvalUri}: not ${expected} (${decided.response.status})`)
+  }
+}
+
     },
     {
       check: 'events from Budgeting on the dashboard',
@@ -504,6 +549,16 @@ export function scenarioChecks(o: ScenarioOutcome): ScenarioCheck[] {
       // The time is shown, never checked: it depends on how busy the machine is.
       result: o.deniedAfter
         ? `refused ${o.revokedWithinMs} ms after removal (HTTP ${o.sessionStatusAfter})`
+    {
+      check: 'tools installed through the install flow',
+      result: `Budgeting and the dashboard: ${o.install.requests} requests, ${
+        o.install.approvedBy.length
+      } approvals by ${[...new Set(o.install.approvedBy)].join(', ') || 'no one'}, ${
+        o.install.connected
+      } group.tool.connected events`,
+      ok:
+        o.install.requests === 2 && o.install.approvedBy.length === 2 && o.install.connected === 2,
+    },
         : 'NOT refused',
       ok: o.deniedAfter && o.sessionStatusAfter === 403,
     },

@@ -83,6 +83,7 @@ const good: ScenarioOutcome = {
   match: { subject: 'o', object: 'b', score: '0.9' },
   pollClosed: true,
   story,
+  install: { requests: 2, approvedBy: ['Tomás', 'Tomás'], connected: 2 },
   authority: 'http://127.0.0.1:1',
   signedIn: ['Tomás', 'Aroha', 'Mele', 'Rangi'],
   allowedBefore: true,
@@ -120,6 +121,17 @@ describe('the demo’s scenario checks: invariants over counts, never the winner
       'caught up from feeds on restart, inbox closed',
       'retried pushes after the restart',
     ])
+  })
+
+  it('fails when a tool was installed other than through the install flow', () => {
+    const line = 'tools installed through the install flow'
+    expect(failed({ ...good, install: { ...good.install, approvedBy: ['Tomás'] } })).toEqual([line])
+    expect(failed({ ...good, install: { ...good.install, requests: 0 } })).toEqual([line])
+    expect(failed({ ...good, install: { ...good.install, connected: 3 } })).toEqual([line])
+    const line2 = scenarioChecks(good).find((c) => c.check === line)?.result
+    expect(line2).toBe(
+      'Budgeting and the dashboard: 2 requests, 2 approvals by Tomás, 2 group.tool.connected events',
+    )
   })
 
   it('fails when an event is stored twice or missing, or nothing was missed to catch up', () => {

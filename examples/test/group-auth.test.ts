@@ -1,7 +1,6 @@
 // Group auth between the example tools, over HTTP on 127.0.0.1: Decisions is the group's OpenID
 // Provider, Budgeting signs members in through it and ends their access when the authority (and
 // only the authority) announces that a membership ended.
-import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TOOL_MANIFEST_PATH, createEvent, signEvent } from '@cta-interop/sdk'
 import {
@@ -12,6 +11,7 @@ import {
 } from '../budgeting/budgeting.js'
 import { startDecisions, type Decisions, type Person } from '../decisions/decisions.js'
 import { createBrowser, signInWithGroup } from '../src/browser.js'
+import { approveInstallation } from '../src/scenario.js'
 import { waitFor } from '../src/http.js'
 import { startProducer, type Producer } from '../src/producer.js'
 
@@ -24,13 +24,7 @@ let rangi: Person
 
 beforeAll(async () => {
   decisions = await startDecisions()
-  const clientSecret = randomBytes(32).toString('base64url')
-  budgeting = await startBudgeting({
-    group: decisions.group,
-    clientSecret,
-    isInstalled: decisions.isInstalled,
-  })
-  decisions.registerClient({ origin: budgeting.origin, secret: clientSecret, name: 'Budgeting' })
+  budgeting = await startBudgeting({ group: decisions.group, isInstalled: decisions.isInstalled })
   // A tool with valid keys of its own, but not the group's authority.
   impostor = await startProducer({
     name: 'Impostor',
@@ -44,7 +38,10 @@ beforeAll(async () => {
   await decisions.join(tomas, tomas, 'admin')
   await decisions.join(aroha, tomas)
   await decisions.join(rangi, tomas)
-  await decisions.connectTool({ origin: budgeting.origin, name: 'Budgeting' }, tomas)
+  // The install flow: Budgeting asks, Tomás (admin) approves on the request's page.
+  const asked = await budgeting.requestInstallation()
+  await approveInstallation(asked.approvalUri, tomas)
+  await asked.installed
   await budgeting.followAuthority()
 }, 60_000)
 afterAll(async () => {
