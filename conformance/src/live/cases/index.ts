@@ -2,6 +2,7 @@
 import type { LiveCase } from '../case.js'
 import { AUTHORITY_CASES } from './authority.js'
 import { AUTHORITY_CLIENT_CASES } from './authority-clients.js'
+import { AUTHORITY_INSTALL_CASES } from './authority-install.js'
 import { AUTHORITY_PRIVACY_CASES } from './authority-privacy.js'
 import { BUDGETING_CASES } from './budgeting.js'
 import { CREDIT_CASES } from './credit.js'
@@ -28,6 +29,7 @@ export const LIVE_CASES: readonly LiveCase[] = [
   ...AUTHORITY_CASES,
   ...AUTHORITY_CLIENT_CASES,
   ...AUTHORITY_PRIVACY_CASES,
+  ...AUTHORITY_INSTALL_CASES,
   ...RELYING_CASES,
   ...RELYING_RECHECK_CASES,
   ...ORDERING_CASES,
