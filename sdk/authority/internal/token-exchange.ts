@@ -95,8 +95,10 @@ export async function tokenExchange(
   if ((await store.getInstallation(group, clientId))?.installationStatus !== 'active') {
     throw new OAuthError(400, 'invalid_target', 'the tool is not installed in the group')
   }
+  // Another tool of the group: one installed in it, or the authority itself (a tool of its own).
   if (
     audience !== clientId &&
+    audience !== provider.issuer &&
     (await store.getInstallation(group, audience))?.installationStatus !== 'active'
   ) {
     throw new OAuthError(400, 'invalid_target', 'the audience is not installed in the group')

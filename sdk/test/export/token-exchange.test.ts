@@ -74,7 +74,7 @@ afterAll(async () => {
 })
 
 describe('token exchange for an export', () => {
-  it('[EXP-AUTH-003] issues the signed-in member an assertion with cta:export for another tool installed in the group', async () => {
+  it('[EXP-AUTH-003] issues the signed-in member an assertion with cta:export for another tool installed in the group, or the authority itself', async () => {
     const answer = await exchange({ audience: DECISIONS, scope: EXPORT_SCOPE })
     expect(answer.status).toBe(200)
     const { claims } = await verifyGroupAssertion(answer.body['access_token'] as string, {
@@ -90,6 +90,9 @@ describe('token exchange for an export', () => {
       Buffer.from((own.body['access_token'] as string).split('.')[1] ?? '', 'base64url').toString(),
     ) as Record<string, unknown>
     expect(payload).toMatchObject({ aud: TOOL, scope: EXPORT_SCOPE })
+    // The authority is a tool of the group too (Decisions holds the group and its polls).
+    const ofAuthority = await exchange({ audience: h.issuer, scope: EXPORT_SCOPE })
+    expect(ofAuthority.status).toBe(200)
     const viaSdk = await exchangeForExportAssertion(authority, accessToken, DECISIONS)
     expect(viaSdk.claims).toMatchObject({ aud: DECISIONS, scope: EXPORT_SCOPE })
     await expect(
