@@ -171,6 +171,56 @@ function findUndeclared(
 }
 
 /**
+ * The common case, decided without allocating per member: the `@context` (at the top, or of
+ * `data` for an event) is exactly the pinned array, no other member anywhere is named `@context`,
+ * and no member name has a colon. Such a document passes every check of {@link checkContext};
+ * anything else (`false`) goes through those checks, which find and locate the defect. Iterative,
+ * like {@link findNested}.
+ */
+function isPinnedAndPlain(input: Record<string, unknown>, scope: ContextScope): boolean {
+  const holder = scope === 'event' ? input['data'] : input
+  if (!isObject(holder) || !Object.hasOwn(holder, '@context')) return false
+  const context = holder['@context']
+  if (!Array.isArray(context) || context.length !== CONTEXT.length) return false
+  for (let i = 0; i < CONTEXT.length; i++) if (context[i] !== CONTEXT[i]) return false
+  // `for…in` allocates nothing; it also visits inherited enumerable members, which the checks
+  // below do not: looking at more members can only send more documents to those checks.
+  const stack: unknown[] = []
+  for (const key in input) {
+    if (key.includes(':')) return false
+    if (key === '@context') {
+      if (scope === 'document') continue
+      return false
+    }
+    const value = input[key]
+    if (scope === 'event' && key === 'data' && value === holder) {
+      for (const inner in holder) {
+        if (inner.includes(':')) return false
+        if (inner === '@context') continue
+        const member = holder[inner]
+        if (typeof member === 'object' && member !== null) stack.push(member)
+      }
+    } else if (typeof value === 'object' && value !== null) stack.push(value)
+  }
+  while (stack.length > 0) {
+    const value = stack.pop() as object
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i]
+        if (typeof item === 'object' && item !== null) stack.push(item)
+      }
+      continue
+    }
+    for (const key in value) {
+      if (key === '@context' || key.includes(':')) return false
+      const member = (value as Record<string, unknown>)[key]
+      if (typeof member === 'object' && member !== null) stack.push(member)
+    }
+  }
+  return true
+}
+
+/**
  * The context checks of a document, in the order the specification fixes (DOC-CTX-004), before
  * its schema is checked:
  *
@@ -197,6 +247,7 @@ function findUndeclared(
  */
 export function checkContext(input: unknown, scope: ContextScope): ContextDefect | undefined {
   if (scope === 'none' || !isObject(input)) return undefined
+  if (isPinnedAndPlain(input, scope)) return undefined
   const top = scope === 'event' ? '/data/@context' : '/@context'
   const nested = findNested(input, scope === 'event' ? ['data', '@context'] : ['@context'])
   if (nested !== undefined) {

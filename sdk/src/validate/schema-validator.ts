@@ -31,8 +31,13 @@ export interface SchemaValidator {
 
 /** A schema node; a `$ref` holds the node it refers to. */
 type Node = boolean | { readonly [keyword: string]: unknown }
-/** `composite`: inside `anyOf`, `not`, `contains` or `propertyNames` of the same `$ref` target. */
-type Check = (data: unknown, path: string, composite: boolean) => SchemaError[] | null
+/**
+ * `composite`: inside `anyOf`, `not`, `contains` or `propertyNames` of the same `$ref` target.
+ * `path`: the instance path, or `undefined` in a first pass that only decides the outcome and
+ * builds no paths (see {@link schemaValidator}); errors found then have no meaningful path.
+ */
+type Check = (data: unknown, path: Path, composite: boolean) => SchemaError[] | null
+type Path = string | undefined
 type Group = 'number' | 'string' | 'array' | 'object'
 
 const KEYWORDS: Readonly<Record<Group, readonly string[]>> = {
@@ -80,15 +85,53 @@ function isType(type: string, d: unknown): boolean {
   }
 }
 
-const fail = (instancePath: string, keyword: string, message: string): SchemaError[] => [
-  { instancePath, keyword, message },
+/** {@link isType} of each group, as one function each. */
+const GROUP_TESTS: Readonly<Record<Group, (d: unknown) => boolean>> = {
+  number: (d) => typeof d === 'number' && isFinite(d),
+  string: (d) => typeof d === 'string',
+  array: (d) => Array.isArray(d),
+  object: isObject,
+}
+
+const fail = (instancePath: Path, keyword: string, message: string): SchemaError[] => [
+  { instancePath: instancePath ?? '', keyword, message },
 ]
+
 /** `/key` as a JSON Pointer step. */
 const step = (key: string): string =>
   key.includes('~') || key.includes('/')
     ? `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`
     : `/${key}`
 const pass: Check = () => null
+/** A member-name test. */
+type NameTest = (key: string) => boolean
+/** Does any of `patterns` match `key`? */
+function matchesAny(patterns: readonly NameTest[], key: string): boolean {
+  for (let i = 0; i < patterns.length; i++) if ((patterns[i] as NameTest)(key)) return true
+  return false
+}
+
+/** Most member names one pattern remembers its answer for. */
+const NAMES_REMEMBERED = 512
+
+/**
+ * A `patternProperties` pattern as a test of member names. Documents use the same few names over
+ * and over, so each answer is remembered (up to {@link NAMES_REMEMBERED} names, then forgotten
+ * all at once): a lookup instead of running the expression for every member of every object.
+ */
+function nameTest(pattern: string): NameTest {
+  const re = new RegExp(pattern, 'u')
+  const known = new Map<string, boolean>()
+  return (key) => {
+    let found = known.get(key)
+    if (found === undefined) {
+      found = re.test(key)
+      if (known.size >= NAMES_REMEMBERED) known.clear()
+      known.set(key, found)
+    }
+    return found
+  }
+}
 
 const checks = new WeakMap<object, Check>()
 
@@ -148,8 +191,9 @@ function build(s: { readonly [keyword: string]: unknown }): Check {
     if (groupChecks === undefined) continue
     const run = all(groupChecks)
     const wrong = typed && type === group
+    const ofGroup = GROUP_TESTS[group]
     list.push((data, path, composite) =>
-      isType(group, data)
+      ofGroup(data)
         ? run(data, path, composite)
         : wrong
           ? fail(path, 'type', `must be ${group}`)
@@ -190,13 +234,13 @@ function keywordCheck(s: { readonly [keyword: string]: unknown }, keyword: strin
     case 'anyOf': {
       const branches = (value as Node[]).map(compile)
       return (data, path) => {
-        const errors: SchemaError[] = []
+        let errors: SchemaError[] | undefined
         for (const branch of branches) {
           const found = branch(data, path, true)
           if (found === null) return null
-          errors.push(...found)
+          ;(errors ??= []).push(...found)
         }
-        return [...errors, ...fail(path, keyword, 'must match a schema in anyOf')]
+        return [...(errors ?? []), ...fail(path, keyword, 'must match a schema in anyOf')]
       }
     }
     case 'maximum':
@@ -220,7 +264,11 @@ function keywordCheck(s: { readonly [keyword: string]: unknown }, keyword: strin
       return (data, path, composite) => {
         const d = data as unknown[]
         for (let i = 0; i < items.length && i < d.length; i++) {
-          const errors = (items[i] as Check)(d[i], `${path}/${i}`, composite)
+          const errors = (items[i] as Check)(
+            d[i],
+            path === undefined ? undefined : `${path}/${i}`,
+            composite,
+          )
           if (errors !== null) return errors
         }
         return null
@@ -238,7 +286,7 @@ function keywordCheck(s: { readonly [keyword: string]: unknown }, keyword: strin
       return (data, path, composite) => {
         const d = data as unknown[]
         for (let i = from; i < d.length; i++) {
-          const errors = check(d[i], `${path}/${i}`, composite)
+          const errors = check(d[i], path === undefined ? undefined : `${path}/${i}`, composite)
           if (errors !== null) return errors
         }
         return null
@@ -250,7 +298,7 @@ function keywordCheck(s: { readonly [keyword: string]: unknown }, keyword: strin
         const errors: SchemaError[] = []
         const d = data as unknown[]
         for (let i = 0; i < d.length; i++) {
-          const found = check(d[i], `${path}/${i}`, true)
+          const found = check(d[i], path === undefined ? undefined : `${path}/${i}`, true)
           if (found === null) return null
           errors.push(...found)
         }
@@ -287,17 +335,17 @@ function keywordCheck(s: { readonly [keyword: string]: unknown }, keyword: strin
     case 'additionalProperties': {
       const known = new Set(Object.keys((s['properties'] as object | undefined) ?? {}))
       const patterns = Object.keys((s['patternProperties'] as object | undefined) ?? {}).map(
-        (pattern) => new RegExp(pattern, 'u'),
+        nameTest,
       )
       const check = value === false ? undefined : compile(value as Node)
       return (data, path, composite) => {
         const d = data as Record<string, unknown>
         for (const key in d) {
-          if (known.has(key) || patterns.some((re) => re.test(key))) continue
+          if (known.has(key) || matchesAny(patterns, key)) continue
           if (check === undefined) {
             return fail(path, keyword, 'must NOT have additional properties')
           }
-          const errors = check(d[key], path + step(key), composite)
+          const errors = check(d[key], path === undefined ? undefined : path + step(key), composite)
           if (errors !== null) return errors
         }
         return null
@@ -312,7 +360,11 @@ function keywordCheck(s: { readonly [keyword: string]: unknown }, keyword: strin
         for (let i = 0; i < names.length; i++) {
           const item = d[names[i] as string]
           if (item === undefined) continue
-          const errors = (properties[i] as Check)(item, path + (steps[i] as string), composite)
+          const errors = (properties[i] as Check)(
+            item,
+            path === undefined ? undefined : path + (steps[i] as string),
+            composite,
+          )
           if (errors !== null) return errors
         }
         return null
@@ -320,14 +372,18 @@ function keywordCheck(s: { readonly [keyword: string]: unknown }, keyword: strin
     }
     case 'patternProperties': {
       const patterns = Object.entries(value as Record<string, Node>).map(
-        ([pattern, node]) => [new RegExp(pattern, 'u'), compile(node)] as const,
+        ([pattern, node]) => [nameTest(pattern), compile(node)] as const,
       )
       return (data, path, composite) => {
         const d = data as Record<string, unknown>
         for (const [re, check] of patterns) {
           for (const key in d) {
-            if (!re.test(key)) continue
-            const errors = check(d[key], path + step(key), composite)
+            if (!re(key)) continue
+            const errors = check(
+              d[key],
+              path === undefined ? undefined : path + step(key),
+              composite,
+            )
             if (errors !== null) return errors
           }
         }
@@ -406,7 +462,11 @@ function uniqueItems(s: { readonly [keyword: string]: unknown }): Check {
 export function schemaValidator(schema: Node): SchemaValidator {
   let check: Check | undefined
   const validate: SchemaValidator = (data) => {
-    const errors = (check ??= compile(schema))(data, '', false)
+    check ??= compile(schema)
+    // Most data is valid: a first pass decides without building instance paths; only a failure
+    // runs again with them, for the errors (the checks are pure, so both passes agree).
+    let errors = check(data, undefined, false)
+    if (errors !== null) errors = check(data, '', false)
     validate.errors = errors
     return errors === null
   }
