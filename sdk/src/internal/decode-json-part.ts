@@ -9,9 +9,30 @@ const ASCII = /^[\x00-\x7f]*$/
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const BOM = '\u00ef\u00bb\u00bf'
 
+/** Strict UTF-8 text of `raw`: a binary string (one character per byte) or the bytes. */
+function utf8Text(raw: string | Uint8Array, code: ProtocolErrorCode): string {
+  if (typeof raw !== 'string') {
+    if (raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) {
+      throw new ProtocolError(code, 'a byte-order mark precedes the JSON')
+    }
+    try {
+      return decoder.decode(raw)
+    } catch {
+      throw new ProtocolError(code, 'not UTF-8')
+    }
+  }
+  if (ASCII.test(raw)) return raw
+  if (raw.startsWith(BOM)) throw new ProtocolError(code, 'a byte-order mark precedes the JSON')
+  try {
+    return decoder.decode(binaryToBytes(raw))
+  } catch {
+    throw new ProtocolError(code, 'not UTF-8')
+  }
+}
+
 /**
  * Decodes a JWS part, already decoded from canonical base64url to a binary string (one character
- * per byte), to a JSON object: strict
+ * per byte) or to its bytes, to a JSON object: strict
  * UTF-8 with no byte-order mark, then strict JSON (see {@link parseStrictJson}), then an object.
  * Every failure is reported with `code`: `ERR_JWS_MALFORMED` for a protected header,
  * `ERR_JSON_INVALID` for a payload. What `limits.onKey` throws is thrown only once the part has
@@ -21,19 +42,11 @@ const BOM = '\u00ef\u00bb\u00bf'
  * @internal
  */
 export function decodeJsonPart(
-  raw: string,
+  raw: string | Uint8Array,
   code: ProtocolErrorCode,
   limits: StrictJsonLimits,
 ): Record<string, unknown> {
-  let text = raw
-  if (!ASCII.test(raw)) {
-    if (raw.startsWith(BOM)) throw new ProtocolError(code, 'a byte-order mark precedes the JSON')
-    try {
-      text = decoder.decode(binaryToBytes(raw))
-    } catch {
-      throw new ProtocolError(code, 'not UTF-8')
-    }
-  }
+  const text = utf8Text(raw, code)
   let refusal: { error: unknown } | undefined
   const check = limits.onKey
   const onKey =

@@ -126,7 +126,11 @@ export async function verifyCompactJws(
   // The verifier's runtime may bring a faster strict decoder (the Node entry's use `Buffer`); the
   // header is decoded once per distinct header, so it keeps the SDK's own.
   const decoder = keys.verifySignature?.base64url ?? webBase64urlDecoder
-  const payload = decoder.binary(jws.slice(first + 1, second))
+  // A native decoder's bytes go straight to the UTF-8 decoder; the SDK's own `atob` path keeps
+  // the binary string, whose ASCII test spares that decoder for most payloads.
+  const payloadPart = jws.slice(first + 1, second)
+  const payload =
+    decoder === webBase64urlDecoder ? decoder.binary(payloadPart) : decoder.bytes(payloadPart)
   const signature = decoder.bytes(jws.slice(second + 1))
   if (!isCanonicalBase64url(headerPart) || payload === undefined || signature === undefined) {
     return reject('ERR_JWS_MALFORMED', 'each part must be canonical base64url')
