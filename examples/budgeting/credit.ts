@@ -24,6 +24,8 @@ import {
 export interface CreditBook {
   /** The accounts, by IRI. */
   readonly accounts: ReadonlyMap<string, Account>
+  /** Each group's transfers, in the order they were made (a member's export reads them). */
+  readonly transfers: ReadonlyMap<string, readonly Transfer[]>
   /**
    * Opens a member's account in a group (`account.opened`).
    *
@@ -82,6 +84,7 @@ export function createCreditBook(options: {
   }
   return {
     accounts,
+    transfers,
 
     async open(o) {
       const key = `${o.group} ${o.member}`

@@ -48,12 +48,16 @@ export interface ProducerOptions {
   readonly isKnownTool?: (origin: string) => boolean | Promise<boolean>
   /** The tool's own routes (pages, inbox, sign-in), tried after the CTA endpoints. */
   readonly routes?: (origin: string) => Route
+  /** Declare the member export endpoint `/cta/export` in the manifest (spec/export.md). */
+  readonly exports?: boolean
 }
 
 /** A running tool that emits events. */
 export interface Producer {
   readonly origin: string
   readonly key: SigningKey
+  /** The key the tool signs with now (its key ring's current key, after any rotation). */
+  readonly signingKey: () => SigningKey
   readonly manifest: ToolManifest
   readonly store: DeliveryStore
   /** Signs an event, appends it to the feed and queues its deliveries; then sends them at once. */
@@ -97,6 +101,7 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
     jwks_uri: `${origin}/.well-known/jwks.json`,
     subscriptions: `${origin}/cta/subscriptions`,
     feed: `${origin}/cta/feed`,
+    ...(options.exports === true ? { export: `${origin}/cta/export` } : {}),
     ...(options.consumes === undefined ? {} : { inbox: `${origin}/cta/inbox` }),
     emits: [...options.emits],
     consumes: [...(options.consumes ?? [])],
@@ -180,6 +185,7 @@ export async function startProducer(options: ProducerOptions): Promise<Producer>
     store,
     emitted,
     signedWith,
+    signingKey: () => ring.signingKey(),
     emit: async (event) => publish(await signEvent(event, ring.signingKey()), event),
     rotateKey: async () => ring.rotate(await generateSigningKey({ origin })),
     publish,
