@@ -40,6 +40,7 @@ import { TASKS_REQUIREMENTS, taskVectors } from './vectors/tasks.js'
 import { PRIVACY_REQUIREMENTS, privacyVectors } from './vectors/privacy.js'
 import { DECISIONS_REQUIREMENTS, decisionVectors } from './vectors/decisions.js'
 import { EXTENSIBILITY_REQUIREMENTS, extensibilityVectors } from './vectors/extensibility.js'
+import { EXPORT_REQUIREMENTS, exportVectors } from './vectors/export.js'
 import { LIMITS_REQUIREMENTS, limitsVectors } from './vectors/limits.js'
 import { ORDERING_REQUIREMENTS, orderingVectors } from './vectors/ordering.js'
 
@@ -141,6 +142,7 @@ const REQUIREMENTS: Record<string, { profiles: Profile[]; level: Level }> = {
   ...EXTENSIBILITY_REQUIREMENTS,
   ...LIMITS_REQUIREMENTS,
   ...ORDERING_REQUIREMENTS,
+  ...EXPORT_REQUIREMENTS,
 }
 
 export const CITED_REQUIREMENTS = REQUIREMENTS
@@ -3545,6 +3547,15 @@ export async function generate(out: string = ROOT): Promise<number> {
       },
       trust: publishedTrust(keys),
       addSeconds,
+    })),
+    ...(await exportVectors({
+      examples: EXAMPLES,
+      vector,
+      forge: (payload, name, typ) => {
+        const k = keys.get(name) as TestKey
+        return forge({ alg: k.signing.alg, kid: k.signing.kid, typ }, payload, k)
+      },
+      trust: publishedTrust(keys),
     })),
   ]
   const ids = new Set<string>()

@@ -39,6 +39,7 @@ export const OPERATIONS = [
   'applyMembershipEvents',
   'checkEventPrivacy',
   'checkRosterViewer',
+  'verifyExportPage',
 ] as const
 export type Operation = (typeof OPERATIONS)[number]
 
@@ -267,6 +268,12 @@ export interface CheckEventPrivacyInput {
  * `checkRosterViewer`: whether a tool may show a group's roster entries and membership events to a
  * viewer, by the group's `rosterVisibility` (spec/privacy.md, PRV-SHOW-001).
  */
+/** `verifyExportPage`: one signed page of a member's export (spec/export.md). */
+export interface VerifyExportPageInput {
+  readonly jws: string
+  readonly trust: readonly TrustedTool[]
+}
+
 export interface CheckRosterViewerInput {
   readonly group: { readonly id: string; readonly rosterVisibility: string }
   /** The viewer's verified membership (its group and core roles), or `null`: nobody verified. */
@@ -322,6 +329,7 @@ export interface Vector {
     | CheckDecisionEventInput
     | CheckEventPrivacyInput
     | CheckRosterViewerInput
+    | VerifyExportPageInput
   readonly expected: Expectation
   /** Decoded views and provenance for reviewers: not normative. */
   readonly informative?: Readonly<Record<string, unknown>>

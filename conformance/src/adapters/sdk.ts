@@ -28,6 +28,7 @@ import {
   verifyEvent,
   verifyGroupAssertion,
   verifyRequestToken,
+  verifyExportPage,
   verifySubscriptionRequest,
   type CreateMatcherOptions,
   type Account,
@@ -80,6 +81,7 @@ import {
   type VerifyGroupAssertionInput,
   type VerifyGroupAssertionSequenceInput,
   type VerifyRequestTokenInput,
+  type VerifyExportPageInput,
   type VerifyRequestTokenSequenceInput,
   type VerifySubscriptionRequestInput,
   type VerifySubscriptionRequestSequenceInput,
@@ -602,6 +604,25 @@ export async function runWithSdk(
       const sequence: SingleActual[] = []
       for (const jws of requests) sequence.push(await runSubscription(jws, rest, replay, hooks))
       return { sequence }
+    }
+    case 'verifyExportPage': {
+      const { jws, trust } = vector.input as VerifyExportPageInput
+      try {
+        const { page } = await verifyExportPage(jws, {
+          resolveKey: resolverFor(trust, new Date().toISOString()),
+        })
+        return {
+          valid: true,
+          kind: 'ExportPage',
+          result: {
+            attributedTo: page.attributedTo,
+            generator: page.generator,
+            items: page.orderedItems.length,
+          },
+        }
+      } catch (err) {
+        return errorActual(err)
+      }
     }
     case 'verifyRequestToken': {
       const { currentDate, trust, ...call } = vector.input as VerifyRequestTokenInput

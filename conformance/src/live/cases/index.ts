@@ -10,6 +10,7 @@ import { DECISION_CASES } from './decisions.js'
 import { EMITTER_CASES } from './emitter.js'
 import { EMITTER_LIMIT_CASES } from './emitter-limits.js'
 import { EMITTER_CONSENT_CASES } from './emitter-consent.js'
+import { EXPORTER_CASES } from './exporter.js'
 import { INTENT_CASES } from './intents.js'
 import { ORDERING_CASES } from './ordering.js'
 import { RECEIVER_CASES } from './receiver.js'
@@ -38,4 +39,5 @@ export const LIVE_CASES: readonly LiveCase[] = [
   ...BUDGETING_CASES,
   ...TASK_CASES,
   ...CREDIT_CASES,
+  ...EXPORTER_CASES,
 ]
