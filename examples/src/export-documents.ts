@@ -29,7 +29,7 @@ export function decisionsDocuments(
 }
 
 /**
- * Budgeting: the buckets the member published, their contributions, the tasks they created or
+ * Budgeting: the buckets the member published, their offers and requests, their contributions, the tasks they created or
  * are assigned, their mutual credit accounts and the transfers they made or received.
  */
 export function budgetingDocuments(
@@ -44,6 +44,9 @@ export function budgetingDocuments(
   const out: ExportItem[] = []
   for (const { bucket, by } of records.buckets.values()) {
     if (by.id === member && inGroup(bucket, group)) out.push(bucket)
+  }
+  for (const { proposal } of records.proposals.values()) {
+    if (proposal.attributedTo === member && inGroup(proposal, group)) out.push(proposal)
   }
   for (const { contribution } of records.contributions.values()) {
     if (contribution.provider === member && inGroup(contribution, group)) out.push(contribution)
