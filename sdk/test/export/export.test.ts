@@ -8,6 +8,7 @@ import {
   EXPORT_SCOPE,
   collectExport,
   createExportHandler,
+  createToolManifest,
   createManifestResolver,
   generateSigningKey,
   issueGroupAssertion,
@@ -360,5 +361,20 @@ describe('the export chapter’s examples', () => {
     await expect(codeOf(signExportPage(pathed as unknown as ExportPage, key))).resolves.toBe(
       'ERR_SCHEMA_INVALID',
     )
+  })
+})
+
+describe('the manifest’s export endpoint', () => {
+  it('[EXP-MAN-001] accepts a manifest naming its export endpoint, and rejects an export that is not an IRI', async () => {
+    const base = {
+      id: 'https://decisions.example',
+      name: 'Decisions',
+      jwks_uri: 'https://decisions.example/.well-known/jwks.json',
+    }
+    const manifest = createToolManifest({ ...base, export: 'https://decisions.example/cta/export' })
+    expect(manifest.export).toBe('https://decisions.example/cta/export')
+    await expect(
+      codeOf(Promise.resolve().then(() => createToolManifest({ ...base, export: 'cta/export' }))),
+    ).resolves.toBe('ERR_SCHEMA_INVALID')
   })
 })
