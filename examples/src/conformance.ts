@@ -88,6 +88,13 @@ export function allConformant(runs: readonly ConformanceRun[]): boolean {
   )
 }
 
+/** `export` when the tool's manifest names a member export endpoint (spec/export.md). */
+async function exportFeature(origin: string): Promise<string[]> {
+  const response = await fetch(`${origin}/.well-known/cta-tool`)
+  const manifest = (await response.json()) as { export?: unknown }
+  return typeof manifest.export === 'string' ? ['export'] : []
+}
+
 /** Runs `cta-conformance live` against each tool in turn; writes reports under `outDir/<slug>/`. */
 export async function runConformance(
   tools: readonly ToolUnderTest[],
@@ -105,7 +112,7 @@ export async function runConformance(
           name: tool.name,
           version: '0.0.0-example',
           profiles: tool.profiles,
-          features: ['alg:EdDSA'],
+          features: ['alg:EdDSA', ...(await exportFeature(tool.origin))],
           endpoints: { origin: tool.origin },
           control: { url: tool.control, token: `\${${TOKEN_VARIABLE}}` },
         },

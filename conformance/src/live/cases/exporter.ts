@@ -1,6 +1,6 @@
 /**
- * A member's export (spec/export.md), for a relying tool that declares an `export` endpoint in its
- * manifest: the suite, as the group's authority, signs a `cta:export` assertion for member A with
+ * A member's export (spec/export.md), for a relying tool that declares the feature `export` (and an
+ * `export` endpoint in its manifest): the suite, as the group's authority, signs a `cta:export` assertion for member A with
  * `aud` the tool under test, after A and B each contributed through the control API; the tool must
  * answer signed pages (verified against its JWKS) holding A's contribution and nothing of B's, and
  * must refuse an assertion for another tool and one without `cta:export`.
@@ -118,6 +118,7 @@ export const EXPORTER_CASES: readonly LiveCase[] = [
     requirements: ['EXP-REQ-001', 'EXP-SIGN-001', 'EXP-PAGE-001', 'EXP-PRV-001'],
     profile: 'group-auth-relying-tool',
     level: 'MUST',
+    requires: ['export'],
     actions: ACTIONS,
     async run(ctx) {
       const r = await exportRun(ctx)
@@ -147,6 +148,7 @@ export const EXPORTER_CASES: readonly LiveCase[] = [
     requirements: ['EXP-AUTH-001'],
     profile: 'group-auth-relying-tool',
     level: 'MUST',
+    requires: ['export'],
     actions: ACTIONS,
     async run(ctx) {
       const r = await exportRun(ctx)
@@ -166,6 +168,7 @@ export const EXPORTER_CASES: readonly LiveCase[] = [
     requirements: ['EXP-AUTH-002'],
     profile: 'group-auth-relying-tool',
     level: 'MUST',
+    requires: ['export'],
     actions: ACTIONS,
     async run(ctx) {
       const r = await exportRun(ctx)
