@@ -19,6 +19,7 @@ import { RECEIVER_SPEAKS_FOR_CASES } from './receiver-speaks-for.js'
 import { RELYING_CASES } from './relying.js'
 import { RELYING_RECHECK_CASES } from './relying-recheck.js'
 import { TASK_CASES } from './tasks.js'
+import { TOOL_INSTALL_CASES } from './tool-install.js'
 
 export const LIVE_CASES: readonly LiveCase[] = [
   ...RECEIVER_CASES,
@@ -33,6 +34,7 @@ export const LIVE_CASES: readonly LiveCase[] = [
   ...AUTHORITY_INSTALL_CASES,
   ...RELYING_CASES,
   ...RELYING_RECHECK_CASES,
+  ...TOOL_INSTALL_CASES,
   ...ORDERING_CASES,
   ...INTENT_CASES,
   ...DECISION_CASES,
