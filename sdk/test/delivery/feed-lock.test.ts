@@ -305,7 +305,7 @@ describe.skipIf(pgSkip !== undefined)('the PostgreSQL store’s feed lock', () =
     const admin = new pg.Client({ connectionString: POSTGRES_URL })
     await admin.connect()
     try {
-      await admin.query(`ALTER TABLE "${schema}".deliveries RESET (
+      await admin.query(`ALTER TABLE "${schema}".deliveries RESET (fillfactor,
         autovacuum_analyze_scale_factor, autovacuum_analyze_threshold,
         autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold,
         autovacuum_vacuum_insert_scale_factor, autovacuum_vacuum_insert_threshold)`)
@@ -324,6 +324,7 @@ describe.skipIf(pgSkip !== undefined)('the PostgreSQL store’s feed lock', () =
       ])
       stores.push(one, two)
       expect(await options()).toContain('autovacuum_analyze_scale_factor=0.02')
+      expect(await options()).toContain('fillfactor=70')
     } finally {
       await admin.end()
     }
