@@ -118,7 +118,7 @@ const request = (server: ToolServer, group = h.group.id): Promise<PendingInstall
   })
 
 describe('installing a tool into a group', () => {
-  it('[AUTH-INST-001] names the install endpoint in the discovery document, and refuses a body that is not JSON', async () => {
+  it('[AUTH-INST-001] accepts install requests at the endpoint its discovery document names, and rejects a body that is not JSON', async () => {
     const discovery = (await (
       await fetch(`${h.issuer}/.well-known/openid-configuration`)
     ).json()) as Record<string, unknown>
@@ -133,7 +133,7 @@ describe('installing a tool into a group', () => {
     expect((await fetch(`${h.issuer}/install`)).status).toBe(405)
   })
 
-  it('[AUTH-INST-004] [AUTH-INST-006] [AUTH-INST-007] answers 202 pending, issues nothing until an admin approves, then registers the client and announces the installation', async () => {
+  it('[AUTH-INST-004] [AUTH-INST-006] [AUTH-INST-007] accepts a request with 202 pending, rejects the tool’s token requests and a non-admin’s approval, then an admin’s approval registers the client and announces the installation', async () => {
     const pending = await request(tool)
     expect(pending.installRequest.startsWith(`${h.issuer}/install/`)).toBe(true)
     expect(pending.approvalUri).toMatch(/^https:\/\/decisions\.example\/admin\/installs\//)
@@ -185,7 +185,7 @@ describe('installing a tool into a group', () => {
     expect(await tools.text()).toContain(tool.origin)
   })
 
-  it('[AUTH-INST-005] answers 200 with the status to the bearer of the request token only, 401 to anyone else', async () => {
+  it('[AUTH-INST-005] accepts the bearer of the request token reading the status, and rejects anyone else with 401', async () => {
     const pending = await request(other)
     for (const headers of [
       {},
@@ -203,7 +203,7 @@ describe('installing a tool into a group', () => {
     expect(await right.json()).toEqual({ status: 'pending' })
   })
 
-  it('[AUTH-INST-006] tells the tool when an admin refuses, and registers no client', async () => {
+  it('[AUTH-INST-006] rejects the decision of an admin of another group, and tells the tool when an admin refuses, registering no client', async () => {
     const pending = await request(third, h.otherGroup.id)
     const id = pending.installRequest.split('/').pop() ?? ''
     // Tomás is an admin of Harbour Commons, not of the Night Market.
@@ -225,7 +225,7 @@ describe('installing a tool into a group', () => {
     expect((await tokenFor(third.origin, 'anything')).body['error']).toBe('invalid_client')
   })
 
-  it('[AUTH-INST-008] lets the client get tokens until an admin uninstalls the tool, then ends the installation, announces it and refuses the client with invalid_client', async () => {
+  it('[AUTH-INST-008] accepts the client’s token requests until an admin uninstalls the tool, then ends the installation, announces it and rejects the client with invalid_client', async () => {
     const pending = await request(other)
     const id = pending.installRequest.split('/').pop() ?? ''
     await h.authority.installs.approve(id, h.members.tomas)
@@ -267,7 +267,7 @@ describe('hostile install requests', () => {
     })
   }
 
-  it('[AUTH-INST-002] refuses a statement signed with another tool’s key, or a key the manifest does not publish', async () => {
+  it('[AUTH-INST-002] rejects a statement signed with another tool’s key, or a key the manifest does not publish', async () => {
     await refused(await signInstallStatement(claimsFor(tool), other.key), 'ERR_SOURCE_MISMATCH')
     // A tool whose manifest was not fetched yet (a kid unknown in a fresh key set is unresolved;
     // within the refetch interval after a fetch it would be answered 503, EVT-KEY-008).
@@ -280,7 +280,7 @@ describe('hostile install requests', () => {
     await refused(forged, 'ERR_SIGNATURE_INVALID')
   })
 
-  it('[AUTH-INST-002] refuses another typ, another audience, a lifetime over 600 seconds and an expired statement', async () => {
+  it('[AUTH-INST-002] rejects another typ, another audience, a lifetime over 600 seconds and an expired statement', async () => {
     const wrongTyp = await new CompactSign(
       new TextEncoder().encode(
         JSON.stringify({
@@ -311,13 +311,13 @@ describe('hostile install requests', () => {
     await refused(42, 'ERR_STATEMENT_INVALID')
   })
 
-  it('[AUTH-INST-003] refuses a statement seen before', async () => {
+  it('[AUTH-INST-003] rejects a statement seen before', async () => {
     const statement = await signInstallStatement(claimsFor(tool), tool.key)
     expect((await post(statement)).status).toBe(202)
     await refused(statement, 'ERR_STATEMENT_REPLAYED')
   })
 
-  it('[AUTH-INST-003] refuses redirect URIs on another origin, scopes beyond the policy, and unknown or secret groups', async () => {
+  it('[AUTH-INST-003] rejects redirect URIs on another origin, scopes beyond the policy, and unknown or secret groups', async () => {
     await refused(
       await signInstallStatement(
         claimsFor(tool, { redirect_uris: [`${tool.origin}/cb`, 'https://evil.example/cb'] }),
@@ -369,7 +369,7 @@ describe('hostile install requests', () => {
 })
 
 describe('a tool asking to be installed', () => {
-  it('[AUTH-INST-009] sends a fresh statement each time, and refuses an install endpoint on another origin than the authority', async () => {
+  it('[AUTH-INST-009] accepts the install endpoint the authority’s discovery names, sends a fresh statement each time, and rejects an endpoint on another origin', async () => {
     const seen: string[] = []
     const sent = await startToolServer({
       '/.well-known/openid-configuration': (req, res) => {
