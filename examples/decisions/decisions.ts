@@ -441,10 +441,18 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
         },
         // The group stops using the tool (default the suite's): `group.tool.disconnected`.
         async 'disconnect-tool'(session, { tool }) {
-          await registry.disconnectTool(
-            session.group,
-            typeof tool === 'string' ? tool : session.peer,
-          )
+          const which = typeof tool === 'string' ? tool : session.peer
+          // A tool installed through the install flow is uninstalled by an admin: its client is
+          // revoked too (AUTH-INST-008). The suite's own tool, installed with the session, only
+          // stops being used.
+          const requests = await authority.plugin.installs.list(session.group)
+          if (requests.some((r) => r.tool === which && r.status === 'approved')) {
+            await authority.plugin.installs.uninstall(
+              session.group,
+              which,
+              (await adminOf(session.group)).id,
+            )
+          } else await registry.disconnectTool(session.group, which)
           return {}
         },
         // The install flow (tool role): the suite asked to be installed in the session's group;
@@ -454,15 +462,15 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
           const r = await authority.plugin.installs.get(id)
           if (r === undefined) throw new ProtocolError('ERR_NOT_FOUND', `no install request ${id}`)
           const admin = await adminOf(r.group === session.group ? session.group : r.group)
-          await authority.plugin.installs.approve(id, admin.id)
-          return { status: 'approved' }
+          const installation = await authority.plugin.installs.approve(id, admin.id)
+          return { installation: installation.id }
         },
         async 'install-refuse'(_session, params) {
           const id = requireString(params, 'id')
           const r = await authority.plugin.installs.get(id)
           if (r === undefined) throw new ProtocolError('ERR_NOT_FOUND', `no install request ${id}`)
           await authority.plugin.installs.refuse(id, (await adminOf(r.group)).id)
-          return { status: 'refused' }
+          return {}
         },
         'arm-sign-in'(_session, { member }) {
           authority.autoSignIn(String(member))
