@@ -26,16 +26,15 @@ import {
   createRequest,
   discoverAuthority,
   exchangeForAssertion,
-  exchangeForExportAssertion,
   finishSignIn,
   intentMatched,
   isProtocolError,
   proposalPublished,
   pullEvents,
   readInstallations,
-  requestRosterToken,
   awaitInstallation,
   requestInstallation,
+  requestRosterToken,
   signSubscriptionRequest,
   startSignIn,
   type DiscoveredAuthority,
@@ -48,8 +47,6 @@ import {
 } from '@cta-interop/sdk'
 import { json } from '../src/http.js'
 import { LOCAL, startProducer, type Producer } from '../src/producer.js'
-import { exportRoute } from '../src/export-endpoint.js'
-import { budgetingDocuments } from '../src/export-documents.js'
 import { createBudgetingPages, createBudgetingRecords } from './pages.js'
 import { createCreditBook } from './credit.js'
 import { createRoundBook, type BucketRecord } from './rounds.js'
@@ -108,9 +105,6 @@ export class AccessDenied extends Error {
   }
 }
 
-/** A match the tool found between a bucket and an offer. */
-export interface FoundMatch {
-  readonly subject: string
 /** The authority's events this tool receives in a group it is installed in. */
 const AUTHORITY_EVENTS = [
   'tech.collaborative.membership.joined',
@@ -128,6 +122,9 @@ async function authorityNamedBy(group: string): Promise<string> {
   return authority
 }
 
+/** A match the tool found between a bucket and an offer. */
+export interface FoundMatch {
+  readonly subject: string
   readonly object: string
   readonly score: string
 }
@@ -179,9 +176,6 @@ export interface Budgeting extends Pick<
    */
   followAuthority(): Promise<{ authority: string; pulled: number }>
   /**
-   * The member a session (the value of the {@link SESSION_COOKIE} cookie) stands for, if they may
-   * act now. Throws {@link AccessDenied} otherwise.
-  /**
    * Asks the group's authority (default: the one the group's document names) to install this tool
    * in the group (the install flow: a software statement signed with the tool's manifest key).
    * Returns where an admin approves, and a promise of the installation: once approved, the tool
@@ -191,14 +185,11 @@ export interface Budgeting extends Pick<
   requestInstallation(options?: {
     authority?: string
   }): Promise<{ readonly approvalUri: string; readonly installed: Promise<void> }>
+  /**
+   * The member a session (the value of the {@link SESSION_COOKIE} cookie) stands for, if they may
+   * act now. Throws {@link AccessDenied} otherwise.
    */
   session(id: string): Promise<SessionMember>
-  /**
-   * For a session's member, a `cta:export` assertion for a tool of the group (token exchange of
-   * the member's access token with `audience`, spec/export.md EXP-AUTH-003): what the member's
-   * export from that tool is authorized by. Budgeting acts here as the member's client.
-   */
-  exportAssertion(session: string, audience: string): Promise<string>
   /** Whether a member has access now: signed in, and not ended by the authority since. */
   hasAccess(member: string): boolean
   /** The group's members as the authority's events announced them. */
@@ -372,26 +363,26 @@ export async function startBudgeting(options: {
   }
   /** The groups this tool serves, each with its client secret at the group's authority. */
   const served = new Map<string, ServedGroup>([[group, { clientSecret: options.clientSecret }]])
+  /** Ends the polls of pending install requests when the tool closes. */
+  const installing = new AbortController()
 
   /** A group's authority, found from the group's document (once; again after a failure). */
   const authority = (of: string = group): Promise<DiscoveredAuthority> => {
     const entry = served.get(of)
     if (entry === undefined)
       return Promise.reject(new AccessDenied('this tool does not serve that group'))
+    const { clientSecret } = entry
+    if (clientSecret === undefined)
+      return Promise.reject(new AccessDenied('this tool is not installed in that group yet'))
     entry.authority ??= discoverAuthority(of, {
       clientId: state.origin,
       clientSecret,
-  /** Ends the polls of pending install requests when the tool closes. */
-  const installing = new AbortController()
       ...LOCAL,
     }).then(
       (found) => {
         entry.issuer = found.issuer
         return found
       },
-    const { clientSecret } = entry
-    if (clientSecret === undefined)
-      return Promise.reject(new AccessDenied('this tool is not installed in that group yet'))
       (err: unknown) => {
         entry.authority = undefined
         throw err
@@ -592,7 +583,6 @@ export async function startBudgeting(options: {
       'tasks',
       'mutual-credit',
     ],
-    exports: true,
     // Installations come from the group's authority; in a conformance session (test and demo
     // only), the control API has the tool treat the suite as installed in the session's group.
     isInstalled: (g, tool) => isInstalled(g, tool),
@@ -602,7 +592,6 @@ export async function startBudgeting(options: {
       if (path === '/cta/inbox') {
         return (
           (await answerHandshake(request, { allowedOrigins: (o) => allowed.has(o) })) ??
-    exports: true,
           inbox(request)
         )
       }
@@ -631,15 +620,6 @@ export async function startBudgeting(options: {
   })
   const { origin, key } = producer
   state.origin = origin
-  peers.onProposal = async (event) => {
-    if (
-      event.type !== 'tech.collaborative.proposal.published' &&
-      event.type !== 'tech.collaborative.proposal.updated' &&
-      event.type !== 'tech.collaborative.proposal.closed'
-    )
-      return
-    // A served group, or a conformance session's group of this tool's own (test and demo).
-    const ours = served.has(event.group) || controlGroups.has(event.group)
   /** Install requests by group: where an admin approves, and the outcome once known. */
   const installs = new Map<
     string,
@@ -692,6 +672,15 @@ export async function startBudgeting(options: {
     installs.set(g, record)
     return record
   }
+  peers.onProposal = async (event) => {
+    if (
+      event.type !== 'tech.collaborative.proposal.published' &&
+      event.type !== 'tech.collaborative.proposal.updated' &&
+      event.type !== 'tech.collaborative.proposal.closed'
+    )
+      return
+    // A served group, or a conformance session's group of this tool's own (test and demo).
+    const ours = served.has(event.group) || controlGroups.has(event.group)
     if (!ours || !(await isInstalled(event.group, event.source))) return
     const object = (event.data as { object?: unknown }).object
     if (typeof object !== 'object' || object === null) return
@@ -736,15 +725,6 @@ export async function startBudgeting(options: {
         },
         // The group stops using a tool (default the suite's): Budgeting learns it as from the
         // authority's `group.tool.disconnected`, and delivers that tool nothing more.
-        'disconnect-tool'(session, { tool }) {
-          controlInstalled.delete(
-            `${session.group} ${typeof tool === 'string' ? tool : session.peer}`,
-          )
-          return {}
-        },
-        // `type`: one of the budgeting or tasks profile's event types: a round of the session's
-        // group opens, and goes as far as the type needs (the intents' through `publish-request`).
-        async emit(session, { type = 'tech.collaborative.round.opened' }) {
         // The install flow (tool role): the suite, as a group's authority, is asked to install
         // this tool; the answer says where an admin approves. `install-status` reports the outcome,
         // and with `approved` the result of a client credentials token request with the secret.
@@ -766,6 +746,15 @@ export async function startBudgeting(options: {
           const { accessToken } = await requestRosterToken(await authority(g))
           return { status: 'approved', client_id: origin, token: accessToken !== '' }
         },
+        'disconnect-tool'(session, { tool }) {
+          controlInstalled.delete(
+            `${session.group} ${typeof tool === 'string' ? tool : session.peer}`,
+          )
+          return {}
+        },
+        // `type`: one of the budgeting or tasks profile's event types: a round of the session's
+        // group opens, and goes as far as the type needs (the intents' through `publish-request`).
+        async emit(session, { type = 'tech.collaborative.round.opened' }) {
           const t = String(type).replace(/^tech\.collaborative\./, '')
           const app = tool
           const member = `${session.group}/members/conformance`
@@ -993,16 +982,6 @@ export async function startBudgeting(options: {
   const roundBook = createRoundBook({ origin, currency, emit, records })
   const taskBook = createTaskBook({ origin, emit, tasks: records.tasks })
   const creditBook = createCreditBook({ origin, currency, emit })
-  // A member's export (spec/export.md): their buckets, contributions, tasks, accounts and
-  // transfers in a group it serves.
-  producer.addRoute(
-    exportRoute({
-      origin,
-      key: producer.signingKey,
-      serves: (g) => served.has(g),
-      documents: (member, g) => budgetingDocuments(records, creditBook, member, g),
-    }),
-  )
 
   /** Publishes a request of the tool's own in a group (the control API's `publish-request`). */
   async function publishRequestIn(audience: string): Promise<string> {
@@ -1170,12 +1149,6 @@ export async function startBudgeting(options: {
     group,
     currency,
     signInUrl: `${origin}/signin?group=${encodeURIComponent(group)}`,
-    async exportAssertion(id, audience) {
-      const session = sessions.get(id)
-      if (session === undefined) throw new AccessDenied('not signed in')
-      const found = await authority(session.group)
-      return (await exchangeForExportAssertion(found, session.accessToken, audience)).assertion
-    },
     emit: producer.emit,
     emitted: producer.emitted,
     signedWith: producer.signedWith,
@@ -1192,6 +1165,11 @@ export async function startBudgeting(options: {
     hasAccess,
     accessEnded,
     session: (id) => memberOf(id),
+
+    async requestInstallation({ authority: at } = {}) {
+      const { approvalUri, installed } = await install(group, at)
+      return { approvalUri, installed }
+    },
 
     async followAuthority() {
       // AUTH-DSC-001: the authority is whoever the group's document names, confirmed by its
@@ -1218,11 +1196,6 @@ export async function startBudgeting(options: {
           await peers.onOutcome?.(event)
         },
         ...LOCAL,
-    async requestInstallation({ authority: at } = {}) {
-      const { approvalUri, installed } = await install(group, at)
-      return { approvalUri, installed }
-    },
-
       })
       // 2. Subscribe: every later membership and installation event is pushed to the inbox.
       allowed.add(source)

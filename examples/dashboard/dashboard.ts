@@ -34,7 +34,6 @@ import { json, listen } from '../src/http.js'
 import { CYTOSCAPE_PATH, serveMap } from './map.js'
 import { LOCAL } from '../src/producer.js'
 import { createNames } from './names.js'
-import { EXPORT_DOWNLOAD_PATH, createExportDownload } from './export.js'
 import { createDashboardInstallations } from './installations.js'
 import { languagesOf } from './localized.js'
 import { renderFeed, renderPage, type Filter, type Notification, type PageInput } from './page.js'
@@ -99,7 +98,6 @@ export interface Dashboard {
   readonly caughtUp: CatchUp
   /** Subscribes to a tool's events of a group, then reads what its feed already has. */
   follow(tool: string, group: string): Promise<{ pulled: number }>
-  /** Reads every followed feed from the last saved cursor. */
   /**
    * Asks a group's authority to install the dashboard in the group (the install flow: a statement
    * signed with its manifest key). Returns where an admin approves, and the installation: once
@@ -109,6 +107,7 @@ export interface Dashboard {
     authority: string
     group: string
   }): Promise<{ readonly approvalUri: string; readonly installed: Promise<void> }>
+  /** Reads every followed feed from the last saved cursor. */
   catchUp(): Promise<CatchUp>
   /** Stored notifications, newest first. */
   notifications(filter?: Filter): Promise<Notification[]>
@@ -178,9 +177,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       name,
       value,
     ])
-  const start = Number((await setting('starts')) ?? 0) + 1
   /** Ends the polls of pending install requests when the dashboard stops. */
   const installing = new AbortController()
+  const start = Number((await setting('starts')) ?? 0) + 1
   await save('starts', String(start))
   // The durable dedupe record of accepted events (EVT-DUP-001), from the SDK's PGlite store.
   const { dedupe } = await createPgliteDeliveryStore({ db, schema: 'dashboard_dedupe' })
@@ -406,18 +405,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       },
     })
 
-  // "Download my data": one export across the group's tools (spec/export.md).
-  const exportDownload = createExportDownload({
-    manifest: (o) => resolver.manifest(o),
-    resolveKey: resolver.resolveKey,
-  })
   server.handle(async (request) => {
     const controlled = await control?.handle(request)
     if (controlled !== undefined) return controlled
     const url = new URL(request.url)
     switch (url.pathname) {
-      case EXPORT_DOWNLOAD_PATH:
-        return exportDownload(request)
       case TOOL_MANIFEST_PATH:
         return json(manifest)
       case '/.well-known/jwks.json':
@@ -578,14 +570,6 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       return { pulled: pulled.processed }
     },
 
-    async close() {
-      inboxState = 'closing'
-      await Promise.allSettled([...inFlight])
-      stream.close()
-      await server.close()
-      await db.close()
-    },
-  }
     async requestInstallation({ authority, group }) {
       const pending = await requestInstallation({
         authority,
@@ -610,8 +594,16 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       return { approvalUri: pending.approvalUri ?? pending.installRequest, installed }
     },
 
-}
+    async close() {
       installing.abort()
+      inboxState = 'closing'
+      await Promise.allSettled([...inFlight])
+      stream.close()
+      await server.close()
+      await db.close()
+    },
+  }
+}
 
 /** Creates a PGlite data directory (initdb) in a worker thread: see `create-database.mjs`. */
 async function createDatabase(dataDir: string): Promise<void> {

@@ -21,7 +21,6 @@ import {
 import { startDashboard, type Dashboard, type Effect } from '../dashboard/dashboard.js'
 import { startDecisions, type Decisions, type Person } from '../decisions/decisions.js'
 import { createBrowser, signInWithGroup, type SignInOutcome } from './browser.js'
-import { downloadExport, memberExportCheck, type MemberExportOutcome } from './export-check.js'
 import { waitFor } from './http.js'
 import { recomputeStory, sameAmount, sameTally, type StoryOutcome } from './story.js'
 
@@ -46,15 +45,10 @@ export interface ScenarioOutcome {
   readonly reached: { readonly push: number; readonly pull: number }
   /** The dashboard's restart. */
   readonly restart: RestartOutcome
-  /** A member's export, downloaded from the dashboard and checked (spec/export.md). */
-  readonly memberExport?: MemberExportOutcome
   readonly match: FoundMatch | undefined
   readonly pollClosed: boolean
   /** The cross-tool story, recomputed from the events the dashboard stored. */
   readonly story: StoryOutcome
-  /** The group's authority, as Budgeting found it in the group's document. */
-  readonly authority: string
-  /** The members Budgeting signed in through the authority (names from their assertions). */
   /**
    * The install flow: the requests the tools made to Decisions, the admins who approved them on
    * the approval page (by name), and the `group.tool.connected` events the dashboard holds.
@@ -64,6 +58,9 @@ export interface ScenarioOutcome {
     readonly approvedBy: readonly string[]
     readonly connected: number
   }
+  /** The group's authority, as Budgeting found it in the group's document. */
+  readonly authority: string
+  /** The members Budgeting signed in through the authority (names from their assertions). */
   readonly signedIn: readonly string[]
   /** Whether the member about to be removed could contribute before, in their session. */
   readonly allowedBefore: boolean
@@ -358,22 +355,6 @@ export async function runScenario(
       PATIENCE,
     )
 
-    step('Aroha downloads her data: the dashboard assembles one export across both tools')
-    // Aroha's client (her Budgeting session) exchanges her access token for a `cta:export`
-    // assertion per tool; the dashboard fetches, verifies and bundles the tools' signed pages.
-    const memberExport = await downloadExport({
-      dashboard: dashboard.origin,
-      group,
-      member: aroha.id,
-      name: aroha.name,
-      assertions: await Promise.all(
-        [decisions.origin, budgeting.origin].map(async (tool) => ({
-          tool,
-          assertion: await budgeting.exportAssertion(sessions.aroha, tool),
-        })),
-      ),
-    })
-
     const all = await dashboard.notifications()
     const bySource = (origin: string) => all.filter((n) => n.source === origin).length
     const held = new Set(all.map((n) => `${n.source} ${n.id}`))
@@ -412,7 +393,6 @@ export async function runScenario(
         budgeting: budgeting.origin,
         dashboard: dashboard.origin,
         group,
-        memberExport,
         emitted: { decisions: decisions.emitted.length, budgeting: budgeting.emitted.length },
         stored: { decisions: bySource(decisions.origin), budgeting: bySource(budgeting.origin) },
         missing: emitted.filter((k) => !held.has(k)),
@@ -436,6 +416,17 @@ export async function runScenario(
         match,
         pollClosed: all.some((n) => n.type === 'tech.collaborative.poll.closed'),
         story,
+        install: {
+          requests: (await decisions.installRequests()).length,
+          approvedBy: await Promise.all(
+            decisions.installDecisions
+              .filter((d) => d.decision === 'approved')
+              .map(
+                async (d) => (await decisions.members()).find((m) => m.id === d.by)?.name ?? d.by,
+              ),
+          ),
+          connected: all.filter((n) => n.type === 'tech.collaborative.group.tool.connected').length,
+        },
         authority,
         signedIn,
         allowedBefore,
@@ -456,38 +447,7 @@ export async function runScenario(
     throw err
   }
 }
-        install: {
-          requests: (await decisions.installRequests()).length,
-          approvedBy: await Promise.all(
-            decisions.installDecisions
-              .filter((d) => d.decision === 'approved')
-              .map(
-                async (d) => (await decisions.members()).find((m) => m.id === d.by)?.name ?? d.by,
-              ),
-          ),
-          connected: all.filter((n) => n.type === 'tech.collaborative.group.tool.connected').length,
-        },
 
-/** One line of the scenario's summary: what was checked, what was counted, whether it holds. */
-export interface ScenarioCheck {
-  readonly check: string
-  readonly result: string
-  readonly ok: boolean
-}
-
-/**
- * The scenario's checks, as the demo prints them. Each states an invariant over what was counted
- * (each event stored once, reached by push or from a feed), never which of two legitimate paths
- * won a race, so it holds on a busy machine as on an idle one.
- */
-export function scenarioChecks(o: ScenarioOutcome): ScenarioCheck[] {
-  const r = o.restart
-  const total = o.emitted.decisions + o.emitted.budgeting
-  return [
-    {
-      check: 'events from Decisions on the dashboard',
-      result: `${o.stored.decisions} of ${o.emitted.decisions}`,
-      ok: o.emitted.decisions > 0 && o.stored.decisions === o.emitted.decisions,
 /**
  * An admin approves an install request as in a browser: opens its page (`approval_uri`), signs in
  * (the demo's sign-in: pick who you are), and submits the Approve form with the page's CSRF token.
@@ -513,6 +473,26 @@ export async function approveInstallation(
   }
 }
 
+/** One line of the scenario's summary: what was checked, what was counted, whether it holds. */
+export interface ScenarioCheck {
+  readonly check: string
+  readonly result: string
+  readonly ok: boolean
+}
+
+/**
+ * The scenario's checks, as the demo prints them. Each states an invariant over what was counted
+ * (each event stored once, reached by push or from a feed), never which of two legitimate paths
+ * won a race, so it holds on a busy machine as on an idle one.
+ */
+export function scenarioChecks(o: ScenarioOutcome): ScenarioCheck[] {
+  const r = o.restart
+  const total = o.emitted.decisions + o.emitted.budgeting
+  return [
+    {
+      check: 'events from Decisions on the dashboard',
+      result: `${o.stored.decisions} of ${o.emitted.decisions}`,
+      ok: o.emitted.decisions > 0 && o.stored.decisions === o.emitted.decisions,
     },
     {
       check: 'events from Budgeting on the dashboard',
@@ -550,6 +530,16 @@ export async function approveInstallation(
       ok: o.match !== undefined,
     },
     {
+      check: 'tools installed through the install flow',
+      result: `Budgeting and the dashboard: ${o.install.requests} requests, ${
+        o.install.approvedBy.length
+      } approvals by ${[...new Set(o.install.approvedBy)].join(', ') || 'no one'}, ${
+        o.install.connected
+      } group.tool.connected events`,
+      ok:
+        o.install.requests === 2 && o.install.approvedBy.length === 2 && o.install.connected === 2,
+    },
+    {
       check: 'group authority, from the group document',
       result: o.authority === o.decisions ? 'Decisions (OpenID Provider)' : o.authority,
       ok: o.authority === o.decisions,
@@ -569,16 +559,6 @@ export async function approveInstallation(
       // The time is shown, never checked: it depends on how busy the machine is.
       result: o.deniedAfter
         ? `refused ${o.revokedWithinMs} ms after removal (HTTP ${o.sessionStatusAfter})`
-    {
-      check: 'tools installed through the install flow',
-      result: `Budgeting and the dashboard: ${o.install.requests} requests, ${
-        o.install.approvedBy.length
-      } approvals by ${[...new Set(o.install.approvedBy)].join(', ') || 'no one'}, ${
-        o.install.connected
-      } group.tool.connected events`,
-      ok:
-        o.install.requests === 2 && o.install.approvedBy.length === 2 && o.install.connected === 2,
-    },
         : 'NOT refused',
       ok: o.deniedAfter && o.sessionStatusAfter === 403,
     },
@@ -598,7 +578,6 @@ export async function approveInstallation(
         : 'NOT denied',
       ok: o.signInAfterRemoval.refused && o.signInAfterRemoval.error === 'access_denied',
     },
-    ...(o.memberExport === undefined ? [] : [memberExportCheck(o.memberExport)]),
   ]
 }
 
