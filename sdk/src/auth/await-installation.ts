@@ -109,15 +109,15 @@ export async function awaitInstallation(
       return credentials
     }
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, interval)
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer)
-          reject(signal.reason as Error)
-        },
-        { once: true },
-      )
+      const onAbort = () => {
+        clearTimeout(timer)
+        reject(signal?.reason as Error)
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }, interval)
+      signal?.addEventListener('abort', onAbort, { once: true })
     })
   }
 }

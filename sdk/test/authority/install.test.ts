@@ -369,6 +369,18 @@ describe('hostile install requests', () => {
 })
 
 describe('a tool asking to be installed', () => {
+  it('stops waiting for a decision when its signal aborts', async () => {
+    const pending = await request(third)
+    const controller = new AbortController()
+    const waiting = awaitInstallation(pending, {
+      ...LOCAL,
+      interval: 10_000,
+      signal: controller.signal,
+    })
+    controller.abort(new Error('gave up'))
+    await expect(waiting).rejects.toThrow('gave up')
+  })
+
   it('[AUTH-INST-009] accepts the install endpoint the authority’s discovery names, sends a fresh statement each time, and rejects an endpoint on another origin', async () => {
     const seen: string[] = []
     const sent = await startToolServer({
