@@ -30,6 +30,8 @@ describe('the vector files', () => {
       'events/invalid',
       'events/replay',
       'events/valid',
+      'export/invalid',
+      'export/valid',
       'intents/amounts',
       'intents/documents',
       'intents/matching',
