@@ -123,6 +123,29 @@ describe('the demo’s scenario checks: invariants over counts, never the winner
     ])
   })
 
+  it('[EXP-PRV-001] fails when a member’s export holds another member’s items, or a page does not verify', () => {
+    const line = 'Aroha’s export from the dashboard (a download)'
+    const memberExport = {
+      name: 'Aroha',
+      attachment: true,
+      tools: 2,
+      pages: 2,
+      verifiedPages: 2,
+      items: 3,
+      byType: { Proposal: 1, Stance: 1, Task: 1 },
+      ofOthers: 0,
+    }
+    expect(failed({ ...good, memberExport })).toEqual([])
+    expect(scenarioChecks({ ...good, memberExport }).find((c) => c.check === line)?.result).toBe(
+      '2 tools, 3 items (1 Proposal, 1 Stance, 1 Task); 2 of 2 pages verified against each tool’s JWKS; 0 items of other members',
+    )
+    expect(failed({ ...good, memberExport: { ...memberExport, ofOthers: 1 } })).toEqual([line])
+    expect(failed({ ...good, memberExport: { ...memberExport, verifiedPages: 1 } })).toEqual([line])
+    expect(failed({ ...good, memberExport: { ...memberExport, attachment: false } })).toEqual([
+      line,
+    ])
+  })
+
   it('fails when a tool was installed other than through the install flow', () => {
     const line = 'tools installed through the install flow'
     expect(failed({ ...good, install: { ...good.install, approvedBy: ['Tomás'] } })).toEqual([line])
