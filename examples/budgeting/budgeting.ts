@@ -26,6 +26,7 @@ import {
   createRequest,
   discoverAuthority,
   exchangeForAssertion,
+  exchangeForExportAssertion,
   finishSignIn,
   intentMatched,
   isProtocolError,
@@ -47,6 +48,8 @@ import {
 } from '@cta-interop/sdk'
 import { json } from '../src/http.js'
 import { LOCAL, startProducer, type Producer } from '../src/producer.js'
+import { exportRoute } from '../src/export-endpoint.js'
+import { budgetingDocuments } from '../src/export-documents.js'
 import { createBudgetingPages, createBudgetingRecords } from './pages.js'
 import { createCreditBook } from './credit.js'
 import { createRoundBook, type BucketRecord } from './rounds.js'
@@ -190,6 +193,12 @@ export interface Budgeting extends Pick<
    * act now. Throws {@link AccessDenied} otherwise.
    */
   session(id: string): Promise<SessionMember>
+  /**
+   * For a session's member, a `cta:export` assertion for a tool of the group (token exchange of
+   * the member's access token with `audience`, spec/export.md EXP-AUTH-003): what the member's
+   * export from that tool is authorized by. Budgeting acts here as the member's client.
+   */
+  exportAssertion(session: string, audience: string): Promise<string>
   /** Whether a member has access now: signed in, and not ended by the authority since. */
   hasAccess(member: string): boolean
   /** The group's members as the authority's events announced them. */
@@ -583,6 +592,7 @@ export async function startBudgeting(options: {
       'tasks',
       'mutual-credit',
     ],
+    exports: true,
     // Installations come from the group's authority; in a conformance session (test and demo
     // only), the control API has the tool treat the suite as installed in the session's group.
     isInstalled: (g, tool) => isInstalled(g, tool),
@@ -982,6 +992,16 @@ export async function startBudgeting(options: {
   const roundBook = createRoundBook({ origin, currency, emit, records })
   const taskBook = createTaskBook({ origin, emit, tasks: records.tasks })
   const creditBook = createCreditBook({ origin, currency, emit })
+  // A member's export (spec/export.md): their buckets, contributions, tasks, accounts and
+  // transfers in a group it serves.
+  producer.addRoute(
+    exportRoute({
+      origin,
+      key: producer.signingKey,
+      serves: (g) => served.has(g),
+      documents: (member, g) => budgetingDocuments(records, creditBook, member, g),
+    }),
+  )
 
   /** Publishes a request of the tool's own in a group (the control API's `publish-request`). */
   async function publishRequestIn(audience: string): Promise<string> {
@@ -1149,6 +1169,12 @@ export async function startBudgeting(options: {
     group,
     currency,
     signInUrl: `${origin}/signin?group=${encodeURIComponent(group)}`,
+    async exportAssertion(id, audience) {
+      const session = sessions.get(id)
+      if (session === undefined) throw new AccessDenied('not signed in')
+      const found = await authority(session.group)
+      return (await exchangeForExportAssertion(found, session.accessToken, audience)).assertion
+    },
     emit: producer.emit,
     emitted: producer.emitted,
     signedWith: producer.signedWith,

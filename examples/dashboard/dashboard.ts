@@ -34,6 +34,7 @@ import { json, listen } from '../src/http.js'
 import { CYTOSCAPE_PATH, serveMap } from './map.js'
 import { LOCAL } from '../src/producer.js'
 import { createNames } from './names.js'
+import { EXPORT_DOWNLOAD_PATH, createExportDownload } from './export.js'
 import { createDashboardInstallations } from './installations.js'
 import { languagesOf } from './localized.js'
 import { renderFeed, renderPage, type Filter, type Notification, type PageInput } from './page.js'
@@ -405,11 +406,18 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       },
     })
 
+  // "Download my data": one export across the group's tools (spec/export.md).
+  const exportDownload = createExportDownload({
+    manifest: (o) => resolver.manifest(o),
+    resolveKey: resolver.resolveKey,
+  })
   server.handle(async (request) => {
     const controlled = await control?.handle(request)
     if (controlled !== undefined) return controlled
     const url = new URL(request.url)
     switch (url.pathname) {
+      case EXPORT_DOWNLOAD_PATH:
+        return exportDownload(request)
       case TOOL_MANIFEST_PATH:
         return json(manifest)
       case '/.well-known/jwks.json':

@@ -15,6 +15,8 @@ import {
 } from '@cta-interop/sdk'
 import { ControlUnsupportedError, createControlHandler } from '@cta-interop/sdk/node'
 import { startProducer, type Producer } from '../src/producer.js'
+import { exportRoute } from '../src/export-endpoint.js'
+import { decisionsDocuments } from '../src/export-documents.js'
 import { createDecisionsPages } from './pages.js'
 import { startAuthority } from './authority.js'
 import { createInstallRequestPages, type InstallDecision } from './install-requests.js'
@@ -203,6 +205,7 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
     name: 'Decisions',
     emits: DECISIONS_EMITS,
     profiles: ['core', 'emitter', 'group-authority', 'decisions'],
+    exports: true,
     isInstalled,
     isKnownTool,
     routes: () => (request) => pages.route(request),
@@ -271,6 +274,15 @@ export async function startDecisions(options: DecisionsOptions = {}): Promise<De
   // A browser opening the group's IRI gets its page; the authority answers everything else.
   producer.mount(authority.serves, pages.withGroupPages(authority.listener))
   producer.addRoute((request) => installPages.route(request))
+  // A member's export (spec/export.md): their polls, stances and outcomes in one of its groups.
+  producer.addRoute(
+    exportRoute({
+      origin,
+      key: producer.signingKey,
+      serves: async (g) => (await store.getGroup(g)) !== undefined,
+      documents: (member, g) => decisionsDocuments(polls, member, g),
+    }),
+  )
   const { registry } = authority.plugin
   /** A session group's admin, who decides its install requests through the control API. */
   const sessionAdmins = new Map<string, Person>()

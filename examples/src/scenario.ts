@@ -21,6 +21,7 @@ import {
 import { startDashboard, type Dashboard, type Effect } from '../dashboard/dashboard.js'
 import { startDecisions, type Decisions, type Person } from '../decisions/decisions.js'
 import { createBrowser, signInWithGroup, type SignInOutcome } from './browser.js'
+import { downloadExport, memberExportCheck, type MemberExportOutcome } from './export-check.js'
 import { waitFor } from './http.js'
 import { recomputeStory, sameAmount, sameTally, type StoryOutcome } from './story.js'
 
@@ -45,6 +46,8 @@ export interface ScenarioOutcome {
   readonly reached: { readonly push: number; readonly pull: number }
   /** The dashboard's restart. */
   readonly restart: RestartOutcome
+  /** A member's export, downloaded from the dashboard and checked (spec/export.md). */
+  readonly memberExport?: MemberExportOutcome
   readonly match: FoundMatch | undefined
   readonly pollClosed: boolean
   /** The cross-tool story, recomputed from the events the dashboard stored. */
@@ -355,6 +358,22 @@ export async function runScenario(
       PATIENCE,
     )
 
+    step('Aroha downloads her data: the dashboard assembles one export across both tools')
+    // Aroha's client (her Budgeting session) exchanges her access token for a `cta:export`
+    // assertion per tool; the dashboard fetches, verifies and bundles the tools' signed pages.
+    const memberExport = await downloadExport({
+      dashboard: dashboard.origin,
+      group,
+      member: aroha.id,
+      name: aroha.name,
+      assertions: await Promise.all(
+        [decisions.origin, budgeting.origin].map(async (tool) => ({
+          tool,
+          assertion: await budgeting.exportAssertion(sessions.aroha, tool),
+        })),
+      ),
+    })
+
     const all = await dashboard.notifications()
     const bySource = (origin: string) => all.filter((n) => n.source === origin).length
     const held = new Set(all.map((n) => `${n.source} ${n.id}`))
@@ -393,6 +412,7 @@ export async function runScenario(
         budgeting: budgeting.origin,
         dashboard: dashboard.origin,
         group,
+        memberExport,
         emitted: { decisions: decisions.emitted.length, budgeting: budgeting.emitted.length },
         stored: { decisions: bySource(decisions.origin), budgeting: bySource(budgeting.origin) },
         missing: emitted.filter((k) => !held.has(k)),
@@ -578,6 +598,7 @@ export function scenarioChecks(o: ScenarioOutcome): ScenarioCheck[] {
         : 'NOT denied',
       ok: o.signInAfterRemoval.refused && o.signInAfterRemoval.error === 'access_denied',
     },
+    ...(o.memberExport === undefined ? [] : [memberExportCheck(o.memberExport)]),
   ]
 }
 
