@@ -45,9 +45,7 @@ export interface InstallClientMetadata {
  */
 export interface InstallClients {
   /** The client's current metadata, if it is registered (to keep its secret when re-installed). */
-  find(
-    clientId: string,
-  ): Promise<
+  find(clientId: string): Promise<
     | {
         readonly client_secret?: string
         readonly redirect_uris?: readonly string[]

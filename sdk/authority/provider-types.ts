@@ -115,7 +115,9 @@ export interface ProviderLike {
     validate(metadata: Record<string, unknown>): Promise<void>
     /** The storage of registered clients. */
     readonly adapter: {
+      /** Stores a client's metadata under its id (a registration or an update). */
       upsert(id: string, payload: Record<string, unknown>): Promise<unknown>
+      /** Removes a client: its later requests fail with `invalid_client`. */
       destroy(id: string): Promise<unknown>
     }
   }

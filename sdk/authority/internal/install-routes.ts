@@ -74,7 +74,7 @@ export async function serveInstalls(
   if (ctx.path === `${base}/.well-known/openid-configuration`) {
     await next()
     if (typeof ctx.body === 'object' && ctx.body !== null && ctx.status === 200) {
-      ctx.body = { ...(ctx.body), [INSTALL_ENDPOINT_METADATA]: endpoint }
+      ctx.body = { ...ctx.body, [INSTALL_ENDPOINT_METADATA]: endpoint }
     }
     return undefined
   }
