@@ -125,7 +125,7 @@ const problemOf = async (response: Response) => ({
 })
 
 describe('a member’s export', () => {
-  it('[EXP-REQ-001] [EXP-SIGN-001] [EXP-PAGE-001] [EXP-PRV-001] [EXP-VER-002] answers the member’s own documents, in signed pages that verify against the tool’s JWKS', async () => {
+  it('[EXP-REQ-001] [EXP-AUTH-001] [EXP-SIGN-001] [EXP-PAGE-001] [EXP-PRV-001] [EXP-VER-002] accepts the member’s own assertion and serves their own documents, in signed pages that verify against the tool’s JWKS', async () => {
     asked.length = 0
     const exported = await collectExport({
       endpoint,

@@ -257,6 +257,59 @@ export const AUTHORITY_CASES: readonly LiveCase[] = [
       audience: ctx.stranger.origin,
     }),
   ),
+  {
+    id: 'live.group-authority.export-assertion-for-authority',
+    title:
+      'Token exchange with scope cta:export issues the signed-in member an assertion whose audience is the authority itself',
+    requirements: ['EXP-AUTH-003'],
+    profile: 'group-authority',
+    level: 'MUST',
+    actions: ['arm-sign-in'],
+    async run(ctx) {
+      const { accessToken } = await signIn(ctx, 0)
+      const { issuer } = await discover(ctx)
+      const answer = await exchange(ctx, {
+        subject_token: accessToken,
+        resource: ctx.session?.group ?? '',
+        audience: issuer,
+        scope: 'cta:export',
+      })
+      const raw = answer.accessToken === undefined ? {} : claimsOf(answer.accessToken)
+      const expected = { status: 200, aud: issuer, scope: 'cta:export' }
+      const actual = {
+        status: answer.status,
+        error: answer.error,
+        aud: raw['aud'],
+        scope: raw['scope'],
+      }
+      check(
+        answer.issued,
+        'no assertion was issued for the authority with cta:export',
+        expected,
+        actual,
+      )
+      check(raw['aud'] === issuer, '`aud` is not the authority’s issuer', expected, actual)
+      check(
+        typeof raw['scope'] === 'string' && raw['scope'].split(' ').includes('cta:export'),
+        'the assertion does not carry the cta:export scope',
+        expected,
+        actual,
+      )
+      return { expected, actual }
+    },
+  },
+  refusal(
+    'export-assertion-for-uninstalled-tool',
+    'Token exchange with scope cta:export for a tool not installed in the group is refused with invalid_target',
+    ['EXP-AUTH-003'],
+    'invalid_target',
+    (ctx, token) => ({
+      subject_token: token,
+      resource: ctx.session?.group ?? '',
+      audience: ctx.stranger.origin,
+      scope: 'cta:export',
+    }),
+  ),
   refusal(
     'exchange-unknown-token',
     'Token exchange of an unknown subject token is refused',

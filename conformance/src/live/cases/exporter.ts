@@ -112,7 +112,7 @@ async function scenario(ctx: LiveContext): Promise<ExportRun> {
 
 export const EXPORTER_CASES: readonly LiveCase[] = [
   {
-    id: 'live.export.member-own-data',
+    id: 'live.group-auth-relying-tool.export-member-own-data',
     title:
       'A member’s export holds what they did in the session and nothing of another member, in signed pages that verify against the tool’s JWKS',
     requirements: ['EXP-REQ-001', 'EXP-SIGN-001', 'EXP-PAGE-001', 'EXP-PRV-001'],
@@ -143,7 +143,7 @@ export const EXPORTER_CASES: readonly LiveCase[] = [
     },
   },
   {
-    id: 'live.export.refuses-other-tool',
+    id: 'live.group-auth-relying-tool.export-refuses-other-tool',
     title: 'An export assertion for another tool is refused with 401 ERR_AUDIENCE_MISMATCH',
     requirements: ['EXP-AUTH-001'],
     profile: 'group-auth-relying-tool',
@@ -163,7 +163,7 @@ export const EXPORTER_CASES: readonly LiveCase[] = [
     },
   },
   {
-    id: 'live.export.refuses-without-scope',
+    id: 'live.group-auth-relying-tool.export-refuses-without-scope',
     title: 'An assertion without cta:export is refused with 403 ERR_INSUFFICIENT_SCOPE',
     requirements: ['EXP-AUTH-002'],
     profile: 'group-auth-relying-tool',
