@@ -12,7 +12,7 @@ import {
 } from '@cta-interop/sdk'
 import type { LiveCase, LiveContext } from '../case.js'
 import { check, Untested } from '../case.js'
-import type { PeerTool } from '../peer.js'
+import { startPeer, type PeerTool } from '../peer.js'
 import {
   awaitAnnounced,
   discover,
@@ -21,6 +21,16 @@ import {
   withSession,
   type ClientSession,
 } from './authority-session.js'
+import { readSubscription } from './emitter-consent.js'
+import {
+  awaitDelivery,
+  deliveredIds,
+  emitIn,
+  expectCreated,
+  expectSubscribed,
+  settle,
+  subscribeTool,
+} from './emitter-support.js'
 import { problemType } from './suite-events.js'
 
 const CONNECTED = 'tech.collaborative.group.tool.connected'
@@ -537,6 +547,125 @@ export const AUTHORITY_INSTALL_CASES: readonly LiveCase[] = [
           actual,
         )
         return { expected, actual }
+      })
+    },
+  },
+  {
+    id: 'live.group-authority.uninstall-ends-subscriptions',
+    title:
+      'When the group uninstalls a tool installed through the install flow, the authority ends the subscription of that tool to the group: nothing emitted afterwards is delivered to it, it reads ended (uninstalled) or is refused, the uninstall is announced, and its client is refused with invalid_client',
+    requirements: ['AUTH-INST-008', 'DLV-SUB-009'],
+    profile: 'group-authority',
+    level: 'MUST',
+    actions: ['install-approve', 'emit', 'disconnect-tool'],
+    async run(ctx) {
+      // The authority's feed: the run's main subscription, which `settle` waits on, is one to it.
+      await expectSubscribed(ctx)
+      return withSession(ctx, { members: ['Ana'] }, async (session) => {
+        if (ctx.control === undefined) throw new Untested('needs the control API')
+        const control = ctx.control
+        // A tool of the suite's own, known to the authority only through its install statement.
+        const tool = await startPeer({
+          name: 'cta-conformance installed tool',
+          wire: ctx.wire,
+          sut: ctx.sut.endpoints.origin,
+        })
+        try {
+          await subscribeTo(ctx, session.group)
+          const pending = await requestPending(ctx, tool, session.group)
+          await control.act(session, 'install-approve', {
+            id: pending.id,
+            install_request: pending.installRequest,
+          })
+          const approved = await readStatus(
+            ctx,
+            pending.installRequest,
+            `Bearer ${pending.requestToken}`,
+          )
+          const secret = approved.body['client_secret']
+          check(
+            approved.status === 200 &&
+              approved.body['status'] === 'approved' &&
+              typeof secret === 'string',
+            'an approved install request did not give the tool its client',
+            { status: 200, body: { status: 'approved', client_secret: 'a string' } },
+            { status: approved.status, body: { ...approved.body, client_secret: '…' } },
+          )
+          const subscribed = await subscribeTool(ctx, tool, session.group)
+          expectCreated(subscribed, 'the installed tool to its group')
+          const before = await emitIn(ctx, session)
+          await awaitDelivery(ctx, tool, before)
+          const tokenBefore = await tokenRequest(ctx, session, tool.origin, secret as string)
+          await control.act(session, 'disconnect-tool', { tool: tool.origin })
+          const from = tool.deliveries.length
+          const after = await emitIn(ctx, session)
+          // Everything the authority queued before the next two events reached the main inbox
+          // has been attempted by then.
+          await settle(ctx)
+          const ours = (e: { data?: unknown }) =>
+            (e.data as { object?: { tool?: unknown } } | undefined)?.object?.tool === tool.origin
+          const disconnected = await awaitAnnounced(ctx, session.group, DISCONNECTED, ours)
+          const read =
+            subscribed.location === null
+              ? { status: 0, body: {} as Record<string, unknown> }
+              : await readSubscription(ctx, tool, subscribed.location)
+          const tokenAfter = await tokenRequest(ctx, session, tool.origin, secret as string)
+          const expected = {
+            tokenBefore: 200,
+            delivered: 'nothing emitted after the uninstall',
+            subscription: { status: 'ended', reason: 'uninstalled', orRefused: [401, 403, 404] },
+            disconnected: true,
+            tokenAfter: { status: 401, error: 'invalid_client' },
+          }
+          const actual = {
+            tokenBefore: tokenBefore.status,
+            emittedAfter: after,
+            deliveredAfter: deliveredIds(tool, from),
+            subscription: {
+              answer: read.status,
+              status: read.body['status'],
+              reason: read.body['reason'],
+            },
+            disconnected: disconnected !== undefined,
+            tokenAfter,
+          }
+          check(
+            tokenBefore.status === 200,
+            `the installed tool's client was answered ${tokenBefore.status} before the uninstall`,
+            expected,
+            actual,
+          )
+          check(
+            !actual.deliveredAfter.includes(after),
+            'an event emitted after the group uninstalled the tool was delivered to it',
+            expected,
+            actual,
+          )
+          // Reading it, the tool may be refused (SEC-SSRF-004); when answered, it must read ended.
+          check(
+            read.status === 200
+              ? read.body['status'] === 'ended' && read.body['reason'] === 'uninstalled'
+              : [401, 403, 404].includes(read.status),
+            `the subscription of the uninstalled tool was answered ${read.status} and reads ${JSON.stringify(read.body['status'])} (${JSON.stringify(read.body['reason'])}), not ended (uninstalled)`,
+            expected,
+            actual,
+          )
+          check(
+            disconnected !== undefined,
+            `the authority announced no ${DISCONNECTED} for the uninstalled tool`,
+            expected,
+            actual,
+          )
+          check(
+            tokenAfter.status === 401 && tokenAfter.error === 'invalid_client',
+            `the uninstalled tool's client was answered ${tokenAfter.status} ${String(tokenAfter.error)}, not 401 invalid_client`,
+            expected,
+            actual,
+          )
+          return { expected, actual }
+        } finally {
+          await tool.close()
+        }
       })
     },
   },

@@ -58,7 +58,7 @@ async function subscribeUntil(
 }
 
 /** Reads a subscription as its subscriber, with a fresh request token. */
-async function readSubscription(
+export async function readSubscription(
   ctx: LiveContext,
   tool: PeerTool,
   location: string,
