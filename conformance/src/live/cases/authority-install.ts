@@ -621,11 +621,10 @@ export const AUTHORITY_INSTALL_CASES: readonly LiveCase[] = [
             tokenBefore: tokenBefore.status,
             emittedAfter: after,
             deliveredAfter: deliveredIds(tool, from),
-            subscription: {
-              answer: read.status,
-              status: read.body['status'],
-              reason: read.body['reason'],
-            },
+            subscription:
+              read.status === 200
+                ? { answer: 200, status: read.body['status'], reason: read.body['reason'] }
+                : { answer: read.status, type: read.body['type'] },
             disconnected: disconnected !== undefined,
             tokenAfter,
           }
