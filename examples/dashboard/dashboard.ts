@@ -34,7 +34,8 @@ import { json, listen } from '../src/http.js'
 import { CYTOSCAPE_PATH, serveMap } from './map.js'
 import { LOCAL } from '../src/producer.js'
 import { createNames } from './names.js'
-import { EXPORT_DOWNLOAD_PATH, createExportDownload } from './export.js'
+import { EXPORT_DOWNLOAD_PATH, YOUR_DATA_PATH, createYourData } from './export.js'
+import { createMemberSessions } from './member-sessions.js'
 import { createDashboardInstallations } from './installations.js'
 import { languagesOf } from './localized.js'
 import { renderFeed, renderPage, type Filter, type Notification, type PageInput } from './page.js'
@@ -406,18 +407,61 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       },
     })
 
-  // "Download my data": one export across the group's tools (spec/export.md).
-  const exportDownload = createExportDownload({
-    manifest: (o) => resolver.manifest(o),
-    resolveKey: resolver.resolveKey,
+  // "Sign in with your group" (its client credentials come from the install flow), and the
+  // signed-in member's "Your data" page: one export across the group's tools (spec/export.md).
+  const credentials = async (g: string) => {
+    const saved = await setting(`client:${g}`)
+    return saved === undefined
+      ? undefined
+      : (JSON.parse(saved) as { clientId: string; clientSecret: string })
+  }
+  /** A member's name, as the events the dashboard holds gave it. */
+  const nameOf = async (member: string): Promise<string | undefined> =>
+    (
+      await db.query<{ actor_name: string }>(
+        'select actor_name from notifications where actor_id = $1 and actor_name is not null limit 1',
+        [member],
+      )
+    ).rows[0]?.actor_name
+  const sessions = createMemberSessions({ origin, credentials, home: YOUR_DATA_PATH })
+  // The export's tools come from the group's authority and the dashboard's follows only.
+  const exportResolver = createManifestResolver({ ...LOCAL, allowAnySource: true })
+  const yourData = createYourData({
+    origin,
+    sessions,
+    tools: async (g) => [
+      new URL((await sessions.authority(g)).issuer).origin,
+      ...(await followed()).filter((f) => f.grp === g).map((f) => f.tool),
+    ],
+    manifest: (o) => exportResolver.manifest(o),
+    resolveKey: exportResolver.resolveKey,
+    groups: async () =>
+      (
+        await db.query<{ name: string }>(
+          "select name from settings where name like 'client:%' order by name",
+        )
+      ).rows.map((r) => r.name.slice('client:'.length)),
+    nameOf,
   })
   server.handle(async (request) => {
     const controlled = await control?.handle(request)
     if (controlled !== undefined) return controlled
     const url = new URL(request.url)
     switch (url.pathname) {
+      case YOUR_DATA_PATH:
       case EXPORT_DOWNLOAD_PATH:
-        return exportDownload(request)
+        return yourData(request, url.pathname)
+      case '/signin':
+        return sessions.signIn(request)
+      case '/cta/callback':
+        return sessions.callback(request)
+      case '/session': {
+        // Who the session stands for (the member's IRI and name), or 401.
+        const session = sessions.of(request)
+        if (session === undefined) return new Response(null, { status: 401 })
+        const name = (await nameOf(session.member)) ?? session.member
+        return json({ member: session.member, name, group: session.group })
+      }
       case TOOL_MANIFEST_PATH:
         return json(manifest)
       case '/.well-known/jwks.json':
@@ -584,7 +628,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         origin,
         key,
         group,
-        // The dashboard reads; it signs no one in, yet an OAuth client names where sign-in returns.
+        // Members sign in to the dashboard (to download their data); sign-in returns here.
         scope: 'openid cta:membership',
         eventTypes: ['tech.collaborative.*'],
         redirectUris: [`${origin}/cta/callback`],

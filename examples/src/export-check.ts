@@ -1,5 +1,5 @@
-// The demo's member export (spec/export.md): the member's client hands the dashboard one
-// `cta:export` assertion per tool; the dashboard answers one file as a download; this checks the
+// The demo's member export (spec/export.md): the member, signed in to the dashboard, presses its
+// "Download my data"; the dashboard answers one file as a download; this checks the
 // file as anyone holding it would: every page verified against its tool's JWKS (fetched afresh
 // from the tool's manifest), every item the member's own.
 import { createManifestResolver, verifyExportPage, type ExportItem } from '@cta-interop/sdk'
@@ -29,18 +29,22 @@ const PARTIES = ['attributedTo', 'provider', 'receiver', 'assignee', 'primaryAcc
 const isMine = (item: ExportItem, member: string): boolean =>
   PARTIES.some((p) => item[p] === member)
 
-/** Asks the dashboard for the member's export and checks the file it offers. */
+/**
+ * Presses the dashboard's "Download my data" as the signed-in member (`cookie`: their session)
+ * and checks the file it offers.
+ */
 export async function downloadExport(options: {
-  readonly dashboard: string
+  /** The button's form action: the dashboard's `/your-data/export`. */
+  readonly download: string
+  /** The member's session cookie at the dashboard (`name=value`). */
+  readonly cookie: string
   readonly group: string
   readonly member: string
   readonly name: string
-  readonly assertions: readonly { readonly tool: string; readonly assertion: string }[]
 }): Promise<MemberExportOutcome> {
-  const response = await fetch(`${options.dashboard}/export`, {
+  const response = await fetch(options.download, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ group: options.group, assertions: options.assertions }),
+    headers: { cookie: options.cookie, origin: new URL(options.download).origin },
   })
   if (response.status !== 200) {
     throw new Error(`the dashboard's export answered ${response.status}: ${await response.text()}`)

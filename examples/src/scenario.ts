@@ -19,6 +19,8 @@ import {
   type FoundMatch,
 } from '../budgeting/budgeting.js'
 import { startDashboard, type Dashboard, type Effect } from '../dashboard/dashboard.js'
+import { EXPORT_DOWNLOAD_PATH } from '../dashboard/export.js'
+import { DASHBOARD_SESSION_COOKIE } from '../dashboard/member-sessions.js'
 import { startDecisions, type Decisions, type Person } from '../decisions/decisions.js'
 import { createBrowser, signInWithGroup, type SignInOutcome } from './browser.js'
 import { downloadExport, memberExportCheck, type MemberExportOutcome } from './export-check.js'
@@ -358,20 +360,24 @@ export async function runScenario(
       PATIENCE,
     )
 
-    step('Aroha downloads her data: the dashboard assembles one export across both tools')
-    // Aroha's client (her Budgeting session) exchanges her access token for a `cta:export`
-    // assertion per tool; the dashboard fetches, verifies and bundles the tools' signed pages.
+    step('Aroha signs in to the dashboard with her group and downloads her data from it')
+    // The dashboard exchanges her access token for a `cta:export` assertion per tool of the group
+    // (the authority included), then fetches, verifies and bundles the tools' signed pages.
+    const atDashboard = await signInWithGroup({
+      start: `${dashboard.origin}/signin?group=${encodeURIComponent(group)}`,
+      sessionCookie: DASHBOARD_SESSION_COOKIE,
+      authority: decisions,
+      person: aroha.id,
+    })
+    if (!atDashboard.ok) {
+      throw new Error(`Aroha could not sign in to the dashboard: ${String(atDashboard.error)}`)
+    }
     const memberExport = await downloadExport({
-      dashboard: dashboard.origin,
+      download: `${dashboard.origin}${EXPORT_DOWNLOAD_PATH}`,
+      cookie: `${DASHBOARD_SESSION_COOKIE}=${atDashboard.session}`,
       group,
       member: aroha.id,
       name: aroha.name,
-      assertions: await Promise.all(
-        [decisions.origin, budgeting.origin].map(async (tool) => ({
-          tool,
-          assertion: await budgeting.exportAssertion(sessions.aroha, tool),
-        })),
-      ),
     })
 
     const all = await dashboard.notifications()
