@@ -103,11 +103,15 @@ async function exampleSut(
   const { exampleTools } = await loadConformance()
   const found = exampleTools({ decisions: origin, budgeting: origin }).find((t) => t.slug === slug)
   if (found === undefined) throw new Error(`no example tool ${slug}`)
+  // As `npm run demo` claims it: `export` when the manifest names a member export endpoint.
+  const manifest = (await (await fetch(`${origin}/.well-known/cta-tool`)).json()) as {
+    export?: unknown
+  }
   return {
     name: found.name,
     version: '0.0.0-example',
     profiles: found.profiles,
-    features: ['alg:EdDSA'],
+    features: ['alg:EdDSA', ...(typeof manifest.export === 'string' ? ['export'] : [])],
     endpoints: { origin },
     control: { url: found.control, token },
   }

@@ -136,4 +136,28 @@ export const PLANTS: readonly Plant[] = [
     'const announced = thinMembershipActivity(type, group, activity, authority);',
     'const announced = activity;',
   ),
+  // Caught by live.group-authority.install-pending-replay.
+  at(
+    'install-replay-accepted',
+    'The authority forgets install statements it has seen: a replayed statement opens a second request.',
+    ['AUTH-INST-003'],
+    'if (until !== void 0 && until + 60 > now) {',
+    'if (false) {',
+  ),
+  // Caught by live.group-authority.install-hostile-metadata.
+  at(
+    'install-redirect-elsewhere',
+    'The authority takes redirect URIs on any origin from an install statement.',
+    ['AUTH-INST-003'],
+    'if (originOf(uri) !== iss || new URL(uri).hash !== "") {',
+    'if (new URL(uri).hash !== "") {',
+  ),
+  // Caught by live.group-authority.export-assertion-for-uninstalled-tool.
+  at(
+    'export-audience-any-tool',
+    'With cta:export, token exchange issues an assertion for any audience, installed in the group or not.',
+    ['EXP-AUTH-003'],
+    'if (audience !== clientId && audience !== provider.issuer && (await store.getInstallation(group, audience))?.installationStatus !== "active") {',
+    'if (false) {',
+  ),
 ]

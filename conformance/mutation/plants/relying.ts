@@ -316,4 +316,12 @@ export const PLANTS: readonly Plant[] = [
       },
     },
   },
+  // Caught by live.group-auth-relying-tool.export-refuses-without-scope.
+  {
+    id: 'group-auth-relying-tool.export-without-scope',
+    bug: 'The export endpoint takes any membership assertion for the tool, with or without cta:export.',
+    requirements: ['EXP-AUTH-002'],
+    ...BUDGETING,
+    plant: { sdk: { find: 'if (!hasScope(claims, EXPORT_SCOPE)) {', replace: 'if (false) {' } },
+  },
 ]
