@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from cta_documents import validate_document  # noqa: E402
 from cta_events import instant, verify_event  # noqa: E402
+from cta_export import verify_export_page  # noqa: E402
 from cta_jws import BROKEN, Refused  # noqa: E402
 
 BROKEN.update(s for s in os.environ.get("CTA_PY_HARNESS_BROKEN", "").split(",") if s)
@@ -72,6 +73,8 @@ def run(operation, inp):
                 for jws in inp["deliveries"]
             ]
         }
+    if operation == "verifyExportPage":
+        return outcome(lambda: verify_export_page(inp["jws"], inp["trust"]))
     if operation == "checkRosterViewer":
         return outcome(lambda: check_roster_viewer(inp))
     return None

@@ -155,11 +155,11 @@ def typ_matches(typ, expected):
     return value == "application/" + expected.lower()
 
 
-def verify_compact(token, trust, typ):
+def verify_compact(token, trust, typ, max_length=MAX_JWS):
     """Steps 1-8. `trust` is a list of {source, jwks}. Returns (header, payload, source)."""
     if not isinstance(token, str):
         raise Refused("ERR_JWS_MALFORMED")
-    if len(token) > MAX_JWS:  # 1. size
+    if len(token) > max_length:  # 1. size
         raise Refused("ERR_TOO_LARGE")
     parts = token.split(".")  # 2. shape
     if len(parts) != 3:
