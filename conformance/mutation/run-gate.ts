@@ -386,9 +386,11 @@ async function spawnChild(
   const ready = await new Promise<{ sut: Record<string, unknown>; sdk: string } | string>(
     (done) => {
       let out = ''
+      // A guard against a tool that hangs, not a measure: PGlite's start takes seconds of CPU,
+      // and on a loaded machine a minute was seen to be too short.
       const timer = setTimeout(() => {
-        done('did not start within 60 s')
-      }, 60_000)
+        done('did not start within 180 s')
+      }, 180_000)
       child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString()
         const line = out.split('\n').find((l) => l.startsWith(SUT_LINE))

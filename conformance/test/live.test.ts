@@ -35,7 +35,9 @@ describe('live mode against the reference tool', () => {
       const ran = result.tests.filter((t) => t.status !== 'inapplicable')
       expect(ran.length).toBeGreaterThanOrEqual(20)
       expect(failing(result.tests)).toEqual([])
-      expect(ran.every((t) => t.status === 'passed')).toBe(true)
+      expect(ran.filter((t) => t.status !== 'passed').map((t) => `${t.id}: ${t.status}`)).toEqual(
+        [],
+      )
       const verdict = Object.fromEntries(result.verdicts.map((v) => [v.profile, v.verdict]))
       expect(verdict['receiver']).toBe('conformant')
       expect(verdict['emitter']).toBe('conformant')
@@ -77,7 +79,9 @@ describe('live mode against the reference tool', () => {
       )
       expect(ran.length).toBeGreaterThanOrEqual(15)
       expect(failing(result.tests)).toEqual([])
-      expect(ran.every((t) => t.status === 'passed')).toBe(true)
+      expect(ran.filter((t) => t.status !== 'passed').map((t) => `${t.id}: ${t.status}`)).toEqual(
+        [],
+      )
     } finally {
       await tool.close()
     }

@@ -21,7 +21,7 @@ describe('the live mutation gate', () => {
     ).toEqual([])
     expect(result.score).toEqual({ caught: result.plants.length, total: result.plants.length })
     expect(result.ok).toBe(true)
-  }, 600_000)
+  }, 1_200_000)
 
   it('fails for a plant nothing can observe, and for one that no longer applies', async () => {
     const harmless: Plant = {
