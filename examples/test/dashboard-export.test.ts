@@ -6,7 +6,6 @@
 // holds only Aroha's items. Without a session: a redirect to sign in, or 401. The page is
 // screenshot at 390 px and 1440 px and checked with axe-core.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -20,9 +19,9 @@ import { signInWithGroup } from '../src/browser.js'
 import { downloadExport } from '../src/export-check.js'
 import { approveInstallation } from '../src/scenario.js'
 import { openChromium } from './helpers/open-chromium.js'
+import { axeViolations } from './helpers/axe-violations.js'
 
 const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url)
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
 let decisions: Decisions
 let budgeting: Budgeting
@@ -171,21 +170,3 @@ describe('the dashboard’s “Download my data” (EXP-AUTH-003)', () => {
     }
   })
 })
-
-/** The serious and critical violations axe-core finds on the page, by rule and element. */
-async function axeViolations(p: Page): Promise<string[]> {
-  await p.addScriptTag({ path: AXE })
-  return p.evaluate(async () => {
-    const { axe } = window as unknown as {
-      axe: {
-        run(): Promise<{
-          violations: { id: string; impact: string; nodes: { target: string[] }[] }[]
-        }>
-      }
-    }
-    const result = await axe.run()
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target.join(' ')}`))
-  })
-}

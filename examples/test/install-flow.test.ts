@@ -4,7 +4,6 @@
 // client; anyone but an admin gets a 403 page; uninstalling revokes the client. The approval page is
 // screenshot at 390 px and 1440 px and checked with axe-core.
 import { mkdir } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import {
   awaitInstallation,
   isProtocolError,
@@ -19,9 +18,9 @@ import { createBrowser, signInWithGroup } from '../src/browser.js'
 import { LOCAL, startProducer, type Producer } from '../src/producer.js'
 import { approveInstallation } from '../src/scenario.js'
 import { openChromium } from './helpers/open-chromium.js'
+import { axeViolations } from './helpers/axe-violations.js'
 
 const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url)
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
 let decisions: Decisions
 let budgeting: Budgeting
@@ -191,21 +190,3 @@ describe('installing a tool through Decisions’ approval page', () => {
     }
   })
 })
-
-/** The serious and critical violations axe-core finds on the page, by rule and element. */
-async function axeViolations(p: Page): Promise<string[]> {
-  await p.addScriptTag({ path: AXE })
-  return p.evaluate(async () => {
-    const { axe } = window as unknown as {
-      axe: {
-        run(): Promise<{
-          violations: { id: string; impact: string; nodes: { target: string[] }[] }[]
-        }>
-      }
-    }
-    const result = await axe.run()
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target.join(' ')}`))
-  })
-}

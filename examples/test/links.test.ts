@@ -4,7 +4,6 @@
 // object's JSON document when asked for JSON; what does not exist is a styled 404 with the coded
 // problem ERR_NOT_FOUND. Two object pages are screenshot at 390 px and 1440 px.
 import { mkdir } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import {
   createManifestResolver,
   createMemoryDedupeStore,
@@ -16,9 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LOCAL, startProducer, type Producer } from '../src/producer.js'
 import { runScenario, type Scenario } from '../src/scenario.js'
 import { openChromium } from './helpers/open-chromium.js'
+import { axeViolations } from './helpers/axe-violations.js'
 
 const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url)
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 let scenario: Scenario
 let reader: Producer
 let browser: BrowserContext
@@ -139,24 +138,6 @@ function linksOf(event: Event, origins: readonly string[]): string[] {
     .filter((v): v is string => typeof v === 'string' && URL.canParse(v))
     .map(withoutHash)
     .filter((v) => origins.includes(new URL(v).origin))
-}
-
-/** The serious and critical violations axe-core finds on the page, by rule and element. */
-async function axeViolations(p: Page): Promise<string[]> {
-  await p.addScriptTag({ path: AXE })
-  return p.evaluate(async () => {
-    const { axe } = window as unknown as {
-      axe: {
-        run(): Promise<{
-          violations: { id: string; impact: string; nodes: { target: string[] }[] }[]
-        }>
-      }
-    }
-    const result = await axe.run()
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target.join(' ')}`))
-  })
 }
 
 /** The first agreement's IRI (its event's `url` is the bucket it funds). */
