@@ -102,7 +102,7 @@ describe('a claimed profile with untested cases', () => {
     } finally {
       await tool.close()
     }
-  })
+  }, 180_000)
 
   it('exits 3, not 0, when --only leaves MUST vectors of a claimed profile untested', async () => {
     const { code, stdout } = await cli('vectors', '--harness', 'direct', '--only', 'doc.valid.*')
