@@ -12,4 +12,10 @@ export interface Base64urlDecoder {
   readonly binary: (text: string) => string | undefined
   /** The decoded bytes, or `undefined`. */
   readonly bytes: (text: string) => Uint8Array | undefined
+  /**
+   * Optional: the bytes of a JWS signing input, text the SDK has already checked to be ASCII
+   * (two base64url parts and a dot), for runtimes where a native encoder allocates less than
+   * `TextEncoder` (the Node entry's brings `Buffer.from(text, 'latin1')`).
+   */
+  readonly ascii?: (text: string) => Uint8Array
 }

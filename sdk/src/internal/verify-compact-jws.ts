@@ -58,6 +58,7 @@ export function compactJwsRules(rules: {
 }
 
 const encoder = new TextEncoder()
+const encode = (text: string): Uint8Array => encoder.encode(text)
 
 const reject = (code: ProtocolErrorCode, message: string): never => {
   throw new ProtocolError(code, message)
@@ -145,7 +146,7 @@ export async function verifyCompactJws(
     reject('ERR_KEY_UNRESOLVED', 'the key for this kid is not usable')
   }
   if (resolved.alg !== alg) reject('ERR_ALG_NOT_ALLOWED', 'alg does not match the key')
-  const signingInput = encoder.encode(jws.slice(0, second))
+  const signingInput = (decoder.ascii ?? encode)(jws.slice(0, second))
   const verify = keys.verifySignature ?? webCryptoVerify
   if (!(await verify(resolved, signingInput, signature))) {
     reject('ERR_SIGNATURE_INVALID', 'the signature does not verify')
