@@ -59,6 +59,46 @@ describe('sodiumSignatureVerifier [EVT-SIG-001]', () => {
     )
   })
 
+  it('verifies on the calling thread while the workers are full, and only then, with the same answers', async () => {
+    const event = joinedEvent()
+    const good = await signEvent(event, key)
+    const bad = await forge({ alg: 'EdDSA', kid: key.kid, typ: 'cta-event+jws' }, event, other)
+    // Distinct ids, so that dedupe does not refuse the copies; every third one forged.
+    const batch = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        i % 3 === 2
+          ? forge({ alg: 'EdDSA', kid: key.kid, typ: 'cta-event+jws' }, joinedEvent(), other)
+          : signEvent(joinedEvent(), key),
+      ),
+    )
+    const expected = batch.map((_, i) => (i % 3 === 2 ? 'ERR_SIGNATURE_INVALID' : 'ok'))
+    for (const callerThread of [true, false]) {
+      // One worker that is full at 3 signatures (three batches of one): with 20 in flight, most
+      // signatures are left for the calling thread when it may take them.
+      const pool = sodiumSignatureVerifier({ threads: 1, batch: 1, callerThread })
+      try {
+        const outcomes = await verifyEvents(batch, {
+          ...options,
+          verifySignature: pool,
+          concurrency: 20,
+        })
+        expect(outcomes.map((o) => (o.ok ? 'ok' : o.error.code))).toEqual(expected)
+        const { workers, caller } = pool.stats()
+        expect(workers + caller).toBe(60)
+        if (callerThread) expect(caller).toBeGreaterThan(0)
+        else expect(caller).toBe(0)
+        // One at a time, a worker takes it: a lone inbox request never waits on this thread.
+        await expect(verifyEvent(good, { ...options, verifySignature: pool })).resolves.toBeTruthy()
+        expect(await codeOf(verifyEvent(bad, { ...options, verifySignature: pool }))).toBe(
+          'ERR_SIGNATURE_INVALID',
+        )
+        expect(pool.stats()).toEqual({ workers: workers + 2, caller })
+      } finally {
+        await pool.close()
+      }
+    }
+  })
+
   it('verifies membership assertions', async () => {
     const authority = 'https://decisions.example'
     const group = `${authority}/g/harbour-commons`
