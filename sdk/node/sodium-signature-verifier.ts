@@ -18,8 +18,9 @@ export interface SodiumSignatureVerifierOptions {
   /**
    * Whether the calling thread verifies queued signatures itself, one at a time between I/O
    * callbacks, while every worker already holds three batches. Default `true`: on two cores one
-   * worker plus the calling thread verified a batch of events 0.94-0.96 as fast as raw
-   * `node:crypto`, two workers alone 0.82-0.85 (three threads sharing two cores).
+   * worker plus the calling thread verified a batch of events at 0.91 of the rate of raw
+   * `node:crypto` on both cores (median of 7 rounds in `npm run bench`), two workers alone at
+   * 0.78 (three threads sharing two cores).
    */
   readonly callerThread?: boolean
 }
