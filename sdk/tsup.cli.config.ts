@@ -8,7 +8,7 @@ export default defineConfig({
   platform: 'node',
   target: 'es2022',
   tsconfig: 'tsconfig.build.json',
-  external: ['@cta-interop/sdk', '@cta-interop/sdk/node'],
+  external: ['@cta-interop/sdk', '@cta-interop/sdk/node', '@cta-interop/sdk/nats'],
   dts: false,
   clean: false,
   sourcemap: true,

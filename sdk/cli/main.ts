@@ -5,6 +5,7 @@ import { CliError, EXIT } from './cli-error.js'
 import { inbox } from './inbox.js'
 import { inspect } from './inspect.js'
 import { keys } from './keys.js'
+import { resend } from './resend.js'
 import { send } from './send.js'
 
 /** What `cta --help` prints; the SDK's README repeats the exit codes and error codes. */
@@ -34,6 +35,12 @@ Usage:
       --subscribe: send the emitter a subscription request signed by the inbox's key,
         answer its handshake, and print each event it pushes from then on (not its feed's
         history); its refusal (ERR_NOT_INSTALLED, ...) ends the inbox with exit 1.
+  cta resend --nats <url> --postgres <url> [--schema <name>] [--prefix <CTA>]
+        --subscription <id> (--cursor <n> | --dead-since <date>) [--at <date>] [--json]
+      For operators of a JetStream delivery store (subscriptions in PostgreSQL): deliver the
+      event at a feed cursor again to one subscription, or queue again everything
+      dead-lettered for it since a date (Svix's "recover"). Needs @nats-io/transport-node,
+      @nats-io/jetstream and pg; a prefix that names no store is refused (ERR_NOT_FOUND).
 
 Options:
   --json         One JSON document per result on stdout (cta inbox: one per line).
@@ -65,6 +72,8 @@ export async function main(argv: string[]): Promise<number> {
         return await send(rest)
       case 'inbox':
         return await inbox(rest)
+      case 'resend':
+        return await resend(rest)
       case undefined:
       case 'help':
       case '--help':

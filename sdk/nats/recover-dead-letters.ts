@@ -14,8 +14,8 @@ export interface RecoverDeadLettersOptions {
 /**
  * Sends again everything dead-lettered for a subscription since a time, each as a fresh delivery
  * (Svix calls this "recover"): for an operator whose subscriber was down longer than the retry
- * horizon. Deliveries redelivered or cancelled since are left alone. There is no `cta` command
- * line yet; call this from a script.
+ * horizon. Deliveries redelivered or cancelled since are left alone. From the command line:
+ * `cta resend --dead-since <date>`.
  *
  * @param options The store, the subscription and the start time.
  * @returns How many deliveries were queued again.

@@ -13,8 +13,8 @@ export interface RedeliverEventOptions {
 
 /**
  * Delivers one event again to one subscription, as a fresh delivery (attempts from zero): for an
- * operator answering "we lost that one". A delivery still pending is left alone. There is no `cta`
- * command line yet; call this from a script.
+ * operator answering "we lost that one". A delivery still pending is left alone. From the
+ * command line: `cta resend --cursor <n>`.
  *
  * @param options The store, the event's cursor and the subscription.
  * @returns `true` when a delivery was queued; `false` when the event is gone, the subscription is
