@@ -6,34 +6,12 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importSigningKey, signEvent } from '../../src/index.js'
+import { CLI, cta } from '../helpers/run-cta.js'
 
-// The built binary, run as a vendor runs it: `npm run build` makes sdk/dist/cli.js.
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
 const EVENT = fileURLToPath(
   new URL('../../../examples/documents/events/membership-joined.json', import.meta.url),
 )
 const ORIGIN = 'https://sender.example'
-
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** Runs `cta` to its end. */
-function cta(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args])
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr })
-    })
-  })
-}
 
 /** `cta inbox --json` running, with each JSON line it prints as it prints it. */
 interface RunningInbox {

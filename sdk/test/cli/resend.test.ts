@@ -1,8 +1,6 @@
 // `cta resend`: the JetStream store's resend tools from the command line (issue 14, §2), against
 // a nats-server of the test's own and the shared PostgreSQL, in a schema of the test's own.
-import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import pg from 'pg'
@@ -11,26 +9,11 @@ import { createPostgresDeliveryStore } from '../../node/index.js'
 import { createJetStreamDeliveryStore, type JetStreamDeliveryStore } from '../../nats/index.js'
 import type { DeliveryStore } from '../../src/index.js'
 import { POSTGRES_URL, GROUP } from '../delivery/support.js'
+import { cta } from '../helpers/run-cta.js'
 import { natsServerMissing, startNatsServer, type NatsServer } from '../helpers/nats-server.js'
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
 const SCHEMA = `cta_resend_${randomUUID().slice(0, 8)}`
 const PREFIX = 'CLIRESEND'
-
-/** Runs `cta` to its end. */
-function cta(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args])
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr })
-    })
-  })
-}
 
 /** The one JSON document `--json` printed. */
 const jsonOf = (stdout: string): Record<string, unknown> =>
